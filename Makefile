@@ -1,0 +1,41 @@
+# TMS developer commands. The two a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint migrate install install-dev clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+run: install ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
+	VENV=$(VENV) bash scripts/run-tests.sh $(PYTEST_ARGS)
+
+lint: install-dev ## ruff
+	$(BIN)/ruff check .
+
+migrate: install ## apply migrations to the configured database
+	$(BIN)/python manage.py migrate --noinput
+
+install: $(VENV)/.installed-runtime ## virtualenv with the runtime dependencies
+install-dev: $(VENV)/.installed-dev ## virtualenv with the test and lint tools too
+
+$(VENV)/.installed-runtime: requirements.txt
+	PYTHON=$(PYTHON) bash scripts/ensure-system-packages.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+clean: ## remove the virtualenv, the local database and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, then pytest on SQLite, then again on MySQL/MariaDB
+# when one is reachable (TMS_TEST_DATABASE_URL). With TMS_REQUIRE_SERVICES=1
+# (CI) a missing database or service is a failure, not a skip.
+set -uo pipefail
+
+bin=${VENV:-.venv}/bin
+mysql_url=${TMS_TEST_DATABASE_URL:-mysql://root@127.0.0.1:3306/tms}
+status=0
+results=()
+
+run() {
+  local label=$1; shift
+  echo
+  echo "=== $label"
+  if "$@"; then results+=("$label: passed"); else results+=("$label: FAILED"); status=1; fi
+}
+
+run "lint (ruff)" "$bin/ruff" check .
+run "tests on SQLite" env -u DATABASE_URL "$bin/pytest" "$@"
+
+if reason=$("$bin/python" scripts/db_reachable.py "$mysql_url"); then
+  run "tests on MySQL/MariaDB" env DATABASE_URL="$mysql_url" "$bin/pytest" "$@"
+else
+  echo
+  echo "=== tests on MySQL/MariaDB: SKIPPED — $reason (set TMS_TEST_DATABASE_URL)"
+  if [ "${TMS_REQUIRE_SERVICES:-0}" = 1 ]; then
+    results+=("tests on MySQL/MariaDB: FAILED (required but unreachable)"); status=1
+  else
+    results+=("tests on MySQL/MariaDB: skipped ($reason)")
+  fi
+fi
+
+echo
+echo "=== summary"
+printf '%s\n' "${results[@]}"
+exit $status

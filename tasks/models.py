@@ -1,0 +1,1 @@
+"""Task models arrive with the tasks API."""

@@ -1,0 +1,67 @@
+"""The one error body TMS returns for every 4xx/5xx under /api/ (docs/api.md).
+
+    {"error": {"status": 404, "code": "not_found", "message": "Not found.",
+               "fields": {...}, "request_id": "..."}}
+
+``fields`` is present only for validation errors.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+from django.http import JsonResponse
+
+from tms_project.jsonlog import request_id_var
+
+DEFAULT_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "request_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "throttled",
+    500: "server_error",
+    503: "service_unavailable",
+}
+
+# Headers a replaced response must keep: they tell the client what to do next.
+PRESERVED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "ETag")
+
+
+def default_code(status: int) -> str:
+    return DEFAULT_CODES.get(status, "client_error" if status < 500 else "server_error")
+
+
+def default_message(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase + "."
+    except ValueError:
+        return "Error."
+
+
+def error_body(
+    status: int,
+    *,
+    code: str | None = None,
+    message: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "status": status,
+        "code": code or default_code(status),
+        "message": message or default_message(status),
+    }
+    if fields is not None:
+        error["fields"] = fields
+    error["request_id"] = request_id_var.get()
+    return {"error": error}
+
+
+def error_response(status: int, **kwargs: Any) -> JsonResponse:
+    return JsonResponse(error_body(status, **kwargs), status=status)

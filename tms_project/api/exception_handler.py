@@ -1,0 +1,63 @@
+"""DRF exception handler: every API error leaves in the shape of ``error_body``."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+from tms_project.api.errors import error_body
+
+logger = logging.getLogger("tms.api")
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [msg for value in detail.values() for msg in _flatten(value)]
+    if isinstance(detail, list):
+        return [msg for item in detail for msg in _flatten(item)]
+    return [str(detail)]
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    return exc.default_code
+
+
+def _body_for(exc: exceptions.APIException, status: int) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        return error_body(status, code="invalid", message="Some fields are invalid.", fields=exc.detail)
+    code = "invalid" if isinstance(exc, exceptions.ValidationError) else _code_of(exc)
+    return error_body(status, code=code, message=" ".join(_flatten(exc.detail)))
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is not None:
+        response.data = _body_for(exc, response.status_code)
+        return response
+
+    set_rollback()
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database is unreachable or went away: a retryable condition.
+        logger.error("database unavailable", exc_info=exc)
+        return Response(
+            error_body(503, message="The service is temporarily unavailable; try again shortly."),
+            status=503,
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(exc, DatabaseError):
+        logger.error("database error", exc_info=exc)
+    else:
+        logger.error("unhandled error", exc_info=exc)
+    return Response(error_body(500, message="An unexpected error occurred."), status=500)

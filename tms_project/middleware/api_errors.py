@@ -1,0 +1,33 @@
+"""Safety net: no error under /api/ leaves as HTML.
+
+DRF views already answer in the error shape (``api_exception_handler``). This
+catches everything produced outside them: unknown routes, Django's own 400/403
+(bad Host, CSRF) and 405 responses, and 500 pages — also with DEBUG on.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from tms_project.api.errors import PRESERVED_HEADERS, error_response
+
+API_PREFIX = "/api/"
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("application/json")
+
+
+class ApiErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path.startswith(API_PREFIX) or _is_json(response):
+            return response
+        replacement = error_response(response.status_code)
+        for header in PRESERVED_HEADERS:
+            if header in response:
+                replacement[header] = response[header]
+        return replacement

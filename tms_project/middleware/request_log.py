@@ -1,0 +1,65 @@
+"""Request ids and one JSON log line per request.
+
+``X-Request-ID`` from the client (or the ingress) is kept when it is a sane
+token, otherwise a new one is made; it is echoed on the response, put in every
+log line written while the request runs, and in every API error body.
+Only the path is logged, never the query string or body, which may carry secrets.
+"""
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from tms_project.jsonlog import request_id_var
+
+logger = logging.getLogger("tms.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def incoming_request_id(request: HttpRequest) -> str:
+    candidate = request.headers.get(REQUEST_ID_HEADER, "")
+    if _VALID_REQUEST_ID.match(candidate):
+        return candidate
+    return uuid.uuid4().hex
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.pk
+    return None
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = incoming_request_id(request)
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request_id
+            match = request.resolver_match
+            logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "route": match.route if match else None,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user_id": _user_id(request),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

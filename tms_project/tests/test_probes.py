@@ -1,0 +1,58 @@
+"""/healthz, /readyz and /metrics answer the kubelet and Prometheus, who address pods by IP."""
+
+import pytest
+
+POD_HOST = "10.42.0.17:8001"
+
+
+def test_liveness_needs_nothing(client):
+    # No database fixture: liveness must not touch the database at all.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readiness_reports_each_check(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "migrations": "ok"},
+    }
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+def test_probes_answer_a_pod_ip_host_over_plain_http(client, settings, path):
+    # given production-like settings: strict hosts, HTTPS redirect
+    settings.ALLOWED_HOSTS = ["tms.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    # when
+    response = client.get(path, HTTP_HOST=POD_HOST)
+    # then
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_other_paths_still_validate_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["tms.example.com"]
+    response = client.get("/api/schema/", HTTP_HOST=POD_HOST)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_probes_refuse_writes(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
+def test_metrics_are_prometheus_text(client):
+    client.get("/healthz")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert b"django_http_requests_total_by_method_total" in response.content

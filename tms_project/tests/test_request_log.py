@@ -1,0 +1,67 @@
+"""Request ids and the JSON request log."""
+
+import json
+import logging
+
+import pytest
+
+from tms_project.jsonlog import JsonFormatter
+
+pytestmark = [pytest.mark.urls("tms_project.tests.error_urls"), pytest.mark.django_db]
+
+
+def request_records(caplog):
+    return [r for r in caplog.records if r.name == "tms.request"]
+
+
+def test_request_id_is_generated_and_echoed(client):
+    first = client.get("/api/no-such-thing/")
+    second = client.get("/api/no-such-thing/")
+    assert len(first["X-Request-ID"]) == 32
+    assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
+def test_a_sane_incoming_request_id_is_kept(client):
+    response = client.get("/api/no-such-thing/", HTTP_X_REQUEST_ID="ingress-abc.123")
+    assert response["X-Request-ID"] == "ingress-abc.123"
+    assert response.json()["error"]["request_id"] == "ingress-abc.123"
+
+
+@pytest.mark.parametrize("bad", ["has space", "x" * 129, "<script>", "new\nline"])
+def test_an_unsafe_incoming_request_id_is_replaced(client, bad):
+    response = client.get("/api/no-such-thing/", HTTP_X_REQUEST_ID=bad)
+    assert response["X-Request-ID"] != bad
+    assert len(response["X-Request-ID"]) == 32
+
+
+def test_one_json_line_per_request_without_query_or_body(client, caplog):
+    caplog.set_level(logging.INFO, logger="tms.request")
+    # when
+    response = client.post(
+        "/api/echo/?token=secret-in-query",
+        data={"title": "pw123"},
+        content_type="application/json",
+        HTTP_X_REQUEST_ID="req-1",
+    )
+    # then
+    [record] = request_records(caplog)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "request"
+    assert line["level"] == "INFO"
+    assert line["request_id"] == "req-1"
+    assert line["method"] == "POST"
+    assert line["path"] == "/api/echo/"
+    assert line["route"] == "api/echo/"
+    assert line["status"] == response.status_code == 201
+    assert line["user_id"] is None
+    assert isinstance(line["duration_ms"], float)
+    raw = JsonFormatter().format(record)
+    assert "secret-in-query" not in raw and "pw123" not in raw
+
+
+def test_lines_written_during_a_request_carry_its_id(client, caplog):
+    caplog.set_level(logging.INFO)
+    client.get("/api/echo/", HTTP_X_REQUEST_ID="req-500")
+    error_line = json.loads(JsonFormatter().format(next(r for r in caplog.records if r.name == "tms.api")))
+    assert error_line["request_id"] == "req-500"
+    assert "RuntimeError" in error_line["exc_info"]

@@ -1,0 +1,56 @@
+"""TMS_SERVICE: each role serves only its own routes (DESIGN §1)."""
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.support.server import GunicornServer, base_env, http
+
+pytestmark = pytest.mark.django_db
+
+AUTH_ONLY = ["/api/auth/anything/", "/admin/login/"]
+TASKS_ONLY = ["/api/tasks/anything/"]
+
+
+def resolves(path: str, urlconf: str) -> bool:
+    try:
+        resolve(path, urlconf=urlconf)
+    except Resolver404:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("role", "served", "refused"),
+    [
+        ("auth", ["/admin/login/", "/api/schema/", "/api/docs/"], TASKS_ONLY),
+        ("tasks", ["/api/schema/", "/api/docs/"], AUTH_ONLY),
+        ("all", ["/admin/login/", "/api/schema/", "/api/docs/"], []),
+    ],
+)
+def test_each_role_answers_404_for_the_other_roles_paths(client, settings, role, served, refused):
+    settings.ROOT_URLCONF = f"tms_project.urls.{role}"
+    for path in served:
+        assert client.get(path).status_code == 200, path
+    for path in refused:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        if path.startswith("/api/"):
+            assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_all_role_includes_both_prefixes():
+    assert resolves("/admin/", "tms_project.urls.all")
+    assert not resolves("/admin/", "tms_project.urls.tasks")
+
+
+@pytest.mark.server
+def test_tms_service_environment_variable_selects_the_role(tmp_path):
+    env = base_env(TMS_SERVICE="tasks", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with GunicornServer(env, log_path=tmp_path / "gunicorn.log") as server:
+        status, _, body = http("GET", f"{server.url}/api/auth/login/")
+        assert status == 404
+        assert b'"not_found"' in body
+        status, _, _ = http("GET", f"{server.url}/admin/login/")
+        assert status == 404
+        status, _, _ = http("GET", f"{server.url}/api/schema/")
+        assert status == 200

@@ -1,0 +1,62 @@
+"""Production settings: fail loudly without secrets, and pass `check --deploy` cleanly."""
+
+import secrets
+
+import pytest
+
+from tests.support.server import base_env, manage
+
+pytestmark = pytest.mark.server
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = base_env(
+        TMS_ENV="production",
+        TMS_SECRET_KEY=secrets.token_urlsafe(50),
+        TMS_ALLOWED_HOSTS="tms.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    env.update(overrides)
+    return env
+
+
+def test_check_deploy_reports_zero_issues():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("TMS_SECRET_KEY", "TMS_SECRET_KEY is not set"),
+        ("TMS_ALLOWED_HOSTS", "TMS_ALLOWED_HOSTS is not set"),
+        ("REDIS_URL", "REDIS_URL is not set"),
+    ],
+)
+def test_production_refuses_to_start_without(missing, message):
+    env = production_env()
+    del env[missing]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_debug_is_off_unless_asked_for():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=production_env()
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_development_runs_with_no_configuration_at_all(tmp_path):
+    env = base_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = manage("check", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_role_is_refused_with_the_choices():
+    result = manage("check", env=base_env(TMS_SERVICE="billing"))
+    assert result.returncode != 0
+    assert "TMS_SERVICE must be one of all, auth, tasks" in result.stderr

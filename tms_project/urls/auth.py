@@ -1,0 +1,13 @@
+"""TMS_SERVICE=auth: accounts API, Django admin (static files come from WhiteNoise)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from tms_project.urls.common import urlpatterns as common_urlpatterns
+
+role_urlpatterns = [
+    path("api/auth/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns = [*role_urlpatterns, *common_urlpatterns]
