@@ -1,15 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import User
+from accounts.models import AuthSession, User
+from accounts.services.sessions import sessions_revoke_all
+from accounts.services.users import user_deactivate
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "display_name", "is_active", "is_staff", "date_joined")
-    list_filter = ("is_active", "is_staff", "is_superuser")
+    list_display = ("username", "email", "display_name", "is_active", "is_staff", "date_joined", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "email", "display_name")
     ordering = ("username",)
+    actions = ["deactivate_users"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": ("email", "display_name", "time_zone")}),
@@ -18,4 +21,35 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
+
+    @admin.action(description="Deactivate the selected users and end their sessions")
+    def deactivate_users(self, request, queryset):
+        users = list(queryset.filter(is_active=True))
+        for user in users:
+            user_deactivate(user=user)
+        self.message_user(
+            request, f"Deactivated {len(users)} user(s); their sessions are revoked.", messages.SUCCESS
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            sessions_revoke_all(user=obj)
+
+
+@admin.register(AuthSession)
+class AuthSessionAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "created_at", "last_used_at", "expires_at", "revoked_at", "user_agent")
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "user__email", "user_agent")
+    raw_id_fields = ("user",)
+    readonly_fields = (
+        "user",
+        "refresh_jti",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "user_agent",
+        "ip_address",
     )

@@ -40,3 +40,30 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = type(self).objects.normalize_email(self.email)
+
+
+class AuthSession(models.Model):
+    """One signed-in device: the chain of refresh tokens issued since a login.
+
+    Each refresh rotates the token; ``refresh_jti`` names the only one that
+    is still valid. Revoking the session ends that chain for good.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_sessions")
+    refresh_jti = models.CharField(max_length=64, unique=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "auth_sessions"
+        indexes = [
+            models.Index(fields=["user", "revoked_at", "expires_at"], name="auth_sessions_user_live_idx"),
+            models.Index(fields=["expires_at"], name="auth_sessions_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"

@@ -1,3 +1,20 @@
+from django.urls import path
+
+from accounts.views.account import MeView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from accounts.views.sessions import SessionDetailView, SessionListView
+from accounts.views.tokens import LoginView, LogoutView, RefreshView, RegisterView
+
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("register/", RegisterView.as_view(), name="register"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("refresh/", RefreshView.as_view(), name="refresh"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("me/", MeView.as_view(), name="me"),
+    path("password/change/", PasswordChangeView.as_view(), name="password-change"),
+    path("password/reset/", PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/confirm/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("sessions/", SessionListView.as_view(), name="sessions"),
+    path("sessions/<int:session_id>/", SessionDetailView.as_view(), name="session-detail"),
+]

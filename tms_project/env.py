@@ -1,6 +1,7 @@
 """Typed readers for configuration taken from the environment."""
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,4 +50,15 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}.")
+    return value
+
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as ``10/15m`` (count / [multiplier] s|m|h|d)."""
+    value = os.environ.get(name, default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name} must look like 10/m or 20/5m, got {value!r}.")
     return value

@@ -5,12 +5,14 @@ other service needed) or ``production`` (every secret and host must be given,
 ``manage.py check --deploy`` is clean).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tms_project.env import env_bool, env_choice, env_int, env_list, env_str
+from tms_project.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
+from tms_project.jwt_keys import load_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,9 +35,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "development-only-insecure-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env_list(
-    "TMS_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
-)
+ALLOWED_HOSTS = env_list("TMS_ALLOWED_HOSTS", [] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 if IS_PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "TMS_ALLOWED_HOSTS is not set. Production needs the public host names, comma separated."
@@ -43,7 +43,7 @@ if IS_PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("TMS_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tms_project.apps.TmsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_prometheus",
     "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -165,6 +166,64 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Passwords longer than this are refused with 400 before any hashing happens.
+TMS_PASSWORD_MAX_LENGTH = 256
+# A password reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("TMS_PASSWORD_RESET_SECONDS", 3600, minimum=300)
+
+# --- Tokens (RS256: the auth role signs, the tasks role only verifies) ---------
+JWT_PRIVATE_KEY, JWT_PUBLIC_KEY = load_keys(
+    service=TMS_SERVICE, production=IS_PRODUCTION, dev_dir=BASE_DIR / ".keys"
+)
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": JWT_PRIVATE_KEY,
+    "VERIFYING_KEY": JWT_PUBLIC_KEY,
+    "AUDIENCE": env_str("TMS_JWT_AUDIENCE", "tms"),
+    "ISSUER": env_str("TMS_JWT_ISSUER", "tms-auth"),
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env_int("TMS_ACCESS_TOKEN_SECONDS", 300, minimum=30)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("TMS_REFRESH_TOKEN_DAYS", 14, minimum=1)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "LEEWAY": 5,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+# Browser sessions keep the refresh token in this HttpOnly cookie (docs/api.md).
+TMS_REFRESH_COOKIE_NAME = "tms_refresh"
+TMS_REFRESH_COOKIE_PATH = "/api/auth/"
+TMS_REFRESH_COOKIE_SECURE = env_bool("TMS_REFRESH_COOKIE_SECURE", default=IS_PRODUCTION)
+
+# --- Rate limits (django-ratelimit, counted in the shared cache) ----------------
+# How many proxies in front of TMS append to X-Forwarded-For (the ingress: 1).
+TMS_TRUSTED_PROXIES = env_int("TMS_TRUSTED_PROXIES", 0, minimum=0)
+RATELIMIT_ENABLE = env_bool("TMS_RATELIMIT_ENABLE", default=True)
+TMS_RATE_LIMITS = {
+    "login_ip": env_rate("TMS_RATELIMIT_LOGIN_IP", "20/5m"),
+    "login_account": env_rate("TMS_RATELIMIT_LOGIN_ACCOUNT", "10/15m"),
+    "register_ip": env_rate("TMS_RATELIMIT_REGISTER_IP", "10/h"),
+    "refresh_ip": env_rate("TMS_RATELIMIT_REFRESH_IP", "120/m"),
+    "reset_ip": env_rate("TMS_RATELIMIT_RESET_IP", "10/h"),
+    "reset_account": env_rate("TMS_RATELIMIT_RESET_ACCOUNT", "3/h"),
+    "password_account": env_rate("TMS_RATELIMIT_PASSWORD_ACCOUNT", "10/15m"),
+    "admin_login_ip": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_IP", "20/5m"),
+}
+
+# --- Email (password reset) -------------------------------------------------------
+EMAIL_BACKEND = env_str("TMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("TMS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TMS_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("TMS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TMS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TMS_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("TMS_EMAIL_FROM", "TMS <no-reply@localhost>")
+# Where people open the reset link: the SPA's origin.
+TMS_PUBLIC_URL = env_str("TMS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -196,7 +255,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = TMS_MAX_BODY_BYTES
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tms_project.api.exception_handler.api_exception_handler",
@@ -213,6 +272,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tms_project.api.schema.add_error_responses",
+    ],
 }
 
 # --- CORS (only needed when the SPA is served from another origin) -------------

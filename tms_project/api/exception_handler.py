@@ -34,7 +34,11 @@ def _body_for(exc: exceptions.APIException, status: int) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
         return error_body(status, code="invalid", message="Some fields are invalid.", fields=exc.detail)
     code = "invalid" if isinstance(exc, exceptions.ValidationError) else _code_of(exc)
-    return error_body(status, code=code, message=" ".join(_flatten(exc.detail)))
+    detail = exc.detail
+    if isinstance(detail, dict) and "detail" in detail:
+        # simplejwt's token errors: {"detail": ..., "code": ..., "messages": [...]}
+        return error_body(status, code=str(detail.get("code", code)), message=str(detail["detail"]))
+    return error_body(status, code=code, message=" ".join(_flatten(detail)))
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:

@@ -20,7 +20,5 @@ class BodySizeLimitMiddleware:
         except ValueError:
             return error_response(400, message="The Content-Length header is not a number.")
         if length > limit:
-            return error_response(
-                413, message=f"The request body is larger than the limit of {limit} bytes."
-            )
+            return error_response(413, message=f"The request body is larger than the limit of {limit} bytes.")
         return self.get_response(request)

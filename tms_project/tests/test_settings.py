@@ -5,6 +5,9 @@ import secrets
 import pytest
 
 from tests.support.server import base_env, manage
+from tms_project.jwt_keys import generate_private_key_pem, public_key_pem_of
+
+PRIVATE_KEY = generate_private_key_pem()
 
 pytestmark = pytest.mark.server
 
@@ -15,6 +18,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         TMS_SECRET_KEY=secrets.token_urlsafe(50),
         TMS_ALLOWED_HOSTS="tms.example.com",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        TMS_JWT_PRIVATE_KEY=PRIVATE_KEY,
     )
     env.update(overrides)
     return env
@@ -32,6 +36,7 @@ def test_check_deploy_reports_zero_issues():
         ("TMS_SECRET_KEY", "TMS_SECRET_KEY is not set"),
         ("TMS_ALLOWED_HOSTS", "TMS_ALLOWED_HOSTS is not set"),
         ("REDIS_URL", "REDIS_URL is not set"),
+        ("TMS_JWT_PRIVATE_KEY", "TMS_JWT_PRIVATE_KEY_FILE is not set"),
     ],
 )
 def test_production_refuses_to_start_without(missing, message):
@@ -60,3 +65,33 @@ def test_an_unknown_role_is_refused_with_the_choices():
     result = manage("check", env=base_env(TMS_SERVICE="billing"))
     assert result.returncode != 0
     assert "TMS_SERVICE must be one of all, auth, tasks" in result.stderr
+
+
+def test_the_tasks_role_refuses_to_hold_the_signing_key():
+    result = manage("check", env=production_env(TMS_SERVICE="tasks"))
+    assert result.returncode != 0
+    assert "The tasks service must not hold the token signing key" in result.stderr
+
+
+def test_the_tasks_role_needs_the_public_key():
+    env = production_env(TMS_SERVICE="tasks")
+    del env["TMS_JWT_PRIVATE_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "TMS_JWT_PUBLIC_KEY_FILE is not set" in result.stderr
+
+
+def test_the_tasks_role_starts_with_only_the_public_key(tmp_path):
+    public = tmp_path / "jwt-public.pem"
+    public.write_text(public_key_pem_of(PRIVATE_KEY))
+    env = production_env(TMS_SERVICE="tasks", TMS_JWT_PUBLIC_KEY_FILE=str(public))
+    del env["TMS_JWT_PRIVATE_KEY"]
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_mismatched_key_pair_is_refused():
+    env = production_env(TMS_JWT_PUBLIC_KEY=public_key_pem_of(generate_private_key_pem()))
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "does not belong to" in result.stderr

@@ -1,0 +1,46 @@
+"""The browser flow: the refresh token lives in an HttpOnly cookie JavaScript cannot read.
+
+The cookie is scoped to /api/auth/, SameSite=Strict, Secure outside development.
+Requests that present it must also carry Django's CSRF token (``X-CSRFToken``
+header, copied from the ``csrftoken`` cookie), so another site cannot make a
+browser refresh or end a session.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from rest_framework.authentication import CSRFCheck
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+
+
+def set_refresh_cookie(request: Request, response: HttpResponse, raw_refresh: str) -> None:
+    response.set_cookie(
+        settings.TMS_REFRESH_COOKIE_NAME,
+        raw_refresh,
+        max_age=int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()),
+        path=settings.TMS_REFRESH_COOKIE_PATH,
+        secure=settings.TMS_REFRESH_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    # Make sure the CSRF cookie is there for the next cookie-authenticated call.
+    get_token(request._request)
+
+
+def clear_refresh_cookie(response: HttpResponse) -> None:
+    response.delete_cookie(
+        settings.TMS_REFRESH_COOKIE_NAME, path=settings.TMS_REFRESH_COOKIE_PATH, samesite="Strict"
+    )
+
+
+def refresh_cookie(request: Request) -> str | None:
+    return request.COOKIES.get(settings.TMS_REFRESH_COOKIE_NAME) or None
+
+
+def enforce_csrf(request: Request) -> None:
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise PermissionDenied(f"CSRF check failed: {reason}")

@@ -1,0 +1,105 @@
+"""Request and response bodies of /api/auth/. Validation only; writes live in services."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.models import AuthSession, User
+from accounts.validators import validate_time_zone
+
+
+def password_field(**kwargs) -> serializers.CharField:
+    # The length cap is checked here, before any hashing can happen.
+    return serializers.CharField(
+        max_length=settings.TMS_PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, **kwargs
+    )
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "display_name", "time_zone", "date_joined"]
+        read_only_fields = ["id", "date_joined"]
+
+
+class UserUpdateSerializer(serializers.ModelSerializer):
+    time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "display_name", "time_zone"]
+        extra_kwargs = {"username": {"validators": []}, "email": {"validators": []}}
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = password_field()
+
+    def validate_username(self, value: str) -> str:
+        User.username_validator(value)
+        return value
+
+
+class CookieFlagMixin(serializers.Serializer):
+    use_cookie = serializers.BooleanField(
+        default=False,
+        help_text="Browsers: keep the refresh token in an HttpOnly cookie instead of the response body.",
+    )
+
+
+class LoginSerializer(CookieFlagMixin):
+    username = serializers.CharField(max_length=254, help_text="The username or the email address.")
+    password = password_field()
+
+
+class RefreshSerializer(CookieFlagMixin):
+    refresh = serializers.CharField(
+        required=False, max_length=4096, help_text="Omit when the refresh token is in the cookie."
+    )
+
+
+class LogoutSerializer(serializers.Serializer):
+    refresh = serializers.CharField(required=False, max_length=4096)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField(required=False, help_text="Absent when use_cookie was true.")
+
+
+class LoginResponseSerializer(TokenPairSerializer):
+    user = UserSerializer()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = password_field()
+    new_password = password_field()
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = password_field()
+
+
+class AccountDeleteSerializer(serializers.Serializer):
+    password = password_field()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuthSession
+        fields = ["id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current"]
+
+    def get_current(self, session: AuthSession) -> bool:
+        return session.pk == self.context.get("current_session_id")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

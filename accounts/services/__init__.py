@@ -1,0 +1,1 @@
+"""Writes for accounts: registration, sessions, passwords (STYLE: services hold the writes)."""

@@ -1,0 +1,155 @@
+"""Sign-in sessions: start, refresh (rotate), revoke.
+
+A session is the chain of refresh tokens issued since one sign-in. Only the
+newest token of the chain (``AuthSession.refresh_jti``) is valid; each use
+rotates it and blacklists the old one. A rotated-away token presented again
+means two parties hold the session (theft or replay), so the session ends.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts.models import AuthSession, User
+from accounts.tokens import SESSION_CLAIM, SessionRefreshToken
+
+
+class SessionInvalid(Exception):
+    """The refresh token is not, or no longer, valid: the client must sign in again."""
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    access: str
+    refresh: str
+    session: AuthSession
+
+
+def _expiry() -> datetime:
+    return timezone.now() + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+
+
+def _new_refresh(user: User) -> SessionRefreshToken:
+    # for_user records the token as outstanding (simplejwt's blacklist app).
+    return SessionRefreshToken.for_user(user)
+
+
+def _issued(refresh: SessionRefreshToken, session: AuthSession) -> IssuedTokens:
+    refresh[SESSION_CLAIM] = session.pk
+    return IssuedTokens(access=str(refresh.access_token), refresh=str(refresh), session=session)
+
+
+def _blacklist(jti: str) -> None:
+    outstanding = OutstandingToken.objects.filter(jti=jti).first()
+    if outstanding is not None:
+        BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+def _revoke(session: AuthSession) -> None:
+    session.revoked_at = timezone.now()
+    session.save(update_fields=["revoked_at"])
+    _blacklist(session.refresh_jti)
+
+
+def _verified_claims(raw_refresh: str) -> dict[str, Any]:
+    """Signature, expiry, audience, issuer and type of a refresh token, or SessionInvalid."""
+    try:
+        claims = token_backend.decode(raw_refresh, verify=True)
+    except TokenBackendError as exc:
+        raise SessionInvalid(str(exc)) from exc
+    if claims.get("token_type") != "refresh" or SESSION_CLAIM not in claims:
+        raise SessionInvalid("not a refresh token")
+    return claims
+
+
+def _live_session_for_update(claims: dict[str, Any]) -> AuthSession:
+    session = (
+        AuthSession.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=claims[SESSION_CLAIM], revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if session is None or not session.user.is_active:
+        raise SessionInvalid("session ended")
+    return session
+
+
+@transaction.atomic
+def session_start(*, user: User, user_agent: str, ip_address: str | None) -> IssuedTokens:
+    """Sign ``user`` in on a new device."""
+    refresh = _new_refresh(user)
+    now = timezone.now()
+    session = AuthSession.objects.create(
+        user=user,
+        refresh_jti=refresh["jti"],
+        user_agent=user_agent[:255],
+        ip_address=ip_address or None,
+        last_used_at=now,
+        expires_at=_expiry(),
+    )
+    User.objects.filter(pk=user.pk).update(last_login=now)
+    return _issued(refresh, session)
+
+
+def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
+    """Rotate a refresh token: the presented one stops working, a new pair is issued."""
+    claims = _verified_claims(raw_refresh)
+    with transaction.atomic():
+        session = _live_session_for_update(claims)
+        replayed = session.refresh_jti != claims["jti"]
+        if replayed:
+            _revoke(session)
+        else:
+            _blacklist(session.refresh_jti)
+            refresh = _new_refresh(session.user)
+            session.refresh_jti = refresh["jti"]
+            session.last_used_at = timezone.now()
+            session.expires_at = _expiry()
+            session.user_agent = (user_agent or session.user_agent)[:255]
+            session.save(update_fields=["refresh_jti", "last_used_at", "expires_at", "user_agent"])
+    # Raised outside the block so the revocation above is committed.
+    if replayed:
+        raise SessionInvalid("refresh token already used; the session has been ended")
+    return _issued(refresh, session)
+
+
+@transaction.atomic
+def session_end(*, raw_refresh: str) -> None:
+    """Sign out: the session of this refresh token ends (a no-op when it already has)."""
+    claims = _verified_claims(raw_refresh)
+    session = AuthSession.objects.select_for_update().filter(pk=claims[SESSION_CLAIM]).first()
+    if session is not None and session.revoked_at is None:
+        _revoke(session)
+
+
+@transaction.atomic
+def session_revoke(*, user: User, session_id: int) -> bool:
+    """Revoke one of ``user``'s live sessions; False when there is none with that id."""
+    session = (
+        AuthSession.objects.select_for_update()
+        .filter(pk=session_id, user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if session is None:
+        return False
+    _revoke(session)
+    return True
+
+
+@transaction.atomic
+def sessions_revoke_all(*, user: User, keep_session_id: int | None = None) -> int:
+    """Revoke every live session of ``user`` except ``keep_session_id``; return how many."""
+    sessions = AuthSession.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+    if keep_session_id is not None:
+        sessions = sessions.exclude(pk=keep_session_id)
+    revoked = list(sessions)
+    for session in revoked:
+        _revoke(session)
+    return len(revoked)

@@ -1,0 +1,53 @@
+import stat
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.models import AuthSession
+from tms_project.jwt_keys import public_key_pem_of
+
+
+def test_generate_jwt_keys_writes_a_matching_private_pair(tmp_path, capsys):
+    call_command("generate_jwt_keys", "--out", str(tmp_path))
+    private, public = tmp_path / "jwt-private.pem", tmp_path / "jwt-public.pem"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert public_key_pem_of(private.read_text()).strip() == public.read_text().strip()
+    assert "give only to the auth service" in capsys.readouterr().out
+
+
+def test_generate_jwt_keys_does_not_overwrite_without_force(tmp_path):
+    call_command("generate_jwt_keys", "--out", str(tmp_path))
+    before = (tmp_path / "jwt-private.pem").read_text()
+    with pytest.raises(SystemExit):
+        call_command("generate_jwt_keys", "--out", str(tmp_path))
+    assert (tmp_path / "jwt-private.pem").read_text() == before
+    call_command("generate_jwt_keys", "--out", str(tmp_path), "--force")
+    assert (tmp_path / "jwt-private.pem").read_text() != before
+
+
+@pytest.mark.django_db
+def test_flush_expired_sessions_keeps_live_ones(user, login):
+    login(user)
+    live = AuthSession.objects.get(user=user)
+    long_ago = timezone.now() - timedelta(days=30)
+    expired = AuthSession.objects.create(
+        user=user, refresh_jti="old-1", last_used_at=long_ago, expires_at=long_ago
+    )
+    revoked = AuthSession.objects.create(
+        user=user,
+        refresh_jti="old-2",
+        last_used_at=long_ago,
+        expires_at=timezone.now() + timedelta(days=1),
+        revoked_at=long_ago,
+    )
+    OutstandingToken.objects.create(user=user, jti="expired-jti", token="x", expires_at=long_ago)
+    # when
+    call_command("flush_expired_sessions")
+    # then
+    remaining = set(AuthSession.objects.values_list("pk", flat=True))
+    assert live.pk in remaining
+    assert expired.pk not in remaining and revoked.pk not in remaining
+    assert not OutstandingToken.objects.filter(jti="expired-jti").exists()

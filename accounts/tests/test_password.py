@@ -1,0 +1,118 @@
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+CHANGE, RESET, CONFIRM = (
+    "/api/auth/password/change/",
+    "/api/auth/password/reset/",
+    "/api/auth/password/reset/confirm/",
+)
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def refresh_status(api, token) -> int:
+    return api.post("/api/auth/refresh/", {"refresh": token}, format="json").status_code
+
+
+def test_password_change_revokes_every_other_session(api, user, login):
+    # given three signed-in devices
+    current, other_1, other_2 = login(user), login(user), login(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")
+    # when
+    response = api.post(CHANGE, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+    # then
+    assert response.status_code == 204
+    assert refresh_status(api, other_1["refresh"]) == 401
+    assert refresh_status(api, other_2["refresh"]) == 401
+    assert refresh_status(api, current["refresh"]) == 200
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_password_change_needs_the_current_password(authed, user):
+    response = authed.post(
+        CHANGE, {"current_password": "nope nope nope", "new_password": NEW_PASSWORD}, format="json"
+    )
+    assert response.status_code == 400
+    assert "current_password" in response.json()["error"]["fields"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_password_change_validates_the_new_password(authed, user):
+    response = authed.post(CHANGE, {"current_password": PASSWORD, "new_password": "short"}, format="json")
+    assert response.status_code == 400
+    assert "new_password" in response.json()["error"]["fields"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def reset_link_parts() -> tuple[str, str]:
+    [message] = mail.outbox
+    match = re.search(r"/reset-password\?uid=([\w-]+)&token=([\w-]+)", message.body)
+    assert match, message.body
+    return match.group(1), match.group(2)
+
+
+def test_reset_mails_a_link_that_works_once_and_ends_all_sessions(api, user, login):
+    tokens = login(user)
+    # when
+    response = api.post(RESET, {"email": user.email.upper()}, format="json")
+    # then
+    assert response.status_code == 202
+    assert mail.outbox[0].to == [user.email]
+    uid, token = reset_link_parts()
+    confirm = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json")
+    assert confirm.status_code == 204
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert refresh_status(api, tokens["refresh"]) == 401
+    # the same link a second time
+    again = api.post(
+        CONFIRM, {"uid": uid, "token": token, "new_password": "yet another passphrase"}, format="json"
+    )
+    assert again.status_code == 400
+    assert again.json()["error"]["fields"] == {
+        "token": ["This reset link is invalid or has already been used."]
+    }
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_reset_answers_the_same_for_unknown_addresses(api, user):
+    known = api.post(RESET, {"email": user.email}, format="json")
+    unknown = api.post(RESET, {"email": "nobody@example.com"}, format="json")
+    assert known.status_code == unknown.status_code == 202
+    assert known.json() == unknown.json()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"uid": "!!!", "token": "x", "new_password": NEW_PASSWORD},
+        {"uid": "MQ", "token": "forged-token", "new_password": NEW_PASSWORD},
+        {"uid": "OTk5OTk5", "token": "forged-token", "new_password": NEW_PASSWORD},
+    ],
+)
+def test_forged_reset_links_are_refused(api, user, payload):
+    response = api.post(CONFIRM, payload, format="json")
+    assert response.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_reset_confirm_validates_the_new_password(api, user):
+    api.post(RESET, {"email": user.email}, format="json")
+    uid, token = reset_link_parts()
+    response = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": "123"}, format="json")
+    assert response.status_code == 400
+    assert "new_password" in response.json()["error"]["fields"]
+    # the link still works for a valid password
+    ok = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json")
+    assert ok.status_code == 204

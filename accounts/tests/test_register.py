@@ -1,0 +1,91 @@
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/auth/register/"
+
+
+def test_register_creates_the_user_without_echoing_the_password(api):
+    # when
+    response = api.post(
+        URL, {"username": "Ada", "email": "Ada@Example.COM", "password": PASSWORD}, format="json"
+    )
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "username", "email", "display_name", "time_zone", "date_joined"}
+    assert body["username"] == "Ada"
+    assert body["email"] == "ada@example.com"
+    assert body["time_zone"] == "UTC"
+    assert PASSWORD not in response.content.decode()
+    user = User.objects.get(pk=body["id"])
+    assert user.check_password(PASSWORD)
+    assert user.password != PASSWORD
+
+
+@pytest.mark.parametrize(
+    ("taken", "field"),
+    [({"username": "ADA"}, "username"), ({"email": "ADA@example.com"}, "email")],
+)
+def test_username_and_email_are_unique_regardless_of_case(api, taken, field):
+    UserFactory(username="ada", email="ada@example.com")
+    payload = {"username": "someone", "email": "someone@example.com", "password": PASSWORD, **taken}
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "message_part"),
+    [
+        ("short1!", "too short"),
+        ("password1234", "too common"),
+        ("738204918273645", "entirely numeric"),
+        ("someone-example", "too similar"),
+    ],
+)
+def test_weak_passwords_are_refused(api, password, message_part):
+    payload = {"username": "someone", "email": "someone-example@example.com", "password": password}
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    messages = " ".join(response.json()["error"]["fields"]["password"])
+    assert message_part in messages
+    assert not User.objects.exists()
+
+
+def test_a_long_passphrase_is_accepted(api):
+    passphrase = "a sentence that is long " * 10  # 240 characters
+    response = api.post(
+        URL, {"username": "long", "email": "l@example.com", "password": passphrase}, format="json"
+    )
+    assert response.status_code == 201
+    assert User.objects.get(username="long").check_password(passphrase)
+
+
+def test_a_password_over_256_characters_is_refused_before_hashing(api, hash_calls):
+    response = api.post(
+        URL, {"username": "x", "email": "x@example.com", "password": "p" * 257}, format="json"
+    )
+    assert response.status_code == 400
+    assert "256" in response.json()["error"]["fields"]["password"][0]
+    assert hash_calls() == {"encode": 0, "verify": 0}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"username": "", "email": "a@example.com", "password": PASSWORD},
+        {"username": "has space", "email": "a@example.com", "password": PASSWORD},
+        {"username": "ok", "email": "not-an-email", "password": PASSWORD},
+        {"username": "ok", "email": "a@example.com"},
+    ],
+)
+def test_invalid_payloads_are_400_and_create_nothing(api, payload):
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert not User.objects.exists()

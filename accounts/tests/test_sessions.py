@@ -1,0 +1,56 @@
+import pytest
+
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SESSIONS = "/api/auth/sessions/"
+
+
+def test_sessions_lists_live_sessions_with_the_current_marked(api, user, login, django_assert_num_queries):
+    login(user, user_agent="Phone")
+    current = login(user)
+    ended = login(user)
+    api.post("/api/auth/logout/", {"refresh": ended["refresh"]}, format="json")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")
+    # when
+    with django_assert_num_queries(2):  # the user, the sessions
+        response = api.get(SESSIONS)
+    # then
+    assert response.status_code == 200
+    sessions = response.json()
+    assert len(sessions) == 2
+    assert [s["current"] for s in sessions].count(True) == 1
+    assert {"id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current"} == set(
+        sessions[0]
+    )
+    assert "Phone" in {s["user_agent"] for s in sessions}
+
+
+def test_revoking_a_session_ends_it(api, user, login):
+    phone = login(user)
+    laptop = login(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {laptop['access']}")
+    phone_id = next(s["id"] for s in api.get(SESSIONS).json() if not s["current"])
+    # when
+    response = api.delete(f"{SESSIONS}{phone_id}/")
+    # then
+    assert response.status_code == 204
+    assert api.post("/api/auth/refresh/", {"refresh": phone["refresh"]}, format="json").status_code == 401
+    assert len(api.get(SESSIONS).json()) == 1
+    assert api.delete(f"{SESSIONS}{phone_id}/").status_code == 404
+
+
+def test_another_users_session_is_404_and_stays_alive(api, user, login):
+    other = UserFactory()
+    other_tokens = login(other)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {other_tokens['access']}")
+    other_session_id = api.get(SESSIONS).json()[0]["id"]
+    mine = login(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {mine['access']}")
+    response = api.delete(f"{SESSIONS}{other_session_id}/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert (
+        api.post("/api/auth/refresh/", {"refresh": other_tokens["refresh"]}, format="json").status_code == 200
+    )

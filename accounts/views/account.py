@@ -1,0 +1,99 @@
+"""The signed-in user's own account: profile, password, deletion; and password reset."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.cookies import clear_refresh_cookie
+from accounts.serializers import (
+    AccountDeleteSerializer,
+    DetailSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
+from accounts.services.users import (
+    password_change,
+    password_reset_confirm,
+    password_reset_request,
+    user_delete,
+    user_update,
+)
+from accounts.tokens import SESSION_CLAIM
+from accounts.views.tokens import PublicView
+from tms_project import ratelimit
+
+
+def current_session_id(request: Request) -> int | None:
+    return request.auth.get(SESSION_CLAIM) if request.auth is not None else None
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: UserSerializer}, summary="The signed-in user")
+    def get(self, request: Request) -> Response:
+        return Response(UserSerializer(request.user).data)
+
+    @extend_schema(request=UserUpdateSerializer, responses={200: UserSerializer}, summary="Update profile")
+    def patch(self, request: Request) -> Response:
+        serializer = UserUpdateSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = user_update(user=request.user, data=dict(serializer.validated_data))
+        return Response(UserSerializer(user).data)
+
+    @extend_schema(request=AccountDeleteSerializer, responses={204: None}, summary="Delete the account")
+    def delete(self, request: Request) -> HttpResponse:
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
+        user_delete(user=request.user, password=serializer.validated_data["password"])
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        clear_refresh_cookie(response)
+        return response
+
+
+class PasswordChangeView(APIView):
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None}, summary="Change password")
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
+        password_change(
+            user=request.user,
+            keep_session_id=current_session_id(request),
+            **serializer.validated_data,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicView):
+    @extend_schema(
+        request=PasswordResetSerializer, responses={202: DetailSerializer}, summary="Mail a reset link"
+    )
+    def post(self, request: Request) -> Response:
+        ratelimit.hit(request, "reset_ip")
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"]
+        ratelimit.hit(request, "reset_account", email.strip().lower())
+        password_reset_request(email=email)
+        return Response(
+            {"detail": "If an account uses this address, a reset link is on its way."},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class PasswordResetConfirmView(PublicView):
+    @extend_schema(
+        request=PasswordResetConfirmSerializer, responses={204: None}, summary="Set a new password"
+    )
+    def post(self, request: Request) -> Response:
+        ratelimit.hit(request, "reset_ip")
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,142 @@
+"""Sign-up, sign-in, refresh and sign-out."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.authentication import PublicEndpointAuthentication
+from accounts.cookies import clear_refresh_cookie, enforce_csrf, refresh_cookie, set_refresh_cookie
+from accounts.serializers import (
+    LoginResponseSerializer,
+    LoginSerializer,
+    LogoutSerializer,
+    RefreshSerializer,
+    RegisterSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from accounts.services.sessions import (
+    IssuedTokens,
+    SessionInvalid,
+    session_end,
+    session_refresh,
+    session_start,
+)
+from accounts.services.users import credentials_check, user_find_by_login, user_register
+from tms_project import ratelimit
+from tms_project.api.errors import error_response
+from tms_project.client_ip import client_ip
+
+
+class InvalidCredentials(AuthenticationFailed):
+    default_detail = "The username or password is incorrect."
+    default_code = "invalid_credentials"
+
+
+def _user_agent(request: Request) -> str:
+    return request.headers.get("User-Agent", "")
+
+
+def _token_response(request: Request, tokens: IssuedTokens, *, use_cookie: bool, with_user: bool) -> Response:
+    body: dict = {"access": tokens.access}
+    if not use_cookie:
+        body["refresh"] = tokens.refresh
+    if with_user:
+        body["user"] = UserSerializer(tokens.session.user).data
+    response = Response(body)
+    if use_cookie:
+        set_refresh_cookie(request, response, tokens.refresh)
+    return response
+
+
+def _session_ended(from_cookie: bool) -> HttpResponse:
+    response = error_response(
+        401, code="token_not_valid", message="The refresh token is invalid or expired; sign in again."
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    if from_cookie:
+        clear_refresh_cookie(response)
+    return response
+
+
+def _presented_refresh(request: Request, body_value: str | None) -> tuple[str | None, bool]:
+    """The refresh token from the body, else from the cookie (which then needs CSRF proof)."""
+    if body_value:
+        return body_value, False
+    cookie = refresh_cookie(request)
+    if cookie:
+        enforce_csrf(request)
+    return cookie, bool(cookie)
+
+
+class PublicView(APIView):
+    authentication_classes = [PublicEndpointAuthentication]
+    permission_classes = [AllowAny]
+
+
+class RegisterView(PublicView):
+    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer}, summary="Create an account")
+    def post(self, request: Request) -> Response:
+        ratelimit.hit(request, "register_ip")
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_register(**serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicView):
+    @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer}, summary="Sign in")
+    def post(self, request: Request) -> Response:
+        ratelimit.hit(request, "login_ip")
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = user_find_by_login(data["username"])
+        # One budget per account however it is named; unknown names get their own.
+        account = f"user:{user.pk}" if user else f"name:{data['username'].strip().lower()}"
+        ratelimit.check(request, "login_account", account)
+        if not credentials_check(user=user, password=data["password"]):
+            ratelimit.count_failure(request, "login_account", account)
+            raise InvalidCredentials()
+        tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
+        return _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
+
+
+class RefreshView(PublicView):
+    @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, summary="Rotate tokens")
+    def post(self, request: Request) -> HttpResponse:
+        ratelimit.hit(request, "refresh_ip")
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
+        if not raw:
+            return _session_ended(from_cookie=False)
+        try:
+            tokens = session_refresh(raw_refresh=raw, user_agent=_user_agent(request))
+        except SessionInvalid:
+            return _session_ended(from_cookie)
+        use_cookie = serializer.validated_data["use_cookie"] or from_cookie
+        return _token_response(request, tokens, use_cookie=use_cookie, with_user=False)
+
+
+class LogoutView(PublicView):
+    @extend_schema(request=LogoutSerializer, responses={204: None}, summary="Sign out")
+    def post(self, request: Request) -> HttpResponse:
+        ratelimit.hit(request, "refresh_ip")
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
+        if not raw:
+            return _session_ended(from_cookie=False)
+        try:
+            session_end(raw_refresh=raw)
+        except SessionInvalid:
+            return _session_ended(from_cookie)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        clear_refresh_cookie(response)
+        return response
