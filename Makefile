@@ -13,6 +13,8 @@ help: ## list the commands
 
 run: install ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "TMS is starting on http://$(HOST):$(PORT)/ — API docs at /api/docs/, admin at /admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)

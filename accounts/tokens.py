@@ -3,6 +3,7 @@
 from rest_framework_simplejwt.tokens import RefreshToken
 
 SESSION_CLAIM = "sid"
+TIME_ZONE_CLAIM = "tz"
 
 
 class SessionRefreshToken(RefreshToken):

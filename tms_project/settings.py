@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
-    "django_filters",
     "django_prometheus",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",

@@ -18,7 +18,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import AuthSession, User
-from accounts.tokens import SESSION_CLAIM, SessionRefreshToken
+from accounts.tokens import SESSION_CLAIM, TIME_ZONE_CLAIM, SessionRefreshToken
 
 
 class SessionInvalid(Exception):
@@ -43,6 +43,8 @@ def _new_refresh(user: User) -> SessionRefreshToken:
 
 def _issued(refresh: SessionRefreshToken, session: AuthSession) -> IssuedTokens:
     refresh[SESSION_CLAIM] = session.pk
+    # The task service reads the time zone from the token ("overdue" is per user's today).
+    refresh[TIME_ZONE_CLAIM] = session.user.time_zone
     return IssuedTokens(access=str(refresh.access_token), refresh=str(refresh), session=session)
 
 

@@ -15,8 +15,8 @@ def test_me_requires_a_token(api):
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
-def test_me_shows_the_signed_in_user_in_one_query(authed, user, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_me_shows_the_signed_in_user_in_one_query(authed, user, assert_queries):
+    with assert_queries(1):
         response = authed.get(ME)
     assert response.status_code == 200
     assert response.json() == {

@@ -7,14 +7,14 @@ pytestmark = pytest.mark.django_db
 SESSIONS = "/api/auth/sessions/"
 
 
-def test_sessions_lists_live_sessions_with_the_current_marked(api, user, login, django_assert_num_queries):
+def test_sessions_lists_live_sessions_with_the_current_marked(api, user, login, assert_queries):
     login(user, user_agent="Phone")
     current = login(user)
     ended = login(user)
     api.post("/api/auth/logout/", {"refresh": ended["refresh"]}, format="json")
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")
     # when
-    with django_assert_num_queries(2):  # the user, the sessions
+    with assert_queries(2):  # the user, the sessions
         response = api.get(SESSIONS)
     # then
     assert response.status_code == 200

@@ -38,6 +38,19 @@ def test_each_role_answers_404_for_the_other_roles_paths(client, settings, role,
             assert response.json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [("auth", "/api/auth/", "/api/tasks/"), ("tasks", "/api/tasks/", "/api/auth/")],
+)
+def test_each_role_serves_its_own_api_and_documents_only_that(client, settings, role, own, other):
+    settings.ROOT_URLCONF = f"tms_project.urls.{role}"
+    own_endpoint = {"auth": "/api/auth/me/", "tasks": "/api/tasks/"}[role]
+    assert client.get(own_endpoint).status_code == 401  # exists, wants a token
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    assert paths and all(path.startswith(own) for path in paths)
+    assert not any(path.startswith(other) for path in paths)
+
+
 def test_the_all_role_includes_both_prefixes():
     assert resolves("/admin/", "tms_project.urls.all")
     assert not resolves("/admin/", "tms_project.urls.tasks")

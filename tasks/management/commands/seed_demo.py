@@ -1,0 +1,78 @@
+"""A demo account with a realistic spread of tasks. Running it again changes nothing."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from tasks.models import Task
+from tasks.selectors import user_today
+from tasks.services import task_create
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - a published demo credential, refused in production
+
+P = Task.Priority
+# (title, status, priority, due in days from today or None, description)
+DEMO_TASKS = [
+    ("Renew passport", "todo", P.HIGH, 12, "Photos, form, fee. Book an appointment first."),
+    ("Pay the electricity bill", "todo", P.URGENT, -2, ""),
+    ("Plan the team offsite", "in_progress", P.MEDIUM, 20, "Venue shortlist, budget, agenda."),
+    (
+        "Write the quarterly report",
+        "in_progress",
+        P.HIGH,
+        3,
+        "Numbers from finance are in the shared folder.",
+    ),
+    ("Call the plumber about the kitchen tap", "todo", P.MEDIUM, 0, ""),
+    ("Read 'The Pragmatic Programmer'", "todo", P.LOW, None, ""),
+    ("Book dentist check-up", "todo", P.NONE, 30, ""),
+    ("Buy a birthday present for Sam", "todo", P.MEDIUM, 5, "Something for the garden?"),
+    ("Back up the laptop", "done", P.HIGH, -7, ""),
+    ("Submit the expense claims", "done", P.MEDIUM, -10, ""),
+    ("Fix the bike's rear brake", "todo", P.LOW, None, ""),
+    ("Prepare the conference talk slides", "in_progress", P.URGENT, 1, "Dry run on Thursday."),
+    ("Cancel the unused gym membership", "todo", P.LOW, -5, ""),
+    ("Sort the photo library", "todo", P.NONE, None, ""),
+    ("Update the CV", "done", P.LOW, None, ""),
+]
+
+
+class Command(BaseCommand):
+    help = f"Create the demo account '{DEMO_USERNAME}' with sample tasks (idempotent; development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="allow it in production")
+
+    @transaction.atomic
+    def handle(self, *args, force: bool, **options):
+        if settings.IS_PRODUCTION and not force:
+            raise CommandError("seed_demo creates a user with a published password; refusing in production.")
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME, defaults={"email": "demo@example.com", "display_name": "Demo User"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        today = user_today(user.time_zone)
+        existing = set(Task.objects.filter(owner=user).values_list("title", flat=True))
+        added = 0
+        for title, status, priority, due_in, description in DEMO_TASKS:
+            if title in existing:
+                continue
+            task_create(
+                owner_id=user.pk,
+                title=title,
+                description=description,
+                status=status,
+                priority=priority,
+                due_date=None if due_in is None else today + timedelta(days=due_in),
+            )
+            added += 1
+        self.stdout.write(
+            f"Demo account ready: sign in as '{DEMO_USERNAME}' with password '{DEMO_PASSWORD}' "
+            f"({added} task(s) added)."
+        )

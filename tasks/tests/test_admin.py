@@ -1,0 +1,61 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.tests.factories import UserFactory
+from tasks.models import Task
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def changelist_query_count(staff_client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert staff_client.get("/admin/tasks/task/").status_code == 200
+    return len(context.captured_queries)
+
+
+def test_changelist_has_no_n_plus_one(staff_client):
+    owners = UserFactory.create_batch(3)
+    for owner in owners:
+        TaskFactory.create_batch(2, owner=owner)
+    few = changelist_query_count(staff_client)
+    for owner in owners:
+        TaskFactory.create_batch(20, owner=owner)
+    UserFactory.create_batch(5)
+    assert changelist_query_count(staff_client) == few
+
+
+def test_changelist_filters_and_search(staff_client):
+    TaskFactory(title="needle in haystack", status="done", priority=Task.Priority.HIGH)
+    TaskFactory(title="other", status="todo")
+    content = staff_client.get("/admin/tasks/task/?status__exact=done&q=needle").content.decode()
+    assert "needle in haystack" in content and ">other<" not in content
+    assert staff_client.get("/admin/tasks/task/?priority__exact=3&due_date__isnull=True").status_code == 200
+
+
+def test_mark_done_and_reopen_actions(staff_client):
+    tasks = TaskFactory.create_batch(3)
+    ids = [task.pk for task in tasks]
+    staff_client.post("/admin/tasks/task/", {"action": "mark_done", "_selected_action": ids})
+    assert set(Task.objects.values_list("status", flat=True)) == {"done"}
+    assert not Task.objects.filter(completed_at__isnull=True).exists()
+    staff_client.post("/admin/tasks/task/", {"action": "reopen", "_selected_action": ids})
+    assert set(Task.objects.values_list("status", flat=True)) == {"todo"}
+    assert not Task.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_owner_autocomplete_answers(staff_client):
+    UserFactory(username="findable")
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "tasks", "model_name": "task", "field_name": "owner", "term": "findab"},
+    )
+    assert response.status_code == 200
+    assert [item["text"] for item in response.json()["results"]] == ["findable"]

@@ -1,0 +1,197 @@
+import pytest
+from django.utils import timezone
+
+from tasks.models import Task
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/tasks/"
+
+
+def detail(task_id: int) -> str:
+    return f"/api/tasks/{task_id}/"
+
+
+def test_create_with_only_a_title_fills_the_defaults(api, owner):
+    # when
+    response = api.post(LIST, {"title": "  Buy milk  "}, format="json")
+    # then
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {
+        "id",
+        "title",
+        "description",
+        "status",
+        "priority",
+        "due_date",
+        "completed_at",
+        "position",
+        "created_at",
+        "updated_at",
+    }
+    assert body["title"] == "Buy milk"
+    assert (body["description"], body["status"], body["priority"], body["due_date"]) == (
+        "",
+        "todo",
+        "none",
+        None,
+    )
+    assert body["completed_at"] is None
+    task = Task.objects.get(pk=body["id"])
+    assert task.owner == owner and task.title == "Buy milk"
+
+
+def test_create_with_every_field(api):
+    payload = {
+        "title": "Ship it",
+        "description": "All of it",
+        "status": "done",
+        "priority": "urgent",
+        "due_date": "2026-12-24",
+    }
+    body = api.post(LIST, payload, format="json").json()
+    assert {key: body[key] for key in payload} == payload
+    assert body["completed_at"] is not None
+
+
+def test_new_tasks_go_to_the_end_of_their_column(api):
+    first = api.post(LIST, {"title": "first"}, format="json").json()
+    second = api.post(LIST, {"title": "second"}, format="json").json()
+    assert second["position"] > first["position"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"title": "ok", "description": "d" * 10_001}, "description"),
+        ({"title": "ok", "status": "later"}, "status"),
+        ({"title": "ok", "priority": "critical"}, "priority"),
+        ({"title": "ok", "priority": 3}, "priority"),
+        ({"title": "ok", "due_date": "31/12/2026"}, "due_date"),
+        ({"title": "nul\x00byte"}, "title"),
+        ({"title": "ok", "titel": "typo"}, "titel"),
+    ],
+)
+def test_invalid_task_bodies_are_400_naming_the_field(api, payload, field):
+    response = api.post(LIST, payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert not Task.objects.exists()
+
+
+def test_a_title_of_exactly_200_characters_is_fine(api):
+    assert api.post(LIST, {"title": "x" * 200}, format="json").status_code == 201
+
+
+def test_read_only_fields_are_ignored(api, owner, stranger):
+    payload = {
+        "title": "mine",
+        "id": 12345,
+        "owner": stranger.pk,
+        "completed_at": "2020-01-01T00:00:00Z",
+        "position": 7,
+        "created_at": "2020-01-01T00:00:00Z",
+        "updated_at": "2020-01-01T00:00:00Z",
+    }
+    # ``owner`` is not a field of the API at all, so it is refused as unknown ...
+    assert api.post(LIST, payload, format="json").status_code == 400
+    # ... while the read-only ones are accepted and ignored
+    del payload["owner"]
+    body = api.post(LIST, payload, format="json").json()
+    task = Task.objects.get(pk=body["id"])
+    assert task.pk != 12345 and task.owner == owner
+    assert task.completed_at is None and task.position != 7
+    assert task.created_at.year == timezone.now().year
+
+
+def test_retrieve(api, owner):
+    task = TaskFactory(owner=owner, title="Read me", priority=Task.Priority.HIGH)
+    body = api.get(detail(task.pk)).json()
+    assert body["title"] == "Read me" and body["priority"] == "high" and body["id"] == task.pk
+
+
+def test_patch_changes_only_the_given_fields(api, owner):
+    task = TaskFactory(owner=owner, description="keep me", priority=Task.Priority.LOW)
+    response = api.patch(detail(task.pk), {"title": "renamed"}, format="json")
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.title, task.description, task.priority) == ("renamed", "keep me", Task.Priority.LOW)
+
+
+def test_put_replaces_every_writable_field(api, owner):
+    task = TaskFactory(owner=owner, description="old", priority=Task.Priority.HIGH, status="in_progress")
+    response = api.put(detail(task.pk), {"title": "fresh"}, format="json")
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert (task.title, task.description, task.priority, task.status, task.due_date) == (
+        "fresh",
+        "",
+        Task.Priority.NONE,
+        "todo",
+        None,
+    )
+
+
+def test_put_needs_a_title(api, owner):
+    task = TaskFactory(owner=owner)
+    response = api.put(detail(task.pk), {"description": "no title"}, format="json")
+    assert response.status_code == 400
+    assert "title" in response.json()["error"]["fields"]
+
+
+def test_invalid_update_changes_nothing(api, owner):
+    task = TaskFactory(owner=owner, title="stays")
+    response = api.patch(detail(task.pk), {"title": "", "priority": "high"}, format="json")
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert task.title == "stays" and task.priority == Task.Priority.NONE
+
+
+def test_delete(api, owner):
+    task = TaskFactory(owner=owner)
+    assert api.delete(detail(task.pk)).status_code == 204
+    assert not Task.objects.filter(pk=task.pk).exists()
+    assert api.get(detail(task.pk)).status_code == 404
+
+
+def test_complete_and_reopen(api, owner):
+    task = TaskFactory(owner=owner)
+    done = api.post(f"{detail(task.pk)}complete/").json()
+    assert done["status"] == "done" and done["completed_at"] is not None
+    # completing twice keeps the first completion time
+    assert api.post(f"{detail(task.pk)}complete/").json()["completed_at"] == done["completed_at"]
+    reopened = api.post(f"{detail(task.pk)}reopen/").json()
+    assert reopened["status"] == "todo" and reopened["completed_at"] is None
+
+
+def test_status_changes_through_patch_keep_completion_consistent(api, owner):
+    task = TaskFactory(owner=owner)
+    assert api.patch(detail(task.pk), {"status": "done"}, format="json").json()["completed_at"] is not None
+    back = api.patch(detail(task.pk), {"status": "in_progress"}, format="json").json()
+    assert back["completed_at"] is None
+
+
+def test_unknown_task_is_404(api):
+    response = api.get(detail(999999))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_anonymous_requests_are_401(client):
+    response = client.get(LIST)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite checks foreign keys at commit
+def test_a_token_of_a_deleted_account_cannot_create(api, owner):
+    owner.delete()
+    response = api.post(LIST, {"title": "orphan"}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "account_deleted"
+    assert not Task.objects.exists()

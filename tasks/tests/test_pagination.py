@@ -1,0 +1,118 @@
+"""Cursor pagination: stable pages whatever happens between fetches."""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from tasks.models import Task
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/tasks/"
+
+
+def fetch(api: APIClient, url: str) -> dict:
+    response = api.get(url)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def walk(api: APIClient, url: str, between_pages=None) -> list[int]:
+    seen: list[int] = []
+    while url:
+        page = fetch(api, url)
+        seen += [task["id"] for task in page["results"]]
+        url = page["next"]
+        if between_pages:
+            between_pages()
+    return seen
+
+
+def test_default_page_size_is_50(api, owner):
+    TaskFactory.create_batch(55, owner=owner)
+    page = fetch(api, LIST)
+    assert len(page["results"]) == 50
+    assert page["next"].startswith("http://testserver/api/tasks/?cursor=")
+    assert page["previous"] is None
+    last = fetch(api, page["next"])
+    assert len(last["results"]) == 5 and last["next"] is None
+
+
+def test_page_size_up_to_100(api, owner):
+    TaskFactory.create_batch(101, owner=owner)
+    assert len(fetch(api, f"{LIST}?page_size=100")["results"]) == 100
+
+
+@pytest.mark.parametrize(
+    "ordering", ["position", "-priority", "due_date", "-due_date", "title", "-created_at"]
+)
+def test_walking_every_page_sees_each_task_once(api, owner, ordering):
+    for n in range(23):
+        TaskFactory(
+            owner=owner,
+            priority=n % 5,
+            title=f"t{n % 4}",
+            due_date=None if n % 3 == 0 else datetime.date(2026, 1, 1 + n % 7),
+        )
+    seen = walk(api, f"{LIST}?page_size=4&ordering={ordering}")
+    assert sorted(seen) == sorted(Task.objects.values_list("pk", flat=True))
+    assert len(seen) == len(set(seen)) == 23
+
+
+def test_no_repeats_or_skips_while_tasks_are_inserted_between_fetches(api, owner):
+    # given 30 tasks, paged 7 at a time in manual order
+    original = [TaskFactory(owner=owner).pk for _ in range(30)]
+    inserted: list[int] = []
+
+    def someone_adds_tasks():
+        # new tasks at the end and at the very top of the list
+        inserted.append(api.post(LIST, {"title": "new at the end"}, format="json").json()["id"])
+        inserted.append(TaskFactory(owner=owner, position=-(10**9) - len(inserted)).pk)
+
+    # when
+    seen = walk(api, f"{LIST}?page_size=7", between_pages=someone_adds_tasks)
+    # then every original task is seen exactly once, in order, and new ones at the end are picked up
+    assert len(seen) == len(set(seen))
+    assert [pk for pk in seen if pk in original] == original
+    # (all but the one added after the last page was read)
+    assert set(inserted[::2][:-1]) <= set(seen)
+
+
+def test_previous_walks_back(api, owner):
+    ids = [TaskFactory(owner=owner).pk for _ in range(10)]
+    first = fetch(api, f"{LIST}?page_size=4")
+    second = fetch(api, first["next"])
+    third = fetch(api, second["next"])
+    assert [t["id"] for t in third["results"]] == ids[8:]
+    back = fetch(api, third["previous"])
+    assert [t["id"] for t in back["results"]] == ids[4:8]
+    start = fetch(api, back["previous"])
+    assert [t["id"] for t in start["results"]] == ids[:4]
+    assert start["previous"] is None
+    assert [t["id"] for t in fetch(api, start["next"])["results"]] == ids[4:8]
+
+
+def test_filters_apply_across_pages(api, owner):
+    TaskFactory.create_batch(6, owner=owner, status="done")
+    TaskFactory.create_batch(6, owner=owner, status="todo")
+    seen = walk(api, f"{LIST}?page_size=4&status=done")
+    assert Task.objects.filter(pk__in=seen, status="done").count() == 6 == len(seen)
+
+
+def test_a_cursor_of_another_ordering_is_400(api, owner):
+    TaskFactory.create_batch(3, owner=owner)
+    next_url = fetch(api, f"{LIST}?page_size=1&ordering=title")["next"]
+    response = api.get(next_url.replace("ordering=title", "ordering=priority"))
+    assert response.status_code == 400
+    assert "cursor" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "cursor", ["eyJ4IjoxfQ", "e30", "!!!", "eyJvIjoicG9zaXRpb24iLCJ2IjpbW10sMV0sImQiOiJuIn0"]
+)
+def test_tampered_cursors_are_400(api, cursor):
+    response = api.get(LIST, {"cursor": cursor})
+    assert response.status_code == 400
+    assert "cursor" in response.json()["error"]["fields"]
