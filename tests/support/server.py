@@ -9,6 +9,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tms_project.jwt_keys import public_key_pem_of
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -18,11 +20,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+_KEY_VARIABLES = (
+    "TMS_JWT_PRIVATE_KEY",
+    "TMS_JWT_PRIVATE_KEY_FILE",
+    "TMS_JWT_PUBLIC_KEY",
+    "TMS_JWT_PUBLIC_KEY_FILE",
+)
+
+
 def base_env(**overrides: str) -> dict[str, str]:
-    """The parent environment without anything that would point the child at the test database."""
+    """The parent environment without anything that would point the child at the test database.
+
+    Unless the caller gives keys, the child gets the test run's key pair: the
+    private key, or for the tasks role only the public key.
+    """
+    test_private_key = os.environ.get("TMS_JWT_PRIVATE_KEY")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMS_", "DATABASE_URL", "REDIS_URL"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(overrides)
+    if test_private_key and not any(name in overrides for name in _KEY_VARIABLES):
+        if env.get("TMS_SERVICE") == "tasks":
+            env["TMS_JWT_PUBLIC_KEY"] = public_key_pem_of(test_private_key)
+        else:
+            env["TMS_JWT_PRIVATE_KEY"] = test_private_key
     return env
 
 
