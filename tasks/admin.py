@@ -1,31 +1,84 @@
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 
-from tasks.models import Task
-from tasks.services import task_complete, task_reopen
+from tasks.models import Label, Task, TaskEvent
+from tasks.services.tasks import task_complete, task_reopen, task_restore
+
+
+class TrashFilter(admin.SimpleListFilter):
+    title = "trash"
+    parameter_name = "trashed"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not in the trash"), ("yes", "In the trash")]
+
+    def queryset(self, request, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(trashed_at__isnull=self.value() == "no")
+        return queryset
+
+
+class TaskEventInline(admin.TabularInline):
+    model = TaskEvent
+    fields = ("created_at", "kind", "changes", "actor_id")
+    readonly_fields = fields
+    ordering = ("-id",)
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner", "status", "priority", "due_date", "completed_at", "updated_at")
-    list_filter = ("status", "priority", "due_date", ("owner", admin.RelatedOnlyFieldListFilter))
+    list_display = (
+        "title",
+        "owner",
+        "status",
+        "priority",
+        "due_date",
+        "completed_at",
+        "trashed_at",
+        "updated_at",
+    )
+    list_filter = ("status", "priority", "due_date", TrashFilter, ("owner", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("owner",)
     search_fields = ("title", "description", "owner__username", "owner__email")
     date_hierarchy = "created_at"
     autocomplete_fields = ("owner",)
-    readonly_fields = ("completed_at", "position", "created_at", "updated_at")
-    actions = ["mark_done", "reopen"]
+    filter_horizontal = ("labels",)
+    readonly_fields = ("completed_at", "position", "version", "trashed_at", "created_at", "updated_at")
+    inlines = [TaskEventInline]
+    actions = ["mark_done", "reopen", "restore"]
     list_per_page = 100
+
+    def _each(self, request, queryset, service, verb: str) -> None:
+        tasks = list(queryset.values_list("owner_id", "pk"))
+        for owner_id, task_id in tasks:
+            service(owner_id=owner_id, task_id=task_id, actor_id=request.user.pk)
+        self.message_user(request, f"{verb} {len(tasks)} task(s).", messages.SUCCESS)
 
     @admin.action(description="Mark the selected tasks done")
     def mark_done(self, request, queryset):
-        tasks = list(queryset)
-        for task in tasks:
-            task_complete(task=task)
-        self.message_user(request, f"Marked {len(tasks)} task(s) done.", messages.SUCCESS)
+        self._each(request, queryset.filter(trashed_at__isnull=True), task_complete, "Marked done")
 
     @admin.action(description="Reopen the selected tasks")
     def reopen(self, request, queryset):
-        tasks = list(queryset)
-        for task in tasks:
-            task_reopen(task=task)
-        self.message_user(request, f"Reopened {len(tasks)} task(s).", messages.SUCCESS)
+        self._each(request, queryset.filter(trashed_at__isnull=True), task_reopen, "Reopened")
+
+    @admin.action(description="Restore the selected tasks from the trash")
+    def restore(self, request, queryset):
+        self._each(request, queryset.filter(trashed_at__isnull=False), task_restore, "Restored")
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ("name", "colour", "owner", "created_at")
+    list_select_related = ("owner",)
+    search_fields = ("name", "owner__username")
+    autocomplete_fields = ("owner",)

@@ -29,6 +29,10 @@ class Task(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     # Manual order inside a status column; see tasks.positions.
     position = models.BigIntegerField()
+    labels = models.ManyToManyField("Label", related_name="tasks", blank=True)
+    # Bumped by every change; the ETag clients send back in If-Match.
+    version = models.PositiveIntegerField(default=1)
+    trashed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,9 +45,75 @@ class Task(models.Model):
             models.Index(fields=["owner", "priority"], name="tasks_owner_priority_idx"),
             models.Index(fields=["owner", "created_at"], name="tasks_owner_created_idx"),
             models.Index(fields=["owner", "updated_at"], name="tasks_owner_updated_idx"),
+            models.Index(fields=["owner", "trashed_at"], name="tasks_owner_trashed_idx"),
             # Expression index: created on MySQL 8 and SQLite; MariaDB has none and sorts without it.
             models.Index(F("owner"), Lower("title"), name="tasks_owner_title_ci_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class Label(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(max_length=50)
+    colour = models.CharField(max_length=7, default="#6b7280")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "labels"
+        constraints = [
+            # Case-insensitive per owner (MySQL 8, SQLite; MariaDB's collation is case-insensitive anyway).
+            models.UniqueConstraint(F("owner"), Lower("name"), name="labels_owner_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskEvent(models.Model):
+    """One entry of a task's history, written in the same transaction as the change."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created"
+        UPDATED = "updated"
+        COMPLETED = "completed"
+        REOPENED = "reopened"
+        MOVED = "moved"
+        TRASHED = "trashed"
+        RESTORED = "restored"
+        LABELS = "labels"
+        IMPORTED = "imported"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
+    # No foreign key: the history outlives a staff member who acted on the task.
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "task_events"
+        indexes = [models.Index(fields=["task", "id"], name="task_events_task_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} task {self.task_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST /api/tasks/ with an Idempotency-Key, replayed to retries."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "idempotency_keys"
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}:{self.key}"

@@ -1,6 +1,7 @@
 """OpenAPI description of the task service's token check."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 
 
 class StatelessJWTScheme(SimpleJWTScheme):
@@ -14,3 +15,30 @@ class StatelessJWTScheme(SimpleJWTScheme):
             "The same access token as jwtAuth, verified by the task service with the public key."
         )
         return definition
+
+
+class TaskLabelsFieldExtension(OpenApiSerializerFieldExtension):
+    """Label ids going in, label objects coming out."""
+
+    target_class = "tasks.serializers.TaskLabelsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {
+                "type": "array",
+                "items": {"type": "integer"},
+                "maxItems": 20,
+                "description": "Label ids.",
+            }
+        return {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "colour": {"type": "string"},
+                },
+                "required": ["id", "name", "colour"],
+            },
+        }

@@ -5,12 +5,12 @@ from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from tasks.models import Task
+from tasks.models import Label, Task, TaskEvent
 from tms_project.api.keyset import Key
 
 # ordering name -> keyset keys (the primary key is appended as the tiebreaker)
@@ -37,13 +37,14 @@ def user_today(time_zone: str) -> datetime.date:
     return timezone.now().astimezone(zone).date()
 
 
-def task_queryset(*, owner_id: int) -> QuerySet[Task]:
-    return Task.objects.filter(owner_id=owner_id)
+def task_queryset(*, owner_id: int, trashed: bool = False) -> QuerySet[Task]:
+    """The owner's tasks outside the trash (or, with ``trashed``, in it)."""
+    return Task.objects.filter(owner_id=owner_id, trashed_at__isnull=not trashed)
 
 
 def task_get(*, owner_id: int, task_id: int) -> Task:
-    """The owner's task, or 404 — also when it exists but belongs to someone else."""
-    task = task_queryset(owner_id=owner_id).filter(pk=task_id).first()
+    """The owner's task with its labels, or 404 — also when it exists but is someone else's."""
+    task = task_queryset(owner_id=owner_id).filter(pk=task_id).prefetch_related("labels").first()
     if task is None:
         raise Http404
     return task
@@ -69,4 +70,47 @@ def task_list(*, owner_id: int, filters: dict[str, Any], time_zone: str) -> Quer
         tasks = tasks.filter(updated_at__gte=filters["updated_since"])
     if filters.get("q"):
         tasks = tasks.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
-    return tasks
+    if filters.get("label"):
+        tagged = Task.labels.through.objects.filter(task_id=OuterRef("pk"), label_id__in=filters["label"])
+        tasks = tasks.filter(Exists(tagged))
+    return tasks.prefetch_related("labels")
+
+
+def trash_list(*, owner_id: int) -> QuerySet[Task]:
+    return task_queryset(owner_id=owner_id, trashed=True).prefetch_related("labels")
+
+
+def task_events(*, owner_id: int, task_id: int) -> QuerySet[TaskEvent]:
+    """The history of one of the owner's tasks (404 for anyone else's, or a trashed one)."""
+    if not task_queryset(owner_id=owner_id).filter(pk=task_id).exists():
+        raise Http404
+    return TaskEvent.objects.filter(task_id=task_id)
+
+
+def label_list(*, owner_id: int) -> QuerySet[Label]:
+    return Label.objects.filter(owner_id=owner_id).order_by(Lower("name"), "pk")
+
+
+def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:
+    """Counts for the dashboard, in one query."""
+    today = user_today(time_zone)
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    not_done = ~Q(status=Task.Status.DONE)
+    counts = {f"status_{status}": Count("pk", filter=Q(status=status)) for status in Task.Status.values}
+    counts |= {f"priority_{value}": Count("pk", filter=Q(priority=value)) for value in Task.Priority.values}
+    counts |= {
+        "total": Count("pk"),
+        "overdue": Count("pk", filter=Q(due_date__lt=today) & not_done),
+        "due_today": Count("pk", filter=Q(due_date=today) & not_done),
+        "completed_last_7_days": Count("pk", filter=Q(completed_at__gte=week_ago)),
+    }
+    row = task_queryset(owner_id=owner_id).aggregate(**counts)
+    return {
+        "total": row["total"],
+        "by_status": {status: row[f"status_{status}"] for status in Task.Status.values},
+        "by_priority": {Task.Priority(v).label: row[f"priority_{v}"] for v in Task.Priority.values},
+        "overdue": row["overdue"],
+        "due_today": row["due_today"],
+        "completed_last_7_days": row["completed_last_7_days"],
+        "today": today.isoformat(),
+    }

@@ -5,10 +5,13 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from tasks.models import Task
+from tasks.models import Label, Task, TaskEvent
 from tasks.selectors import DEFAULT_ORDERING, ORDERINGS
+from tasks.services.bulk import ACTIONS as BULK_ACTIONS
+from tasks.services.transfer import MAX_IMPORT_TASKS
 
 MAX_PAGE_SIZE = 100
+MAX_LABELS_PER_TASK = 20
 DEFAULT_PAGE_SIZE = 50
 PRIORITY_NAMES = [label for _, label in Task.Priority.choices]
 PRIORITY_BY_NAME = {label: value for value, label in Task.Priority.choices}
@@ -38,6 +41,33 @@ class RejectUnknownFieldsMixin:
         return super().to_internal_value(data)
 
 
+class LabelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    name = serializers.CharField(max_length=50)
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$", required=False, default="#6b7280", help_text="#rrggbb"
+    )
+
+    class Meta:
+        model = Label
+        fields = ["id", "name", "colour"]
+        read_only_fields = ["id"]
+
+
+class TaskLabelsField(serializers.Field):
+    """Label ids in; id, name and colour out."""
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        if not isinstance(data, list) or len(data) > MAX_LABELS_PER_TASK:
+            raise serializers.ValidationError(f"Expected a list of at most {MAX_LABELS_PER_TASK} label ids.")
+        if not all(isinstance(item, int) and not isinstance(item, bool) for item in data):
+            raise serializers.ValidationError("Label ids are integers.")
+        return list(dict.fromkeys(data))
+
+    def to_representation(self, labels) -> list[dict]:
+        ordered = sorted(labels.all(), key=lambda label: label.name.lower())
+        return [{"id": label.pk, "name": label.name, "colour": label.colour} for label in ordered]
+
+
 class TaskSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     title = serializers.CharField(
         max_length=200, help_text="1–200 characters; surrounding spaces are trimmed."
@@ -46,6 +76,7 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
     priority = PriorityField(required=False, default=Task.Priority.NONE)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    labels = TaskLabelsField(required=False, default=list)
 
     class Meta:
         model = Task
@@ -57,11 +88,13 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             "priority",
             "due_date",
             "completed_at",
+            "labels",
             "position",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "completed_at", "position", "created_at", "updated_at"]
+        read_only_fields = ["id", "completed_at", "position", "version", "created_at", "updated_at"]
 
 
 class CommaListField(serializers.ListField):
@@ -86,6 +119,7 @@ class TaskListQuerySerializer(serializers.Serializer):
     overdue = QueryBooleanField(required=False, help_text="Due before today (your time zone) and not done.")
     has_due = QueryBooleanField(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Words in the title or description.")
+    label = CommaListField(child=serializers.IntegerField(min_value=1), required=False, max_length=20)
     updated_since = serializers.DateTimeField(required=False)
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default=DEFAULT_ORDERING)
     page_size = serializers.IntegerField(
@@ -104,3 +138,124 @@ class TaskMoveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False)
     before_id = serializers.IntegerField(required=False, help_text="The task that will come right below.")
     after_id = serializers.IntegerField(required=False, help_text="The task that will come right above.")
+
+
+class TrashedTaskSerializer(TaskSerializer):
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "trashed_at"]
+        read_only_fields = fields
+
+
+class PageQuerySerializer(serializers.Serializer):
+    page_size = serializers.IntegerField(
+        required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
+    )
+    cursor = serializers.CharField(required=False, max_length=2048)
+
+
+class TrashPageSerializer(serializers.Serializer):
+    results = TrashedTaskSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskEvent
+        fields = ["id", "kind", "changes", "actor_id", "created_at"]
+
+
+class TaskEventPageSerializer(serializers.Serializer):
+    results = TaskEventSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
+class BulkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
+    action = serializers.ChoiceField(choices=BULK_ACTIONS)
+    value = serializers.JSONField(required=False, help_text="status, priority name or label id, per action")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        action, value = attrs["action"], attrs.get("value")
+        expected = {
+            "set_status": serializers.ChoiceField(choices=Task.Status.values),
+            "set_priority": PriorityField(),
+            "add_label": serializers.IntegerField(min_value=1),
+            "remove_label": serializers.IntegerField(min_value=1),
+        }.get(action)
+        if expected is None:
+            if value is not None:
+                raise serializers.ValidationError({"value": [f"The action {action} takes no value."]})
+            return attrs
+        if value is None:
+            raise serializers.ValidationError({"value": [f"The action {action} needs a value."]})
+        try:
+            attrs["value"] = expected.run_validation(value)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"value": exc.detail}) from exc
+        attrs["ids"] = list(dict.fromkeys(attrs["ids"]))
+        return attrs
+
+
+class BulkResultSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    matched = serializers.IntegerField()
+    changed = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_priority = serializers.DictField(child=serializers.IntegerField())
+    overdue = serializers.IntegerField()
+    due_today = serializers.IntegerField()
+    completed_last_7_days = serializers.IntegerField()
+    today = serializers.DateField()
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+
+
+class ImportLabelSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, default="#6b7280")
+
+
+class ImportRowSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
+    status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
+    priority = PriorityField(required=False, default=Task.Priority.NONE)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    completed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    created_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Informational; ignored."
+    )
+    labels = ImportLabelSerializer(many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK)
+
+
+class ImportSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["tms-tasks"], required=False)
+    version = serializers.ChoiceField(choices=[1], required=False)
+    exported_at = serializers.DateTimeField(required=False)
+    tasks = serializers.ListField(child=serializers.DictField(), max_length=MAX_IMPORT_TASKS)
+
+    def validate_tasks(self, rows: list[dict]) -> list[dict]:
+        """Validate every row, and report every bad one by its index."""
+        valid, errors = [], {}
+        for index, row in enumerate(rows):
+            serializer = ImportRowSerializer(data=row)
+            if serializer.is_valid():
+                valid.append(serializer.validated_data)
+            else:
+                errors[str(index)] = serializer.errors
+        if errors:
+            raise serializers.ValidationError(errors)
+        return valid
+
+
+class ImportResultSerializer(serializers.Serializer):
+    imported = serializers.IntegerField()
+    labels_created = serializers.IntegerField()

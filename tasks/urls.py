@@ -1,6 +1,17 @@
 from django.urls import path
 
-from tasks.views.tasks import TaskCompleteView, TaskDetailView, TaskListView, TaskMoveView, TaskReopenView
+from tasks.views.bulk import BulkView, StatsView
+from tasks.views.labels import LabelDetailView, LabelListView
+from tasks.views.tasks import (
+    TaskCompleteView,
+    TaskDetailView,
+    TaskHistoryView,
+    TaskListView,
+    TaskMoveView,
+    TaskReopenView,
+)
+from tasks.views.transfer import ExportView, ImportView
+from tasks.views.trash import TaskRestoreView, TrashListView, TrashPurgeView
 
 app_name = "tasks"
 
@@ -10,4 +21,14 @@ urlpatterns = [
     path("<int:task_id>/complete/", TaskCompleteView.as_view(), name="complete"),
     path("<int:task_id>/reopen/", TaskReopenView.as_view(), name="reopen"),
     path("<int:task_id>/move/", TaskMoveView.as_view(), name="move"),
+    path("<int:task_id>/history/", TaskHistoryView.as_view(), name="history"),
+    path("<int:task_id>/restore/", TaskRestoreView.as_view(), name="restore"),
+    path("trash/", TrashListView.as_view(), name="trash"),
+    path("trash/<int:task_id>/", TrashPurgeView.as_view(), name="trash-purge"),
+    path("labels/", LabelListView.as_view(), name="labels"),
+    path("labels/<int:label_id>/", LabelDetailView.as_view(), name="label-detail"),
+    path("bulk/", BulkView.as_view(), name="bulk"),
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("export/", ExportView.as_view(), name="export"),
+    path("import/", ImportView.as_view(), name="import"),
 ]

@@ -248,6 +248,7 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 
 # --- Request limits ------------------------------------------------------------
 TMS_MAX_BODY_BYTES = env_int("TMS_MAX_BODY_BYTES", 1_048_576, minimum=1024)
+TMS_MAX_IMPORT_BYTES = env_int("TMS_MAX_IMPORT_BYTES", 10_485_760, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TMS_MAX_BODY_BYTES
 
 # --- REST framework -------------------------------------------------------------

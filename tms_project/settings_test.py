@@ -13,3 +13,9 @@ from tms_project.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: tests that race several threads need real connections and locks.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/tms-test-{os.getpid()}.sqlite3"}  # noqa: F405

@@ -59,3 +59,25 @@ def test_owner_autocomplete_answers(staff_client):
     )
     assert response.status_code == 200
     assert [item["text"] for item in response.json()["results"]] == ["findable"]
+
+
+def test_task_page_shows_history_read_only(staff_client):
+    from tasks.services.tasks import task_update
+
+    task = TaskFactory(title="old title")
+    task_update(owner_id=task.owner_id, task_id=task.pk, actor_id=None, data={"title": "new title"})
+    content = staff_client.get(f"/admin/tasks/task/{task.pk}/change/").content.decode()
+    assert "old title" in content and "updated" in content
+    assert "taskevent_set-TOTAL_FORMS" in content or "events-TOTAL_FORMS" in content
+
+
+def test_trash_filter_and_restore_action(staff_client):
+    from django.utils import timezone
+
+    binned = TaskFactory(title="binned", trashed_at=timezone.now())
+    TaskFactory(title="alive")
+    content = staff_client.get("/admin/tasks/task/?trashed=yes").content.decode()
+    assert "binned" in content and ">alive<" not in content
+    staff_client.post("/admin/tasks/task/", {"action": "restore", "_selected_action": [binned.pk]})
+    binned.refresh_from_db()
+    assert binned.trashed_at is None

@@ -27,7 +27,9 @@ def test_create_with_only_a_title_fills_the_defaults(api, owner):
         "priority",
         "due_date",
         "completed_at",
+        "labels",
         "position",
+        "version",
         "created_at",
         "updated_at",
     }
@@ -38,7 +40,8 @@ def test_create_with_only_a_title_fills_the_defaults(api, owner):
         "none",
         None,
     )
-    assert body["completed_at"] is None
+    assert body["completed_at"] is None and body["labels"] == [] and body["version"] == 1
+    assert response["ETag"] == '"1"'
     task = Task.objects.get(pk=body["id"])
     assert task.owner == owner and task.title == "Buy milk"
 
@@ -152,10 +155,11 @@ def test_invalid_update_changes_nothing(api, owner):
     assert task.title == "stays" and task.priority == Task.Priority.NONE
 
 
-def test_delete(api, owner):
+def test_delete_moves_the_task_to_the_trash(api, owner):
     task = TaskFactory(owner=owner)
     assert api.delete(detail(task.pk)).status_code == 204
-    assert not Task.objects.filter(pk=task.pk).exists()
+    task.refresh_from_db()
+    assert task.trashed_at is not None
     assert api.get(detail(task.pk)).status_code == 404
 
 

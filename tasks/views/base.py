@@ -1,12 +1,18 @@
-"""What every /api/tasks/ view shares: stateless token authentication, the owner, the task."""
+"""What every /api/tasks/ view shares: stateless token authentication, the owner, ETags."""
 
+import re
+
+from django.db.models import prefetch_related_objects
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 
 from accounts.tokens import TIME_ZONE_CLAIM
 from tasks.models import Task
-from tasks.selectors import task_get
+from tasks.serializers import TaskSerializer
+
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
 
 
 class TaskAPIView(APIView):
@@ -16,8 +22,28 @@ class TaskAPIView(APIView):
     def owner_id(self, request: Request) -> int:
         return int(request.user.id)
 
+    # Every change is made by the owner through the API.
+    actor_id = owner_id
+
     def time_zone(self, request: Request) -> str:
         return request.auth.get(TIME_ZONE_CLAIM, "UTC")
 
-    def get_task(self, request: Request, task_id: int) -> Task:
-        return task_get(owner_id=self.owner_id(request), task_id=task_id)
+    def if_match(self, request: Request) -> list[int] | None:
+        """The versions an If-Match header accepts; None when absent or ``*``."""
+        header = request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return None
+        # An unparseable tag matches no version, so the write is refused with 412.
+        return [int(match.group(1)) for part in header.split(",") if (match := _ENTITY_TAG.fullmatch(part))]
+
+
+def etag(task: Task) -> str:
+    return f'"{task.version}"'
+
+
+def task_response(task: Task, status: int = 200) -> Response:
+    if not hasattr(task, "_prefetched_objects_cache") or "labels" not in task._prefetched_objects_cache:
+        prefetch_related_objects([task], "labels")
+    response = Response(TaskSerializer(task).data, status=status)
+    response["ETag"] = etag(task)
+    return response

@@ -1,15 +1,37 @@
-"""/api/tasks/: list, create, retrieve, replace, update, delete; complete, reopen, move."""
+"""/api/tasks/: list, create, retrieve, replace, update, trash; complete, reopen, move, history."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tasks.selectors import ORDERINGS, task_list
-from tasks.serializers import TaskListQuerySerializer, TaskMoveSerializer, TaskPageSerializer, TaskSerializer
-from tasks.services import task_complete, task_create, task_delete, task_move, task_reopen, task_update
-from tasks.views.base import TaskAPIView
-from tms_project.api.keyset import KeysetPaginator
+from tasks.selectors import ORDERINGS, task_events, task_get, task_list
+from tasks.serializers import (
+    PageQuerySerializer,
+    TaskEventPageSerializer,
+    TaskEventSerializer,
+    TaskListQuerySerializer,
+    TaskMoveSerializer,
+    TaskPageSerializer,
+    TaskSerializer,
+)
+from tasks.services.idempotency import request_fingerprint, run_once, validate_key
+from tasks.services.tasks import task_complete, task_create, task_move, task_reopen, task_trash, task_update
+from tasks.views.base import TaskAPIView, task_response
+from tms_project.api.keyset import Key, KeysetPaginator
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag you read (e.g. "7"); the write is refused with 412 if the task changed since.',
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A unique string (a UUID): a retry with the same key gets the first answer for 24 hours.",
+)
 
 
 class TaskListView(TaskAPIView):
@@ -39,56 +61,137 @@ class TaskListView(TaskAPIView):
             }
         )
 
-    @extend_schema(request=TaskSerializer, responses={201: TaskSerializer}, summary="Create a task")
+    @extend_schema(
+        request=TaskSerializer,
+        responses={201: TaskSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        summary="Create a task",
+    )
     def post(self, request: Request) -> Response:
         serializer = TaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        task = task_create(owner_id=self.owner_id(request), **serializer.validated_data)
-        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+        owner_id = self.owner_id(request)
+
+        def create() -> tuple[int, dict]:
+            task = task_create(
+                owner_id=owner_id, actor_id=self.actor_id(request), **serializer.validated_data
+            )
+            return status.HTTP_201_CREATED, task_response(task).data
+
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            code, body = create()
+            replayed = False
+        else:
+            outcome = run_once(
+                owner_id=owner_id,
+                key=validate_key(key),
+                fingerprint=request_fingerprint(request.data),
+                create=create,
+            )
+            code, body, replayed = outcome.status_code, outcome.body, outcome.replayed
+        response = Response(body, status=code)
+        response["ETag"] = f'"{body["version"]}"'
+        if replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 class TaskDetailView(TaskAPIView):
     @extend_schema(responses={200: TaskSerializer}, summary="A task")
     def get(self, request: Request, task_id: int) -> Response:
-        return Response(TaskSerializer(self.get_task(request, task_id)).data)
+        return task_response(task_get(owner_id=self.owner_id(request), task_id=task_id))
 
     def _update(self, request: Request, task_id: int, *, partial: bool) -> Response:
-        task = self.get_task(request, task_id)
-        serializer = TaskSerializer(task, data=request.data, partial=partial)
+        serializer = TaskSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        task = task_update(task=task, data=dict(serializer.validated_data))
-        return Response(TaskSerializer(task).data)
+        task = task_update(
+            owner_id=self.owner_id(request),
+            task_id=task_id,
+            actor_id=self.actor_id(request),
+            data=dict(serializer.validated_data),
+            if_match=self.if_match(request),
+        )
+        return task_response(task)
 
-    @extend_schema(request=TaskSerializer, responses={200: TaskSerializer}, summary="Replace a task")
+    @extend_schema(
+        request=TaskSerializer,
+        responses={200: TaskSerializer},
+        parameters=[IF_MATCH],
+        summary="Replace a task",
+    )
     def put(self, request: Request, task_id: int) -> Response:
         return self._update(request, task_id, partial=False)
 
-    @extend_schema(request=TaskSerializer, responses={200: TaskSerializer}, summary="Change some fields")
+    @extend_schema(
+        request=TaskSerializer,
+        responses={200: TaskSerializer},
+        parameters=[IF_MATCH],
+        summary="Change some fields",
+    )
     def patch(self, request: Request, task_id: int) -> Response:
         return self._update(request, task_id, partial=True)
 
-    @extend_schema(responses={204: None}, summary="Delete a task")
+    @extend_schema(responses={204: None}, parameters=[IF_MATCH], summary="Move a task to the trash")
     def delete(self, request: Request, task_id: int) -> Response:
-        task_delete(task=self.get_task(request, task_id))
+        task_trash(
+            owner_id=self.owner_id(request),
+            task_id=task_id,
+            actor_id=self.actor_id(request),
+            if_match=self.if_match(request),
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TaskCompleteView(TaskAPIView):
     @extend_schema(request=None, responses={200: TaskSerializer}, summary="Mark done")
     def post(self, request: Request, task_id: int) -> Response:
-        return Response(TaskSerializer(task_complete(task=self.get_task(request, task_id))).data)
+        task = task_complete(
+            owner_id=self.owner_id(request), task_id=task_id, actor_id=self.actor_id(request)
+        )
+        return task_response(task)
 
 
 class TaskReopenView(TaskAPIView):
     @extend_schema(request=None, responses={200: TaskSerializer}, summary="Reopen (back to todo)")
     def post(self, request: Request, task_id: int) -> Response:
-        return Response(TaskSerializer(task_reopen(task=self.get_task(request, task_id))).data)
+        task = task_reopen(owner_id=self.owner_id(request), task_id=task_id, actor_id=self.actor_id(request))
+        return task_response(task)
 
 
 class TaskMoveView(TaskAPIView):
     @extend_schema(request=TaskMoveSerializer, responses={200: TaskSerializer}, summary="Move on the board")
     def post(self, request: Request, task_id: int) -> Response:
-        task = self.get_task(request, task_id)
         serializer = TaskMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response(TaskSerializer(task_move(task=task, **serializer.validated_data)).data)
+        task = task_move(
+            owner_id=self.owner_id(request),
+            task_id=task_id,
+            actor_id=self.actor_id(request),
+            **serializer.validated_data,
+        )
+        return task_response(task)
+
+
+class TaskHistoryView(TaskAPIView):
+    @extend_schema(
+        parameters=[PageQuerySerializer], responses={200: TaskEventPageSerializer}, summary="A task's history"
+    )
+    def get(self, request: Request, task_id: int) -> Response:
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        events = task_events(owner_id=self.owner_id(request), task_id=task_id)
+        paginator = KeysetPaginator(
+            request,
+            name="history",
+            keys=[Key("created_at", descending=True)],
+            page_size=query.validated_data["page_size"],
+        )
+        page = paginator.page(events)
+        return Response(
+            {
+                "results": TaskEventSerializer(page["rows"], many=True).data,
+                "next": page["next"],
+                "previous": page["previous"],
+            }
+        )

@@ -7,13 +7,16 @@ from django.http import HttpRequest, HttpResponse
 
 from tms_project.api.errors import error_response
 
+# The one endpoint that takes whole exports.
+IMPORT_PATH = "/api/tasks/import/"
+
 
 class BodySizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.TMS_MAX_BODY_BYTES
+        limit = settings.TMS_MAX_IMPORT_BYTES if request.path == IMPORT_PATH else settings.TMS_MAX_BODY_BYTES
         declared = request.META.get("CONTENT_LENGTH") or "0"
         try:
             length = int(declared)

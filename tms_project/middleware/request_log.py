@@ -31,9 +31,9 @@ def incoming_request_id(request: HttpRequest) -> str:
 
 def _user_id(request: HttpRequest) -> int | None:
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user.pk
-    return None
+    if user is None or not user.is_authenticated or user.pk is None:  # None: just deleted
+        return None
+    return int(user.pk)  # the task service's token users carry it as a string
 
 
 class RequestLogMiddleware:

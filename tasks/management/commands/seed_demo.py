@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.models import User
 from tasks.models import Task
 from tasks.selectors import user_today
-from tasks.services import task_create
+from tasks.services.tasks import task_create
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - a published demo credential, refused in production
@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 continue
             task_create(
                 owner_id=user.pk,
+                actor_id=user.pk,
                 title=title,
                 description=description,
                 status=status,

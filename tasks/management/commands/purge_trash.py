@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from tasks.services.idempotency import purge_expired_keys
+from tasks.services.tasks import trash_purge_older_than
+
+
+class Command(BaseCommand):
+    help = "Delete tasks trashed more than --days ago (default 30) and expired idempotency keys. Run daily."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=30, help="keep trashed tasks this many days (default 30)"
+        )
+
+    def handle(self, *args, days: int, **options):
+        if days < 0:
+            self.stderr.write("--days must be 0 or more")
+            raise SystemExit(2)
+        tasks = trash_purge_older_than(days=days)
+        keys = purge_expired_keys()
+        self.stdout.write(f"purged {tasks} trashed task(s) and {keys} expired idempotency key(s)")

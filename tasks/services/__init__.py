@@ -1,0 +1,1 @@
+"""Writes for tasks (STYLE: services hold the writes; each is one transaction)."""

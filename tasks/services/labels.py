@@ -1,0 +1,64 @@
+"""Label writes. Names are unique per owner regardless of case."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from rest_framework.exceptions import ValidationError
+
+from tasks.models import Label, Task, TaskEvent
+from tasks.services import history
+
+MAX_LABELS_PER_USER = 200
+
+
+def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
+    labels = Label.objects.filter(owner_id=owner_id, name__iexact=name)
+    if exclude_id is not None:
+        labels = labels.exclude(pk=exclude_id)
+    return labels.exists()
+
+
+def _save(label: Label) -> Label:
+    if _name_taken(label.owner_id, label.name, exclude_id=label.pk):
+        raise ValidationError({"name": ["You already have a label with this name."]})
+    try:
+        with transaction.atomic():
+            label.save()
+    except IntegrityError as exc:  # a concurrent request took the name first
+        raise ValidationError({"name": ["You already have a label with this name."]}) from exc
+    return label
+
+
+def label_get(*, owner_id: int, label_id: int) -> Label:
+    label = Label.objects.filter(owner_id=owner_id, pk=label_id).first()
+    if label is None:
+        raise Http404
+    return label
+
+
+def label_create(*, owner_id: int, name: str, colour: str) -> Label:
+    if Label.objects.filter(owner_id=owner_id).count() >= MAX_LABELS_PER_USER:
+        raise ValidationError({"name": [f"You can have at most {MAX_LABELS_PER_USER} labels."]})
+    return _save(Label(owner_id=owner_id, name=name, colour=colour))
+
+
+def label_update(*, owner_id: int, label_id: int, data: dict) -> Label:
+    label = label_get(owner_id=owner_id, label_id=label_id)
+    for field, value in data.items():
+        setattr(label, field, value)
+    return _save(label)
+
+
+@transaction.atomic
+def label_delete(*, owner_id: int, label_id: int, actor_id: int | None) -> None:
+    """Delete a label; the tasks that carried it record the change in their history."""
+    label = label_get(owner_id=owner_id, label_id=label_id)
+    tasks = list(label.tasks.filter(trashed_at__isnull=True).prefetch_related("labels"))
+    events = []
+    for task in tasks:
+        before = history.label_names(task.labels.all())
+        after = [name for name in before if name != label.name]
+        events.append(history.event(task, actor_id, TaskEvent.Kind.LABELS, {"labels": [before, after]}))
+    label.delete()
+    Task.objects.filter(pk__in=[task.pk for task in tasks]).update(version=F("version") + 1)
+    history.record_many(events)

@@ -1,0 +1,139 @@
+import pytest
+
+from tasks.models import Label, TaskEvent
+from tasks.services.labels import MAX_LABELS_PER_USER
+from tasks.tests.conftest import client_for
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+LABELS = "/api/tasks/labels/"
+
+
+def test_create_list_update_delete(api, owner):
+    created = api.post(LABELS, {"name": "Home", "colour": "#22AA44"}, format="json")
+    assert created.status_code == 201
+    label = created.json()
+    assert label == {"id": label["id"], "name": "Home", "colour": "#22AA44"}
+    api.post(LABELS, {"name": "errands"}, format="json")
+    assert [item["name"] for item in api.get(LABELS).json()] == ["errands", "Home"]
+    assert api.get(f"{LABELS}{label['id']}/").json()["name"] == "Home"
+    renamed = api.patch(f"{LABELS}{label['id']}/", {"name": "House"}, format="json").json()
+    assert renamed["name"] == "House" and renamed["colour"] == "#22AA44"
+    assert api.delete(f"{LABELS}{label['id']}/").status_code == 204
+    assert not Label.objects.filter(pk=label["id"]).exists()
+
+
+def test_default_colour(api):
+    assert api.post(LABELS, {"name": "plain"}, format="json").json()["colour"] == "#6b7280"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": "HOME"}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 51}, "name"),
+        ({"name": "ok", "colour": "red"}, "colour"),
+        ({"name": "ok", "colour": "#12345"}, "colour"),
+        ({"name": "ok", "color": "#123456"}, "color"),
+    ],
+)
+def test_invalid_labels_are_400(api, owner, payload, field):
+    Label.objects.create(owner=owner, name="home")
+    response = api.post(LABELS, payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert Label.objects.count() == 1
+
+
+def test_renaming_onto_another_name_is_400(api, owner):
+    Label.objects.create(owner=owner, name="home")
+    work = Label.objects.create(owner=owner, name="work")
+    assert api.patch(f"{LABELS}{work.pk}/", {"name": "Home"}, format="json").status_code == 400
+    # changing only the case of its own name is fine
+    assert api.patch(f"{LABELS}{work.pk}/", {"name": "Work"}, format="json").status_code == 200
+
+
+def test_the_same_name_is_fine_for_another_user(api, owner, stranger):
+    Label.objects.create(owner=stranger, name="home")
+    assert api.post(LABELS, {"name": "home"}, format="json").status_code == 201
+
+
+def test_another_users_label_is_404(api, stranger):
+    theirs = Label.objects.create(owner=stranger, name="secret")
+    for method in ("get", "patch", "delete"):
+        assert getattr(api, method)(f"{LABELS}{theirs.pk}/", {"name": "x"}, format="json").status_code == 404
+    assert Label.objects.get(pk=theirs.pk).name == "secret"
+    assert api.get(LABELS).json() == []
+
+
+def test_label_count_is_capped(api, owner):
+    Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(MAX_LABELS_PER_USER)])
+    response = api.post(LABELS, {"name": "one too many"}, format="json")
+    assert response.status_code == 400
+
+
+def test_tasks_take_label_ids_and_show_labels(api, owner):
+    home = Label.objects.create(owner=owner, name="home", colour="#00ff00")
+    urgent = Label.objects.create(owner=owner, name="Urgent")
+    body = api.post(
+        "/api/tasks/", {"title": "t", "labels": [urgent.pk, home.pk, home.pk]}, format="json"
+    ).json()
+    assert body["labels"] == [
+        {"id": home.pk, "name": "home", "colour": "#00ff00"},
+        {"id": urgent.pk, "name": "Urgent", "colour": "#6b7280"},
+    ]
+    changed = api.patch(f"/api/tasks/{body['id']}/", {"labels": [urgent.pk]}, format="json").json()
+    assert [label["name"] for label in changed["labels"]] == ["Urgent"]
+    assert [label["name"] for label in api.get(f"/api/tasks/{body['id']}/").json()["labels"]] == ["Urgent"]
+
+
+@pytest.mark.parametrize("labels", ["home", [1.5], ["1"], [True], list(range(1, 30))])
+def test_malformed_label_lists_are_400(api, labels):
+    response = api.post("/api/tasks/", {"title": "t", "labels": labels}, format="json")
+    assert response.status_code == 400
+    assert "labels" in response.json()["error"]["fields"]
+
+
+def test_someone_elses_label_cannot_be_attached(api, owner, stranger):
+    theirs = Label.objects.create(owner=stranger, name="theirs")
+    task = TaskFactory(owner=owner)
+    for method, url in (("post", "/api/tasks/"), ("patch", f"/api/tasks/{task.pk}/")):
+        response = getattr(api, method)(url, {"title": "t", "labels": [theirs.pk]}, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"]["labels"] == [f"Unknown label id(s): {theirs.pk}."]
+    assert not task.labels.exists()
+
+
+def test_filter_by_label(api, owner):
+    home = Label.objects.create(owner=owner, name="home")
+    work = Label.objects.create(owner=owner, name="work")
+    both = TaskFactory(owner=owner, title="both")
+    both.labels.set([home, work])
+    TaskFactory(owner=owner, title="home-only").labels.set([home])
+    TaskFactory(owner=owner, title="none")
+
+    def titles(query):
+        return sorted(task["title"] for task in api.get(f"/api/tasks/?{query}").json()["results"])
+
+    assert titles(f"label={home.pk}") == ["both", "home-only"]
+    assert titles(f"label={work.pk}") == ["both"]
+    assert titles(f"label={work.pk}&label={home.pk}") == ["both", "home-only"]  # any of them, once each
+    assert api.get("/api/tasks/?label=home").status_code == 400
+
+
+def test_deleting_a_label_is_recorded_on_its_tasks(api, owner):
+    home = Label.objects.create(owner=owner, name="home")
+    task = TaskFactory(owner=owner)
+    task.labels.set([home])
+    api.delete(f"{LABELS}{home.pk}/")
+    event = TaskEvent.objects.get(task=task)
+    assert event.kind == "labels" and event.changes == {"labels": [["home"], []]}
+    assert client_for(owner).get(f"/api/tasks/{task.pk}/").json()["labels"] == []
+
+
+def test_label_list_is_one_query(api, owner, assert_queries):
+    Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(30)])
+    with assert_queries(1):
+        assert len(api.get(LABELS).json()) == 30

@@ -1,0 +1,52 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from tasks.models import Task
+from tasks.tests.conftest import client_for
+from tasks.tests.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_stats_count_what_the_user_sees(owner, stranger, assert_queries):
+    with freeze_time("2026-11-27T12:00:00Z"):
+        today = datetime.date(2026, 11, 27)
+        P = Task.Priority
+        TaskFactory(owner=owner, status="todo", priority=P.HIGH, due_date=today - datetime.timedelta(days=1))
+        TaskFactory(owner=owner, status="todo", priority=P.LOW, due_date=today)
+        TaskFactory(owner=owner, status="in_progress", priority=P.HIGH, due_date=today)
+        TaskFactory(
+            owner=owner,
+            status="done",
+            completed_at=timezone.now() - datetime.timedelta(days=2),
+            due_date=today - datetime.timedelta(days=3),
+        )
+        TaskFactory(owner=owner, status="done", completed_at=timezone.now() - datetime.timedelta(days=9))
+        TaskFactory(owner=owner, trashed_at=timezone.now())
+        TaskFactory(owner=stranger, due_date=today - datetime.timedelta(days=1))
+        api = client_for(owner)
+        with assert_queries(1):
+            response = api.get("/api/tasks/stats/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "total": 5,
+        "by_status": {"todo": 2, "in_progress": 1, "done": 2},
+        "by_priority": {"none": 2, "low": 1, "medium": 0, "high": 2, "urgent": 0},
+        "overdue": 1,
+        "due_today": 2,
+        "completed_last_7_days": 1,
+        "today": "2026-11-27",
+    }
+
+
+def test_due_today_follows_the_users_time_zone(owner):
+    owner.time_zone = "Pacific/Auckland"  # UTC+13 in November
+    owner.save()
+    with freeze_time("2026-11-27T12:00:00Z"):  # already the 28th in Auckland
+        TaskFactory(owner=owner, due_date=datetime.date(2026, 11, 28))
+        TaskFactory(owner=owner, due_date=datetime.date(2026, 11, 27))
+        body = client_for(owner).get("/api/tasks/stats/").json()
+    assert (body["today"], body["due_today"], body["overdue"]) == ("2026-11-28", 1, 1)

@@ -1,0 +1,48 @@
+"""/api/tasks/labels/: the user's labels."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tasks.selectors import label_list
+from tasks.serializers import LabelSerializer
+from tasks.services.labels import label_create, label_delete, label_get, label_update
+from tasks.views.base import TaskAPIView
+
+
+class LabelListView(TaskAPIView):
+    @extend_schema(
+        operation_id="labels_list", responses={200: LabelSerializer(many=True)}, summary="Your labels"
+    )
+    def get(self, request: Request) -> Response:
+        return Response(LabelSerializer(label_list(owner_id=self.owner_id(request)), many=True).data)
+
+    @extend_schema(request=LabelSerializer, responses={201: LabelSerializer}, summary="Create a label")
+    def post(self, request: Request) -> Response:
+        serializer = LabelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        label = label_create(owner_id=self.owner_id(request), **serializer.validated_data)
+        return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
+
+
+class LabelDetailView(TaskAPIView):
+    @extend_schema(responses={200: LabelSerializer}, summary="A label")
+    def get(self, request: Request, label_id: int) -> Response:
+        return Response(LabelSerializer(label_get(owner_id=self.owner_id(request), label_id=label_id)).data)
+
+    @extend_schema(
+        request=LabelSerializer, responses={200: LabelSerializer}, summary="Rename or recolour a label"
+    )
+    def patch(self, request: Request, label_id: int) -> Response:
+        serializer = LabelSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        label = label_update(
+            owner_id=self.owner_id(request), label_id=label_id, data=dict(serializer.validated_data)
+        )
+        return Response(LabelSerializer(label).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a label (tasks keep existing without it)")
+    def delete(self, request: Request, label_id: int) -> Response:
+        label_delete(owner_id=self.owner_id(request), label_id=label_id, actor_id=self.actor_id(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,65 @@
+"""/api/tasks/export/ (streamed CSV or JSON) and /api/tasks/import/ (the JSON export)."""
+
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tasks.selectors import task_queryset
+from tasks.serializers import ExportQuerySerializer, ImportResultSerializer, ImportSerializer
+from tasks.services.transfer import export_csv, export_json, tasks_import
+from tasks.views.base import TaskAPIView
+
+
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+
+class FormatIsAParameter(DefaultContentNegotiation):
+    """``?format=csv`` chooses the export's file type here, not a DRF renderer."""
+
+    settings = _NoFormatOverride
+
+
+class ExportView(TaskAPIView):
+    content_negotiation_class = FormatIsAParameter
+
+    @extend_schema(
+        parameters=[ExportQuerySerializer],
+        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="CSV or JSON file")},
+        summary="Download every task",
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data["format"]
+        tasks = task_queryset(owner_id=self.owner_id(request))
+        stream, content_type = (
+            (export_csv(tasks), "text/csv; charset=utf-8")
+            if kind == "csv"
+            else (export_json(tasks), "application/json")
+        )
+        response = StreamingHttpResponse(stream, content_type=content_type)
+        filename = f"tms-tasks-{timezone.now():%Y%m%d-%H%M%S}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ImportView(TaskAPIView):
+    @extend_schema(
+        request=ImportSerializer, responses={201: ImportResultSerializer}, summary="Import an export"
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = serializer.validated_data["tasks"]
+        created, labels_created = tasks_import(
+            owner_id=self.owner_id(request), actor_id=self.actor_id(request), rows=rows
+        )
+        return Response(
+            {"imported": len(created), "labels_created": labels_created}, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,49 @@
+"""The trash: list, restore, purge one."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tasks.selectors import trash_list
+from tasks.serializers import PageQuerySerializer, TaskSerializer, TrashedTaskSerializer, TrashPageSerializer
+from tasks.services.tasks import task_purge, task_restore
+from tasks.views.base import TaskAPIView, task_response
+from tms_project.api.keyset import Key, KeysetPaginator
+
+
+class TrashListView(TaskAPIView):
+    @extend_schema(
+        parameters=[PageQuerySerializer], responses={200: TrashPageSerializer}, summary="Trashed tasks"
+    )
+    def get(self, request: Request) -> Response:
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        paginator = KeysetPaginator(
+            request,
+            name="trash",
+            keys=[Key("trashed_at", descending=True)],
+            page_size=query.validated_data["page_size"],
+        )
+        page = paginator.page(trash_list(owner_id=self.owner_id(request)))
+        return Response(
+            {
+                "results": TrashedTaskSerializer(page["rows"], many=True).data,
+                "next": page["next"],
+                "previous": page["previous"],
+            }
+        )
+
+
+class TrashPurgeView(TaskAPIView):
+    @extend_schema(responses={204: None}, summary="Delete a trashed task for good")
+    def delete(self, request: Request, task_id: int) -> Response:
+        task_purge(owner_id=self.owner_id(request), task_id=task_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TaskRestoreView(TaskAPIView):
+    @extend_schema(request=None, responses={200: TaskSerializer}, summary="Take a task out of the trash")
+    def post(self, request: Request, task_id: int) -> Response:
+        task = task_restore(owner_id=self.owner_id(request), task_id=task_id, actor_id=self.actor_id(request))
+        return task_response(task)
