@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint migrate install install-dev clean
+TOOLS_VENV ?= .venv-tools
+
+.PHONY: help run test lint migrate install install-dev tools manifests clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,7 +19,7 @@ run: install ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
 	@echo "TMS is starting on http://$(HOST):$(PORT)/ — API docs at /api/docs/, admin at /admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
+test: install-dev tools ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
 	VENV=$(VENV) bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 lint: install-dev ## ruff
@@ -25,6 +27,12 @@ lint: install-dev ## ruff
 
 migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput
+
+manifests: tools ## render both Kubernetes overlays into build/ (what Flux would apply)
+	mkdir -p build
+	kubectl kustomize k8s/overlays/local > build/local.yaml
+	kubectl kustomize k8s/overlays/production > build/production.yaml
+	@echo "build/local.yaml and build/production.yaml written"
 
 install: $(VENV)/.installed-runtime ## virtualenv with the runtime dependencies
 install-dev: $(VENV)/.installed-dev ## virtualenv with the test and lint tools too
@@ -39,5 +47,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+tools: $(TOOLS_VENV)/.installed ## the offline manifest checkers (checkov, kubernetes-validate), kept apart
+
+$(TOOLS_VENV)/.installed: requirements-tools.txt
+	test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $@
+
 clean: ## remove the virtualenv, the local database and collected static files
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build

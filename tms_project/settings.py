@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "tms_project",  # management commands (wait_for_migrations)
     "accounts",
     "tasks",
 ]
@@ -98,6 +99,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "tms_project.wsgi.application"
 
 # --- Database -------------------------------------------------------------
+# DATABASE_URL, or (as Kubernetes Secrets give them) TMS_DB_HOST with TMS_DB_NAME, TMS_DB_USER,
+# TMS_DB_PASSWORD and TMS_DB_PORT, which need no URL-escaping of the password.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
@@ -106,6 +109,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if env_str("TMS_DB_HOST") and not env_str("DATABASE_URL"):
+    DATABASES["default"].update(
+        ENGINE="django.db.backends.mysql",
+        HOST=env_str("TMS_DB_HOST"),
+        PORT=str(env_int("TMS_DB_PORT", 3306, minimum=1)),
+        NAME=env_str("TMS_DB_NAME", "tms"),
+        USER=env_str("TMS_DB_USER", "tms"),
+        PASSWORD=env_str("TMS_DB_PASSWORD", ""),
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {
         "charset": "utf8mb4",
@@ -139,7 +151,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-elif IS_PRODUCTION:
+elif IS_PRODUCTION and TMS_SERVICE != "tasks":  # the task service keeps no shared counters
     raise ImproperlyConfigured(
         "REDIS_URL is not set. Production shares one cache between processes, e.g. "
         "redis://redis-service:6379/0."
@@ -294,8 +306,8 @@ if IS_PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("TMS_HSTS_SECONDS", 31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TMS_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("TMS_HSTS_PRELOAD", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only on a plain-HTTP cluster (the local overlay), where Secure cookies never come back.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("TMS_SECURE_COOKIES", default=True)
 
 # --- Logging: one JSON object per line on stdout ------------------------------------
 LOG_LEVEL = env_str("TMS_LOG_LEVEL", "INFO").upper()

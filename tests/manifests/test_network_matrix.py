@@ -1,0 +1,167 @@
+"""Who may talk to whom, evaluated from the rendered NetworkPolicies (the seed's matrix)."""
+
+import ipaddress
+from dataclasses import dataclass, field
+
+import pytest
+
+pytestmark = pytest.mark.manifests
+
+NAMESPACE = "tms-app"
+CLUSTER_POD_NETWORK = ipaddress.ip_network("10.42.0.0/16")
+
+
+@dataclass(frozen=True)
+class Peer:
+    name: str
+    namespace: str | None  # None: outside the cluster
+    labels: dict = field(default_factory=dict, hash=False)
+    address: str = "10.42.0.10"
+
+    def ns_labels(self) -> dict:
+        return {"kubernetes.io/metadata.name": self.namespace} if self.namespace else {}
+
+
+def pod(name: str, component: str | None = None) -> Peer:
+    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "tms"}
+    if component:
+        labels["app.kubernetes.io/component"] = component
+    return Peer(name, NAMESPACE, labels)
+
+
+PEERS = {
+    "frontend": pod("frontend", "web"),
+    "auth": pod("auth", "api"),
+    "task": pod("task", "api"),
+    "mysql": pod("mysql", "database"),
+    "redis": pod("redis", "cache"),
+    "migrate": pod("migrate", "job"),
+    "maintenance": pod("maintenance", "job"),
+    "ingress": Peer("ingress", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}),
+    "monitoring": Peer("monitoring", "monitoring", {"app.kubernetes.io/name": "prometheus"}),
+    "dns": Peer("dns", "kube-system", {"k8s-app": "kube-dns"}),
+    "other-namespace": Peer("other", "default", {"app": "anything"}),
+    "external": Peer("external", None, address="203.0.113.9"),
+}
+
+
+def selects(selector: dict | None, labels: dict) -> bool:
+    if selector is None:
+        return True
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def peer_matches(rule_peer: dict, peer: Peer, policy_namespace: str) -> bool:
+    if "ipBlock" in rule_peer:
+        block = rule_peer["ipBlock"]
+        address = ipaddress.ip_address(peer.address)
+        inside = address in ipaddress.ip_network(block["cidr"])
+        return inside and not any(address in ipaddress.ip_network(e) for e in block.get("except", []))
+    if peer.namespace is None:
+        return False  # pod and namespace selectors only match pods in the cluster
+    if "namespaceSelector" in rule_peer:
+        if not selects(rule_peer["namespaceSelector"], peer.ns_labels()):
+            return False
+    elif peer.namespace != policy_namespace:
+        return False
+    return selects(rule_peer.get("podSelector"), peer.labels)
+
+
+def port_matches(rule: dict, port: int, protocol: str) -> bool:
+    ports = rule.get("ports")
+    return not ports or any(p.get("port") == port and p.get("protocol", "TCP") == protocol for p in ports)
+
+
+def side_allows(policies, subject: Peer, other: Peer, port: int, protocol: str, direction: str) -> bool:
+    """Whether the policies selecting ``subject`` let traffic in/out with ``other``."""
+    if subject.namespace != NAMESPACE:
+        return True  # no policy of ours applies there
+    key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
+    relevant = [
+        p
+        for p in policies
+        if direction in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], subject.labels)
+    ]
+    if not relevant:
+        return True
+    for policy in relevant:
+        for rule in policy["spec"].get(key, []) or []:
+            peers = rule.get(peers_key)
+            if port_matches(rule, port, protocol) and (
+                not peers or any(peer_matches(rp, other, NAMESPACE) for rp in peers)
+            ):
+                return True
+    return False
+
+
+def allowed(policies, source: str, target: str, port: int, protocol: str = "TCP") -> bool:
+    src, dst = PEERS[source], PEERS[target]
+    return side_allows(policies, src, dst, port, protocol, "Egress") and side_allows(
+        policies, dst, src, port, protocol, "Ingress"
+    )
+
+
+ALLOWED = [
+    ("frontend", "auth", 8001),
+    ("frontend", "task", 8002),
+    ("auth", "mysql", 3306),
+    ("task", "mysql", 3306),
+    ("auth", "redis", 6379),
+    ("ingress", "frontend", 8080),
+    ("ingress", "auth", 8001),
+    ("ingress", "task", 8002),
+    ("monitoring", "auth", 8001),
+    ("monitoring", "task", 8002),
+    ("monitoring", "mysql", 9104),
+    ("monitoring", "frontend", 9113),
+    ("migrate", "mysql", 3306),
+    ("maintenance", "mysql", 3306),
+    ("auth", "dns", 53),
+    ("task", "dns", 53),
+    ("frontend", "dns", 53),
+]
+BLOCKED = [
+    ("frontend", "mysql", 3306),
+    ("auth", "task", 8002),
+    ("task", "auth", 8001),
+    ("external", "mysql", 3306),
+    ("other-namespace", "mysql", 3306),
+    ("ingress", "mysql", 3306),
+    ("monitoring", "mysql", 3306),
+    ("task", "redis", 6379),
+    ("frontend", "redis", 6379),
+    ("external", "auth", 8001),
+    ("other-namespace", "auth", 8001),
+    ("redis", "mysql", 3306),
+    ("mysql", "auth", 8001),
+    ("migrate", "auth", 8001),
+    ("auth", "external", 443),
+    ("task", "external", 443),
+    ("frontend", "external", 443),
+    ("mysql", "external", 443),
+]
+
+
+def policies_of(docs):
+    return [doc for doc in docs if doc["kind"] == "NetworkPolicy"]
+
+
+@pytest.mark.parametrize(("source", "target", "port"), ALLOWED, ids=[f"{s}->{t}:{p}" for s, t, p in ALLOWED])
+def test_allowed_pairs(docs, source, target, port):
+    assert allowed(policies_of(docs), source, target, port)
+
+
+@pytest.mark.parametrize(("source", "target", "port"), BLOCKED, ids=[f"{s}-x-{t}:{p}" for s, t, p in BLOCKED])
+def test_blocked_pairs(docs, source, target, port):
+    assert not allowed(policies_of(docs), source, target, port)
+
+
+def test_dns_works_over_udp(docs):
+    assert allowed(policies_of(docs), "auth", "dns", 53, "UDP")
+
+
+def test_the_evaluator_sees_default_deny(docs):
+    # without the component policies, nothing in the namespace would be reachable
+    only_default = [p for p in policies_of(docs) if p["metadata"]["name"] == "default-deny"]
+    assert not allowed(only_default, "frontend", "auth", 8001)
+    assert not allowed(only_default, "ingress", "frontend", 8080)

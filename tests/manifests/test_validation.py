@@ -1,0 +1,69 @@
+"""Both overlays render, validate strictly against the Kubernetes schemas, and pass checkov."""
+
+import json
+import subprocess
+
+import pytest
+import yaml
+
+from tests.support.tools import require_tool
+
+pytestmark = pytest.mark.manifests
+
+KUBERNETES_VERSION = "1.32.0"
+
+
+def validate(path: str) -> subprocess.CompletedProcess:
+    tool = require_tool("kubernetes-validate", "make test installs it into .venv-tools")
+    return subprocess.run(
+        [tool, "--strict", "--quiet", "-k", KUBERNETES_VERSION, path],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_every_object_is_valid_strictly(rendered_text, overlay):
+    result = validate(rendered_text[overlay])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_validator_catches_an_unknown_field(tmp_path, docs):
+    deployment = next(doc for doc in docs if doc["kind"] == "Deployment")
+    deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(deployment))
+    assert validate(str(path)).returncode != 0
+
+
+def test_checkov_finds_nothing(rendered_text, overlay):
+    checkov = require_tool("checkov", "make test installs it into .venv-tools")
+    result = subprocess.run(
+        [
+            checkov,
+            "--framework",
+            "kubernetes",
+            "--skip-download",
+            "-f",
+            rendered_text[overlay],
+            "--compact",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [
+        (f["check_id"], f["resource"]) for report in reports for f in report["results"]["failed_checks"]
+    ]
+    assert failed == []
+    assert reports[0]["summary"]["passed"] > 500
+    skipped = [check for report in reports for check in report["results"]["skipped_checks"]]
+    assert skipped, "the justified skips should be visible"
+    reasons = [check["check_result"].get("suppress_comment", "") for check in skipped]
+    assert all(len(reason) > 20 for reason in reasons), "every skip carries its reason"

@@ -1,0 +1,259 @@
+"""What every workload must have, and the architecture document's numbers."""
+
+import pytest
+
+pytestmark = pytest.mark.manifests
+
+POD_KINDS = ("Deployment", "StatefulSet", "Job", "CronJob")
+
+
+def objects(docs, kind):
+    return {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == kind}
+
+
+def pod_spec(doc):
+    spec = doc["spec"]
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return spec["template"]["spec"]
+
+
+def pod_labels(doc):
+    spec = doc["spec"]
+    if doc["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return spec["template"]["metadata"]["labels"]
+
+
+def workloads(docs):
+    return [doc for doc in docs if doc["kind"] in POD_KINDS]
+
+
+def containers(doc):
+    spec = pod_spec(doc)
+    return spec.get("initContainers", []) + spec["containers"]
+
+
+def matches(selector: dict, labels: dict) -> bool:
+    return all(labels.get(key) == value for key, value in selector.get("matchLabels", {}).items())
+
+
+def test_the_namespace_enforces_the_restricted_pod_security_standard(docs):
+    namespace = objects(docs, "Namespace")["tms-app"]
+    assert namespace["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert {doc["metadata"].get("namespace") for doc in docs if doc["kind"] != "Namespace"} == {"tms-app"}
+
+
+def test_every_container_has_requests_limits_and_a_pinned_image(docs):
+    for doc in workloads(docs):
+        for container in containers(doc):
+            name = f"{doc['metadata']['name']}/{container['name']}"
+            resources = container["resources"]
+            assert {"cpu", "memory"} <= set(resources["requests"]) and {"cpu", "memory"} <= set(
+                resources["limits"]
+            ), name
+            image = container["image"]
+            assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"), name
+
+
+def test_every_long_running_container_has_both_probes(docs):
+    for doc in workloads(docs):
+        if doc["kind"] in ("Job", "CronJob"):
+            continue
+        for container in pod_spec(doc)["containers"]:
+            assert "readinessProbe" in container and "livenessProbe" in container, container["name"]
+
+
+def test_every_pod_is_restricted(docs):
+    for doc in workloads(docs):
+        spec = pod_spec(doc)
+        pod = spec["securityContext"]
+        assert pod["runAsNonRoot"] is True and pod["runAsUser"] == 1000
+        assert pod["seccompProfile"]["type"] == "RuntimeDefault"
+        for container in containers(doc):
+            context = container["securityContext"]
+            assert context["allowPrivilegeEscalation"] is False
+            assert context["readOnlyRootFilesystem"] is True
+            assert context["capabilities"]["drop"] == ["ALL"]
+            assert context["runAsUser"] == 1000
+        tmp = [m for c in spec["containers"] for m in c.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+        if doc["metadata"]["name"] not in ("redis",):
+            assert tmp, f"{doc['metadata']['name']} needs a writable /tmp"
+
+
+def test_every_pod_has_its_own_service_account_and_no_token_unless_needed(docs):
+    accounts = objects(docs, "ServiceAccount")
+    for doc in workloads(docs):
+        spec = pod_spec(doc)
+        assert spec["serviceAccountName"] in accounts
+        needs_token = doc["metadata"]["name"] == "jwt-keygen"
+        assert spec["automountServiceAccountToken"] is needs_token
+    for name in ("frontend-sa", "auth-sa", "task-sa", "mysql-sa"):
+        assert accounts[name]["automountServiceAccountToken"] is False
+
+
+def test_every_pod_is_selected_by_a_network_policy_besides_default_deny(docs):
+    policies = [p for p in objects(docs, "NetworkPolicy").values() if p["spec"]["podSelector"]]
+    for doc in workloads(docs):
+        labels = pod_labels(doc)
+        assert any(matches(p["spec"]["podSelector"], labels) for p in policies), doc["metadata"]["name"]
+    assert objects(docs, "NetworkPolicy")["default-deny"]["spec"] == {
+        "podSelector": {},
+        "policyTypes": ["Ingress", "Egress"],
+    }
+
+
+def test_services_select_pods_and_target_named_ports(docs):
+    pods = [(pod_labels(doc), pod_spec(doc)) for doc in workloads(docs)]
+    for name, service in objects(docs, "Service").items():
+        selected = [
+            spec for labels, spec in pods if matches({"matchLabels": service["spec"]["selector"]}, labels)
+        ]
+        assert selected, f"{name} selects no pod"
+        ports = {p["name"] for spec in selected for c in spec["containers"] for p in c.get("ports", [])}
+        for port in service["spec"]["ports"]:
+            assert port["targetPort"] in ports, f"{name}:{port['port']}"
+
+
+def test_the_seed_services_and_ports(docs):
+    services = objects(docs, "Service")
+    expected = {"frontend-service": 80, "auth-service": 8001, "task-service": 8002, "mysql-service": 3306}
+    for name, port in expected.items():
+        assert services[name]["spec"]["type"] == "ClusterIP"
+        assert port in [p["port"] for p in services[name]["spec"]["ports"]]
+
+
+def test_ingress_routes_and_backends_exist(docs):
+    services = objects(docs, "Service")
+    [ingress] = objects(docs, "Ingress").values()
+    routes = {}
+    for rule in ingress["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            backend = path["backend"]["service"]
+            assert backend["name"] in services
+            assert backend["port"]["number"] in [
+                p["port"] for p in services[backend["name"]]["spec"]["ports"]
+            ]
+            routes[path["path"]] = backend["name"]
+    assert routes == {
+        "/": "frontend-service",
+        "/api/auth": "auth-service",
+        "/admin": "auth-service",
+        "/static": "auth-service",
+        "/api/tasks": "task-service",
+    }
+
+
+SEED_RESOURCES = {
+    ("Deployment", "frontend", "frontend"): ("50m", "64Mi"),
+    ("Deployment", "auth", "auth"): ("100m", "128Mi"),
+    ("Deployment", "task", "task"): ("100m", "128Mi"),
+    ("StatefulSet", "mysql", "mysql"): ("500m", "1Gi"),
+}
+
+
+def test_the_seed_resource_requests(docs):
+    for (kind, name, container_name), (cpu, memory) in SEED_RESOURCES.items():
+        container = next(
+            c for c in pod_spec(objects(docs, kind)[name])["containers"] if c["name"] == container_name
+        )
+        assert container["resources"]["requests"] == {"cpu": cpu, "memory": memory}
+
+
+def test_mysql_storage(docs, overlay):
+    mysql = objects(docs, "StatefulSet")["mysql"]
+    [claim] = mysql["spec"]["volumeClaimTemplates"]
+    assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    assert claim["spec"].get("storageClassName") == ("local-path" if overlay == "local" else None)
+    assert mysql["spec"]["template"]["spec"]["containers"][0]["image"].startswith("mysql:8.4")
+    assert any(c["name"] == "exporter" for c in mysql["spec"]["template"]["spec"]["containers"])
+
+
+def test_hpas_match_the_seed_and_own_the_replica_count(docs, overlay):
+    deployments = objects(docs, "Deployment")
+    hpas = objects(docs, "HorizontalPodAutoscaler")
+    minimum = 1 if overlay == "local" else 2
+    for name, maximum in {"frontend": 5, "auth": 10, "task": 10}.items():
+        hpa = hpas[f"{name}-hpa"]["spec"]
+        assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert (hpa["minReplicas"], hpa["maxReplicas"]) == (minimum, maximum)
+        targets = {
+            m["resource"]["name"]: m["resource"]["target"]["averageUtilization"] for m in hpa["metrics"]
+        }
+        assert targets == {"cpu": 70, "memory": 80}
+        assert "replicas" not in deployments[name]["spec"]
+
+
+def test_pdbs(docs):
+    pdbs = objects(docs, "PodDisruptionBudget")
+    assert set(pdbs) == {"frontend-pdb", "auth-pdb", "task-pdb"}
+    for name, pdb in pdbs.items():
+        assert pdb["spec"]["minAvailable"] == 1
+        assert pdb["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": name.removesuffix("-pdb")}
+
+
+def test_probes_and_rolling_updates_follow_the_seed(docs):
+    for name in ("frontend", "auth", "task"):
+        deployment = objects(docs, "Deployment")[name]
+        assert deployment["spec"]["strategy"] == {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1},
+        }
+        main = pod_spec(deployment)["containers"][0]
+        readiness, liveness = main["readinessProbe"], main["livenessProbe"]
+        assert (readiness["initialDelaySeconds"], readiness["periodSeconds"]) == (10, 5)
+        assert (liveness["initialDelaySeconds"], liveness["periodSeconds"]) == (30, 10)
+        assert "startupProbe" in main
+        if name != "frontend":
+            assert readiness["httpGet"]["path"] == "/readyz" and liveness["httpGet"]["path"] == "/healthz"
+
+
+def test_only_auth_pods_get_the_private_key(docs):
+    for doc in workloads(docs):
+        for volume in pod_spec(doc).get("volumes", []):
+            if volume.get("secret", {}).get("secretName") != "jwt-secret":
+                continue
+            keys = {item["key"] for item in volume["secret"]["items"]}
+            expected = (
+                {"jwt-private.pem", "jwt-public.pem"}
+                if doc["metadata"]["name"] == "auth"
+                else {"jwt-public.pem"}
+            )
+            assert keys == expected, doc["metadata"]["name"]
+
+
+def test_no_real_secret_in_git(docs, overlay):
+    secrets = objects(docs, "Secret")
+    if overlay == "production":
+        assert secrets == {}
+    else:
+        import base64
+
+        for secret in secrets.values():
+            for key, value in secret["data"].items():
+                text = base64.b64decode(value).decode()
+                assert key.startswith(
+                    ("TMS_DB_HOST", "TMS_DB_PORT", "TMS_DB_NAME", "TMS_DB_USER")
+                ) or text.startswith("development-only"), key
+
+
+def test_rbac_reads_only_named_secrets(docs):
+    reader = objects(docs, "Role")["secret-reader"]
+    assert reader["rules"] == [
+        {"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["jwt-secret"], "verbs": ["get"]}
+    ]
+    binding = objects(docs, "RoleBinding")["secret-reader"]
+    assert binding["subjects"] == [
+        {"kind": "ServiceAccount", "name": "jwt-keygen-sa", "namespace": "tms-app"}
+    ]
+
+
+def test_migrations_run_in_a_job_and_pods_wait(docs):
+    job = objects(docs, "Job")["tms-migrate"]
+    assert pod_spec(job)["containers"][0]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    for name in ("auth", "task"):
+        init = pod_spec(objects(docs, "Deployment")[name])["initContainers"][0]
+        assert init["command"][:3] == ["python", "manage.py", "wait_for_migrations"]
+    cronjobs = objects(docs, "CronJob")
+    commands = {name: pod_spec(c)["containers"][0]["command"][2] for name, c in cronjobs.items()}
+    assert commands == {"flush-expired-sessions": "flush_expired_sessions", "purge-trash": "purge_trash"}
