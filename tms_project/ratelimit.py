@@ -14,6 +14,7 @@ from django_ratelimit.core import get_usage
 from rest_framework.exceptions import APIException, Throttled
 
 from tms_project.client_ip import client_ip
+from tms_project.metrics import RATE_LIMITED
 
 logger = logging.getLogger("tms.ratelimit")
 
@@ -51,6 +52,7 @@ def _raise_if_limited(usage: dict | None, name: str, *, spent_at_limit: bool = F
     over = usage["count"] >= usage["limit"] if spent_at_limit else usage["should_limit"]
     if over:
         logger.warning("rate limited", extra={"limit": name})
+        RATE_LIMITED.labels(name).inc()
         raise RateLimited(usage["time_left"])
 
 

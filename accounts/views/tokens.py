@@ -31,6 +31,7 @@ from accounts.services.users import credentials_check, user_find_by_login, user_
 from tms_project import ratelimit
 from tms_project.api.errors import error_response
 from tms_project.client_ip import client_ip
+from tms_project.metrics import LOGINS
 
 
 class InvalidCredentials(AuthenticationFailed):
@@ -92,17 +93,27 @@ class RegisterView(PublicView):
 class LoginView(PublicView):
     @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer}, summary="Sign in")
     def post(self, request: Request) -> Response:
-        ratelimit.hit(request, "login_ip")
+        try:
+            ratelimit.hit(request, "login_ip")
+        except ratelimit.RateLimited:
+            LOGINS.labels("throttled").inc()
+            raise
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = user_find_by_login(data["username"])
         # One budget per account however it is named; unknown names get their own.
         account = f"user:{user.pk}" if user else f"name:{data['username'].strip().lower()}"
-        ratelimit.check(request, "login_account", account)
+        try:
+            ratelimit.check(request, "login_account", account)
+        except ratelimit.RateLimited:
+            LOGINS.labels("throttled").inc()
+            raise
         if not credentials_check(user=user, password=data["password"]):
             ratelimit.count_failure(request, "login_account", account)
+            LOGINS.labels("failure").inc()
             raise InvalidCredentials()
+        LOGINS.labels("success").inc()
         tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
         return _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import APIException, AuthenticationFailed, Valida
 from tasks import positions
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
+from tms_project.metrics import TASKS_CREATED
 
 
 class OwnerGone(AuthenticationFailed):
@@ -107,6 +108,7 @@ def task_create(
             if label_objects:
                 changes["labels"] = history.label_names(label_objects)
             history.record(task, actor_id, TaskEvent.Kind.CREATED, changes)
+            transaction.on_commit(TASKS_CREATED.labels("api").inc)
     except IntegrityError as exc:
         # A valid access token can outlive its account by a few minutes.
         raise OwnerGone() from exc

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tasks import positions
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
+from tms_project.metrics import TASKS_CREATED
 
 EXPORT_FORMAT = "tms-tasks"
 EXPORT_VERSION = 1
@@ -135,4 +136,5 @@ def tasks_import(
     history.record_many(
         [history.event(task, actor_id, TaskEvent.Kind.IMPORTED, history.snapshot(task)) for task in created]
     )
+    transaction.on_commit(lambda: TASKS_CREATED.labels("import").inc(len(created)))
     return created, len(missing)

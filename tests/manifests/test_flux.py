@@ -1,0 +1,182 @@
+"""Flux objects and the monitoring stack: CRD-valid, wired together, and using real metrics."""
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.tools import ROOT, TOOLS_BIN, require_tool
+
+pytestmark = pytest.mark.manifests
+
+FLUX_DIRS = [
+    "flux/clusters/local",
+    "flux/infrastructure/monitoring/release",
+    "flux/infrastructure/monitoring/config",
+]
+DASHBOARDS = ROOT / "flux/infrastructure/monitoring/config/dashboards"
+
+
+def kustomize(path: str) -> str:
+    kubectl = require_tool("kubectl", "it ships with the machine image")
+    result = subprocess.run(
+        [kubectl, "kustomize", str(ROOT / path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"{path}: {result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def flux_docs() -> dict[str, list[dict]]:
+    return {path: [d for d in yaml.safe_load_all(kustomize(path)) if d] for path in FLUX_DIRS}
+
+
+def by_kind(flux_docs, kind) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d for docs in flux_docs.values() for d in docs if d["kind"] == kind}
+
+
+def crd_check(tmp_path: Path, text: str) -> list[dict]:
+    require_tool("checkov", "make test installs .venv-tools")  # same virtualenv as the CRD models
+    path = tmp_path / "objects.yaml"
+    path.write_text(text)
+    result = subprocess.run(
+        [str(TOOLS_BIN / "python"), str(ROOT / "tests/support/crd_validate.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("path", FLUX_DIRS)
+def test_every_flux_and_prometheus_operator_object_matches_its_crd(tmp_path, path):
+    results = crd_check(tmp_path, kustomize(path))
+    checked = [r for r in results if not r.get("skipped")]
+    assert checked
+    assert [r for r in checked if r["errors"]] == []
+
+
+def test_the_crd_check_catches_unknown_and_wrong_fields(tmp_path, flux_docs):
+    kustomization = dict(by_kind(flux_docs, "Kustomization")["tms-app"])
+    kustomization["spec"] = {**kustomization["spec"], "intervall": "1m"}
+    bad_type = dict(by_kind(flux_docs, "GitRepository")["flux-system"])
+    bad_type["spec"] = {**bad_type["spec"], "ref": "master"}
+    results = crd_check(tmp_path, yaml.safe_dump_all([kustomization, bad_type]))
+    assert any("unknown field spec.intervall" in e for e in results[0]["errors"])
+    assert results[1]["errors"]
+
+
+def test_git_source_and_reconciliation_follow_the_architecture(flux_docs):
+    [repository] = by_kind(flux_docs, "GitRepository").values()
+    assert repository["apiVersion"] == "source.toolkit.fluxcd.io/v1"
+    assert repository["spec"]["ref"] == {"branch": "master"} and repository["spec"]["interval"] == "30s"
+    app = by_kind(flux_docs, "Kustomization")["tms-app"]["spec"]
+    assert app["path"] == "./k8s/overlays/local" and app["interval"] == "1m" and app["prune"] is True
+    checks = {(c["kind"], c["name"]) for c in app["healthChecks"]}
+    assert checks == {
+        ("Deployment", "auth"),
+        ("Deployment", "task"),
+        ("Deployment", "frontend"),
+        ("StatefulSet", "mysql"),
+    }
+
+
+def test_kustomizations_are_ordered_and_point_at_paths_that_render(flux_docs):
+    kustomizations = by_kind(flux_docs, "Kustomization")
+    assert kustomizations["tms-app"]["spec"]["dependsOn"] == [{"name": "monitoring-config"}]
+    assert kustomizations["monitoring-config"]["spec"]["dependsOn"] == [{"name": "monitoring"}]
+    for name, kustomization in kustomizations.items():
+        for dependency in kustomization["spec"].get("dependsOn", []):
+            assert dependency["name"] in kustomizations
+        assert kustomize(kustomization["spec"]["path"].removeprefix("./")), name
+
+
+def test_the_monitoring_release(flux_docs):
+    release = by_kind(flux_docs, "HelmRelease")["kube-prometheus-stack"]
+    assert release["apiVersion"] == "helm.toolkit.fluxcd.io/v2"
+    assert release["spec"]["releaseName"] == "kube-prometheus-stack"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", release["spec"]["chart"]["spec"]["version"])
+    values = release["spec"]["values"]
+    prometheus = values["prometheus"]["prometheusSpec"]
+    assert (prometheus["retention"], prometheus["scrapeInterval"]) == ("7d", "30s")
+    assert (
+        prometheus["storageSpec"]["volumeClaimTemplate"]["spec"]["resources"]["requests"]["storage"] == "10Gi"
+    )
+    assert prometheus["resources"] == {
+        "requests": {"cpu": "200m", "memory": "512Mi"},
+        "limits": {"cpu": "1000m", "memory": "2Gi"},
+    }
+    grafana = values["grafana"]
+    assert grafana["persistence"]["size"] == "5Gi"
+    assert grafana["resources"]["requests"] == {"cpu": "100m", "memory": "256Mi"}
+    assert grafana["admin"]["existingSecret"] == "grafana-admin" and "adminPassword" not in grafana
+
+
+def test_alerts_route_by_severity_with_credentials_from_a_secret(flux_docs):
+    alertmanager = by_kind(flux_docs, "HelmRelease")["kube-prometheus-stack"]["spec"]["values"][
+        "alertmanager"
+    ]
+    config = alertmanager["config"]
+    receivers = {r["name"]: r for r in config["receivers"]}
+    assert {"slack", "email", "pagerduty"} <= set(receivers)
+    routes = {(r["receiver"], r["matchers"][0]) for r in config["route"]["routes"]}
+    assert ("pagerduty", 'severity="critical"') in routes and ("email", 'severity="warning"') in routes
+    secret_dir = "/etc/alertmanager/secrets/alertmanager-credentials/"
+    assert receivers["slack"]["slack_configs"][0]["api_url_file"].startswith(secret_dir)
+    assert receivers["pagerduty"]["pagerduty_configs"][0]["routing_key_file"].startswith(secret_dir)
+    assert config["global"]["smtp_auth_password_file"].startswith(secret_dir)
+    assert alertmanager["alertmanagerSpec"]["secrets"] == ["alertmanager-credentials"]
+    text = json.dumps(config)
+    for inline in ('"api_url"', '"routing_key"', '"service_key"', '"smtp_auth_password"', "hooks.slack.com"):
+        assert inline not in text
+
+
+def test_service_monitors_cover_every_service_and_are_selected(flux_docs):
+    monitors = by_kind(flux_docs, "ServiceMonitor")
+    assert set(monitors) == {
+        "auth-service-monitor",
+        "task-service-monitor",
+        "frontend-monitor",
+        "mysql-monitor",
+    }
+    for monitor in monitors.values():
+        assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+        assert monitor["spec"]["namespaceSelector"] == {"matchNames": ["tms-app"]}
+
+
+def test_rules_have_severity_and_runbooks(flux_docs):
+    [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
+    assert rule_set["metadata"]["labels"]["release"] == "kube-prometheus-stack"
+    rules = rule_set["spec"]["groups"][0]["rules"]
+    assert len(rules) == 8
+    operations = (ROOT / "docs/operations.md").read_text()
+    for rule in rules:
+        assert rule["labels"]["severity"] in ("critical", "warning")
+        anchor = rule["annotations"]["runbook_url"].split("#")[1]
+        assert f'<a id="{anchor}"></a>' in operations, f"docs/operations.md has no runbook for {anchor}"
+
+
+@pytest.mark.parametrize(
+    ("name", "uid", "title"),
+    [
+        ("tms-application.json", "tms-application", "TMS application"),
+        ("tms-mysql.json", "tms-mysql", "TMS MySQL"),
+    ],
+)
+def test_dashboards_are_valid_with_unique_panel_ids_and_a_stable_uid(name, uid, title):
+    dashboard = json.loads((DASHBOARDS / name).read_text())
+    assert (dashboard["uid"], dashboard["title"]) == (uid, title)
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    assert all(target["expr"] for panel in dashboard["panels"] for target in panel["targets"])
+
+
+def test_dashboards_are_generated_for_the_grafana_sidecar(flux_docs):
+    configmap = next(d for docs in flux_docs.values() for d in docs if d["kind"] == "ConfigMap")
+    assert configmap["metadata"]["labels"] == {"grafana_dashboard": "1"}
+    assert set(configmap["data"]) == {"tms-application.json", "tms-mysql.json"}

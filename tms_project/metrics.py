@@ -1,0 +1,27 @@
+"""TMS's own Prometheus metrics (besides django-prometheus' HTTP and database ones).
+
+Every label value is created up front so each series exists from the first
+scrape, and alert expressions never see "no data" instead of zero.
+"""
+
+from prometheus_client import Counter
+
+LOGINS = Counter("tms_auth_logins", "Sign-in attempts, by outcome.", ["outcome"])
+RATE_LIMITED = Counter("tms_ratelimit_rejections", "Requests refused by a rate limit, by limit.", ["limit"])
+TASKS_CREATED = Counter("tms_tasks_created", "Tasks created, by source.", ["source"])
+
+for _outcome in ("success", "failure", "throttled"):
+    LOGINS.labels(_outcome)
+for _limit in (
+    "login_ip",
+    "login_account",
+    "register_ip",
+    "refresh_ip",
+    "reset_ip",
+    "reset_account",
+    "password_account",
+    "admin_login_ip",
+):
+    RATE_LIMITED.labels(_limit)
+for _source in ("api", "import"):
+    TASKS_CREATED.labels(_source)
