@@ -36,7 +36,7 @@ def _need(condition: bool, reason: str) -> None:
 
 def _run(command: list[str], **kwargs) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600, **kwargs)
-    assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}{result.stderr[-2000:]}"
+    assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}{result.stderr[-3000:]}"
 
 
 def _snapshot(root: Path) -> dict[str, float]:

@@ -4,7 +4,15 @@ Every label value is created up front so each series exists from the first
 scrape, and alert expressions never see "no data" instead of zero.
 """
 
+import os
+
 from prometheus_client import Counter
+
+# In multiprocess mode every process writes its samples under this directory. gunicorn
+# creates it at start; a management command in a fresh pod (migrations, cron jobs) may
+# run first, so make sure it exists before the first sample is written.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 LOGINS = Counter("tms_auth_logins", "Sign-in attempts, by outcome.", ["outcome"])
 RATE_LIMITED = Counter("tms_ratelimit_rejections", "Requests refused by a rate limit, by limit.", ["limit"])
