@@ -8,18 +8,18 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
 
-.PHONY: help run test lint migrate install install-dev tools manifests clean
+.PHONY: help run test lint migrate install install-dev tools manifests frontend clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: install ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
+run: install frontend ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "TMS is starting on http://$(HOST):$(PORT)/ — API docs at /api/docs/, admin at /admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev tools ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
+test: install-dev tools frontend ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
 	VENV=$(VENV) bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 lint: install-dev ## ruff
@@ -27,6 +27,13 @@ lint: install-dev ## ruff
 
 migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput
+
+frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
+frontend/dist/index.html: $(FRONTEND_SOURCES)
+	@command -v npm >/dev/null || { echo "TMS's web app needs Node.js 20+ and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 manifests: tools ## render both Kubernetes overlays into build/ (what Flux would apply)
 	mkdir -p build
@@ -55,4 +62,4 @@ $(TOOLS_VENV)/.installed: requirements-tools.txt
 	touch $@
 
 clean: ## remove the virtualenv, the local database and collected static files
-	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build
+	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build frontend/dist frontend/node_modules

@@ -17,6 +17,8 @@ run() {
 }
 
 run "lint (ruff)" "$bin/ruff" check .
+run "web app unit tests (vitest)" bash -c "cd frontend && npx vitest run"
+run "web app in a real browser (playwright + chromium)" "$bin/python" scripts/run-e2e.py
 run "tests on SQLite" env -u DATABASE_URL "$bin/pytest" "$@"
 
 if reason=$("$bin/python" scripts/db_reachable.py "$mysql_url"); then

@@ -254,6 +254,11 @@ STORAGES = {
         )
     },
 }
+# The built SPA (`make frontend`), served at / by the `all` role (tms_project.spa).
+TMS_FRONTEND_DIST = Path(env_str("TMS_FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
+if TMS_SERVICE == "all" and TMS_FRONTEND_DIST.is_dir():
+    WHITENOISE_ROOT = TMS_FRONTEND_DIST
+    WHITENOISE_INDEX_FILE = False
 # Development serves straight from the apps, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION

@@ -1,6 +1,15 @@
 """TMS_SERVICE=all (local development): every route on one port."""
 
+from django.urls import re_path
+
+from tms_project.spa import spa_index
 from tms_project.urls import auth, tasks
 from tms_project.urls.common import urlpatterns as common_urlpatterns
 
-urlpatterns = [*auth.role_urlpatterns, *tasks.role_urlpatterns, *common_urlpatterns]
+urlpatterns = [
+    *auth.role_urlpatterns,
+    *tasks.role_urlpatterns,
+    *common_urlpatterns,
+    # Everything else is a page of the single-page app.
+    re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
+]

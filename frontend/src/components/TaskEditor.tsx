@@ -1,0 +1,81 @@
+import { useState, type FormEvent } from "react";
+import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Priority, type Status, type Task, type TaskInput } from "../api/types";
+import { ErrorNote, Field } from "./common";
+
+/** Create or edit a task: title, description, status, priority, due date, labels. */
+export function TaskEditor(props: {
+  task?: Task;
+  labels: Label[];
+  onSave: (input: TaskInput) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { task } = props;
+  const [title, setTitle] = useState(task?.title ?? "");
+  const [description, setDescription] = useState(task?.description ?? "");
+  const [status, setStatus] = useState<Status>(task?.status ?? "todo");
+  const [priority, setPriority] = useState<Priority>(task?.priority ?? "none");
+  const [due, setDue] = useState(task?.due_date ?? "");
+  const [labelIds, setLabelIds] = useState<number[]>(task?.labels.map((l) => l.id) ?? []);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSave({ title, description, status, priority, due_date: due || null, labels: labelIds });
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="editor" onSubmit={submit} aria-label={task ? "Edit task" : "New task"}>
+      <h2>{task ? "Edit task" : "New task"}</h2>
+      <Field label="Title" name="title" error={error}>
+        <input id="title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required autoFocus />
+      </Field>
+      <Field label="Description" name="description" error={error}>
+        <textarea id="description" value={description} maxLength={10000} onChange={(e) => setDescription(e.target.value)} rows={4} />
+      </Field>
+      <div className="row">
+        <Field label="Status" name="status" error={error}>
+          <select id="status" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+            {STATUSES.map((s) => <option key={s} value={s}>{STATUS_NAMES[s]}</option>)}
+          </select>
+        </Field>
+        <Field label="Priority" name="priority" error={error}>
+          <select id="priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </Field>
+        <Field label="Due date" name="due_date" error={error}>
+          <input id="due_date" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
+        </Field>
+      </div>
+      {props.labels.length > 0 && (
+        <fieldset>
+          <legend>Labels</legend>
+          {props.labels.map((label) => (
+            <label key={label.id} className="check">
+              <input
+                type="checkbox"
+                checked={labelIds.includes(label.id)}
+                onChange={(e) => setLabelIds(e.target.checked ? [...labelIds, label.id] : labelIds.filter((id) => id !== label.id))}
+              />
+              <span className="swatch" style={{ background: label.colour }} aria-hidden="true" /> {label.name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" disabled={busy}>Save</button>
+        <button type="button" className="secondary" onClick={props.onCancel}>Cancel</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState, type ReactNode } from "react";
+import { ApiError } from "../api/client";
+
+/** The message to show for an error of any kind. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return "Something went wrong. Please try again.";
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="error">
+      {messageOf(error)}
+    </p>
+  );
+}
+
+/** A labelled input whose API error (if any) is shown right under it. */
+export function Field(props: { label: string; name: string; id?: string; error?: unknown; children: ReactNode }) {
+  const message = props.error instanceof ApiError ? props.error.fieldMessage(props.name) : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={props.id ?? props.name}>{props.label}</label>
+      {props.children}
+      {message && (
+        <span className="field-error" id={`${props.name}-error`} role="alert">
+          {message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function OfflineBanner() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const up = () => setOnline(true);
+    const down = () => setOnline(false);
+    window.addEventListener("online", up);
+    window.addEventListener("offline", down);
+    return () => {
+      window.removeEventListener("online", up);
+      window.removeEventListener("offline", down);
+    };
+  }, []);
+  if (online) return null;
+  return (
+    <div role="status" className="offline">
+      You are offline. Changes will fail until the connection is back.
+    </div>
+  );
+}
+
+/** Today as YYYY-MM-DD in the given IANA time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}
+
+export type DueState = "overdue" | "today" | "later" | "none";
+
+export function dueState(due: string | null, done: boolean, today: string): DueState {
+  if (!due) return "none";
+  if (done) return "later";
+  if (due < today) return "overdue";
+  if (due === today) return "today";
+  return "later";
+}

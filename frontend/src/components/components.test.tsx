@@ -1,0 +1,64 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api/client";
+import type { Task } from "../api/types";
+import { dueState, todayIn } from "./common";
+import { TaskCard } from "./TaskCard";
+import { TaskEditor } from "./TaskEditor";
+
+const task: Task = {
+  id: 1, title: "Pay rent", description: "", status: "todo", priority: "high", due_date: "2026-11-20",
+  completed_at: null, labels: [{ id: 3, name: "home", colour: "#00ff00" }], position: 1, version: 1,
+  created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+};
+
+describe("due dates", () => {
+  it("computes today in the user's time zone", () => {
+    const instant = new Date("2026-11-27T23:30:00Z");
+    expect(todayIn("UTC", instant)).toBe("2026-11-27");
+    expect(todayIn("Asia/Tokyo", instant)).toBe("2026-11-28");
+    expect(todayIn("Not/AZone", instant)).toBe("2026-11-27");
+  });
+
+  it("classifies due dates", () => {
+    expect(dueState("2026-11-20", false, "2026-11-27")).toBe("overdue");
+    expect(dueState("2026-11-27", false, "2026-11-27")).toBe("today");
+    expect(dueState("2026-11-20", true, "2026-11-27")).toBe("later");
+    expect(dueState(null, false, "2026-11-27")).toBe("none");
+  });
+});
+
+describe("TaskCard", () => {
+  it("highlights an overdue task and completes it from its checkbox", async () => {
+    const onToggleDone = vi.fn();
+    render(<TaskCard task={task} today="2026-11-27" onToggleDone={onToggleDone} onEdit={vi.fn()} onTrash={vi.fn()} onHistory={vi.fn()} />);
+    expect(screen.getByText(/Overdue:/)).toHaveClass("overdue");
+    expect(screen.getByText("home")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("checkbox", { name: "Complete Pay rent" }));
+    expect(onToggleDone).toHaveBeenCalledWith(task);
+  });
+});
+
+describe("TaskEditor", () => {
+  it("sends what was typed", async () => {
+    const onSave = vi.fn().mockResolvedValue(undefined);
+    render(<TaskEditor labels={[{ id: 3, name: "home", colour: "#00ff00" }]} onSave={onSave} onCancel={vi.fn()} />);
+    await userEvent.type(screen.getByLabelText("Title"), "Buy milk");
+    await userEvent.selectOptions(screen.getByLabelText("Priority"), "urgent");
+    await userEvent.click(screen.getByRole("checkbox", { name: /home/ }));
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(onSave).toHaveBeenCalledWith({
+      title: "Buy milk", description: "", status: "todo", priority: "urgent", due_date: null, labels: [3],
+    });
+  });
+
+  it("shows the API's message next to the field that caused it", async () => {
+    const error = new ApiError(400, "invalid", "Some fields are invalid.", { title: ["Ensure this field has no more than 200 characters."] });
+    render(<TaskEditor task={task} labels={[]} onSave={vi.fn().mockRejectedValue(error)} onCancel={vi.fn()} />);
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    const message = await screen.findByText("Ensure this field has no more than 200 characters.");
+    expect(message).toHaveAttribute("id", "title-error");
+    expect(screen.getByText("Some fields are invalid.")).toHaveAttribute("role", "alert");
+  });
+});

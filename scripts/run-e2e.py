@@ -1,0 +1,56 @@
+"""Run the browser flows (frontend/e2e/flows.mjs) against a real TMS on a free port.
+
+Starts gunicorn (all role: API and built web app on one origin) on a fresh SQLite
+database with 30-second access tokens, runs the flows in Debian's headless
+Chromium, and stops the server. Without Chromium the run is skipped with the
+reason — or fails, under TMS_REQUIRE_SERVICES=1.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import GunicornServer, base_env, manage  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def main() -> int:
+    if not Path(CHROMIUM).exists():
+        reason = f"browser tests skipped: no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+        print(reason)
+        return 1 if os.environ.get("TMS_REQUIRE_SERVICES") == "1" else 0
+    if not (ROOT / "frontend" / "dist" / "index.html").exists():
+        print("browser tests need the built web app: run `make frontend` first")
+        return 1
+    workdir = Path(tempfile.mkdtemp(prefix="tms-e2e-"))
+    settings = {"TMS_ACCESS_TOKEN_SECONDS": "30", "TMS_RATELIMIT_ENABLE": "false"}
+    env = base_env(DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}", **settings)
+    result = manage("migrate", "--noinput", env=env)
+    if result.returncode != 0:
+        print(result.stderr)
+        return 1
+    if os.environ.get("TMS_E2E_SCREENSHOT"):
+        manage("seed_demo", env=env)
+    try:
+        server_env = {**env, "GUNICORN_THREADS": "4"}
+        with GunicornServer(server_env, workers=1, log_path=workdir / "server.log") as server:
+            command = ["node", "e2e/flows.mjs", server.url]
+            if os.environ.get("TMS_E2E_SCREENSHOT"):
+                command += ["--screenshot", os.environ["TMS_E2E_SCREENSHOT"]]
+            flows = subprocess.run(  # noqa: S603 - our own node script
+                command, cwd=ROOT / "frontend", env={**os.environ, **settings}, check=False, timeout=600
+            )
+        return flows.returncode
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
