@@ -114,6 +114,6 @@ def test_database_outage_is_503_with_retry_after(client):
 
 
 def test_non_api_paths_keep_django_pages(client):
-    response = client.get("/no-such-page/")
+    response = client.get("/static/no-such-file.css")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
