@@ -75,6 +75,15 @@ def _presented_refresh(request: Request, body_value: str | None) -> tuple[str | 
     return cookie, bool(cookie)
 
 
+def _read_refresh(request: Request, serializer_class) -> tuple[dict, str | None, bool]:
+    """Rate-limit, validate, and find the refresh token (body, else cookie) of a refresh or logout."""
+    ratelimit.hit(request, "refresh_ip")
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
+    return serializer.validated_data, raw, from_cookie
+
+
 class PublicView(APIView):
     authentication_classes = [PublicEndpointAuthentication]
     permission_classes = [AllowAny]
@@ -121,27 +130,21 @@ class LoginView(PublicView):
 class RefreshView(PublicView):
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer}, summary="Rotate tokens")
     def post(self, request: Request) -> HttpResponse:
-        ratelimit.hit(request, "refresh_ip")
-        serializer = RefreshSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
+        data, raw, from_cookie = _read_refresh(request, RefreshSerializer)
         if not raw:
             return _session_ended(from_cookie=False)
         try:
             tokens = session_refresh(raw_refresh=raw, user_agent=_user_agent(request))
         except SessionInvalid:
             return _session_ended(from_cookie)
-        use_cookie = serializer.validated_data["use_cookie"] or from_cookie
+        use_cookie = data["use_cookie"] or from_cookie
         return _token_response(request, tokens, use_cookie=use_cookie, with_user=False)
 
 
 class LogoutView(PublicView):
     @extend_schema(request=LogoutSerializer, responses={204: None}, summary="Sign out")
     def post(self, request: Request) -> HttpResponse:
-        ratelimit.hit(request, "refresh_ip")
-        serializer = LogoutSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
+        _, raw, from_cookie = _read_refresh(request, LogoutSerializer)
         if not raw:
             return _session_ended(from_cookie=False)
         try:

@@ -1,12 +1,11 @@
 """Both overlays render, validate strictly against the Kubernetes schemas, and pass checkov."""
 
-import json
 import subprocess
 
 import pytest
 import yaml
 
-from tests.support.tools import require_tool
+from tests.support.tools import checkov, require_tool
 
 pytestmark = pytest.mark.manifests
 
@@ -38,32 +37,9 @@ def test_the_validator_catches_an_unknown_field(tmp_path, docs):
 
 
 def test_checkov_finds_nothing(rendered_text, overlay):
-    checkov = require_tool("checkov", "make test installs it into .venv-tools")
-    result = subprocess.run(
-        [
-            checkov,
-            "--framework",
-            "kubernetes",
-            "--skip-download",
-            "-f",
-            rendered_text[overlay],
-            "--compact",
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    reports = json.loads(result.stdout)
-    reports = reports if isinstance(reports, list) else [reports]
-    failed = [
-        (f["check_id"], f["resource"]) for report in reports for f in report["results"]["failed_checks"]
-    ]
-    assert failed == []
-    assert reports[0]["summary"]["passed"] > 500
-    skipped = [check for report in reports for check in report["results"]["skipped_checks"]]
-    assert skipped, "the justified skips should be visible"
-    reasons = [check["check_result"].get("suppress_comment", "") for check in skipped]
+    report = checkov("kubernetes", rendered_text[overlay])
+    assert [(f["check_id"], f["resource"]) for f in report["failed"]] == []
+    assert len(report["passed"]) > 500
+    assert report["skipped"], "the justified skips should be visible"
+    reasons = [check["check_result"].get("suppress_comment", "") for check in report["skipped"]]
     assert all(len(reason) > 20 for reason in reasons), "every skip carries its reason"

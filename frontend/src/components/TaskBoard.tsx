@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type DragEvent } from "react";
 import { tms } from "../api/tms";
 import { STATUSES, STATUS_NAMES, type Status, type Task } from "../api/types";
-import { ErrorNote, Loading } from "./common";
+import { ErrorNote, Loading, useAction } from "./common";
 import { TaskCard } from "./TaskCard";
 
 const MAX_PAGES = 10;
@@ -15,7 +15,7 @@ export function TaskBoard(props: {
   onChanged: () => void;
 }) {
   const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [error, act, setError] = useAction(props.onChanged);
   const [dragged, setDragged] = useState<Task | null>(null);
 
   const load = useCallback(async () => {
@@ -36,15 +36,6 @@ export function TaskBoard(props: {
   useEffect(() => {
     void load();
   }, [load, props.version]);
-
-  async function act(action: () => Promise<unknown>) {
-    try {
-      await action();
-      props.onChanged();
-    } catch (caught) {
-      setError(caught);
-    }
-  }
 
   const column = (status: Status) => (tasks ?? []).filter((t) => t.status === status);
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { tms, type ListQuery } from "../api/tms";
 import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Page, type Task } from "../api/types";
-import { ErrorNote, Loading } from "./common";
+import { ErrorNote, Loading, useAction } from "./common";
 import { TaskCard } from "./TaskCard";
 
 const ORDERINGS: [string, string][] = [
@@ -25,7 +25,7 @@ export function TaskList(props: {
   const [query, setQuery] = useState<ListQuery>({ ordering: "position" });
   const [search, setSearch] = useState("");
   const [page, setPage] = useState<Page<Task> | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [error, act, setError] = useAction(props.onChanged);
 
   const load = useCallback(async () => {
     setError(null);
@@ -46,15 +46,6 @@ export function TaskList(props: {
     try {
       const more = await tms().page(page.next);
       setPage({ ...more, results: [...page.results, ...more.results] });
-    } catch (caught) {
-      setError(caught);
-    }
-  }
-
-  async function act(action: () => Promise<unknown>) {
-    try {
-      await action();
-      props.onChanged();
     } catch (caught) {
       setError(caught);
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useState, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 
 /** The message to show for an error of any kind. */
@@ -77,4 +77,22 @@ export function dueState(due: string | null, done: boolean, today: string): DueS
   if (due < today) return "overdue";
   if (due === today) return "today";
   return "later";
+}
+
+/** Run a change against the API; on success tell the app, on failure keep the error to show. */
+export function useAction(onChanged: () => void): [unknown, (action: () => Promise<unknown>) => Promise<void>, (e: unknown) => void] {
+  const [error, setError] = useState<unknown>(null);
+  const act = useCallback(
+    async (action: () => Promise<unknown>) => {
+      try {
+        await action();
+        setError(null);
+        onChanged();
+      } catch (caught) {
+        setError(caught);
+      }
+    },
+    [onChanged],
+  );
+  return [error, act, setError];
 }
