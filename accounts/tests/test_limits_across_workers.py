@@ -40,6 +40,7 @@ def login(url: str, forwarded_for: str, username: str = "ada") -> int:
 def test_login_limit_is_exact_across_two_workers_and_ignores_spoofing(tmp_path, auth_env):
     log_path = tmp_path / "gunicorn.log"
     with GunicornServer(auth_env, workers=2, log_path=log_path) as server:
+        server.warm_up()
         # when: one client fires attempts concurrently, each with a different forged prefix
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(

@@ -88,6 +88,25 @@ class GunicornServer:
         self.__exit__()
         raise RuntimeError("gunicorn did not answer /healthz within 30 seconds")
 
+    def warm_up(self, timeout: float = 20) -> None:
+        """Return once every worker has answered a request (workers boot one after another)."""
+        import json
+        from concurrent.futures import ThreadPoolExecutor
+
+        assert self.log_path, "warm_up reads the request log"
+        workers = int(self.env["GUNICORN_WORKERS"])
+        deadline = time.monotonic() + timeout
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            while time.monotonic() < deadline:
+                list(pool.map(lambda _: http("GET", f"{self.url}/api/warm-up/"), range(16)))
+                pids = set()
+                for line in self.log_path.read_text().splitlines():
+                    if line.startswith("{") and '"/api/warm-up/"' in line:
+                        pids.add(json.loads(line)["pid"])
+                if len(pids) >= workers:
+                    return
+        raise RuntimeError(f"only some of {workers} workers answered within {timeout}s")
+
     def __exit__(self, *exc_info: object) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
