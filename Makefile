@@ -8,7 +8,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
 
-.PHONY: help run test lint migrate install install-dev tools manifests frontend clean
+.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,12 @@ lint: install-dev ## ruff
 
 migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput
+
+stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :8001, tasks :8002, nginx ingress :8080
+	$(BIN)/python scripts/stack.py start
+
+stack-stop: ## stop what `make stack` started (MariaDB and Redis keep running)
+	$(BIN)/python scripts/stack.py stop
 
 frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
 

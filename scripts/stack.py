@@ -1,0 +1,257 @@
+"""The cluster's topology on one machine: `make stack` / `make stack-stop`.
+
+MariaDB and Redis (reused when running, started when not), migrations, the auth
+service (gunicorn :8001, TMS_SERVICE=auth) and the task service (gunicorn :8002,
+TMS_SERVICE=tasks) with production settings, JSON logs and multiprocess metrics,
+and nginx as the ingress on :8080 with the architecture's routes, serving the
+built web app at / and setting X-Forwarded-For (the services trust one hop).
+State lives in .stack/ (keys, logs, pids); the database is `tms_stack`.
+"""
+# ruff: noqa: S603, S607 - this script starts the machine's own services by name
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import http  # noqa: E402
+from tms_project.jwt_keys import write_key_pair  # noqa: E402
+
+PYTHON = sys.executable
+NGINX_TEMPLATE = """worker_processes 2;
+pid {state}/nginx.pid;
+error_log {state}/logs/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log {state}/logs/nginx-access.log;
+  client_body_temp_path {state}/nginx/body; proxy_temp_path {state}/nginx/proxy;
+  fastcgi_temp_path {state}/nginx/fcgi; uwsgi_temp_path {state}/nginx/uwsgi;
+  scgi_temp_path {state}/nginx/scgi;
+  client_max_body_size 10m;
+  upstream auth {{ server 127.0.0.1:{auth_port}; keepalive 32; }}
+  upstream tasks {{ server 127.0.0.1:{tasks_port}; keepalive 32; }}
+  server {{
+    listen 127.0.0.1:{ingress_port};
+    # Like ingress-nginx: the client address replaces whatever the client sent.
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header X-Request-ID $request_id;
+    proxy_set_header Host $host;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    location /api/auth {{ proxy_pass http://auth; }}
+    location /admin {{ proxy_pass http://auth; }}
+    location /static {{ proxy_pass http://auth; }}
+    location /api/tasks {{ proxy_pass http://tasks; }}
+    location /assets/ {{ root {dist}; add_header Cache-Control "public, max-age=31536000, immutable"; }}
+    location / {{ root {dist}; try_files $uri /index.html; add_header Cache-Control "no-cache"; }}
+  }}
+}}
+"""
+
+
+def settings() -> dict[str, str]:
+    return {
+        "state": os.environ.get("TMS_STACK_DIR", str(ROOT / ".stack")),
+        "database": os.environ.get("TMS_STACK_DATABASE", "tms_stack"),
+        "mysql": os.environ.get("TMS_STACK_MYSQL", "mysql://root@127.0.0.1:3306"),
+        "redis": os.environ.get("TMS_STACK_REDIS", "redis://127.0.0.1:6379/3"),
+        "ingress_port": os.environ.get("TMS_STACK_INGRESS_PORT", "8080"),
+        "auth_port": os.environ.get("TMS_STACK_AUTH_PORT", "8001"),
+        "tasks_port": os.environ.get("TMS_STACK_TASKS_PORT", "8002"),
+        "workers": os.environ.get("TMS_STACK_WORKERS", "2"),
+    }
+
+
+def run(command: list[str], **kwargs) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
+    if result.returncode != 0:
+        sys.exit(f"stack: {' '.join(command[:3])} failed:\n{result.stdout}{result.stderr}")
+
+
+def ensure_services(conf: dict[str, str]) -> None:
+    import MySQLdb
+    import redis
+
+    mysql = urllib.parse.urlparse(conf["mysql"])
+    try:
+        MySQLdb.connect(
+            host=mysql.hostname,
+            port=mysql.port or 3306,
+            user=mysql.username or "root",
+            password=mysql.password or "",
+            connect_timeout=2,
+        ).close()
+    except MySQLdb.Error:
+        print("stack: starting MariaDB")
+        run(["start-stop-daemon", "--start", "--oknodo", "--background", "--exec", "/usr/sbin/mariadbd"])
+        time.sleep(5)
+    try:
+        redis.Redis.from_url(conf["redis"], socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        print("stack: starting Redis")
+        run(
+            [
+                "redis-server",
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "6379",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ]
+        )
+    connection = MySQLdb.connect(
+        host=mysql.hostname,
+        port=mysql.port or 3306,
+        user=mysql.username or "root",
+        password=mysql.password or "",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE DATABASE IF NOT EXISTS `{conf['database']}` "
+            "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
+    connection.close()
+
+
+def service_env(conf: dict[str, str], role: str, state: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMS_", "DATABASE_URL", "REDIS_URL"))}
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the services load the real settings
+    env.update(
+        TMS_ENV="production",
+        TMS_SERVICE=role,
+        TMS_SECRET_KEY=(state / "secret-key").read_text().strip(),
+        TMS_ALLOWED_HOSTS="localhost,127.0.0.1",
+        TMS_SECURE_SSL_REDIRECT="false",  # plain HTTP on this machine
+        TMS_SECURE_COOKIES="false",
+        TMS_REFRESH_COOKIE_SECURE="false",
+        TMS_HSTS_SECONDS="0",
+        TMS_TRUSTED_PROXIES="1",
+        DATABASE_URL=f"{conf['mysql']}/{conf['database']}",
+        PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{role}"),
+        GUNICORN_WORKERS=conf["workers"],
+        GUNICORN_BIND=f"127.0.0.1:{conf['auth_port' if role == 'auth' else 'tasks_port']}",
+        GUNICORN_WORKER_TMP_DIR=str(state),
+    )
+    if role == "auth":
+        env.update(REDIS_URL=conf["redis"], TMS_JWT_PRIVATE_KEY_FILE=str(state / "keys" / "jwt-private.pem"))
+    else:
+        env.update(TMS_JWT_PUBLIC_KEY_FILE=str(state / "keys" / "jwt-public.pem"))
+    return env
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if http("GET", url, headers={"Host": "localhost"})[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    sys.exit(f"stack: {url} did not become ready in {timeout:.0f}s (logs in .stack/logs/)")
+
+
+def port_free(port: str) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", int(port)))
+        except OSError:
+            return False
+    return True
+
+
+def start() -> None:
+    conf = settings()
+    state = Path(conf["state"])
+    for sub in ("logs", "nginx", "keys"):
+        (state / sub).mkdir(parents=True, exist_ok=True)
+    if (state / "auth.pid").exists():
+        sys.exit("stack: already running (make stack-stop first)")
+    dist = ROOT / "frontend" / "dist"
+    if not (dist / "index.html").exists():
+        sys.exit("stack: the web app is not built (make frontend)")
+    busy = [p for p in (conf["ingress_port"], conf["auth_port"], conf["tasks_port"]) if not port_free(p)]
+    if busy:
+        sys.exit(f"stack: port(s) {', '.join(busy)} already in use (TMS_STACK_*_PORT choose others)")
+    ensure_services(conf)
+    if not (state / "keys" / "jwt-private.pem").exists():
+        write_key_pair(state / "keys")
+    if not (state / "secret-key").exists():
+        (state / "secret-key").write_text(secrets.token_urlsafe(50))
+    run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=service_env(conf, "auth", state))
+    try:
+        launch(conf, state, dist)
+    except BaseException:
+        stop()  # never leave half a stack running
+        raise
+
+
+def launch(conf: dict[str, str], state: Path, dist: Path) -> None:
+    for role in ("auth", "tasks"):
+        log = open(state / "logs" / f"{role}.log", "a")  # noqa: SIM115 - owned by the child
+        process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
+            cwd=ROOT,
+            env=service_env(conf, role, state),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        (state / f"{role}.pid").write_text(str(process.pid))
+    ports = {key: conf[key] for key in ("ingress_port", "auth_port", "tasks_port")}
+    (state / "nginx.conf").write_text(NGINX_TEMPLATE.format(state=state, dist=dist, **ports))
+    run(["nginx", "-c", str(state / "nginx.conf")])
+    wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz")
+    wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz")
+    wait_ready(f"http://127.0.0.1:{conf['ingress_port']}/")
+    print(
+        f"stack: TMS is up on http://127.0.0.1:{conf['ingress_port']}/ "
+        f"(auth :{conf['auth_port']}, tasks :{conf['tasks_port']}, logs in {state}/logs)"
+    )
+
+
+def stop() -> None:
+    state = Path(settings()["state"])
+    nginx_pid = state / "nginx.pid"
+    if nginx_pid.exists():
+        subprocess.run(
+            ["nginx", "-c", str(state / "nginx.conf"), "-s", "quit"], check=False, capture_output=True
+        )
+    for role in ("auth", "tasks"):
+        pid_file = state / f"{role}.pid"
+        if not pid_file.exists():
+            continue
+        pid = int(pid_file.read_text())
+        try:
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(100):
+                os.kill(pid, 0)
+                time.sleep(0.1)
+        except ProcessLookupError:
+            pass
+        pid_file.unlink()
+    print("stack: stopped")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=["start", "stop"])
+    {"start": start, "stop": stop}[parser.parse_args().action]()
