@@ -12,7 +12,7 @@ import pytest
 import redis
 import yaml
 
-from tests.support.server import ROOT, GunicornServer, base_env, http, manage
+from tests.support.server import ROOT, GunicornServer, api, base_env, http, manage, register_and_login
 from tests.support.services import REDIS_URL, require
 
 pytestmark = pytest.mark.server
@@ -64,22 +64,13 @@ def exported(tmp_path_factory) -> set[str]:
     with GunicornServer(
         {**env, "PROMETHEUS_MULTIPROC_DIR": str(directory / "m")}, workers=2, log_path=directory / "g.log"
     ) as server:
-
-        def post(path, body, token=None):
-            headers = {
-                "Content-Type": "application/json",
-                **({"Authorization": f"Bearer {token}"} if token else {}),
-            }
-            return http("POST", f"{server.url}{path}", body=json.dumps(body).encode(), headers=headers)
-
-        post(
-            "/api/auth/register/",
-            {"username": "m", "email": "m@example.com", "password": "metrics passphrase"},
-        )
-        _, _, raw = post("/api/auth/login/", {"username": "m", "password": "metrics passphrase"})
-        post("/api/auth/login/", {"username": "m", "password": "wrong wrong wrong"})
-        post("/api/auth/login/", {"username": "m", "password": "wrong wrong wrong"})  # throttled
-        post("/api/tasks/", {"title": "counted"}, json.loads(raw)["access"])
+        tokens = register_and_login(server.url, "m", "metrics passphrase")
+        wrong = {"username": "m", "password": "wrong wrong wrong"}
+        api("POST", f"{server.url}/api/auth/login/", wrong)
+        api(
+            "POST", f"{server.url}/api/auth/login/", wrong
+        )  # throttled: the account allows one failure a minute
+        api("POST", f"{server.url}/api/tasks/", {"title": "counted"}, token=tokens["access"])
         _, _, body = http("GET", f"{server.url}/metrics")
     samples: dict[str, float] = {}
     for line in body.decode().splitlines():

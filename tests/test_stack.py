@@ -1,13 +1,12 @@
 """`make stack`: the production topology on this machine, driven through its nginx ingress."""
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from tests.support.server import ROOT, free_port, http
+from tests.support.server import ROOT, api, free_port, http, register_and_login
 from tests.support.services import require
 from tests.support.tools import require_tool
 
@@ -43,46 +42,31 @@ def stack(tmp_path):
     connection.close()
 
 
-def call(method, url, body=None, token=None, headers=None):
-    all_headers = {"Content-Type": "application/json", **(headers or {})}
-    if token:
-        all_headers["Authorization"] = f"Bearer {token}"
-    status, response_headers, raw = http(
-        method, url, body=json.dumps(body).encode() if body else None, headers=all_headers
-    )
-    return status, response_headers, json.loads(raw) if raw and raw[:1] in (b"{", b"[") else raw
-
-
 def test_the_ingress_routes_to_each_service_and_serves_the_app(stack):
     base, ports = stack
     password = "stack passphrase 12"
-    assert (
-        call(
-            "POST",
-            f"{base}/api/auth/register/",
-            {"username": "s", "email": "s@example.com", "password": password},
-        )[0]
-        == 201
-    )
+    register_and_login(base, "s", password)
     # a client that claims another address: the ingress replaces it with the real one
-    status, _, tokens = call(
+    status, _, tokens = api(
         "POST",
         f"{base}/api/auth/login/",
         {"username": "s", "password": password},
         headers={"X-Forwarded-For": "6.6.6.6"},
     )
     assert status == 200
-    status, _, task = call("POST", f"{base}/api/tasks/", {"title": "through the ingress"}, tokens["access"])
+    status, _, task = api(
+        "POST", f"{base}/api/tasks/", {"title": "through the ingress"}, token=tokens["access"]
+    )
     assert status == 201
-    status, _, page = call("GET", f"{base}/api/tasks/", token=tokens["access"])
+    status, _, page = api("GET", f"{base}/api/tasks/", token=tokens["access"])
     assert [t["id"] for t in page["results"]] == [task["id"]]
-    status, _, sessions = call("GET", f"{base}/api/auth/sessions/", token=tokens["access"])
+    status, _, sessions = api("GET", f"{base}/api/auth/sessions/", token=tokens["access"])
     assert sessions[0]["ip_address"] == "127.0.0.1"
-    status, headers, html = call("GET", f"{base}/board")
+    status, headers, html = api("GET", f"{base}/board")
     assert status == 200 and b'<div id="root">' in html
     # each service serves only its own routes, even when asked directly
-    assert call("GET", f"http://127.0.0.1:{ports['TASKS']}/api/auth/me/", token=tokens["access"])[0] == 404
-    assert call("GET", f"http://127.0.0.1:{ports['AUTH']}/readyz")[0] == 200
+    assert api("GET", f"http://127.0.0.1:{ports['TASKS']}/api/auth/me/", token=tokens["access"])[0] == 404
+    assert api("GET", f"http://127.0.0.1:{ports['AUTH']}/readyz")[0] == 200
 
 
 def test_stack_stop_ends_every_process(tmp_path, stack):

@@ -4,25 +4,14 @@ The task service holds only the public key: it accepts the auth service's
 tokens without calling it, and refuses tokens signed by anyone else.
 """
 
-import json
 
 import jwt
 import pytest
 
-from tests.support.server import GunicornServer, base_env, http, manage
+from tests.support.server import GunicornServer, api, base_env, manage, register_and_login
 from tms_project.jwt_keys import generate_private_key_pem, write_key_pair
 
 pytestmark = pytest.mark.server
-
-
-def call(method: str, url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    status, _, raw = http(
-        method, url, body=json.dumps(body).encode() if body is not None else None, headers=headers
-    )
-    return status, json.loads(raw) if raw else {}
 
 
 @pytest.fixture
@@ -43,26 +32,19 @@ def test_the_task_service_trusts_the_auth_services_tokens_only(services):
     auth, tasks = services
     # given a user signed in at the auth service
     password = "a long enough passphrase"
-    assert (
-        call(
-            "POST",
-            f"{auth}/api/auth/register/",
-            {"username": "ada", "email": "ada@example.com", "password": password},
-        )[0]
-        == 201
-    )
-    status, tokens = call("POST", f"{auth}/api/auth/login/", {"username": "ada", "password": password})
-    assert status == 200
+    tokens = register_and_login(auth, "ada", password)
     # when the task service sees the token
-    status, created = call("POST", f"{tasks}/api/tasks/", {"title": "from another process"}, tokens["access"])
+    status, _, created = api(
+        "POST", f"{tasks}/api/tasks/", {"title": "from another process"}, token=tokens["access"]
+    )
     assert status == 201
-    status, page = call("GET", f"{tasks}/api/tasks/", token=tokens["access"])
+    status, _, page = api("GET", f"{tasks}/api/tasks/", token=tokens["access"])
     assert status == 200 and [t["id"] for t in page["results"]] == [created["id"]]
     # a token with the same claims signed by another key is refused
     claims = jwt.decode(tokens["access"], options={"verify_signature": False})
     forged = jwt.encode(claims, generate_private_key_pem(), algorithm="RS256")
-    status, body = call("GET", f"{tasks}/api/tasks/", token=forged)
+    status, _, body = api("GET", f"{tasks}/api/tasks/", token=forged)
     assert status == 401 and body["error"]["code"] == "token_not_valid"
     # and each service answers 404 for the other's routes
-    assert call("POST", f"{tasks}/api/auth/login/", {"username": "ada", "password": password})[0] == 404
-    assert call("GET", f"{auth}/api/tasks/", token=tokens["access"])[0] == 404
+    assert api("POST", f"{tasks}/api/auth/login/", {"username": "ada", "password": password})[0] == 404
+    assert api("GET", f"{auth}/api/tasks/", token=tokens["access"])[0] == 404

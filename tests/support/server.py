@@ -132,3 +132,30 @@ def http(
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
+
+
+def api(
+    method: str, url: str, body: dict | None = None, *, token: str | None = None, headers: dict | None = None
+) -> tuple[int, dict[str, str], object]:
+    """A JSON API call: (status, headers, decoded body — or the raw bytes when it is not JSON)."""
+    import json
+
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    if token:
+        all_headers["Authorization"] = f"Bearer {token}"
+    payload = json.dumps(body).encode() if body is not None else None
+    status, response_headers, raw = http(method, url, body=payload, headers=all_headers)
+    decoded = json.loads(raw) if raw[:1] in (b"{", b"[") else raw
+    return status, response_headers, decoded
+
+
+def register_and_login(base: str, username: str, password: str) -> dict:
+    """Create an account through the auth API and sign in; returns the login body (access, refresh, user)."""
+    email = f"{username}@example.com"
+    status, _, body = api(
+        "POST", f"{base}/api/auth/register/", {"username": username, "email": email, "password": password}
+    )
+    assert status == 201, body
+    status, _, tokens = api("POST", f"{base}/api/auth/login/", {"username": username, "password": password})
+    assert status == 200, tokens
+    return tokens

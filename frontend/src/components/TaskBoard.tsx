@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type DragEvent } from "react";
 import { tms } from "../api/tms";
 import { STATUSES, STATUS_NAMES, type Status, type Task } from "../api/types";
 import { ErrorNote, Loading, useAction } from "./common";
-import { TaskCard } from "./TaskCard";
+import { cardActions, TaskCard } from "./TaskCard";
 
 const MAX_PAGES = 10;
 
@@ -83,9 +83,8 @@ export function TaskBoard(props: {
                 <TaskCard
                   task={task}
                   today={props.today}
-                  onToggleDone={(t) => act(() => (t.status === "done" ? tms().reopen(t) : tms().complete(t)))}
+                  {...cardActions(act)}
                   onEdit={props.onEdit}
-                  onTrash={(t) => act(() => tms().trash(t))}
                   onHistory={props.onHistory}
                 >
                   <span className="movers" role="group" aria-label={`Move ${task.title}`}>

@@ -1,3 +1,4 @@
+import { tms } from "../api/tms";
 import type { Task } from "../api/types";
 import { dueState } from "./common";
 
@@ -44,4 +45,12 @@ export function TaskCard(props: {
       </div>
     </article>
   );
+}
+
+/** The card's own changes (complete or reopen, trash), run through a view's `act`. */
+export function cardActions(act: (action: () => Promise<unknown>) => Promise<void>) {
+  return {
+    onToggleDone: (task: Task) => act(() => (task.status === "done" ? tms().reopen(task) : tms().complete(task))),
+    onTrash: (task: Task) => act(() => tms().trash(task)),
+  };
 }

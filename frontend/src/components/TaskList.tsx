@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { tms, type ListQuery } from "../api/tms";
 import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Page, type Task } from "../api/types";
 import { ErrorNote, Loading, useAction } from "./common";
-import { TaskCard } from "./TaskCard";
+import { cardActions, TaskCard } from "./TaskCard";
 
 const ORDERINGS: [string, string][] = [
   ["position", "Manual order"],
@@ -108,9 +108,8 @@ export function TaskList(props: {
             key={task.id}
             task={task}
             today={props.today}
-            onToggleDone={(t) => act(() => (t.status === "done" ? tms().reopen(t) : tms().complete(t)))}
+            {...cardActions(act)}
             onEdit={props.onEdit}
-            onTrash={(t) => act(() => tms().trash(t))}
             onHistory={props.onHistory}
           />
         ))}
