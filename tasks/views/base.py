@@ -2,7 +2,6 @@
 
 import re
 
-from django.db.models import prefetch_related_objects
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +9,7 @@ from rest_framework_simplejwt.authentication import JWTStatelessUserAuthenticati
 
 from accounts.tokens import TIME_ZONE_CLAIM
 from tasks.models import Task
+from tasks.selectors import labels_attach
 from tasks.serializers import TaskSerializer
 
 _ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
@@ -42,8 +42,7 @@ def etag(task: Task) -> str:
 
 
 def task_response(task: Task, status: int = 200) -> Response:
-    if not hasattr(task, "_prefetched_objects_cache") or "labels" not in task._prefetched_objects_cache:
-        prefetch_related_objects([task], "labels")
+    labels_attach([task])
     response = Response(TaskSerializer(task).data, status=status)
     response["ETag"] = etag(task)
     return response

@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tasks.selectors import ORDERINGS, task_events, task_get, task_list
+from tasks.selectors import ORDERINGS, labels_attach, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
     TaskEventPageSerializer,
@@ -55,7 +55,7 @@ class TaskListView(TaskAPIView):
         page = paginator.page(tasks)
         return Response(
             {
-                "results": TaskSerializer(page["rows"], many=True).data,
+                "results": TaskSerializer(labels_attach(page["rows"]), many=True).data,
                 "next": page["next"],
                 "previous": page["previous"],
             }

@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tasks.selectors import trash_list
+from tasks.selectors import labels_attach, trash_list
 from tasks.serializers import PageQuerySerializer, TaskSerializer, TrashedTaskSerializer, TrashPageSerializer
 from tasks.services.tasks import task_purge, task_restore
 from tasks.views.base import TaskAPIView, task_response
@@ -28,7 +28,7 @@ class TrashListView(TaskAPIView):
         page = paginator.page(trash_list(owner_id=self.owner_id(request)))
         return Response(
             {
-                "results": TrashedTaskSerializer(page["rows"], many=True).data,
+                "results": TrashedTaskSerializer(labels_attach(page["rows"]), many=True).data,
                 "next": page["next"],
                 "previous": page["previous"],
             }

@@ -1,0 +1,56 @@
+"""The hand-written task representation says exactly what DRF's declared fields would."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework import serializers
+
+from tasks.models import Label, Task
+from tasks.selectors import labels_attach
+from tasks.serializers import TaskSerializer, TrashedTaskSerializer
+from tasks.tests.factories import TaskFactory
+
+
+def drf_rendering(serializer_class, task: Task) -> dict:
+    """What DRF renders field by field for the declared fields (the reference)."""
+    return dict(serializers.Serializer.to_representation(serializer_class(), task))
+
+
+@pytest.fixture
+def varied_tasks(owner):
+    home = Label.objects.create(owner=owner, name="home", colour="#00aa00")
+    urgent = Label.objects.create(owner=owner, name="Errands", colour="#aa0000")
+    plain = TaskFactory(owner=owner)
+    done = TaskFactory(
+        owner=owner,
+        title="Renew passport",
+        description="Bring two photos.\nAnd the old one.",
+        status=Task.Status.DONE,
+        priority=Task.Priority.URGENT,
+        due_date=date(2026, 12, 24),
+        completed_at=timezone.now() - timedelta(hours=3, microseconds=17),
+    )
+    done.labels.set([home, urgent])
+    trashed = TaskFactory(owner=owner, priority=Task.Priority.LOW, trashed_at=timezone.now())
+    trashed.labels.set([home])
+    return [Task.objects.get(pk=task.pk) for task in (plain, done, trashed)]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham"])
+def test_each_task_renders_as_the_declared_fields_would(varied_tasks, zone):
+    with timezone.override(zone):
+        for task in varied_tasks:
+            expected = drf_rendering(TaskSerializer, task)
+            labels_attach([task])
+            assert TaskSerializer(task).data == expected
+            assert TrashedTaskSerializer(task).data == drf_rendering(TrashedTaskSerializer, task)
+
+
+def test_a_page_renders_as_its_tasks_do_with_labels_in_name_order(varied_tasks):
+    expected = [drf_rendering(TaskSerializer, task) for task in varied_tasks]
+    assert TaskSerializer(labels_attach(varied_tasks), many=True).data == expected
+    trashed = [drf_rendering(TrashedTaskSerializer, task) for task in varied_tasks]
+    assert TrashedTaskSerializer(varied_tasks, many=True).data == trashed
+    assert [label["name"] for label in expected[1]["labels"]] == ["Errands", "home"]
+    assert expected[1]["completed_at"].endswith("Z") and expected[1]["due_date"] == "2026-12-24"
