@@ -52,7 +52,9 @@ http {{
     location /admin {{ proxy_pass http://auth; }}
     location /static {{ proxy_pass http://auth; }}
     location /api/tasks {{ proxy_pass http://tasks; }}
-    location /assets/ {{ root {dist}; add_header Cache-Control "public, max-age=31536000, immutable"; }}
+{extra_routes}    location /assets/ {{
+      root {dist}; add_header Cache-Control "public, max-age=31536000, immutable";
+    }}
     location / {{ root {dist}; try_files $uri /index.html; add_header Cache-Control "no-cache"; }}
   }}
 }}
@@ -68,7 +70,9 @@ def settings() -> dict[str, str]:
         "ingress_port": os.environ.get("TMS_STACK_INGRESS_PORT", "8080"),
         "auth_port": os.environ.get("TMS_STACK_AUTH_PORT", "8001"),
         "tasks_port": os.environ.get("TMS_STACK_TASKS_PORT", "8002"),
+        # Two workers stand for two pods; each has the pods' four threads (k8s/base/common/config.yaml).
         "workers": os.environ.get("TMS_STACK_WORKERS", "2"),
+        "threads": os.environ.get("TMS_STACK_THREADS", "4"),
     }
 
 
@@ -128,7 +132,7 @@ def ensure_services(conf: dict[str, str]) -> None:
     connection.close()
 
 
-def service_env(conf: dict[str, str], role: str, state: Path) -> dict[str, str]:
+def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMS_", "DATABASE_URL", "REDIS_URL"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the services load the real settings
     env.update(
@@ -144,6 +148,7 @@ def service_env(conf: dict[str, str], role: str, state: Path) -> dict[str, str]:
         DATABASE_URL=f"{conf['mysql']}/{conf['database']}",
         PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{role}"),
         GUNICORN_WORKERS=conf["workers"],
+        GUNICORN_THREADS=conf["threads"],
         GUNICORN_BIND=f"127.0.0.1:{conf['auth_port' if role == 'auth' else 'tasks_port']}",
         GUNICORN_WORKER_TMP_DIR=str(state),
     )
@@ -151,6 +156,7 @@ def service_env(conf: dict[str, str], role: str, state: Path) -> dict[str, str]:
         env.update(REDIS_URL=conf["redis"], TMS_JWT_PRIVATE_KEY_FILE=str(state / "keys" / "jwt-private.pem"))
     else:
         env.update(TMS_JWT_PUBLIC_KEY_FILE=str(state / "keys" / "jwt-public.pem"))
+    env.update((extra or {}).get(role, {}))
     return env
 
 
@@ -178,7 +184,8 @@ def port_free(port: str) -> bool:
     return True
 
 
-def start() -> None:
+def start(extra: dict | None = None, extra_routes: str = "") -> None:
+    """Start the stack; `extra` adds environment per role, `extra_routes` nginx locations (bench)."""
     conf = settings()
     state = Path(conf["state"])
     for sub in ("logs", "nginx", "keys"):
@@ -198,26 +205,28 @@ def start() -> None:
         (state / "secret-key").write_text(secrets.token_urlsafe(50))
     run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=service_env(conf, "auth", state))
     try:
-        launch(conf, state, dist)
+        launch(conf, state, dist, extra, extra_routes)
     except BaseException:
         stop()  # never leave half a stack running
         raise
 
 
-def launch(conf: dict[str, str], state: Path, dist: Path) -> None:
+def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, extra_routes: str) -> None:
     for role in ("auth", "tasks"):
         log = open(state / "logs" / f"{role}.log", "a")  # noqa: SIM115 - owned by the child
         process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
             cwd=ROOT,
-            env=service_env(conf, role, state),
+            env=service_env(conf, role, state, extra),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         (state / f"{role}.pid").write_text(str(process.pid))
     ports = {key: conf[key] for key in ("ingress_port", "auth_port", "tasks_port")}
-    (state / "nginx.conf").write_text(NGINX_TEMPLATE.format(state=state, dist=dist, **ports))
+    (state / "nginx.conf").write_text(
+        NGINX_TEMPLATE.format(state=state, dist=dist, extra_routes=extra_routes, **ports)
+    )
     run(["nginx", "-c", str(state / "nginx.conf")])
     wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz")
     wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz")

@@ -1,0 +1,1 @@
+"""TMS benchmark: `make bench` (see docs/performance.md)."""

@@ -1,0 +1,268 @@
+"""`make bench`: TMS under load through its ingress, next to baselines, at 10,000 and 1,000,000 tasks.
+
+Starts its own stack (scripts/stack.py: MariaDB, Redis, auth and task services
+under gunicorn with production settings, nginx ingress) on free ports and a
+database of its own, seeds it, drives every endpoint with wrk
+(bench/wrk/tms.lua) and reports requests/s, latency percentiles, errors, SQL
+statements and CPU time per request, and memory per worker and per pod.
+`--smoke` runs every endpoint for a second on a small table and fails on any
+error response (part of `make test`). See docs/performance.md.
+"""
+# ruff: noqa: S603, S607, T201 - a command-line tool that runs wrk and prints its report
+
+import argparse
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+import stack  # noqa: E402
+
+from bench import measure, report  # noqa: E402
+from bench.seed import PASSWORD  # noqa: E402
+from tests.support.server import api, free_port  # noqa: E402
+
+LUA = ROOT / "bench" / "wrk" / "tms.lua"
+# (mode, service that answers it, baseline it is compared with)
+ENDPOINTS = [
+    ("json", "tasks", None),
+    ("raw_read", "tasks", None),
+    ("list", "tasks", "raw_read"),
+    ("list_filtered", "tasks", "raw_read"),
+    ("retrieve", "tasks", "raw_read"),
+    ("stats", "tasks", "raw_read"),
+    ("login", "auth", "hasher"),
+    ("refresh", "auth", "json"),
+    ("raw_insert", "tasks", None),
+    ("create", "tasks", "raw_insert"),
+    ("update", "tasks", "raw_insert"),
+    ("complete", "tasks", "raw_insert"),
+]
+BASELINE_ROUTES = "    location /bench/ { proxy_pass http://tasks; }\n"
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="a few seconds; fail on any error response")
+    parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in the table for the main run")
+    parser.add_argument("--small", type=int, default=10_000, help="tasks in the table for the first list run")
+    parser.add_argument("--tasks-per-user", type=int, default=500)
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per endpoint")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first")
+    parser.add_argument("--concurrency", type=int, default=12, help="wrk connections (one user each)")
+    parser.add_argument("--login-concurrency", type=int, default=4, help="connections for login (CPU-bound)")
+    parser.add_argument("--keep", action="store_true", help="leave the stack and database running")
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench"), help="where results are written")
+    arguments = parser.parse_args()
+    if arguments.smoke:
+        arguments.tasks, arguments.small, arguments.tasks_per_user = 2_000, 1_000, 250
+        arguments.duration, arguments.warmup, arguments.concurrency = 1, 0, 4
+        arguments.login_concurrency = 2
+    return arguments
+
+
+def configure_stack(smoke: bool) -> dict:
+    """Point scripts/stack.py at a stack of the bench's own: state dir, database and free ports."""
+    os.environ["TMS_STACK_DIR"] = str(ROOT / (".stack-bench-smoke" if smoke else ".stack-bench"))
+    os.environ["TMS_STACK_DATABASE"] = "tms_bench_smoke" if smoke else "tms_bench"
+    for name in ("INGRESS", "AUTH", "TASKS"):
+        os.environ[f"TMS_STACK_{name}_PORT"] = str(free_port())
+    # Every request comes from 127.0.0.1: limits stay on (their Redis round trips
+    # are part of the cost) but high enough never to refuse the load.
+    unlimited = {
+        f"TMS_RATELIMIT_{name}": "100000000/m" for name in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP")
+    }
+    common = {"TMS_ACCESS_TOKEN_SECONDS": "3600"}
+    return {
+        "auth": {**unlimited, **common},
+        "tasks": {**common, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+    }
+
+
+def seed(conf: dict, extra: dict, users: int, per_user: int, first: int) -> float:
+    started = time.monotonic()
+    env = stack.service_env(conf, "tasks", Path(conf["state"]), extra)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.seed",
+            "--users",
+            str(users),
+            "--tasks-per-user",
+            str(per_user),
+            "--first",
+            str(first),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    measure.sql(conf, "ANALYZE TABLE tasks, tasks_labels, labels, users")
+    return time.monotonic() - started
+
+
+def write_users(base: str, conf: dict, count: int, path: Path) -> None:
+    """Sign in `count` bench users; one line per wrk thread (see bench/wrk/tms.lua)."""
+    lines = []
+    for index in range(count):
+        username = f"bench-{index:06d}"
+        status, _, body = api("POST", f"{base}/api/auth/login/", {"username": username, "password": PASSWORD})
+        if status != 200:
+            sys.exit(f"bench: signing in {username} failed: {status} {body}")
+        owner = body["user"]["id"]
+        ids = measure.sql(
+            conf,
+            "SELECT id FROM tasks WHERE owner_id = %s AND trashed_at IS NULL ORDER BY id LIMIT 400",
+            [owner],
+        )
+        id_list = ",".join(str(row[0]) for row in ids)
+        lines.append(f"{username} {PASSWORD} {body['access']} {body['refresh']} {owner} {id_list}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def wrk(base: str, mode: str, seconds: int, concurrency: int, data: Path) -> dict:
+    command = [
+        "wrk",
+        f"-t{concurrency}",
+        f"-c{concurrency}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        base,
+    ]
+    env = {**os.environ, "TMS_BENCH_MODE": mode, "TMS_BENCH_DATA": str(data)}
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wrk_result(process: subprocess.Popen) -> dict:
+    output, _ = process.communicate(timeout=600)
+    for line in output.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line.removeprefix("BENCH_RESULT "))
+    sys.exit(f"bench: wrk gave no result:\n{output}")
+
+
+def run_endpoint(base: str, conf: dict, mode: str, service: str, args, data: Path) -> dict:
+    # A login is ~0.3 s of CPU: a few connections saturate the cores, and a longer run
+    # keeps the requests cut off at its end a small share.
+    concurrency = args.login_concurrency if mode == "login" else args.concurrency
+    duration = args.duration * 3 if mode == "login" else args.duration
+    if args.warmup:
+        if mode == "refresh":
+            write_users(base, conf, concurrency, data)
+        wrk_result(wrk(base, mode, args.warmup, concurrency, data))
+    if mode == "refresh":
+        write_users(base, conf, concurrency, data)  # the warm-up rotated the refresh tokens
+    measure.wait_idle(conf, service)  # requests wrk gave up on must not bill this run
+    before = measure.snapshot(conf)
+    process = wrk(base, mode, duration, concurrency, data)
+    time.sleep(duration / 2)
+    memory = measure.memory(conf)
+    result = wrk_result(process)
+    after = measure.snapshot(conf)
+    costs = measure.per_request(before, after, service, result)
+    result.update(mode=mode, service=service, concurrency=concurrency, memory=memory, **costs)
+    print(report.line(result), flush=True)
+    return result
+
+
+def _hash_for(seconds: float, encoded: str, counter) -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()
+    from django.contrib.auth.hashers import check_password
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        check_password(PASSWORD, encoded)
+        with counter.get_lock():
+            counter.value += 1
+
+
+def hasher_alone(seconds: float) -> dict:
+    """Password checks per second with every core busy doing nothing else (the login ceiling)."""
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()
+    from django.contrib.auth.hashers import BCryptSHA256PasswordHasher
+
+    encoded = BCryptSHA256PasswordHasher().encode(PASSWORD, BCryptSHA256PasswordHasher().salt())
+    counter = multiprocessing.Value("i", 0)
+    workers = [
+        multiprocessing.Process(target=_hash_for, args=(seconds, encoded, counter))
+        for _ in range(os.cpu_count() or 1)
+    ]
+    started = time.monotonic()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - started
+    return {
+        "mode": "hasher",
+        "rps": counter.value / elapsed,
+        "checks": counter.value,
+        "processes": len(workers),
+    }
+
+
+def main() -> int:
+    args = options()
+    missing = [tool for tool in ("wrk", "nginx") if not measure.which(tool)]
+    if missing:
+        sys.exit(f"bench: needs {' and '.join(missing)} (Debian: apt-get install {' '.join(missing)})")
+    extra = configure_stack(args.smoke)
+    conf = stack.settings()
+    measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
+    stack.start(extra, BASELINE_ROUTES)
+    base = f"http://127.0.0.1:{conf['ingress_port']}"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = out / "users.txt"
+    results: dict = {"machine": measure.machine(conf), "args": vars(args), "runs": {}}
+    try:
+        small_users = max(args.small // args.tasks_per_user, args.concurrency)
+        results["seed_small_s"] = seed(conf, extra, small_users, args.tasks_per_user, 0)
+        write_users(base, conf, args.concurrency, data)
+        results["tasks_small"] = measure.count_tasks(conf)
+        print(f"bench: {results['tasks_small']:,} tasks; list at this size", flush=True)
+        for mode in ("list", "list_filtered"):
+            results["runs"][f"{mode}@small"] = run_endpoint(base, conf, mode, "tasks", args, data)
+        large_users = max(args.tasks // args.tasks_per_user - small_users, 0)
+        results["seed_large_s"] = seed(conf, extra, large_users, args.tasks_per_user, small_users)
+        results["tasks_large"] = measure.count_tasks(conf)
+        print(f"bench: {results['tasks_large']:,} tasks; every endpoint", flush=True)
+        write_users(base, conf, args.concurrency, data)
+        if not args.smoke:
+            results["runs"]["hasher"] = hasher_alone(args.duration)
+        for mode, service, _ in ENDPOINTS:
+            results["runs"][mode] = run_endpoint(base, conf, mode, service, args, data)
+    finally:
+        if not args.keep:
+            stack.stop()
+            measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    errors = {mode: run["errors_total"] for mode, run in results["runs"].items() if run.get("errors_total")}
+    if args.smoke:
+        count = len(results["runs"])
+        print(f"bench smoke: {count} endpoint runs through the ingress, errors: {errors or 'none'}")
+        return 1 if errors else 0
+    (out / "results.md").write_text(report.markdown(results, ENDPOINTS))
+    print(report.markdown(results, ENDPOINTS))
+    print(f"bench: results in {out}/results.md and results.json")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
