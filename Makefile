@@ -8,7 +8,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
 
-.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop clean
+.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop bench bench-smoke clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,14 @@ stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :80
 
 stack-stop: ## stop what `make stack` started (MariaDB and Redis keep running)
 	$(BIN)/python scripts/stack.py stop
+
+bench: install-dev frontend ## load every endpoint through the ingress at 10k and 1M tasks, against baselines (docs/performance.md)
+	bash scripts/ensure-commands.sh wrk nginx
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-smoke: install-dev frontend ## every endpoint for a second through the ingress; fails on any error response
+	bash scripts/ensure-commands.sh wrk nginx
+	$(BIN)/python -m bench.run --smoke
 
 frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
 
@@ -68,4 +76,4 @@ $(TOOLS_VENV)/.installed: requirements-tools.txt
 	touch $@
 
 clean: ## remove the virtualenv, the local database and collected static files
-	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build frontend/dist frontend/node_modules
+	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build frontend/dist frontend/node_modules .stack-bench .stack-bench-smoke

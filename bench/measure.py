@@ -196,6 +196,6 @@ def machine(conf: dict) -> dict:
         "kernel": platform.release(),
         "python": platform.python_version(),
         "mariadb": sql(conf, "SELECT VERSION()", database=None)[0][0],
-        "nginx": _version(["nginx", "-v"]),
-        "wrk": _version(["wrk", "--version"]),
+        "nginx": _version(["nginx", "-v"]).removeprefix("nginx version: "),
+        "wrk": _version(["wrk", "--version"]).split(" [")[0],
     }

@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import stack  # noqa: E402
 
-from bench import measure, report  # noqa: E402
+from bench import measure, profile, report  # noqa: E402
 from bench.seed import PASSWORD  # noqa: E402
 from tests.support.server import api, free_port  # noqa: E402
 
@@ -57,9 +57,17 @@ def options() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first")
     parser.add_argument("--concurrency", type=int, default=12, help="wrk connections (one user each)")
     parser.add_argument("--login-concurrency", type=int, default=4, help="connections for login (CPU-bound)")
+    modes = [mode for mode, _, _ in ENDPOINTS]
+    parser.add_argument("--only", type=lambda text: text.split(","), help="comma-separated endpoints to run")
+    parser.add_argument(
+        "--profile", type=lambda text: text.split(","), default=[], help="endpoints to sample with py-spy"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the stack and database running")
     parser.add_argument("--out", default=str(ROOT / "build" / "bench"), help="where results are written")
     arguments = parser.parse_args()
+    unknown = {*(arguments.only or []), *arguments.profile} - set(modes)
+    if unknown:
+        parser.error(f"unknown endpoint(s) {', '.join(sorted(unknown))}; known: {', '.join(modes)}")
     if arguments.smoke:
         arguments.tasks, arguments.small, arguments.tasks_per_user = 2_000, 1_000, 250
         arguments.duration, arguments.warmup, arguments.concurrency = 1, 0, 4
@@ -163,6 +171,10 @@ def run_endpoint(base: str, conf: dict, mode: str, service: str, args, data: Pat
     if mode == "refresh":
         write_users(base, conf, concurrency, data)  # the warm-up rotated the refresh tokens
     measure.wait_idle(conf, service)  # requests wrk gave up on must not bill this run
+    profiler = None
+    if mode in args.profile:
+        worker = measure.processes(conf)[service][1]  # the master comes first, then its workers
+        profiler = profile.record(worker, max(duration - 1, 1), Path(args.out) / f"profile-{mode}.raw")
     before = measure.snapshot(conf)
     process = wrk(base, mode, duration, concurrency, data)
     time.sleep(duration / 2)
@@ -172,6 +184,11 @@ def run_endpoint(base: str, conf: dict, mode: str, service: str, args, data: Pat
     costs = measure.per_request(before, after, service, result)
     result.update(mode=mode, service=service, concurrency=concurrency, memory=memory, **costs)
     print(report.line(result), flush=True)
+    if profiler:
+        profiler.wait(timeout=120)
+        summary = profile.summarize(Path(args.out) / f"profile-{mode}.raw")
+        (Path(args.out) / f"profile-{mode}.md").write_text(summary)
+        print(summary)
     return result
 
 
@@ -247,16 +264,17 @@ def main() -> int:
         if not args.smoke:
             results["runs"]["hasher"] = hasher_alone(args.duration)
         for mode, service, _ in ENDPOINTS:
-            results["runs"][mode] = run_endpoint(base, conf, mode, service, args, data)
+            if not args.only or mode in args.only:
+                results["runs"][mode] = run_endpoint(base, conf, mode, service, args, data)
     finally:
         if not args.keep:
             stack.stop()
             measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     errors = {mode: run["errors_total"] for mode, run in results["runs"].items() if run.get("errors_total")}
-    if args.smoke:
+    if args.smoke or args.only:
         count = len(results["runs"])
-        print(f"bench smoke: {count} endpoint runs through the ingress, errors: {errors or 'none'}")
+        print(f"bench: {count} endpoint runs through the ingress, error responses: {errors or 'none'}")
         return 1 if errors else 0
     (out / "results.md").write_text(report.markdown(results, ENDPOINTS))
     print(report.markdown(results, ENDPOINTS))

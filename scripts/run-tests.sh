@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, then pytest on SQLite, then again on MySQL/MariaDB
-# when one is reachable (TMS_TEST_DATABASE_URL). With TMS_REQUIRE_SERVICES=1
-# (CI) a missing database or service is a failure, not a skip.
+# when one is reachable (TMS_TEST_DATABASE_URL), then the bench's smoke run.
+# With TMS_REQUIRE_SERVICES=1 (CI) a missing database or service is a failure, not a skip.
 set -uo pipefail
 
 bin=${VENV:-.venv}/bin
@@ -32,6 +32,22 @@ else
   else
     results+=("tests on MySQL/MariaDB: skipped ($reason)")
   fi
+fi
+
+# The bench's smoke run: every endpoint for a second through nginx, on the production topology.
+missing_tools=$(for tool in wrk nginx; do command -v $tool >/dev/null 2>&1 || [ -x /usr/sbin/$tool ] || echo -n "$tool "; done)
+if [ -n "$missing_tools" ] || ! reason=$("$bin/python" scripts/db_reachable.py "$mysql_url"); then
+  why=${missing_tools:+missing ${missing_tools}}${missing_tools:-$reason}
+  echo
+  echo "=== bench smoke: SKIPPED — $why"
+  if [ "${TMS_REQUIRE_SERVICES:-0}" = 1 ]; then
+    results+=("bench smoke: FAILED (required but $why)"); status=1
+  else
+    results+=("bench smoke: skipped ($why)")
+  fi
+else
+  run "bench smoke (wrk through the nginx ingress, no error response allowed)" \
+    env TMS_STACK_MYSQL="${mysql_url%/*}" "$bin/python" -m bench.run --smoke
 fi
 
 echo
