@@ -4,7 +4,6 @@ The task service holds only the public key: it accepts the auth service's
 tokens without calling it, and refuses tokens signed by anyone else.
 """
 
-
 import jwt
 import pytest
 
