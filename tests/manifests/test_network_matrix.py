@@ -4,6 +4,9 @@ import ipaddress
 from dataclasses import dataclass, field
 
 import pytest
+import yaml
+
+from tests.support.tools import ROOT
 
 pytestmark = pytest.mark.manifests
 
@@ -29,6 +32,12 @@ def pod(name: str, component: str | None = None) -> Peer:
     return Peer(name, NAMESPACE, labels)
 
 
+def restore_job_pod() -> Peer:
+    """The one-off restore Job lives outside the kustomization (k8s/restore/); its pod's own labels."""
+    job = yaml.safe_load((ROOT / "k8s/restore/restore-job.yaml").read_text())
+    return Peer("restore", job["metadata"]["namespace"], job["spec"]["template"]["metadata"]["labels"])
+
+
 PEERS = {
     "frontend": pod("frontend", "web"),
     "auth": pod("auth", "api"),
@@ -37,6 +46,8 @@ PEERS = {
     "redis": pod("redis", "cache"),
     "migrate": pod("migrate", "job"),
     "maintenance": pod("maintenance", "job"),
+    "backup": pod("mysql-backup", "backup"),
+    "restore": restore_job_pod(),
     "ingress": Peer("ingress", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}),
     "monitoring": Peer("monitoring", "monitoring", {"app.kubernetes.io/name": "prometheus"}),
     "dns": Peer("dns", "kube-system", {"k8s-app": "kube-dns"}),
@@ -116,6 +127,10 @@ ALLOWED = [
     ("monitoring", "frontend", 9113),
     ("migrate", "mysql", 3306),
     ("maintenance", "mysql", 3306),
+    ("backup", "mysql", 3306),
+    ("backup", "dns", 53),
+    ("restore", "mysql", 3306),
+    ("restore", "dns", 53),
     ("auth", "dns", 53),
     ("task", "dns", 53),
     ("frontend", "dns", 53),
@@ -139,6 +154,18 @@ BLOCKED = [
     ("task", "external", 443),
     ("frontend", "external", 443),
     ("mysql", "external", 443),
+    ("backup", "auth", 8001),
+    ("backup", "task", 8002),
+    ("backup", "frontend", 8080),
+    ("backup", "redis", 6379),
+    ("backup", "mysql", 9104),
+    ("backup", "external", 443),
+    ("backup", "external", 3306),
+    ("restore", "auth", 8001),
+    ("restore", "redis", 6379),
+    ("restore", "external", 443),
+    ("task", "backup", 3306),
+    ("monitoring", "backup", 9104),
 ]
 
 
