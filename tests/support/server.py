@@ -59,8 +59,10 @@ def manage(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.
 
 
 class GunicornServer:
-    def __init__(self, env: dict[str, str], workers: int = 1, log_path: Path | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self, env: dict[str, str], workers: int = 1, log_path: Path | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers)}
         self.log_path = log_path

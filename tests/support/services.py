@@ -6,6 +6,7 @@ TMS_REQUIRE_SERVICES=1 (CI) it fails instead, so nothing silently goes untested.
 
 import os
 import socket
+from typing import NoReturn
 from urllib.parse import urlparse
 
 import pytest
@@ -26,11 +27,15 @@ def reachable(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip the test for ``reason``, or fail it under TMS_REQUIRE_SERVICES=1."""
+    if services_required():
+        pytest.fail(f"{reason}, and TMS_REQUIRE_SERVICES=1 makes it required")
+    pytest.skip(reason)
+
+
 def require(url: str, what: str) -> str:
     """Return ``url`` when it answers; otherwise skip (or fail under TMS_REQUIRE_SERVICES=1)."""
     if reachable(url):
         return url
-    reason = f"{what} is not reachable at {urlparse(url).netloc}"
-    if services_required():
-        pytest.fail(f"{reason}, and TMS_REQUIRE_SERVICES=1 makes it required")
-    pytest.skip(reason)
+    unavailable(f"{what} is not reachable at {urlparse(url).netloc}")
