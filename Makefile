@@ -8,7 +8,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
 
-.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop bench bench-smoke clean
+.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,13 @@ stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :80
 
 stack-stop: ## stop what `make stack` started (MariaDB and Redis keep running)
 	$(BIN)/python scripts/stack.py stop
+
+backup: install ## dump the MySQL/MariaDB database (DATABASE_URL, TMS_DB_*, else make stack's) into backups/, newest 14 kept
+	$(BIN)/python scripts/backup.py backup
+
+restore: install ## load FILE=backups/tms-....sql.gz into that database; it must be empty (FORCE=1 drops its tables)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/tms-YYYYmmddTHHMMSSZ.sql.gz [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python scripts/backup.py restore $(if $(FORCE),--force) "$(FILE)"
 
 bench: install-dev frontend ## load every endpoint through the ingress at 10k and 1M tasks, against baselines (docs/performance.md)
 	bash scripts/ensure-commands.sh wrk nginx
