@@ -152,13 +152,30 @@ def test_service_monitors_cover_every_service_and_are_selected(flux_docs):
 def test_rules_have_severity_and_runbooks(flux_docs):
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     assert rule_set["metadata"]["labels"]["release"] == "kube-prometheus-stack"
-    rules = rule_set["spec"]["groups"][0]["rules"]
-    assert len(rules) == 8
+    rules = [rule for group in rule_set["spec"]["groups"] for rule in group["rules"]]
+    assert len(rules) == 10
     operations = (ROOT / "docs/operations.md").read_text()
     for rule in rules:
         assert rule["labels"]["severity"] in ("critical", "warning")
         anchor = rule["annotations"]["runbook_url"].split("#")[1]
         assert f'<a id="{anchor}"></a>' in operations, f"docs/operations.md has no runbook for {anchor}"
+
+
+def test_backup_alerts_watch_the_backup_cronjob_with_kube_state_metrics_series(flux_docs):
+    [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
+    groups = {group["name"]: group["rules"] for group in rule_set["spec"]["groups"]}
+    rules = {rule["alert"]: rule for rule in groups["tms-backup"]}
+    assert set(rules) == {"TmsBackupFailed", "TmsBackupTooOld"}
+    cronjob = yaml.safe_load((ROOT / "k8s/base/backup/cronjob.yaml").read_text())["metadata"]["name"]
+    # Jobs a CronJob creates are named <cronjob>-<minutes since the epoch>
+    failed = rules["TmsBackupFailed"]["expr"]
+    assert f'job_name=~"{cronjob}-.+"' in failed and "kube_job_failed{" in failed
+    assert 'condition="true"' in failed
+    assert f'kube_cronjob_status_last_successful_time{{namespace="tms-app", cronjob="{cronjob}"}}' in failed
+    too_old = rules["TmsBackupTooOld"]["expr"]
+    assert "kube_cronjob_status_last_successful_time{" in too_old and "> 26 * 3600" in too_old
+    assert f'absent(kube_cronjob_created{{namespace="tms-app", cronjob="{cronjob}"}})' in too_old
+    assert rules["TmsBackupTooOld"]["labels"]["severity"] == "critical"
 
 
 @pytest.mark.parametrize(
