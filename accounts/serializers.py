@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import AuthSession, User
 from accounts.validators import validate_time_zone
+from tms_project.api.strict import TextOnlyMixin
 
 
 def password_field(**kwargs) -> serializers.CharField:
@@ -21,7 +22,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "date_joined"]
 
 
-class UserUpdateSerializer(serializers.ModelSerializer):
+class UserUpdateSerializer(TextOnlyMixin, serializers.ModelSerializer):
     time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
 
     class Meta:
@@ -30,7 +31,7 @@ class UserUpdateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"username": {"validators": []}, "email": {"validators": []}}
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(TextOnlyMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
     password = password_field()
@@ -40,7 +41,7 @@ class RegisterSerializer(serializers.Serializer):
         return value
 
 
-class CookieFlagMixin(serializers.Serializer):
+class CookieFlagMixin(TextOnlyMixin, serializers.Serializer):
     use_cookie = serializers.BooleanField(
         default=False,
         help_text="Browsers: keep the refresh token in an HttpOnly cookie instead of the response body.",
@@ -58,7 +59,7 @@ class RefreshSerializer(CookieFlagMixin):
     )
 
 
-class LogoutSerializer(serializers.Serializer):
+class LogoutSerializer(TextOnlyMixin, serializers.Serializer):
     refresh = serializers.CharField(required=False, max_length=4096)
 
 
@@ -71,22 +72,22 @@ class LoginResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(TextOnlyMixin, serializers.Serializer):
     current_password = password_field()
     new_password = password_field()
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(TextOnlyMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(TextOnlyMixin, serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = password_field()
 
 
-class AccountDeleteSerializer(serializers.Serializer):
+class AccountDeleteSerializer(TextOnlyMixin, serializers.Serializer):
     password = password_field()
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from accounts.views.account import MeView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
 from accounts.views.sessions import SessionDetailView, SessionListView
 from accounts.views.tokens import LoginView, LogoutView, RefreshView, RegisterView
@@ -16,5 +17,5 @@ urlpatterns = [
     path("password/reset/", PasswordResetView.as_view(), name="password-reset"),
     path("password/reset/confirm/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("sessions/", SessionListView.as_view(), name="sessions"),
-    path("sessions/<int:session_id>/", SessionDetailView.as_view(), name="session-detail"),
+    path("sessions/<id:session_id>/", SessionDetailView.as_view(), name="session-detail"),
 ]

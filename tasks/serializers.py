@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -10,6 +11,8 @@ from tasks.models import Label, Task, TaskEvent
 from tasks.selectors import DEFAULT_ORDERING, ORDERINGS, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.transfer import MAX_IMPORT_TASKS
+from tms_project.api.ids import MAX_ID, id_field
+from tms_project.api.strict import QueryParametersSerializer, RejectUnknownFieldsMixin, TextOnlyMixin
 
 MAX_PAGE_SIZE = 100
 MAX_LABELS_PER_TASK = 20
@@ -31,17 +34,6 @@ class PriorityField(serializers.ChoiceField):
         return Task.Priority(value).label
 
 
-class RejectUnknownFieldsMixin:
-    """A misspelt field is a 400, not a silent no-op; read-only fields are ignored (docs/api.md)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
-
 class LabelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     name = serializers.CharField(max_length=50)
     colour = serializers.RegexField(
@@ -60,8 +52,10 @@ class TaskLabelsField(serializers.Field):
     def to_internal_value(self, data: Any) -> list[int]:
         if not isinstance(data, list) or len(data) > MAX_LABELS_PER_TASK:
             raise serializers.ValidationError(f"Expected a list of at most {MAX_LABELS_PER_TASK} label ids.")
-        if not all(isinstance(item, int) and not isinstance(item, bool) for item in data):
-            raise serializers.ValidationError("Label ids are integers.")
+        if not all(
+            isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID for item in data
+        ):
+            raise serializers.ValidationError("Label ids are positive integers.")
         return list(dict.fromkeys(data))
 
     def to_representation(self, labels) -> list[dict]:
@@ -150,7 +144,7 @@ class QueryBooleanField(serializers.BooleanField):
     default_empty_html = empty  # absent means "no filter", not False
 
 
-class TaskListQuerySerializer(serializers.Serializer):
+class TaskListQuerySerializer(QueryParametersSerializer):
     status = CommaListField(child=serializers.ChoiceField(choices=Task.Status.values), required=False)
     priority = CommaListField(child=PriorityField(), required=False)
     due_before = serializers.DateField(required=False, help_text="Due on or before this date.")
@@ -158,7 +152,7 @@ class TaskListQuerySerializer(serializers.Serializer):
     overdue = QueryBooleanField(required=False, help_text="Due before today (your time zone) and not done.")
     has_due = QueryBooleanField(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Words in the title or description.")
-    label = CommaListField(child=serializers.IntegerField(min_value=1), required=False, max_length=20)
+    label = CommaListField(child=id_field(), required=False, max_length=20)
     updated_since = serializers.DateTimeField(required=False)
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default=DEFAULT_ORDERING)
     page_size = serializers.IntegerField(
@@ -175,8 +169,8 @@ class TaskPageSerializer(serializers.Serializer):
 
 class TaskMoveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False)
-    before_id = serializers.IntegerField(required=False, help_text="The task that will come right below.")
-    after_id = serializers.IntegerField(required=False, help_text="The task that will come right above.")
+    before_id = id_field(required=False, help_text="The task that will come right below.")
+    after_id = id_field(required=False, help_text="The task that will come right above.")
 
 
 class TrashedTaskSerializer(TaskSerializer):
@@ -187,7 +181,7 @@ class TrashedTaskSerializer(TaskSerializer):
         return {**task_data(task, zone), "trashed_at": _iso(task.trashed_at, zone)}
 
 
-class PageQuerySerializer(serializers.Serializer):
+class PageQuerySerializer(QueryParametersSerializer):
     page_size = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
@@ -213,7 +207,7 @@ class TaskEventPageSerializer(serializers.Serializer):
 
 
 class BulkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=100)
+    ids = serializers.ListField(child=id_field(), min_length=1, max_length=100)
     action = serializers.ChoiceField(choices=BULK_ACTIONS)
     value = serializers.JSONField(required=False, help_text="status, priority name or label id, per action")
 
@@ -222,8 +216,8 @@ class BulkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         expected = {
             "set_status": serializers.ChoiceField(choices=Task.Status.values),
             "set_priority": PriorityField(),
-            "add_label": serializers.IntegerField(min_value=1),
-            "remove_label": serializers.IntegerField(min_value=1),
+            "add_label": id_field(),
+            "remove_label": id_field(),
         }.get(action)
         if expected is None:
             if value is not None:
@@ -255,16 +249,19 @@ class StatsSerializer(serializers.Serializer):
     today = serializers.DateField()
 
 
-class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["json", "csv"], required=False, default="json")
+class ExportQuerySerializer(QueryParametersSerializer):
+    # An empty value counts as absent, as for every optional query parameter.
+    format = serializers.ChoiceField(
+        choices=["json", "csv"], required=False, default="json", allow_blank=True
+    )
 
 
-class ImportLabelSerializer(serializers.Serializer):
+class ImportLabelSerializer(TextOnlyMixin, serializers.Serializer):
     name = serializers.CharField(max_length=50)
     colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, default="#6b7280")
 
 
-class ImportRowSerializer(serializers.Serializer):
+class ImportRowSerializer(TextOnlyMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
     status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
@@ -277,11 +274,18 @@ class ImportRowSerializer(serializers.Serializer):
     labels = ImportLabelSerializer(many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK)
 
 
+@extend_schema_field(ImportRowSerializer(many=True))
+class ImportRowsField(serializers.ListField):
+    """Rows are validated one by one in validate_tasks, so errors name each bad row's index."""
+
+
 class ImportSerializer(serializers.Serializer):
+    """An export file: what GET /api/tasks/export/?format=json gives and POST /api/tasks/import/ takes."""
+
     format = serializers.ChoiceField(choices=["tms-tasks"], required=False)
     version = serializers.ChoiceField(choices=[1], required=False)
     exported_at = serializers.DateTimeField(required=False)
-    tasks = serializers.ListField(child=serializers.DictField(), max_length=MAX_IMPORT_TASKS)
+    tasks = ImportRowsField(child=serializers.DictField(), max_length=MAX_IMPORT_TASKS)
 
     def validate_tasks(self, rows: list[dict]) -> list[dict]:
         """Validate every row, and report every bad one by its index."""

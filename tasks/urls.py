@@ -1,5 +1,6 @@
 from django.urls import path
 
+import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from tasks.views.bulk import BulkView, StatsView
 from tasks.views.labels import LabelDetailView, LabelListView
 from tasks.views.tasks import (
@@ -17,16 +18,16 @@ app_name = "tasks"
 
 urlpatterns = [
     path("", TaskListView.as_view(), name="list"),
-    path("<int:task_id>/", TaskDetailView.as_view(), name="detail"),
-    path("<int:task_id>/complete/", TaskCompleteView.as_view(), name="complete"),
-    path("<int:task_id>/reopen/", TaskReopenView.as_view(), name="reopen"),
-    path("<int:task_id>/move/", TaskMoveView.as_view(), name="move"),
-    path("<int:task_id>/history/", TaskHistoryView.as_view(), name="history"),
-    path("<int:task_id>/restore/", TaskRestoreView.as_view(), name="restore"),
+    path("<id:task_id>/", TaskDetailView.as_view(), name="detail"),
+    path("<id:task_id>/complete/", TaskCompleteView.as_view(), name="complete"),
+    path("<id:task_id>/reopen/", TaskReopenView.as_view(), name="reopen"),
+    path("<id:task_id>/move/", TaskMoveView.as_view(), name="move"),
+    path("<id:task_id>/history/", TaskHistoryView.as_view(), name="history"),
+    path("<id:task_id>/restore/", TaskRestoreView.as_view(), name="restore"),
     path("trash/", TrashListView.as_view(), name="trash"),
-    path("trash/<int:task_id>/", TrashPurgeView.as_view(), name="trash-purge"),
+    path("trash/<id:task_id>/", TrashPurgeView.as_view(), name="trash-purge"),
     path("labels/", LabelListView.as_view(), name="labels"),
-    path("labels/<int:label_id>/", LabelDetailView.as_view(), name="label-detail"),
+    path("labels/<id:label_id>/", LabelDetailView.as_view(), name="label-detail"),
     path("bulk/", BulkView.as_view(), name="bulk"),
     path("stats/", StatsView.as_view(), name="stats"),
     path("export/", ExportView.as_view(), name="export"),

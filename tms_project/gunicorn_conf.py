@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tms_project import gunicorn_errors
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -35,6 +37,9 @@ errorlog = "-"
 # (tms.request); gunicorn's access log is JSON too when switched on.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Errors gunicorn answers itself (request line or headers too large) are JSON like the rest.
+gunicorn_errors.install()
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tms-metrics-")

@@ -30,7 +30,10 @@ class ExportView(TaskAPIView):
 
     @extend_schema(
         parameters=[ExportQuerySerializer],
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="CSV or JSON file")},
+        responses={
+            (200, "application/json"): OpenApiResponse(ImportSerializer, description="The JSON export file"),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The CSV export file"),
+        },
         summary="Download every task",
     )
     def get(self, request: Request) -> StreamingHttpResponse:

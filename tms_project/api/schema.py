@@ -1,4 +1,6 @@
-"""OpenAPI: every operation documents the shared error body (docs/api.md)."""
+"""OpenAPI: every operation documents the shared error body (docs/api.md); strict bodies say so."""
+
+from tms_project.api.strict import STRICT_SERIALIZERS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -26,10 +28,29 @@ COMMON_ERRORS = {
     "404": "No such route or object",
     "405": "Method not allowed",
     "413": "Body too large",
+    "414": "Request line (path and query string) too long",
     "415": "Body is not JSON",
     "429": "Rate limited; see Retry-After",
+    "431": "Request headers too large",
     "500": "Unexpected error",
     "503": "Temporarily unavailable; see Retry-After",
+}
+
+
+def mark_strict_request_bodies(result: dict, generator, request, public) -> dict:
+    """Request bodies of strict serializers take no other fields (tms_project.api.strict)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in STRICT_SERIALIZERS:
+        for component in (f"{name}Request", f"Patched{name}Request"):
+            if component in schemas:
+                schemas[component]["additionalProperties"] = False
+    return result
+
+
+# Statuses an operation can answer because it takes this request header.
+HEADER_ERRORS = {
+    "If-Match": ("412", "The task changed since the ETag you sent; nothing was written"),
+    "Idempotency-Key": ("422", "This Idempotency-Key was used with a different body"),
 }
 
 
@@ -41,4 +62,8 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             for status, description in COMMON_ERRORS.items():
                 responses.setdefault(status, {"description": description, "content": reference})
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter.get("name") in HEADER_ERRORS:
+                    status, description = HEADER_ERRORS[parameter["name"]]
+                    responses.setdefault(status, {"description": description, "content": reference})
     return result

@@ -1,0 +1,212 @@
+"""Hostile and malformed requests: each gets a 4xx in the JSON error shape and changes nothing.
+
+The service runs in-process here (fast); what gunicorn answers before Django
+sees the request (a request line or headers too large) is checked against a
+real server at the end.
+"""
+
+import json
+import socket
+
+import pytest
+from django.test import override_settings
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from tasks.models import Label, Task
+from tasks.tests.conftest import client_for
+from tasks.tests.factories import TaskFactory
+from tests.support.server import GunicornServer, base_env, manage
+
+TASKS = "/api/tasks/"
+
+
+def assert_json_error(response, status: int) -> dict:
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["error"]["status"] == status
+    return body["error"]
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def api(owner):
+    return client_for(owner)
+
+
+@pytest.fixture
+def task(owner):
+    return TaskFactory(owner=owner, title="Keep me")
+
+
+def snapshot() -> list:
+    """Everything a request could have changed."""
+    return [
+        list(Task.objects.values_list("id", "title", "version", "status", "trashed_at").order_by("id")),
+        list(Label.objects.values_list("id", "name").order_by("id")),
+        list(User.objects.values_list("id", "username", "email", "password").order_by("id")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "content_type", "status"),
+    [
+        pytest.param(
+            "post", b'{"title": "' + b"x" * 1_100_000 + b'"}', "application/json", 413, id="oversized"
+        ),
+        pytest.param("post", b"[" * 5_000 + b"]" * 5_000, "application/json", 400, id="deeply-nested"),
+        pytest.param("post", b'{"title": "\xff\xfe caf\xe9"}', "application/json", 400, id="invalid-utf8"),
+        pytest.param("post", b'{"title": "nul \x00 byte"}', "application/json", 400, id="nul-byte-raw"),
+        pytest.param(
+            "post", b'{"title": "nul \\u0000 byte"}', "application/json", 400, id="nul-byte-escaped"
+        ),
+        pytest.param(
+            "post", b'{"title": "ok", "titel": "typo"}', "application/json", 400, id="unknown-field"
+        ),
+        pytest.param("post", b'{"title": 5}', "application/json", 400, id="number-for-text"),
+        pytest.param("post", b'{"title": ["a"]}', "application/json", 400, id="list-for-text"),
+        pytest.param(
+            "post", b'{"title": "ok", "priority": 3}', "application/json", 400, id="number-for-choice"
+        ),
+        pytest.param(
+            "post", b'{"title": "ok", "labels": "1"}', "application/json", 400, id="string-for-list"
+        ),
+        pytest.param("post", b'"just a string"', "application/json", 400, id="not-an-object"),
+        pytest.param("post", b"title=ok", "application/x-www-form-urlencoded", 415, id="form-body"),
+        pytest.param("post", b'{"title": "ok"', "application/json", 400, id="truncated-json"),
+        pytest.param("post", b'{"title": NaN}', "application/json", 400, id="nan"),
+    ],
+)
+def test_malformed_bodies_are_refused_and_change_nothing(api, task, method, body, content_type, status):
+    before = snapshot()
+    response = getattr(api, method)(TASKS, data=body, content_type=content_type)
+    assert_json_error(response, status)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/tasks/{id}/", {"title": 5}),
+        ("/api/tasks/{id}/", {"version": 99, "title": "sneaky", "owner": 2, "id": 7, "titel": "x"}),
+        ("/api/tasks/{id}/", {"due_date": "2026-02-30"}),
+        ("/api/tasks/{id}/", {"status": "finished"}),
+        ("/api/tasks/{id}/", {"labels": [1] * 21}),
+        ("/api/tasks/{id}/", {"description": "x" * 10_001}),
+    ],
+)
+def test_bad_updates_are_refused_and_change_nothing(api, task, path, body):
+    before = snapshot()
+    response = api.patch(path.format(id=task.pk), data=body, format="json")
+    assert_json_error(response, 400)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=1000000",
+        "page_size=-1",
+        "page_size=9" * 400,
+        "cursor=" + "A" * 5000,
+        "cursor=bm90IGEgY3Vyc29y",
+        "cursor=",
+        "status=",
+        "ordering=password",
+        "q=" + "x" * 201,
+        "updated_since=yesterday",
+        "due_before=2026-13-01",
+        "label=" + ",".join(["1"] * 21),
+    ],
+)
+def test_bad_list_parameters_are_a_400_naming_them(api, task, query):
+    error = assert_json_error(api.get(f"{TASKS}?{query}"), 400)
+    assert error["fields"], error
+
+
+@pytest.mark.parametrize(
+    "query", ["&".join(f"p{n}=v" for n in range(2_000)), "status=todo&" * 2_000], ids=["unknown", "repeated"]
+)
+def test_thousands_of_parameters_are_a_400(api, task, query):
+    # Django stops parsing after DATA_UPLOAD_MAX_NUMBER_FIELDS parameters
+    error = assert_json_error(api.get(f"{TASKS}?{query}"), 400)
+    assert error["code"] == "parse_error"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        (
+            "/api/auth/register/",
+            {"username": 5, "email": "a@example.com", "password": "long enough pass 1"},
+            400,
+        ),
+        ("/api/auth/login/", {"username": ["ada"], "password": "x"}, 400),
+        ("/api/auth/login/", {"username": "ada", "password": "p" * 5000}, 400),
+        ("/api/tasks/labels/", {"name": 0}, 400),
+        ("/api/tasks/labels/", {"name": "ok", "colour": "red"}, 400),
+        ("/api/tasks/bulk/", {"ids": list(range(1, 200)), "action": "complete"}, 400),
+        ("/api/tasks/bulk/", {"ids": [1], "action": "explode"}, 400),
+        ("/api/tasks/import/", {"tasks": [{"title": 5}]}, 400),
+    ],
+)
+def test_wrong_types_and_limits_elsewhere(api, task, path, body, status):
+    before = snapshot()
+    assert_json_error(api.post(path, data=body, format="json"), status)
+    assert snapshot() == before
+
+
+@override_settings(TMS_MAX_IMPORT_BYTES=2048)
+def test_an_oversized_import_is_refused_before_parsing(api, task):
+    before = snapshot()
+    rows = [{"title": f"t{n}"} for n in range(200)]
+    assert_json_error(api.post("/api/tasks/import/", data={"tasks": rows}, format="json"), 413)
+    assert snapshot() == before
+
+
+@pytest.fixture(scope="module")
+def live_server_url(tmp_path_factory):
+    state = tmp_path_factory.mktemp("abuse")
+    env = base_env(DATABASE_URL=f"sqlite:///{state / 'db.sqlite3'}")
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    with GunicornServer(env, log_path=state / "gunicorn.log") as server:
+        yield server
+
+
+def raw_request(server, request: bytes) -> tuple[int, dict, dict]:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+        connection.sendall(request)
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, json.loads(body)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "code"),
+    [
+        (b"GET /api/tasks/?q=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, "uri_too_long"),
+        (
+            b"GET /api/tasks/ HTTP/1.1\r\nHost: localhost\r\n" + b"X-Big: y\r\n" * 200 + b"\r\n",
+            431,
+            "headers_too_large",
+        ),
+        (b"GET /api/tasks/ HTTP/9.9\r\nHost: localhost\r\n\r\n", 400, "bad_request"),
+    ],
+    ids=["request-line", "headers", "http-version"],
+)
+def test_what_gunicorn_refuses_itself_is_json_too(live_server_url, request_bytes, status, code):
+    got, headers, body = raw_request(live_server_url, request_bytes)
+    assert got == status
+    assert headers["Content-Type"] == "application/json"
+    assert body["error"]["status"] == status and body["error"]["code"] == code
+    assert "xxx" not in body["error"]["message"]  # the request is not echoed back

@@ -1,0 +1,37 @@
+"""What gunicorn answers by itself — a request line or headers too large, malformed HTTP — in
+TMS's JSON error body instead of an HTML page (docs/api.md, "Errors").
+
+Those requests never reach Django. The message is the status's reason only:
+gunicorn's own text would echo parts of the malformed request back.
+"""
+
+import json
+
+from gunicorn import util
+
+from tms_project.api.errors import default_code
+
+_CODES = {414: "uri_too_long", 417: "expectation_failed", 431: "headers_too_large", 501: "not_implemented"}
+
+
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+    body = json.dumps(
+        {
+            "error": {
+                "status": status_int,
+                "code": _CODES.get(status_int) or default_code(status_int),
+                "message": f"{reason}.",
+                "request_id": None,
+            }
+        }
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+def install() -> None:
+    """Replace gunicorn's HTML error writer (its workers call ``util.write_error``)."""
+    util.write_error = write_json_error
