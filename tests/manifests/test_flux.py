@@ -16,6 +16,7 @@ FLUX_DIRS = [
     "flux/clusters/local",
     "flux/infrastructure/monitoring/release",
     "flux/infrastructure/monitoring/config",
+    "flux/infrastructure/weave-gitops",
 ]
 DASHBOARDS = ROOT / "flux/infrastructure/monitoring/config/dashboards"
 
@@ -176,6 +177,43 @@ def test_backup_alerts_watch_the_backup_cronjob_with_kube_state_metrics_series(f
     assert "kube_cronjob_status_last_successful_time{" in too_old and "> 26 * 3600" in too_old
     assert f'absent(kube_cronjob_created{{namespace="tms-app", cronjob="{cronjob}"}})' in too_old
     assert rules["TmsBackupTooOld"]["labels"]["severity"] == "critical"
+
+
+def test_the_weave_gitops_dashboard(flux_docs):
+    repository = by_kind(flux_docs, "HelmRepository")["ww-gitops"]["spec"]
+    assert (repository["type"], repository["url"]) == ("oci", "oci://ghcr.io/weaveworks/charts")
+    release = by_kind(flux_docs, "HelmRelease")["ww-gitops"]
+    assert release["metadata"]["namespace"] == "flux-system"
+    spec = release["spec"]
+    # release ww-gitops + chart weave-gitops: Service ww-gitops-weave-gitops, as port-forwarded in the docs
+    assert (spec["releaseName"], spec["chart"]["spec"]["chart"]) == ("ww-gitops", "weave-gitops")
+    assert re.fullmatch(r"\d+\.\d+\.\d+", spec["chart"]["spec"]["version"])
+    assert spec["chart"]["spec"]["sourceRef"] == {
+        "kind": "HelmRepository",
+        "name": "ww-gitops",
+        "namespace": "flux-system",
+    }
+    values = spec["values"]
+    assert values["service"]["port"] == 9001 and values["ingress"]["enabled"] is False
+    assert values["adminUser"]["create"] is True and "passwordHash" not in values["adminUser"]
+    assert values["rbac"]["impersonationResourceNames"] == [values["adminUser"]["username"]]
+    # the password hash comes from a Secret made by hand, never from git
+    assert spec["valuesFrom"] == [
+        {
+            "kind": "Secret",
+            "name": "weave-gitops-admin",
+            "valuesKey": "passwordHash",
+            "targetPath": "adminUser.passwordHash",
+            "optional": False,
+        }
+    ]
+    assert "$2" not in json.dumps(release)
+    operations = (ROOT / "docs/operations.md").read_text()
+    assert "kubectl -n flux-system port-forward svc/ww-gitops-weave-gitops 9001:9001" in operations
+    assert "create secret generic weave-gitops-admin" in operations
+    # Flux applies it from flux/clusters/local
+    dashboard = by_kind(flux_docs, "Kustomization")["weave-gitops"]["spec"]
+    assert dashboard["path"] == "./flux/infrastructure/weave-gitops" and dashboard["prune"] is True
 
 
 @pytest.mark.parametrize(
