@@ -11,12 +11,11 @@ import socket
 import pytest
 from django.test import override_settings
 
-from accounts.models import User
 from accounts.tests.factories import UserFactory
-from tasks.models import Label, Task
 from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
 from tests.support.server import GunicornServer, base_env, manage
+from tests.support.snapshot import database_snapshot
 
 TASKS = "/api/tasks/"
 
@@ -42,15 +41,6 @@ def api(owner):
 @pytest.fixture
 def task(owner):
     return TaskFactory(owner=owner, title="Keep me")
-
-
-def snapshot() -> list:
-    """Everything a request could have changed."""
-    return [
-        list(Task.objects.values_list("id", "title", "version", "status", "trashed_at").order_by("id")),
-        list(Label.objects.values_list("id", "name").order_by("id")),
-        list(User.objects.values_list("id", "username", "email", "password").order_by("id")),
-    ]
 
 
 @pytest.mark.parametrize(
@@ -83,10 +73,10 @@ def snapshot() -> list:
     ],
 )
 def test_malformed_bodies_are_refused_and_change_nothing(api, task, method, body, content_type, status):
-    before = snapshot()
+    before = database_snapshot()
     response = getattr(api, method)(TASKS, data=body, content_type=content_type)
     assert_json_error(response, status)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -101,10 +91,10 @@ def test_malformed_bodies_are_refused_and_change_nothing(api, task, method, body
     ],
 )
 def test_bad_updates_are_refused_and_change_nothing(api, task, path, body):
-    before = snapshot()
+    before = database_snapshot()
     response = api.patch(path.format(id=task.pk), data=body, format="json")
     assert_json_error(response, 400)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @pytest.mark.parametrize(
@@ -156,17 +146,17 @@ def test_thousands_of_parameters_are_a_400(api, task, query):
     ],
 )
 def test_wrong_types_and_limits_elsewhere(api, task, path, body, status):
-    before = snapshot()
+    before = database_snapshot()
     assert_json_error(api.post(path, data=body, format="json"), status)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @override_settings(TMS_MAX_IMPORT_BYTES=2048)
 def test_an_oversized_import_is_refused_before_parsing(api, task):
-    before = snapshot()
+    before = database_snapshot()
     rows = [{"title": f"t{n}"} for n in range(200)]
     assert_json_error(api.post("/api/tasks/import/", data={"tasks": rows}, format="json"), 413)
-    assert snapshot() == before
+    assert database_snapshot() == before
 
 
 @pytest.fixture(scope="module")
