@@ -123,6 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         "charset": "utf8mb4",
         "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
         "connect_timeout": env_int("TMS_DB_CONNECT_TIMEOUT", 3, minimum=1),
+        # A database that hangs (host frozen, network partition) must not hold a worker
+        # thread until gunicorn kills it: the request fails with 503 instead.
+        "read_timeout": env_int("TMS_DB_READ_TIMEOUT", 10, minimum=1),
+        "write_timeout": env_int("TMS_DB_WRITE_TIMEOUT", 10, minimum=1),
         **DATABASES["default"].get("OPTIONS", {}),
     }
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}

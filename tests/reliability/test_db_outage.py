@@ -8,12 +8,15 @@ never HTML — and once the database is back requests must succeed within 10
 seconds from the same worker processes, without a restart.
 """
 
-import http.client
 import json
+import os
+import signal
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 
 import pytest
@@ -77,7 +80,7 @@ def call(kind: str, method: str, url: str, body: dict | None = None, token: str 
     started = time.monotonic()
     try:
         status, response_headers, raw = http(method, url, body=payload, headers=headers)
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, HTTPException) as error:
         return Answer(kind, started, time.monotonic(), 0, {}, repr(error), request_id)
     decoded: object = json.loads(raw) if raw[:1] == b"{" else raw
     return Answer(kind, started, time.monotonic(), status, response_headers, decoded, request_id)
@@ -246,3 +249,45 @@ def test_database_outage_degrades_to_503_and_recovers_without_restarts(tmp_path,
         f" requests succeed again after {recovered_after:.2f}s;"
         f" {len(api_answers)} API calls, {sum(a.ok for a in api_answers)} ok; workers {sorted(before)}"
     )
+
+
+def test_a_frozen_database_gives_503_in_seconds_and_liveness_holds(tmp_path, mariadb):
+    """A database that stops answering without closing connections (host frozen, partition)."""
+    private_key, _ = write_key_pair(tmp_path / "keys")
+    env = base_env(
+        DATABASE_URL=mariadb.url("tms"),
+        TMS_SERVICE="all",
+        TMS_JWT_PRIVATE_KEY_FILE=str(private_key),
+        TMS_DB_READ_TIMEOUT="2",
+        TMS_DB_WRITE_TIMEOUT="2",
+        GUNICORN_THREADS="4",  # as in the cluster: one stuck request does not block the probes
+    )
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    with GunicornServer(env, workers=1, log_path=tmp_path / "gunicorn.log") as running:
+        tokens = register_and_login(running.url, "frozen", PASSWORD)
+        assert call("list", "GET", f"{running.url}/api/tasks/", token=tokens["access"]).ok
+        os.kill(mariadb.process.pid, signal.SIGSTOP)
+        try:
+            # when: requests arrive while the database hangs
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                stuck = [
+                    pool.submit(call, "list", "GET", f"{running.url}/api/tasks/", None, tokens["access"]),
+                    pool.submit(
+                        call, "create", "POST", f"{running.url}/api/tasks/", {"title": "t"}, tokens["access"]
+                    ),
+                ]
+                time.sleep(0.5)
+                healthz = call("healthz", "GET", f"{running.url}/healthz")
+                answers = [future.result(timeout=60) for future in stuck]
+        finally:
+            os.kill(mariadb.process.pid, signal.SIGCONT)
+        # then: liveness answered at once, and the stuck requests failed as 503 JSON within seconds
+        assert healthz.status == 200 and healthz.finished - healthz.started < 1
+        for answer in answers:
+            assert_service_unavailable(answer)
+            assert answer.finished - answer.started < 10, answer.finished - answer.started
+        # and once the database answers again, so does TMS
+        assert wait_for(
+            lambda: call("list", "GET", f"{running.url}/api/tasks/", token=tokens["access"]).ok,
+            RECOVERS_WITHIN,
+        )
