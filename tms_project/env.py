@@ -57,7 +57,7 @@ _RATE = re.compile(r"^\d+/\d*[smhd]$")
 
 
 def env_rate(name: str, default: str) -> str:
-    """A django-ratelimit rate such as ``10/15m`` (count / [multiplier] s|m|h|d)."""
+    """A rate limit such as ``10/15m`` (count / [multiplier] s|m|h|d)."""
     value = os.environ.get(name, default).strip()
     if not _RATE.match(value):
         raise ImproperlyConfigured(f"{name} must look like 10/m or 20/5m, got {value!r}.")

@@ -1,22 +1,33 @@
-"""Rate limits over django-ratelimit's counters (shared cache, atomic increments).
+"""Rate limits: fixed windows counted in the shared cache (Redis) with atomic increments.
 
 Limits are named in settings.TMS_RATE_LIMITS. ``hit`` counts one attempt and
-raises ``RateLimited`` once the window's budget is spent; views check limits
-before any expensive work such as hashing a password.
+raises ``RateLimited`` once the window's budget is spent; views call it before
+any expensive work such as hashing a password. Counting comes first, so
+attempts racing on several workers or pods cannot all slip under the limit.
+
+Every counter of a limit shares the same windows (they start at multiples of
+the period), so when a refusal says to try again tells nothing about whose
+counter refused — in particular not whether an account exists.
 """
 
 import hashlib
 import logging
+import re
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 from rest_framework.exceptions import APIException, Throttled
 
 from tms_project.client_ip import client_ip
 from tms_project.metrics import RATE_LIMITED
 
 logger = logging.getLogger("tms.ratelimit")
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class RateLimited(Throttled):
@@ -35,37 +46,53 @@ class LimiterUnavailable(APIException):
     default_detail = "The service is temporarily unavailable; try again shortly."
 
 
-def _usage(request: HttpRequest, name: str, value: str, increment: bool) -> dict | None:
-    rate = settings.TMS_RATE_LIMITS[name]
+@dataclass(frozen=True)
+class Attempt:
+    """One counted attempt: the counter it went to, so it can be given back."""
+
+    name: str
+    key: str
+
+
+def _window(rate: str) -> tuple[int, int]:
+    """The limit of ``rate`` (``20/5m``) and when the current window ends (epoch seconds)."""
+    count, multiplier, unit = _RATE.match(rate).groups()
+    period = int(multiplier or 1) * _UNIT_SECONDS[unit]
+    now = int(time.time())
+    return int(count), now - now % period + period
+
+
+def hit(request: HttpRequest, name: str, value: str | None = None) -> Attempt | None:
+    """Count an attempt keyed by ``value`` (default: the client IP); raise when over the limit."""
+    if not settings.RATELIMIT_ENABLE:
+        return None
+    limit, window_end = _window(settings.TMS_RATE_LIMITS[name])
     # Keys are hashed so account names never sit in the cache in clear.
-    key = hashlib.sha256(value.encode()).hexdigest()
+    digest = hashlib.sha256((value or client_ip(request)).encode()).hexdigest()
+    key = f"rl:{name}:{window_end}:{digest}"
     try:
-        return get_usage(request, group=f"tms.{name}", key=lambda _g, _r: key, rate=rate, increment=increment)
+        # The key outlives its window, so it never expires between add and incr.
+        cache.add(key, 0, timeout=window_end - int(time.time()) + 60)
+        count = cache.incr(key)
     except Exception as exc:  # noqa: BLE001 - any cache failure; fail closed, never open
         logger.error("rate limit store unavailable", extra={"limit": name, "error": type(exc).__name__})
         raise LimiterUnavailable() from exc
-
-
-def _raise_if_limited(usage: dict | None, name: str, *, spent_at_limit: bool = False) -> None:
-    if usage is None:
-        return
-    over = usage["count"] >= usage["limit"] if spent_at_limit else usage["should_limit"]
-    if over:
+    if count > limit:
         logger.warning("rate limited", extra={"limit": name})
         RATE_LIMITED.labels(name).inc()
-        raise RateLimited(usage["time_left"])
+        raise RateLimited(window_end - int(time.time()))
+    return Attempt(name=name, key=key)
 
 
-def hit(request: HttpRequest, name: str, value: str | None = None) -> None:
-    """Count an attempt keyed by ``value`` (default: the client IP); raise when over the limit."""
-    _raise_if_limited(_usage(request, name, value or client_ip(request), increment=True), name)
-
-
-def check(request: HttpRequest, name: str, value: str) -> None:
-    """Raise when ``value`` has used up its budget, without counting an attempt."""
-    _raise_if_limited(_usage(request, name, value, increment=False), name, spent_at_limit=True)
-
-
-def count_failure(request: HttpRequest, name: str, value: str) -> None:
-    """Count a failed attempt that ``check`` will see next time."""
-    _usage(request, name, value, increment=True)
+def refund(attempt: Attempt | None) -> None:
+    """Give back an attempt that turned out not to count, such as a successful sign-in."""
+    if attempt is None:
+        return
+    try:
+        cache.decr(attempt.key)
+    except ValueError:  # its window is over: nothing to give back
+        pass
+    except Exception as exc:  # noqa: BLE001 - the attempt stays counted, which is the safe side
+        logger.error(
+            "rate limit store unavailable", extra={"limit": attempt.name, "error": type(exc).__name__}
+        )

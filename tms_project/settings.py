@@ -212,7 +212,7 @@ TMS_REFRESH_COOKIE_NAME = "tms_refresh"
 TMS_REFRESH_COOKIE_PATH = "/api/auth/"
 TMS_REFRESH_COOKIE_SECURE = env_bool("TMS_REFRESH_COOKIE_SECURE", default=IS_PRODUCTION)
 
-# --- Rate limits (django-ratelimit, counted in the shared cache) ----------------
+# --- Rate limits (tms_project.ratelimit, counted in the shared cache) -----------
 # How many proxies in front of TMS append to X-Forwarded-For (the ingress: 1).
 TMS_TRUSTED_PROXIES = env_int("TMS_TRUSTED_PROXIES", 0, minimum=0)
 RATELIMIT_ENABLE = env_bool("TMS_RATELIMIT_ENABLE", default=True)

@@ -114,14 +114,14 @@ class LoginView(PublicView):
         # One budget per account however it is named; unknown names get their own.
         account = f"user:{user.pk}" if user else f"name:{data['username'].strip().lower()}"
         try:
-            ratelimit.check(request, "login_account", account)
+            attempt = ratelimit.hit(request, "login_account", account)
         except ratelimit.RateLimited:
             LOGINS.labels("throttled").inc()
             raise
         if not credentials_check(user=user, password=data["password"]):
-            ratelimit.count_failure(request, "login_account", account)
             LOGINS.labels("failure").inc()
             raise InvalidCredentials()
+        ratelimit.refund(attempt)  # the budget is for failures
         LOGINS.labels("success").inc()
         tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
         return _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
