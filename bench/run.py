@@ -11,6 +11,7 @@ error response (part of `make test`). See docs/performance.md.
 # ruff: noqa: S603, S607, T201 - a command-line tool that runs wrk and prints its report
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import os
@@ -75,22 +76,42 @@ def options() -> argparse.Namespace:
     return arguments
 
 
-def configure_stack(smoke: bool) -> dict:
-    """Point scripts/stack.py at a stack of the bench's own: state dir, database and free ports."""
-    os.environ["TMS_STACK_DIR"] = str(ROOT / (".stack-bench-smoke" if smoke else ".stack-bench"))
-    os.environ["TMS_STACK_DATABASE"] = "tms_bench_smoke" if smoke else "tms_bench"
-    for name in ("INGRESS", "AUTH", "TASKS"):
-        os.environ[f"TMS_STACK_{name}_PORT"] = str(free_port())
+def require_tools() -> None:
+    missing = [tool for tool in ("wrk", "nginx") if not measure.which(tool)]
+    if missing:
+        sys.exit(f"bench: needs {' and '.join(missing)} (Debian: apt-get install {' '.join(missing)})")
+
+
+def configure_stack(name: str, access_token_seconds: int = 3600) -> dict:
+    """Point scripts/stack.py at a stack of its own: .stack-<name>/, database tms_<name>, free ports."""
+    os.environ["TMS_STACK_DIR"] = str(ROOT / f".stack-{name}")
+    os.environ["TMS_STACK_DATABASE"] = f"tms_{name.replace('-', '_')}"
+    for part in ("INGRESS", "AUTH", "TASKS"):
+        os.environ[f"TMS_STACK_{part}_PORT"] = str(free_port())
     # Every request comes from 127.0.0.1: limits stay on (their Redis round trips
     # are part of the cost) but high enough never to refuse the load.
     unlimited = {
-        f"TMS_RATELIMIT_{name}": "100000000/m" for name in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP")
+        f"TMS_RATELIMIT_{limit}": "100000000/m" for limit in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP")
     }
-    common = {"TMS_ACCESS_TOKEN_SECONDS": "3600"}
+    common = {"TMS_ACCESS_TOKEN_SECONDS": str(access_token_seconds)}
     return {
         "auth": {**unlimited, **common},
         "tasks": {**common, "DJANGO_SETTINGS_MODULE": "bench.settings"},
     }
+
+
+@contextlib.contextmanager
+def own_stack(extra: dict, extra_routes: str = "", keep: bool = False):
+    """The stack configure_stack chose, on an empty database; stopped and dropped afterwards unless `keep`."""
+    conf = stack.settings()
+    measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
+    stack.start(extra, extra_routes)
+    try:
+        yield conf, f"http://127.0.0.1:{conf['ingress_port']}"
+    finally:
+        if not keep:
+            stack.stop()
+            measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
 
 
 def seed(conf: dict, extra: dict, users: int, per_user: int, first: int) -> float:
@@ -135,7 +156,10 @@ def write_users(base: str, conf: dict, count: int, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def wrk(base: str, mode: str, seconds: int, concurrency: int, data: Path) -> dict:
+def wrk(
+    base: str, mode: str, seconds: int, concurrency: int, data: Path, env: dict | None = None
+) -> subprocess.Popen:
+    """Start wrk with bench/wrk/tms.lua in `mode`; `env` adds settings for the script."""
     command = [
         "wrk",
         f"-t{concurrency}",
@@ -147,12 +171,12 @@ def wrk(base: str, mode: str, seconds: int, concurrency: int, data: Path) -> dic
         str(LUA),
         base,
     ]
-    env = {**os.environ, "TMS_BENCH_MODE": mode, "TMS_BENCH_DATA": str(data)}
+    env = {**os.environ, "TMS_BENCH_MODE": mode, "TMS_BENCH_DATA": str(data), **(env or {})}
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def wrk_result(process: subprocess.Popen) -> dict:
-    output, _ = process.communicate(timeout=600)
+def wrk_result(process: subprocess.Popen, timeout: float = 600) -> dict:
+    output, _ = process.communicate(timeout=timeout)
     for line in output.splitlines():
         if line.startswith("BENCH_RESULT "):
             return json.loads(line.removeprefix("BENCH_RESULT "))
@@ -236,19 +260,13 @@ def hasher_alone(seconds: float) -> dict:
 
 def main() -> int:
     args = options()
-    missing = [tool for tool in ("wrk", "nginx") if not measure.which(tool)]
-    if missing:
-        sys.exit(f"bench: needs {' and '.join(missing)} (Debian: apt-get install {' '.join(missing)})")
-    extra = configure_stack(args.smoke)
-    conf = stack.settings()
-    measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
-    stack.start(extra, BASELINE_ROUTES)
-    base = f"http://127.0.0.1:{conf['ingress_port']}"
+    require_tools()
+    extra = configure_stack("bench-smoke" if args.smoke else "bench")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     data = out / "users.txt"
-    results: dict = {"machine": measure.machine(conf), "args": vars(args), "runs": {}}
-    try:
+    with own_stack(extra, BASELINE_ROUTES, keep=args.keep) as (conf, base):
+        results: dict = {"machine": measure.machine(conf), "args": vars(args), "runs": {}}
         small_users = max(args.small // args.tasks_per_user, args.concurrency)
         results["seed_small_s"] = seed(conf, extra, small_users, args.tasks_per_user, 0)
         write_users(base, conf, args.concurrency, data)
@@ -266,10 +284,6 @@ def main() -> int:
         for mode, service, _ in ENDPOINTS:
             if not args.only or mode in args.only:
                 results["runs"][mode] = run_endpoint(base, conf, mode, service, args, data)
-    finally:
-        if not args.keep:
-            stack.stop()
-            measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     errors = {mode: run["errors_total"] for mode, run in results["runs"].items() if run.get("errors_total")}
     if args.smoke or args.only:
