@@ -8,7 +8,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
 
-.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke clean
+.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,11 @@ bench: install-dev frontend ## load every endpoint through the ingress at 10k an
 bench-smoke: install-dev frontend ## every endpoint for a second through the ingress; fails on any error response
 	bash scripts/ensure-commands.sh wrk nginx
 	$(BIN)/python -m bench.run --smoke
+
+reliability: install-dev frontend ## tests/reliability with long fuzzing, then a 10-minute soak at half capacity (docs/reliability.md)
+	bash scripts/ensure-commands.sh wrk nginx
+	TMS_FUZZ_EXAMPLES=200 TMS_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/reliability
+	$(BIN)/python -m bench.soak
 
 frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
 
