@@ -28,7 +28,8 @@ class UserUpdateSerializer(TextOnlyMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["username", "email", "display_name", "time_zone"]
-        extra_kwargs = {"username": {"validators": []}, "email": {"validators": []}}
+        # Uniqueness (any case) is checked by the service; the character rules stay here.
+        extra_kwargs = {"username": {"validators": [User.username_validator]}, "email": {"validators": []}}
 
 
 class RegisterSerializer(TextOnlyMixin, serializers.Serializer):

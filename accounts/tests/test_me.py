@@ -44,6 +44,8 @@ def test_patch_updates_the_profile(authed, user):
         ({"email": "not-an-email"}, "email"),
         ({"display_name": "x" * 151}, "display_name"),
         ({"username": "TAKEN"}, "username"),
+        ({"username": "tab\tand {braces}"}, "username"),  # found by fuzzing: registration refused it
+        ({"username": ""}, "username"),
         ({"email": "Taken@example.com"}, "email"),
     ],
 )
@@ -53,7 +55,7 @@ def test_patch_rejects_bad_values_and_changes_nothing(authed, user, payload, fie
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     user.refresh_from_db()
-    assert user.time_zone == "UTC" and user.display_name == ""
+    assert user.time_zone == "UTC" and user.display_name == "" and user.username.startswith("user")
 
 
 def test_patch_cannot_touch_protected_fields(authed, user):
