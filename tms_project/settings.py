@@ -68,16 +68,18 @@ MIDDLEWARE = [
     "tms_project.middleware.probes.ProbeMiddleware",
     "tms_project.middleware.request_log.RequestLogMiddleware",
     "tms_project.middleware.api_errors.ApiErrorMiddleware",
-    "tms_project.middleware.body_limit.BodySizeLimitMiddleware",
+    # Security headers wrap everything below, so static files, CORS preflights and 413s get them too.
     "django.middleware.security.SecurityMiddleware",
+    "tms_project.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "tms_project.middleware.body_limit.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 

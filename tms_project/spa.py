@@ -8,12 +8,6 @@ index.html so the app's own routes survive a reload.
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-
 
 def spa_index(request: HttpRequest) -> HttpResponse:
     index = settings.TMS_FRONTEND_DIST / "index.html"
@@ -24,5 +18,5 @@ def spa_index(request: HttpRequest) -> HttpResponse:
         )
     response = HttpResponse(index.read_bytes(), content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # The Content-Security-Policy is the one of every response (tms_project.middleware.csp).
     return response

@@ -30,8 +30,9 @@ DEFAULT_CODES = {
     503: "service_unavailable",
 }
 
-# Headers a replaced response must keep: they tell the client what to do next.
-PRESERVED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "ETag")
+# Headers that describe a response's body: a replaced response drops these and keeps every other
+# (Allow, Retry-After, WWW-Authenticate, the security and CORS headers, ...).
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
 
 
 def default_code(status: int) -> str:

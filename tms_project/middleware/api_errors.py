@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from tms_project.api.errors import PRESERVED_HEADERS, error_response
+from tms_project.api.errors import BODY_HEADERS, error_response
 
 API_PREFIX = "/api/"
 
@@ -27,7 +27,7 @@ class ApiErrorMiddleware:
         if response.status_code < 400 or not request.path.startswith(API_PREFIX) or _is_json(response):
             return response
         replacement = error_response(response.status_code)
-        for header in PRESERVED_HEADERS:
-            if header in response:
-                replacement[header] = response[header]
+        for header, value in response.items():
+            if header.lower() not in BODY_HEADERS:
+                replacement[header] = value
         return replacement

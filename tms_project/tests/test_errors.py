@@ -117,3 +117,24 @@ def test_non_api_paths_keep_django_pages(client):
     response = client.get("/static/no-such-file.css")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("get", "/api/no-such-thing/", None), ("post", "/api/echo/", "x" * 4096)],
+    ids=["replaced 404", "413 before the view"],
+)
+def test_errors_keep_the_security_and_cors_headers(client, settings, method, path, body):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    settings.TMS_MAX_BODY_BYTES = 2048
+    # when
+    response = getattr(client, method)(
+        path, data=body, content_type="application/json", HTTP_ORIGIN="https://app.example.com"
+    )
+    # then the JSON error still says how the browser may use it
+    assert response["Content-Type"] == "application/json"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Access-Control-Allow-Origin"] == "https://app.example.com"
