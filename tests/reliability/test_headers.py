@@ -194,7 +194,7 @@ def test_a_preflight_from_the_configured_origin_is_allowed(servers, role, path):
     ],
 )
 def test_other_origins_get_no_cors_answer(servers, token, origin):
-    status, headers, _ = preflight(servers, "auth", "/api/auth/login/", origin)
+    _, headers, _ = preflight(servers, "auth", "/api/auth/login/", origin)
     assert headers["Access-Control-Allow-Origin"] is None
     assert headers["Access-Control-Allow-Methods"] is None
     status, headers, _ = fetch(
@@ -224,8 +224,8 @@ def test_cors_is_for_the_api_only(servers):
     assert headers["Access-Control-Allow-Origin"] is None
 
 
-def nginx_locations() -> dict[str, dict[str, str]]:
-    """The web app's nginx: each location's add_header lines, as {name: 'value flags'}."""
+def nginx_locations() -> dict[str, dict[str, tuple[str, str]]]:
+    """The web app's nginx: each location's add_header lines, as {name: (value, "always" or "")}."""
     config = (ROOT / "frontend/nginx/default.conf").read_text()
     locations = {}
     for match in re.finditer(r"^\s*location\s+([^{]+?)\s*\{(.*?)\n    \}", config, flags=re.DOTALL | re.M):
