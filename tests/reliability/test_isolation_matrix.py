@@ -80,7 +80,9 @@ def test_the_matrix_covers_every_kind_of_object():
 
 
 @pytest.mark.parametrize("who", ["bob", "root"])
-@pytest.mark.parametrize(("method", "path"), OBJECT_OPERATIONS, ids=[f"{m} {p}" for m, p in OBJECT_OPERATIONS])
+@pytest.mark.parametrize(
+    ("method", "path"), OBJECT_OPERATIONS, ids=[f"{m} {p}" for m, p in OBJECT_OPERATIONS]
+)
 def test_another_users_object_is_404_and_untouched(world, who, method, path):
     client = client_for(world[who])
     before = database_snapshot()
