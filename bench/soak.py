@@ -15,6 +15,7 @@ Results: build/bench/soak.md and soak.json. See docs/reliability.md.
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from bench import measure, run, soak_report
 
-STATUS = re.compile(rb'" (\d{3}) ')  # nginx's combined log: "GET /path HTTP/1.1" 200 ...
+STATUS = re.compile(r'" (\d{3}) ')  # nginx's combined log: "GET /path HTTP/1.1" 200 ...
+KEPT_LINES = 20  # log lines of errors kept for the report
 
 
 def options() -> argparse.Namespace:
@@ -44,21 +46,29 @@ def options() -> argparse.Namespace:
     return arguments
 
 
-class AccessLog:
-    """What the ingress answered since the last read: requests, and error answers (status ≥ 400)."""
+class LogTail:
+    """The lines a log gained since the last read (whole lines only)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.offset = path.stat().st_size if path.exists() else 0
 
-    def read(self) -> dict[str, int]:
+    def lines(self) -> list[str]:
+        if not self.path.exists():
+            return []
         with self.path.open("rb") as log:
             log.seek(self.offset)
             chunk = log.read()
         complete = chunk[: chunk.rfind(b"\n") + 1]  # a line being written waits for the next read
         self.offset += len(complete)
-        statuses = [int(found[1]) for line in complete.splitlines() if (found := STATUS.search(line))]
-        return {"requests": len(statuses), "errors": sum(status >= 400 for status in statuses)}
+        return complete.decode(errors="replace").splitlines()
+
+
+def ingress_answers(lines: list[str]) -> dict:
+    """Requests the ingress answered and its error answers (status ≥ 400), the first few of them whole."""
+    statuses = [(int(found[1]), line) for line in lines if (found := STATUS.search(line))]
+    errors = [line for status, line in statuses if status >= 400]
+    return {"requests": len(statuses), "errors": len(errors), "error_lines": errors[:KEPT_LINES]}
 
 
 def sample_times(seconds: int, every: int, warmup: int) -> list[int]:
@@ -67,20 +77,21 @@ def sample_times(seconds: int, every: int, warmup: int) -> list[int]:
     return sorted({*range(0, end, every), warmup, end})
 
 
-def sample(conf: dict, at: float, ingress: AccessLog) -> dict:
+def sample(conf: dict, at: float, ingress: LogTail) -> dict:
     pids = measure.processes(conf)
     return {
         "t": round(at, 1),
         "memory": measure.memory(conf),
         "pids": {role: pids[role] for role in soak_report.SERVICES},
-        "ingress": ingress.read(),
+        "ingress": ingress_answers(ingress.lines()),
     }
 
 
 def soak(base: str, conf: dict, args: argparse.Namespace, data: Path, rate: float, seconds: int) -> dict:
     """Pace the mix at `rate` for `seconds`, sampling memory; wrk's summary and the samples."""
     interval_ms = args.concurrency / rate * 1000
-    ingress = AccessLog(Path(conf["state"]) / "logs" / "nginx-access.log")
+    logs = Path(conf["state"]) / "logs"
+    ingress, ingress_errors = LogTail(logs / "nginx-access.log"), LogTail(logs / "nginx-error.log")
     before = measure.snapshot(conf)
     pacing = {"TMS_BENCH_INTERVAL_MS": f"{interval_ms:.3f}"}
     process = run.wrk(base, "mixed", seconds, args.concurrency, data, pacing)
@@ -95,7 +106,8 @@ def soak(base: str, conf: dict, args: argparse.Namespace, data: Path, rate: floa
     result = run.wrk_result(process, timeout=seconds + 120)
     after = measure.snapshot(conf)
     result.update(measure.per_request(before, after, "tasks", result), interval_ms=interval_ms)
-    return {"soak": result, "samples": samples}
+    # What nginx said about its upstreams explains most error answers (resets, timeouts).
+    return {"soak": result, "samples": samples, "ingress_error_log": ingress_errors.lines()[:KEPT_LINES]}
 
 
 def main() -> int:
@@ -109,7 +121,11 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     data = out / "soak-users.txt"
     with run.own_stack(extra, keep=args.keep) as (conf, base):
-        command = " ".join(["python -m bench.soak", *sys.argv[1:]])
+        # gunicorn settings from the environment reach the services (scripts/stack.py)
+        settings = [
+            f"{name}={value}" for name, value in sorted(os.environ.items()) if name.startswith("GUNICORN_")
+        ]
+        command = " ".join([*settings, "python -m bench.soak", *sys.argv[1:]])
         results: dict = {"machine": measure.machine(conf), "args": vars(args), "command": command}
         users = max(args.tasks // args.tasks_per_user, args.concurrency)
         results["seed_s"] = run.seed(conf, extra, users, args.tasks_per_user, 0)

@@ -148,6 +148,14 @@ def markdown(results: dict) -> str:
     lines += [
         f"| {label} | {value} | {'yes' if met else '**no**'} |" for label, value, met in checks(results)
     ]
+    error_lines = [line for sample in results["samples"] for line in sample["ingress"].get("error_lines", [])]
+    if error_lines or results.get("ingress_error_log"):
+        lines += [
+            "",
+            "Error answers in the ingress's access log, then its error log (the first 20 of each):",
+            "",
+        ]
+        lines += ["```", *error_lines[:20], *results.get("ingress_error_log", []), "```"]
     lines += [
         "",
         "Every sample (RSS of master + workers; each worker in brackets):",

@@ -4,7 +4,7 @@
 """
 
 from bench import soak_report
-from bench.soak import AccessLog, sample_times
+from bench.soak import LogTail, ingress_answers, sample_times
 
 
 def sample(t: float, auth_mib: float, tasks_mib: float, tasks_pids: tuple = (10, 11, 12)) -> dict:
@@ -71,17 +71,19 @@ def test_the_ingress_log_is_read_from_where_it_was_and_whole_lines_only(tmp_path
     # given a log with a line from before the soak
     log = tmp_path / "access.log"
     log.write_bytes(b'127.0.0.1 - - [28/Nov/2026:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "-"\n')
-    ingress = AccessLog(log)
+    ingress = LogTail(log)
 
     # when three answers and half a line arrive
+    failed = '127.0.0.1 - - [28/Nov/2026:00:00:02] "PATCH /api/tasks/7/ HTTP/1.1" 502 1 "-" "-"'
     with log.open("ab") as out:
         out.write(b'127.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "GET /api/tasks/ HTTP/1.1" 200 9 "-" "-"\n')
         out.write(b'127.0.0.1 - - [28/Nov/2026:00:00:01 +0000] "POST /api/tasks/ HTTP/1.1" 201 9 "-" "-"\n')
-        out.write(b'127.0.0.1 - - [28/Nov/2026:00:00:02] "PATCH /api/tasks/7/ HTTP/1.1" 503 1 "-" "-"\n')
+        out.write(failed.encode() + b"\n")
         out.write(b'127.0.0.1 - - [28/Nov/2026:00:00:02 +0000] "GET /api/tasks/ HT')
 
     # then
-    assert ingress.read() == {"requests": 3, "errors": 1}
+    assert ingress_answers(ingress.lines()) == {"requests": 3, "errors": 1, "error_lines": [failed]}
     with log.open("ab") as out:
         out.write(b'TP/1.1" 404 9 "-" "-"\n')
-    assert ingress.read() == {"requests": 1, "errors": 1}
+    assert ingress_answers(ingress.lines())["errors"] == 1
+    assert ingress.lines() == []
