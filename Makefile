@@ -88,4 +88,4 @@ $(TOOLS_VENV)/.installed: requirements-tools.txt
 	touch $@
 
 clean: ## remove the virtualenv, the local database and collected static files
-	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build frontend/dist frontend/node_modules .stack-bench .stack-bench-smoke
+	rm -rf $(VENV) $(TOOLS_VENV) db.sqlite3 db.sqlite3-* staticfiles build frontend/dist frontend/node_modules .stack-bench .stack-bench-smoke .stack-soak
