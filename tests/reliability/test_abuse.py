@@ -200,3 +200,23 @@ def test_what_gunicorn_refuses_itself_is_json_too(live_server_url, request_bytes
     assert headers["Content-Type"] == "application/json"
     assert body["error"]["status"] == status and body["error"]["code"] == code
     assert "xxx" not in body["error"]["message"]  # the request is not echoed back
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("get", "/api/tasks/99999999999999999999/", None, 404),
+        ("patch", "/api/tasks/99999999999999999999/", {"title": "x"}, 404),
+        ("get", f"/api/tasks/?label={2**70}", None, 400),
+        ("post", "/api/tasks/bulk/", {"ids": [2**70], "action": "trash"}, 400),
+        ("post", "/api/tasks/", {"title": "x", "labels": [2**70]}, 400),
+        ("post", "/api/tasks/{id}/move/", {"before_id": 2**70}, 400),
+        ("delete", "/api/auth/sessions/99999999999999999999/", None, 404),
+    ],
+)
+def test_ids_beyond_the_database_range_are_refused_not_crashed(api, task, method, path, body, status):
+    # found by fuzzing: such ids reached the database driver and failed there with a 500
+    before = database_snapshot()
+    response = getattr(api, method)(path.format(id=task.pk), body, format="json")
+    assert_json_error(response, status)
+    assert database_snapshot() == before
