@@ -9,14 +9,15 @@ TARGETS = [
 ]
 
 
-def _ms(run: dict, key: str) -> str:
+def ms(run: dict, key: str) -> str:
+    """A wrk latency percentile in milliseconds, for tables."""
     return f"{run['latency_us'][key] / 1000:.1f}"
 
 
 def line(run: dict) -> str:
     return (
         f"  {run['mode']:<14} {run['rps']:8.1f} req/s  "
-        f"p50 {_ms(run, 'p50'):>6} ms  p99 {_ms(run, 'p99'):>7} ms  "
+        f"p50 {ms(run, 'p50'):>6} ms  p99 {ms(run, 'p99'):>7} ms  "
         f"errors {run['errors_total']}  SQL/req {run['sql_data']:.2f}  "
         f"CPU/req {run['cpu_ms']['service']:.2f} ms app + {run['cpu_ms'].get('mariadb', 0):.2f} ms db"
     )
@@ -38,7 +39,7 @@ def _table(runs: dict, endpoints: list) -> list[str]:
         run = runs[mode]
         cpu = run["cpu_ms"]
         rows.append(
-            f"| {mode} | {run['rps']:.1f} | {_ms(run, 'p50')} | {_ms(run, 'p95')} | {_ms(run, 'p99')} "
+            f"| {mode} | {run['rps']:.1f} | {ms(run, 'p50')} | {ms(run, 'p95')} | {ms(run, 'p99')} "
             f"| {run['errors_total']} | {run['sql_data']:.2f} / {run['sql_all']:.2f} "
             f"| {cpu['service']:.2f} / {cpu.get('mariadb', 0):.2f} / {cpu.get('nginx', 0):.2f} "
             f"| {_ratio(runs, mode, baseline)} |"
@@ -88,12 +89,18 @@ def targets(results: dict) -> list[tuple[str, str, bool]]:
     return found
 
 
+def verdict_table(heading: str, rows: list[tuple[str, str, bool]]) -> list[str]:
+    """A blank line, then a Markdown table of (what, measured, met) rows; misses in bold."""
+    table = ["", f"| {heading} | measured | met |", "| --- | --- | --- |"]
+    return table + [f"| {label} | {value} | {'yes' if met else '**no**'} |" for label, value, met in rows]
+
+
 def markdown(results: dict, endpoints: list) -> str:
     runs, args, machine = results["runs"], results["args"], results["machine"]
     hasher = runs["hasher"]
     seeding = results["seed_small_s"] + results["seed_large_s"]
     small = "; ".join(
-        f"{mode} {runs[mode + '@small']['rps']:.1f} req/s, p50 {_ms(runs[mode + '@small'], 'p50')} ms"
+        f"{mode} {runs[mode + '@small']['rps']:.1f} req/s, p50 {ms(runs[mode + '@small'], 'p50')} ms"
         for mode in ("list", "list_filtered")
     )
     lines = [
@@ -121,8 +128,5 @@ def markdown(results: dict, endpoints: list) -> str:
             f"| {role} | {peak['master_rss_mib']:.0f} MiB | {peak['worker_rss_mib']:.0f} MiB "
             f"| {peak['pod_rss_mib']:.0f} MiB | {peak['service_pss_mib']:.0f} MiB |"
         )
-    lines += ["", "| target | measured | met |", "| --- | --- | --- |"]
-    lines += [
-        f"| {label} | {value} | {'yes' if met else '**no**'} |" for label, value, met in targets(results)
-    ]
+    lines += verdict_table("target", targets(results))
     return "\n".join([*lines, ""])

@@ -1,10 +1,8 @@
 """The soak's verdict and report: errors, memory growth per service, the samples over time."""
 
+from bench.report import ms, verdict_table
+
 SERVICES = ("auth", "tasks")
-
-
-def _ms(run: dict, key: str) -> str:
-    return f"{run['latency_us'][key] / 1000:.1f}"
 
 
 def steady_start(results: dict) -> dict:
@@ -110,13 +108,13 @@ def markdown(results: dict) -> str:
         f"{args['concurrency']} connections, each one signed-in user.",
         "",
         f"- Capacity probe ({args['probe']} s unpaced): {probe['rps']:.1f} req/s, "
-        f"p50 {_ms(probe, 'p50')} ms, p99 {_ms(probe, 'p99')} ms, errors {probe['errors_total']}.",
+        f"p50 {ms(probe, 'p50')} ms, p99 {ms(probe, 'p99')} ms, errors {probe['errors_total']}.",
         f"- Target: {results['target_rps']:.1f} req/s "
         f"({'given' if args['rate'] else 'half the probe'}); one request per "
         f"{soak['interval_ms']:.0f} ms per connection on average.",
         f"- Soak: {seconds / 60:.1f} min, {soak['requests']:,} requests, {soak['rps']:.1f} req/s "
-        f"({soak['rps'] / results['target_rps']:.0%} of the target); latency p50 {_ms(soak, 'p50')} ms, "
-        f"p90 {_ms(soak, 'p90')} ms, p99 {_ms(soak, 'p99')} ms, max {_ms(soak, 'max')} ms; "
+        f"({soak['rps'] / results['target_rps']:.0%} of the target); latency p50 {ms(soak, 'p50')} ms, "
+        f"p90 {ms(soak, 'p90')} ms, p99 {ms(soak, 'p99')} ms, max {ms(soak, 'max')} ms; "
         f"errors: {errors}.",
         f"- Per request: {soak['cpu_ms']['service']:.2f} ms task-service CPU, "
         f"{soak['cpu_ms'].get('mariadb', 0):.2f} ms MariaDB CPU, {soak['sql_data']:.2f} data statements.",
@@ -144,10 +142,7 @@ def markdown(results: dict) -> str:
             f"| {role} | {memory['start_mib']:.1f} MiB | {memory['end_mib']:.1f} MiB "
             f"| {memory['growth_pct']:+.1f}% | {memory['peak_mib']:.1f} MiB | {workers} MiB |"
         )
-    lines += ["", "| check | measured | met |", "| --- | --- | --- |"]
-    lines += [
-        f"| {label} | {value} | {'yes' if met else '**no**'} |" for label, value, met in checks(results)
-    ]
+    lines += verdict_table("check", checks(results))
     error_lines = [line for sample in results["samples"] for line in sample["ingress"].get("error_lines", [])]
     if error_lines or results.get("ingress_error_log"):
         lines += [

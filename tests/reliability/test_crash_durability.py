@@ -20,9 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.mariadb import dedicated_mariadb
-from tests.support.server import GunicornServer, api, base_env, manage, register_and_login
-from tms_project.jwt_keys import write_key_pair
+from tests.support.server import GunicornServer, api, register_and_login
 
 pytestmark = pytest.mark.server
 
@@ -140,24 +138,8 @@ def kill(pid: int) -> None:
 
 
 @pytest.fixture
-def mariadb():
-    with dedicated_mariadb() as server:
-        server.execute("CREATE DATABASE tms CHARACTER SET utf8mb4")
-        yield server
-
-
-@pytest.fixture
-def env(tmp_path, mariadb):
-    private_key, _ = write_key_pair(tmp_path / "keys")
-    env = base_env(
-        DATABASE_URL=mariadb.url("tms"),
-        TMS_SERVICE="all",
-        TMS_JWT_PRIVATE_KEY_FILE=str(private_key),  # the fresh server accepts the clients' tokens
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-    )
-    result = manage("migrate", "--noinput", env=env)
-    assert result.returncode == 0, result.stderr
-    return env
+def env(mariadb_env):
+    return mariadb_env()
 
 
 def test_no_acknowledged_task_is_lost_or_doubled_when_processes_are_killed(tmp_path, mariadb, env):

@@ -21,9 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.mariadb import dedicated_mariadb
-from tests.support.server import GunicornServer, base_env, http, manage, register_and_login
-from tms_project.jwt_keys import write_key_pair
+from tests.support.server import GunicornServer, http, register_and_login
 
 pytestmark = pytest.mark.server
 
@@ -49,23 +47,8 @@ class Answer:
 
 
 @pytest.fixture
-def mariadb():
-    with dedicated_mariadb() as server:
-        server.execute("CREATE DATABASE tms CHARACTER SET utf8mb4")
-        yield server
-
-
-@pytest.fixture
-def server(tmp_path, mariadb):
-    private_key, _ = write_key_pair(tmp_path / "keys")
-    env = base_env(
-        DATABASE_URL=mariadb.url("tms"),
-        TMS_SERVICE="all",
-        TMS_JWT_PRIVATE_KEY_FILE=str(private_key),
-        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"),
-    )
-    result = manage("migrate", "--noinput", env=env)
-    assert result.returncode == 0, result.stderr
+def server(tmp_path, mariadb_env):
+    env = mariadb_env()
     with GunicornServer(env, workers=2, log_path=tmp_path / "gunicorn.log") as running:
         running.warm_up()
         yield running
@@ -251,18 +234,13 @@ def test_database_outage_degrades_to_503_and_recovers_without_restarts(tmp_path,
     )
 
 
-def test_a_frozen_database_gives_503_in_seconds_and_liveness_holds(tmp_path, mariadb):
+def test_a_frozen_database_gives_503_in_seconds_and_liveness_holds(tmp_path, mariadb, mariadb_env):
     """A database that stops answering without closing connections (host frozen, partition)."""
-    private_key, _ = write_key_pair(tmp_path / "keys")
-    env = base_env(
-        DATABASE_URL=mariadb.url("tms"),
-        TMS_SERVICE="all",
-        TMS_JWT_PRIVATE_KEY_FILE=str(private_key),
+    env = mariadb_env(
         TMS_DB_READ_TIMEOUT="2",
         TMS_DB_WRITE_TIMEOUT="2",
         GUNICORN_THREADS="4",  # as in the cluster: one stuck request does not block the probes
     )
-    assert manage("migrate", "--noinput", env=env).returncode == 0
     with GunicornServer(env, workers=1, log_path=tmp_path / "gunicorn.log") as running:
         tokens = register_and_login(running.url, "frozen", PASSWORD)
         assert call("list", "GET", f"{running.url}/api/tasks/", token=tokens["access"]).ok
