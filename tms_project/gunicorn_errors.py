@@ -9,7 +9,7 @@ import json
 
 from gunicorn import util
 
-from tms_project.api.errors import default_code
+from tms_project.api.codes import default_code
 
 _CODES = {414: "uri_too_long", 417: "expectation_failed", 431: "headers_too_large", 501: "not_implemented"}
 

@@ -11,32 +11,12 @@ from typing import Any
 
 from django.http import JsonResponse
 
+from tms_project.api.codes import default_code
 from tms_project.jsonlog import request_id_var
-
-DEFAULT_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    406: "not_acceptable",
-    409: "conflict",
-    412: "precondition_failed",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-    422: "unprocessable",
-    429: "throttled",
-    500: "server_error",
-    503: "service_unavailable",
-}
 
 # Headers that describe a response's body: a replaced response drops these and keeps every other
 # (Allow, Retry-After, WWW-Authenticate, the security and CORS headers, ...).
 BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
-
-
-def default_code(status: int) -> str:
-    return DEFAULT_CODES.get(status, "client_error" if status < 500 else "server_error")
 
 
 def default_message(status: int) -> str:
