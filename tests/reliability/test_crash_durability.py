@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import GunicornServer, api, register_and_login
+from tests.support.server import GunicornServer, api, register_and_login, wait_for
 
 pytestmark = pytest.mark.server
 
@@ -119,15 +119,6 @@ def gone(pid: int) -> bool:
     except OSError:
         return True
     return state in ("Z", "X")  # a zombie holds no sockets any more
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def kill(pid: int) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import GunicornServer, http, register_and_login
+from tests.support.server import GunicornServer, http, register_and_login, wait_for
 
 pytestmark = pytest.mark.server
 
@@ -107,15 +107,6 @@ class Traffic:
 
     def of(self, *kinds: str) -> list[Answer]:
         return sorted((a for a in list(self.answers) if a.kind in kinds), key=lambda a: a.started)
-
-
-def wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def worker_pid_of(log_path: Path) -> dict[str, int]:

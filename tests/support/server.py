@@ -119,6 +119,16 @@ class GunicornServer:
                 self.process.wait()
 
 
+def wait_for(condition, timeout: float) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
 def http(
     method: str,
     url: str,
