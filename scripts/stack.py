@@ -10,7 +10,11 @@ State lives in .stack/ (keys, logs, pids); the database is `tms_stack`.
 # ruff: noqa: S603, S607 - this script starts the machine's own services by name
 
 import argparse
+import grp
+import json
 import os
+import pwd
+import re
 import secrets
 import signal
 import subprocess
@@ -26,7 +30,7 @@ from tests.support.server import http  # noqa: E402
 from tms_project.jwt_keys import write_key_pair  # noqa: E402
 
 PYTHON = sys.executable
-NGINX_TEMPLATE = """worker_processes 2;
+NGINX_TEMPLATE = """{user}worker_processes 2;
 pid {state}/nginx.pid;
 error_log {state}/logs/nginx-error.log warn;
 events {{ worker_connections 1024; }}
@@ -73,6 +77,7 @@ def settings() -> dict[str, str]:
         # Two workers stand for two pods; each has the pods' four threads (k8s/base/common/config.yaml).
         "workers": os.environ.get("TMS_STACK_WORKERS", "2"),
         "threads": os.environ.get("TMS_STACK_THREADS", "4"),
+        "ready_seconds": os.environ.get("TMS_STACK_READY_SECONDS", "60"),
     }
 
 
@@ -160,16 +165,83 @@ def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None
     return env
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
+def nginx_user(dist: Path) -> str:
+    """The `user` line for nginx: its workers run as the owner of the web app's files.
+
+    Started as root, nginx hands its workers to `nobody`, who cannot enter a private
+    checkout (a 0700 home folder such as /root): every page would be a 500. The owner
+    of the checkout can read it; when that is root, the workers stay root, which a
+    stack bound to 127.0.0.1 on a developer's machine can afford (docs/decisions.md).
+    """
+    if os.geteuid() != 0:
+        return ""  # nginx cannot switch users; its workers run as whoever started it
+    owner = dist.stat()
+    return f"user {pwd.getpwuid(owner.st_uid).pw_name} {grp.getgrgid(owner.st_gid).gr_name};\n"
+
+
+_EXPLAINS = re.compile(r"error|denied|refused|cannot|failed|exception|emerg|crit", re.IGNORECASE)
+
+
+def _readable(line: str) -> str:
+    """A JSON log line as its message and the last line of its traceback; other lines as they are."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(entry, dict):
+        return line
+    cause = str(entry.get("exc_info", "")).strip().splitlines()[-1:]
+    return ": ".join([str(entry.get("message", "")), *cause])
+
+
+def explaining_lines(path: Path, count: int = 8, width: int = 300) -> str:
+    """The last lines of a log that say what went wrong (else its last lines), each cut to `width`."""
+    try:
+        lines = [_readable(line) for line in path.read_text(errors="replace").splitlines()[-200:]]
+    except OSError:
+        return f"  ({path} could not be read)"
+    # One line per kind of message: numbers (times, pids, connections) do not make a new one.
+    kinds = {re.sub(r"\d+", "", line): line for line in lines if _EXPLAINS.search(line)}
+    chosen = list(kinds.values()) or lines
+    return "\n".join(f"  {line[:width]}" for line in chosen[-count:]) or f"  ({path} is empty)"
+
+
+_children: dict[str, subprocess.Popen] = {}  # the services this process started
+
+
+def exited(state: Path) -> list[str]:
+    """The started processes of this stack that are no longer running."""
+    gone = [name for name, process in _children.items() if process.poll() is not None]
+    try:
+        os.kill(int((state / "nginx.pid").read_text()), 0)  # nginx runs on as a daemon
+    except (OSError, ValueError):
+        gone.append("nginx")
+    return gone
+
+
+def wait_ready(url: str, state: Path, logs: list[str]) -> None:
+    """Wait for `url` to answer 200; otherwise stop and say why, with the logs that explain it."""
+    timeout = float(settings()["ready_seconds"])
     deadline = time.monotonic() + timeout
+    seen = "no answer"
+    reason = f"did not become ready in {timeout:.0f}s"
     while time.monotonic() < deadline:
         try:
-            if http("GET", url, headers={"Host": "localhost"})[0] == 200:
+            status, _, body = http("GET", url, headers={"Host": "localhost"})
+            if status == 200:
                 return
-        except OSError:
-            pass
+            seen = f"HTTP {status}: {' '.join(body[:300].decode(errors='replace').split())}"
+        except OSError as error:
+            seen = f"no answer ({error})"
+        gone = exited(state)
+        if gone:
+            reason = f"stopped waiting: {', '.join(gone)} exited"
+            break
         time.sleep(0.3)
-    sys.exit(f"stack: {url} did not become ready in {timeout:.0f}s (logs in .stack/logs/)")
+    explanation = "\n".join(
+        f"{state / 'logs' / name} (last lines):\n{explaining_lines(state / 'logs' / name)}" for name in logs
+    )
+    sys.exit(f"stack: {url} {reason}; last seen: {seen}\n{explanation}\n(logs in {state / 'logs'})")
 
 
 def port_free(port: str) -> bool:
@@ -223,14 +295,17 @@ def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, ex
             start_new_session=True,
         )
         (state / f"{role}.pid").write_text(str(process.pid))
+        _children[role] = process
     ports = {key: conf[key] for key in ("ingress_port", "auth_port", "tasks_port")}
     (state / "nginx.conf").write_text(
-        NGINX_TEMPLATE.format(state=state, dist=dist, extra_routes=extra_routes, **ports)
+        NGINX_TEMPLATE.format(
+            user=nginx_user(dist), state=state, dist=dist, extra_routes=extra_routes, **ports
+        )
     )
     run(["nginx", "-c", str(state / "nginx.conf")])
-    wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz")
-    wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz")
-    wait_ready(f"http://127.0.0.1:{conf['ingress_port']}/")
+    wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz", state, ["auth.log"])
+    wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz", state, ["tasks.log"])
+    wait_ready(f"http://127.0.0.1:{conf['ingress_port']}/", state, ["nginx-error.log"])
     print(
         f"stack: TMS is up on http://127.0.0.1:{conf['ingress_port']}/ "
         f"(auth :{conf['auth_port']}, tasks :{conf['tasks_port']}, logs in {state}/logs)"
@@ -251,10 +326,12 @@ def stop() -> None:
         pid = int(pid_file.read_text())
         try:
             os.kill(pid, signal.SIGTERM)
+            if role in _children:  # started by this process: reap it
+                _children.pop(role).wait(timeout=10)
             for _ in range(100):
                 os.kill(pid, 0)
                 time.sleep(0.1)
-        except ProcessLookupError:
+        except (ProcessLookupError, subprocess.TimeoutExpired):
             pass
         pid_file.unlink()
     print("stack: stopped")
