@@ -1,6 +1,8 @@
 """Cursor pagination: stable pages whatever happens between fetches."""
 
+import base64
 import datetime
+import json
 
 import pytest
 from rest_framework.test import APIClient
@@ -116,3 +118,86 @@ def test_tampered_cursors_are_400(api, cursor):
     response = api.get(LIST, {"cursor": cursor})
     assert response.status_code == 400
     assert "cursor" in response.json()["error"]["fields"]
+
+
+def forged(**cursor) -> str:
+    """A cursor as a client could make one: well-formed, base64 of JSON, whatever it holds."""
+    return base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode().rstrip("=")
+
+
+LATER = {"t": "2026-01-01T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("ordering", "values"),
+    [
+        pytest.param("position", ["abc", 1], id="text-for-a-number"),
+        pytest.param("position", [1, "abc"], id="text-for-the-id"),
+        pytest.param("position", [1.5, 1], id="fraction"),
+        pytest.param("position", [True, 1], id="boolean"),
+        pytest.param("position", [2**80, 1], id="beyond-the-column"),
+        pytest.param("position", [1, 2**64], id="id-beyond-the-column"),
+        pytest.param("-priority", [-1, 1], id="below-the-column"),
+        pytest.param("position", [None, 1], id="null-for-a-key-never-null"),
+        pytest.param("position", [1, None], id="null-id"),
+        pytest.param("position", [1], id="too-few-values"),
+        pytest.param("position", [1, 2, 3], id="too-many-values"),
+        pytest.param("position", [[1], 1], id="list"),
+        pytest.param("position", [{"n": 1}, 1], id="object"),
+        pytest.param("position", [LATER, 1], id="time-for-a-number"),
+        pytest.param("created_at", ["abc", 1], id="text-for-a-time"),
+        pytest.param("created_at", [1767225600, 1], id="number-for-a-time"),
+        pytest.param("created_at", [{"t": "abc"}, 1], id="not-a-time"),
+        pytest.param("created_at", [{"t": 5}, 1], id="number-in-a-time"),
+        pytest.param("created_at", [{"t": "2026-01-01T00:00:00"}, 1], id="time-without-offset"),
+        pytest.param("-updated_at", [{"t": "2026-01-01"}, 1], id="date-for-a-time"),
+        pytest.param("created_at", [{"t": "0001-01-01T00:00:00+14:00"}, 1], id="time-before-the-calendar"),
+        pytest.param("created_at", [{**LATER, "x": 1}, 1], id="time-with-more"),
+        pytest.param("due_date", [LATER, 1], id="time-for-a-date"),
+        pytest.param("due_date", [{"t": "2026-02-30"}, 1], id="impossible-date"),
+        pytest.param("due_date", ["2026-01-01", 1], id="bare-date"),
+        pytest.param("title", [5, 1], id="number-for-text"),
+        pytest.param("-title", ["\ud800", 1], id="lone-surrogate"),
+    ],
+)
+def test_a_forged_cursor_with_values_of_the_wrong_kind_is_400(api, owner, ordering, values):
+    # given a task to page through, and a cursor of the right ordering with the wrong values
+    TaskFactory(owner=owner)
+    cursor = forged(o=ordering, v=values, d="n")
+    # when
+    response = api.get(LIST, {"ordering": ordering, "cursor": cursor})
+    # then
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert "cursor" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["abc", 1], [1767225600, 1], [LATER, "abc"], [LATER, 2**70], [None, 1], [{"t": "2026-13-01"}, 1]],
+    ids=["text-for-a-time", "number-for-a-time", "text-for-the-id", "id-beyond", "null", "bad-month"],
+)
+@pytest.mark.parametrize("endpoint", ["trash", "history"])
+def test_forged_cursors_of_the_trash_and_history_are_400(api, owner, endpoint, values):
+    task = TaskFactory(owner=owner)
+    url = f"/api/tasks/{task.pk}/history/" if endpoint == "history" else "/api/tasks/trash/"
+    response = api.get(url, {"cursor": forged(o=endpoint, v=values, d="n")})
+    assert response.status_code == 400, response.content
+    assert "cursor" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "values"),
+    [
+        ("created_at", [{"t": "2020-01-01T00:00:00+02:00"}, 1]),
+        ("-due_date", [None, 2**63 - 1]),
+        ("-title", ["zzz", 1]),
+        ("priority", [0, 0]),
+    ],
+)
+def test_a_made_up_cursor_of_the_right_kinds_is_a_place_in_the_list(api, owner, ordering, values):
+    # a client may write a cursor itself: only what it holds must make sense
+    TaskFactory(owner=owner, title="a task", priority=1, due_date=None)
+    response = api.get(LIST, {"ordering": ordering, "cursor": forged(o=ordering, v=values, d="n")})
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == 1

@@ -7,7 +7,10 @@ repeat nor go missing among the rows already ordered before the cursor. The
 primary key closes every ordering so positions are unique.
 
 A cursor is an opaque token (base64 of JSON) holding the ordering it belongs
-to, the key values of the boundary row and the direction.
+to, the key values of the boundary row and the direction. Clients can forge
+one, so every value is checked against the type of its key's field (a number
+in the column's range, a date, a time with its offset, text) before it reaches
+a query: anything else is a 400, like a cursor that does not decode.
 """
 
 import base64
@@ -17,7 +20,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import F, Model, Q, QuerySet
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
@@ -63,15 +69,40 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        text = value.get("t")
-        if not isinstance(text, str):
-            raise ValueError("bad value")
-        return datetime.datetime.fromisoformat(text) if "T" in text else datetime.date.fromisoformat(text)
-    if value is None or isinstance(value, int | str) and not isinstance(value, bool):
+def _time_text(value: Any) -> str:
+    if not isinstance(value, dict) or set(value) != {"t"} or not isinstance(value["t"], str):
+        raise ValueError("not a date or time")
+    return value["t"]
+
+
+def _decode_value(value: Any, field: models.Field, nullable: bool) -> Any:
+    """The value of a key in a cursor, typed for its field; ValueError if it cannot be one."""
+    if value is None:
+        if nullable:
+            return None
+        raise ValueError("null for a key that is never null")
+    if isinstance(field, models.DateTimeField):  # before DateField: a subclass of it
+        moment = datetime.datetime.fromisoformat(_time_text(value))
+        if timezone.is_naive(moment):
+            raise ValueError("a time without its offset")
+        return moment.astimezone(datetime.UTC)  # OverflowError near the ends of the calendar
+    if isinstance(field, models.DateField):
+        return datetime.date.fromisoformat(_time_text(value))
+    if isinstance(field, models.IntegerField):  # the auto primary keys too
+        if type(value) is not int:  # bool is an int subclass; floats are not positions
+            raise ValueError("not an integer")
+    elif isinstance(field, models.CharField | models.TextField):
+        if not isinstance(value, str):
+            raise ValueError("not text")
+        value.encode()  # UnicodeEncodeError for a lone surrogate, which no database stores
         return value
-    raise ValueError("bad value")
+    else:
+        raise ValueError(f"no cursor values for {type(field).__name__}")
+    try:
+        field.run_validators(value)  # the column's range on this database
+    except DjangoValidationError as exc:
+        raise ValueError("out of range") from exc
+    return value
 
 
 class KeysetPaginator:
@@ -87,14 +118,35 @@ class KeysetPaginator:
         raw = json.dumps({"o": self.name, "v": values, "d": direction}, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
-    def _decode(self, cursor: str) -> tuple[list[Any], bool]:
+    def _fields(self, queryset: QuerySet) -> list[models.Field]:
+        """The field behind each key (an annotation's output field), whose type a value must have."""
+        meta, annotations = queryset.model._meta, queryset.query.annotations
+
+        def field_of(key: Key) -> models.Field:
+            if key.field in annotations:
+                return annotations[key.field].output_field
+            return meta.pk if key.field == "pk" else meta.get_field(key.field)
+
+        return [field_of(key) for key in self.keys]
+
+    def _decode(self, cursor: str, fields: list[models.Field]) -> tuple[list[Any], bool]:
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
             data = json.loads(raw)
-            values = [_decode_value(value) for value in data["v"]]
-            if data["o"] != self.name or len(values) != len(self.keys) or data["d"] not in ("n", "p"):
+            if (
+                not isinstance(data, dict)
+                or data.get("o") != self.name
+                or data.get("d") not in ("n", "p")
+                or not isinstance(data.get("v"), list)
+                or len(data["v"]) != len(self.keys)
+            ):
                 raise ValueError("cursor of another ordering")
-        except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            values = [
+                _decode_value(value, field, key.nullable)
+                for value, field, key in zip(data["v"], fields, self.keys, strict=True)
+            ]
+        except (binascii.Error, ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # ValueError covers bad JSON, dates, numbers and text (UnicodeError is one too)
             raise ValidationError(
                 {CURSOR_PARAM: ["This cursor is invalid or belongs to another ordering."]}
             ) from exc
@@ -123,7 +175,7 @@ class KeysetPaginator:
             queryset = queryset.annotate(**annotations)
         reverse = False
         if cursor:
-            values, reverse = self._decode(cursor)
+            values, reverse = self._decode(cursor, self._fields(queryset))
             queryset = queryset.filter(self._after(values, reverse))
         ordered = queryset.order_by(*(key.order_expression(reverse) for key in self.keys))
         rows = list(ordered[: self.page_size + 1])
