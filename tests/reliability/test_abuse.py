@@ -151,6 +151,33 @@ def test_wrong_types_and_limits_elsewhere(api, task, path, body, status):
     assert database_snapshot() == before
 
 
+IMPORT_WITH_A_LONE_SURROGATE = b'{"format": "tms-tasks", "version": 1, "tasks": [{"title": "\\ud800"}]}'
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/tasks/", b'{"title": "ok", "x\\ud800": 1}'),
+        ("post", "/api/tasks/", b'{"title": "\\ud800"}'),
+        ("patch", "/api/tasks/{id}/", b'{"title": "a\\udc00b"}'),
+        ("post", "/api/tasks/labels/", b'{"name": "\\udbff"}'),
+        ("post", "/api/tasks/import/", IMPORT_WITH_A_LONE_SURROGATE),
+        ("patch", "/api/auth/me/", b'{"time_zone": "\\ud800"}'),
+        ("patch", "/api/auth/me/", b'{"\\ud800": "UTC"}'),
+        ("post", "/api/auth/login/", b'{"username": "\\ud800", "password": "long enough pass 1"}'),
+    ],
+    ids=["task-field-name", "task-title", "task-update", "label", "import", "time-zone", "me-field", "login"],
+)
+def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_in_utf8(api, task, method, path, body):
+    # found by an attack run: the answer naming such a field or value could not be encoded (a 500)
+    before = database_snapshot()
+    response = getattr(api, method)(path.format(id=task.pk), data=body, content_type="application/json")
+    error = assert_json_error(response, 400)
+    assert error["code"] == "parse_error"
+    assert json.loads(response.content.decode("utf-8"))  # strict UTF-8
+    assert database_snapshot() == before
+
+
 @override_settings(TMS_MAX_IMPORT_BYTES=2048)
 def test_an_oversized_import_is_refused_before_parsing(api, task):
     before = database_snapshot()

@@ -41,6 +41,26 @@ def test_invalid_utf8_is_400(client):
     assert_error(response, 400, "parse_error")
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b'{"title": "ok", "a\\ud800b": 1}', b'{"title": "\\udfff"}', b'{"title": {"x": ["\\ud83d"]}}'],
+    ids=["in-a-field-name", "in-a-value", "nested"],
+)
+def test_a_lone_surrogate_is_400_in_utf8(client, body):
+    # JSON may escape half a UTF-16 pair; no text holds one, and no answer could repeat it
+    response = client.post("/api/echo/", data=body, content_type="application/json")
+    error = assert_error(response, 400, "parse_error")
+    assert "surrogate" in error["message"]
+    assert json.loads(response.content.decode("utf-8"))  # strict: the body is UTF-8
+    assert error_urls.calls == []
+
+
+def test_an_escaped_surrogate_pair_is_one_character(client):
+    response = client.post("/api/echo/", data=b'{"title": "\\ud83d\\ude00"}', content_type="application/json")
+    assert response.status_code == 201
+    assert response.json() == {"title": "\U0001f600"}
+
+
 def test_validation_error_names_the_field(client):
     response = client.post("/api/echo/", data={"title": "far too long"}, content_type="application/json")
     error = assert_error(response, 400, "invalid")
