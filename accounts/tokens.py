@@ -1,10 +1,55 @@
-"""Refresh tokens that name the session they belong to (``sid`` claim)."""
+"""Tokens: refresh tokens that name the session they belong to (``sid`` claim), and the access
+tokens every request presents, whose claims must have the types TMS reads them as."""
 
-from rest_framework_simplejwt.tokens import RefreshToken
+from typing import Any
+
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 SESSION_CLAIM = "sid"
 TIME_ZONE_CLAIM = "tz"
 
+LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
+MAX_ID = 2**63 - 1  # the largest database id (BIGINT)
+
 
 class SessionRefreshToken(RefreshToken):
     """A blacklistable refresh token; ``sid`` is copied into its access tokens."""
+
+
+def _is_int_between(value: Any, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high  # bool is an int subclass: not accepted
+
+
+def _is_id(value: Any) -> bool:
+    # simplejwt writes the user id as a string of digits; TMS writes the session id as a number
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        value = int(value)
+    return _is_int_between(value, 1, MAX_ID)
+
+
+def check_claim_types(payload: dict[str, Any]) -> None:
+    """TokenError unless each claim TMS reads is of its type: times whole numbers in range, ids
+    positive whole numbers (or their digits), the rest strings.
+
+    The signature proves who made a token, not that its claims make sense; a time given as text,
+    or a user id given as an object, would otherwise fail deep in datetime or the database (a 500).
+    """
+    for claim in ("exp", "iat", "nbf"):
+        if claim in payload and not _is_int_between(payload[claim], 0, LAST_SECOND):
+            raise TokenError(f"Token '{claim}' claim is not a time in seconds")
+    for claim in (api_settings.USER_ID_CLAIM, SESSION_CLAIM):
+        if claim in payload and not _is_id(payload[claim]):
+            raise TokenError(f"Token '{claim}' claim is not an id")
+    for claim in (api_settings.TOKEN_TYPE_CLAIM, api_settings.JTI_CLAIM, TIME_ZONE_CLAIM):
+        if claim in payload and not isinstance(payload[claim], str):
+            raise TokenError(f"Token '{claim}' claim is not a string")
+
+
+class CheckedAccessToken(AccessToken):
+    """The access token both services accept (``SIMPLE_JWT["AUTH_TOKEN_CLASSES"]``)."""
+
+    def verify(self) -> None:
+        check_claim_types(self.payload)
+        super().verify()

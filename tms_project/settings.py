@@ -207,6 +207,8 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
+    # Refuses (401) a signed token whose claims have the wrong types instead of failing on them.
+    "AUTH_TOKEN_CLASSES": ("accounts.tokens.CheckedAccessToken",),
 }
 
 # Browser sessions keep the refresh token in this HttpOnly cookie (docs/api.md).

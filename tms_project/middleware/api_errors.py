@@ -3,11 +3,16 @@
 DRF views already answer in the error shape (``api_exception_handler``). This
 catches everything produced outside them: unknown routes, Django's own 400/403
 (bad Host, CSRF) and 405 responses, and 500 pages — also with DEBUG on.
+
+A failure in a middleware that runs before this one (the request log) never
+reaches it; Django answers those with the root URLconf's ``handler500``, which
+is ``server_error`` below in every role: JSON under /api/ as well.
 """
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.views import defaults
 
 from tms_project.api.errors import BODY_HEADERS, error_response
 
@@ -31,3 +36,10 @@ class ApiErrorMiddleware:
             if header.lower() not in BODY_HEADERS:
                 replacement[header] = value
         return replacement
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: the error shape under /api/, Django's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return error_response(500, message="An unexpected error occurred.")
+    return defaults.server_error(request)

@@ -30,10 +30,16 @@ def incoming_request_id(request: HttpRequest) -> str:
 
 
 def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id, or None. Never raises: this runs outside the API's JSON error
+    handling, and the task service's user is whatever its token says (docs/security.md)."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.pk is None:  # None: just deleted
+    if user is None or not user.is_authenticated:
         return None
-    return int(user.pk)  # the task service's token users carry it as a string
+    try:
+        # None: just deleted; the task service's token users carry it as a string
+        return None if user.pk is None else int(user.pk)
+    except (TypeError, ValueError, OverflowError):  # an id that no token TMS signs holds
+        return None
 
 
 class RequestLogMiddleware:

@@ -41,3 +41,5 @@ urlpatterns = [
     path("api/database-down/", DatabaseDownView.as_view()),
     *real_urlpatterns,
 ]
+
+handler500 = "tms_project.middleware.api_errors.server_error"

@@ -13,3 +13,6 @@ urlpatterns = [
     # Everything else is a page of the single-page app.
     re_path(r"^(?!api/|admin/|static/|assets/).*$", spa_index, name="spa"),
 ]
+
+# An error outside the API's own handling (e.g. in the outermost middleware): JSON under /api/ too.
+handler500 = "tms_project.middleware.api_errors.server_error"

@@ -11,3 +11,6 @@ role_urlpatterns = [
 ]
 
 urlpatterns = [*role_urlpatterns, *common_urlpatterns]
+
+# An error outside the API's own handling (e.g. in the outermost middleware): JSON under /api/ too.
+handler500 = "tms_project.middleware.api_errors.server_error"
