@@ -2,14 +2,17 @@
 TMS's JSON error body instead of an HTML page (docs/api.md, "Errors").
 
 Those requests never reach Django. The message is the status's reason only:
-gunicorn's own text would echo parts of the malformed request back.
+gunicorn's own text would echo parts of the malformed request back. The answer
+carries the security headers Django's answers carry (tms_project.security_headers).
 """
 
 import json
+import os
 
 from gunicorn import util
 
 from tms_project.api.codes import default_code
+from tms_project.security_headers import security_headers
 
 _CODES = {414: "uri_too_long", 417: "expectation_failed", 431: "headers_too_large", 501: "not_implemented"}
 
@@ -25,10 +28,14 @@ def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
             }
         }
     ).encode()
-    head = (
-        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    )
+    headers = {
+        "Connection": "close",
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        **security_headers(os.environ),
+    }
+    lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    head = f"HTTP/1.1 {status_int} {reason}\r\n{lines}\r\n"
     util.write_nonblock(sock, head.encode("latin-1") + body)
 
 

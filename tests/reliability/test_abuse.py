@@ -227,6 +227,12 @@ def test_what_gunicorn_refuses_itself_is_json_too(live_server_url, request_bytes
     assert headers["Content-Type"] == "application/json"
     assert body["error"]["status"] == status and body["error"]["code"] == code
     assert "xxx" not in body["error"]["message"]  # the request is not echoed back
+    # the security headers of every other answer
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,14 @@ reaches it; Django answers those with the root URLconf's ``handler500``, which
 is ``server_error`` below in every role: JSON under /api/ as well.
 """
 
+import os
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
 from tms_project.api.errors import BODY_HEADERS, error_response
+from tms_project.security_headers import security_headers
 
 API_PREFIX = "/api/"
 
@@ -39,7 +41,12 @@ class ApiErrorMiddleware:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """``handler500``: the error shape under /api/, Django's page elsewhere."""
+    """``handler500``: the error shape under /api/, Django's page elsewhere. Such an answer skips
+    the middleware that adds the security headers, so it carries them itself."""
     if request.path.startswith(API_PREFIX):
-        return error_response(500, message="An unexpected error occurred.")
-    return defaults.server_error(request)
+        response = error_response(500, message="An unexpected error occurred.")
+    else:
+        response = defaults.server_error(request)
+    for header, value in security_headers(os.environ).items():
+        response[header] = value
+    return response

@@ -1,18 +1,15 @@
 """A Content-Security-Policy on every response (Django 5.2 sends none itself).
 
 Everything TMS serves — the admin, the API docs, the web app, JSON — loads scripts, styles and
-data from its own origin only, runs no inline script or style, and may not be framed.
+data from its own origin only, runs no inline script or style, and may not be framed. The policy
+lives in ``tms_project.security_headers``, which gunicorn's own error answers share.
 """
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+from tms_project.security_headers import CONTENT_SECURITY_POLICY
 
 
 class ContentSecurityPolicyMiddleware:

@@ -1,9 +1,12 @@
 """Every error under /api/ is the one documented JSON shape (docs/api.md)."""
 
 import json
+import socket
 
 import pytest
 
+from tms_project import gunicorn_errors
+from tms_project.security_headers import SECURITY_HEADERS
 from tms_project.tests import error_urls
 
 pytestmark = [pytest.mark.urls("tms_project.tests.error_urls"), pytest.mark.django_db]
@@ -158,3 +161,42 @@ def test_errors_keep_the_security_and_cors_headers(client, settings, method, pat
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Access-Control-Allow-Origin"] == "https://app.example.com"
+
+
+def gunicorn_answer(status: int, reason: str) -> tuple[str, dict[str, str], dict]:
+    """What gunicorn writes itself for a request it refuses (tms_project.gunicorn_errors)."""
+    server_side, client_side = socket.socketpair()
+    with server_side, client_side:
+        gunicorn_errors.write_json_error(server_side, status, reason, "the request, echoed")
+        server_side.shutdown(socket.SHUT_WR)
+        data = b""
+        while chunk := client_side.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    return status_line, dict(line.split(": ", 1) for line in lines), json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(414, "Request-URI Too Long"), (431, "Request Header Fields Too Large")]
+)
+def test_what_gunicorn_refuses_carries_the_security_headers_of_every_answer(client, status, reason):
+    # given what Django sends on its own answers
+    django_headers = client.get("/api/no-such-thing/").headers
+    # when gunicorn refuses a request before Django sees it
+    status_line, headers, body = gunicorn_answer(status, reason)
+    # then it answers in the error shape with the same security headers
+    assert status_line == f"HTTP/1.1 {status} {reason}"
+    assert headers["Content-Type"] == "application/json"
+    assert body["error"]["status"] == status
+    for name in SECURITY_HEADERS:
+        assert headers[name] == django_headers[name], name
+    assert "Strict-Transport-Security" not in headers  # development: plain HTTP
+
+
+def test_what_gunicorn_refuses_in_production_carries_hsts(monkeypatch):
+    monkeypatch.setenv("TMS_ENV", "production")
+    monkeypatch.setenv("TMS_HSTS_SECONDS", "63072000")
+    monkeypatch.setenv("TMS_HSTS_PRELOAD", "false")
+    _, headers, _ = gunicorn_answer(431, "Request Header Fields Too Large")
+    assert headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"

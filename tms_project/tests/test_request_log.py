@@ -98,6 +98,8 @@ def test_a_failure_in_the_request_log_itself_still_answers_json(monkeypatch):
     assert api_response["Content-Type"] == "application/json"
     assert api_response.json()["error"]["code"] == "server_error"
     assert "boom" not in api_response.content.decode()
+    assert api_response["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in api_response["Content-Security-Policy"]
     assert page_response.status_code == 500
     assert page_response["Content-Type"].startswith("text/html")
 
@@ -105,4 +107,3 @@ def test_a_failure_in_the_request_log_itself_still_answers_json(monkeypatch):
 @pytest.mark.parametrize("role", ["all", "auth", "tasks"])
 def test_every_role_answers_json_for_errors_outside_the_api_handling(role):
     assert get_resolver(f"tms_project.urls.{role}").resolve_error_handler(500) is server_error
-
