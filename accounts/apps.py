@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401  (registers the OpenAPI extension)
+        from accounts import mails, schema  # noqa: F401  (register the mail kinds, the OpenAPI extension)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts.usernames import username_key
 from accounts.validators import validate_time_zone
 
 
@@ -23,6 +24,8 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # accounts.usernames.username_key(username): unique, so no two names look alike.
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
 
     objects = TmsUserManager()
 
@@ -36,6 +39,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived from the username on every path that saves one (API, admin, createsuperuser).
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -67,3 +78,36 @@ class AuthSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.pk} of user {self.user_id}"
+
+
+class OutgoingMail(models.Model):
+    """A mail to send, written in the transaction of the change it tells about.
+
+    The request that causes a mail only adds a row; ``accounts.services.mail``
+    delivers it from a background thread of the auth service (or
+    ``manage.py deliver_mail``), so no response waits on a mail server and the
+    time a request takes does not depend on who the mail goes to. The payload
+    names what to say, never a secret: links are signed when the mail is sent.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        SENT = "sent"
+        SKIPPED = "skipped"  # nothing to send after all (e.g. no account has the address)
+        FAILED = "failed"  # gave up after the last retry
+
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        db_table = "outgoing_mail"
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outgoing_mail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} mail {self.pk} ({self.state})"

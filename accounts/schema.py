@@ -1,6 +1,7 @@
-"""OpenAPI description of the public endpoints' authentication: none."""
+"""OpenAPI: the public endpoints' authentication (none), and bodies of DELETE requests."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 
 
 class PublicEndpointScheme(OpenApiAuthenticationExtension):
@@ -12,3 +13,19 @@ class PublicEndpointScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return []
+
+
+class BodyOnDeleteAutoSchema(AutoSchema):
+    """Documents the request body of a DELETE that needs one (deleting the account takes the password).
+
+    drf-spectacular describes bodies for POST, PUT and PATCH only.
+    """
+
+    def _get_request_body(self, direction: str = "request"):
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"

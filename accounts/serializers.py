@@ -1,11 +1,13 @@
 """Request and response bodies of /api/auth/. Validation only; writes live in services."""
 
+from typing import Any
+
 from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import AuthSession, User
 from accounts.validators import validate_time_zone
-from tms_project.api.strict import TextOnlyMixin
+from tms_project.api.strict import RejectUnknownFieldsMixin, TextOnlyMixin
 
 
 def password_field(**kwargs) -> serializers.CharField:
@@ -22,14 +24,47 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "date_joined"]
 
 
-class UserUpdateSerializer(TextOnlyMixin, serializers.ModelSerializer):
+class UserUpdateSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
+    current_password = password_field(
+        required=False, help_text="Required to change the username (re-authentication)."
+    )
 
     class Meta:
         model = User
-        fields = ["username", "email", "display_name", "time_zone"]
-        # Uniqueness (any case) is checked by the service; the character rules stay here.
-        extra_kwargs = {"username": {"validators": [User.username_validator]}, "email": {"validators": []}}
+        fields = ["username", "display_name", "time_zone", "current_password"]
+        # Uniqueness (any case, any look-alike) is checked by the service; the character rules stay here.
+        extra_kwargs = {"username": {"validators": [User.username_validator]}}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and "email" in data:
+            raise serializers.ValidationError(
+                {
+                    "email": [
+                        "Change the email address with POST /api/auth/email/change/ (needs the password)."
+                    ]
+                }
+            )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        changes_name = "username" in attrs and attrs["username"] != getattr(self.instance, "username", None)
+        if changes_name and not attrs.get("current_password"):
+            raise serializers.ValidationError(
+                {"current_password": ["Enter your current password to change your username."]}
+            )
+        if not changes_name:
+            attrs.pop("username", None)
+        return attrs
+
+
+class EmailChangeSerializer(TextOnlyMixin, serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The new address; it gets a confirmation link.")
+    current_password = password_field()
+
+
+class EmailLinkSerializer(TextOnlyMixin, serializers.Serializer):
+    token = serializers.CharField(max_length=1024, help_text="The token of the link from the mail.")
 
 
 class RegisterSerializer(TextOnlyMixin, serializers.Serializer):

@@ -2,6 +2,7 @@ from django.urls import path
 
 import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from accounts.views.account import MeView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from accounts.views.email import EmailChangeView, EmailConfirmView, EmailRevertView
 from accounts.views.sessions import SessionDetailView, SessionListView
 from accounts.views.tokens import LoginView, LogoutView, RefreshView, RegisterView
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("refresh/", RefreshView.as_view(), name="refresh"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("email/change/", EmailChangeView.as_view(), name="email-change"),
+    path("email/confirm/", EmailConfirmView.as_view(), name="email-confirm"),
+    path("email/revert/", EmailRevertView.as_view(), name="email-revert"),
     path("password/change/", PasswordChangeView.as_view(), name="password-change"),
     path("password/reset/", PasswordResetView.as_view(), name="password-reset"),
     path("password/reset/confirm/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

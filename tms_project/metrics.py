@@ -16,6 +16,7 @@ if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 LOGINS = Counter("tms_auth_logins", "Sign-in attempts, by outcome.", ["outcome"])
 RATE_LIMITED = Counter("tms_ratelimit_rejections", "Requests refused by a rate limit, by limit.", ["limit"])
+MAILS = Counter("tms_mails", "Mails from the outbox, by outcome.", ["outcome"])
 TASKS_CREATED = Counter("tms_tasks_created", "Tasks created, by source.", ["source"])
 
 for _outcome in ("success", "failure", "throttled"):
@@ -23,6 +24,11 @@ for _outcome in ("success", "failure", "throttled"):
 for _limit in (
     "login_ip",
     "login_account",
+    "login_account_all",
+    "login_device",
+    "admin_login_account",
+    "admin_login_account_all",
+    "account_change",
     "register_ip",
     "refresh_ip",
     "reset_ip",
@@ -31,5 +37,7 @@ for _limit in (
     "admin_login_ip",
 ):
     RATE_LIMITED.labels(_limit)
+for _outcome in ("sent", "skipped", "retried", "failed"):
+    MAILS.labels(_outcome)
 for _source in ("api", "import"):
     TASKS_CREATED.labels(_source)

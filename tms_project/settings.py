@@ -222,7 +222,16 @@ TMS_TRUSTED_PROXIES = env_int("TMS_TRUSTED_PROXIES", 0, minimum=0)
 RATELIMIT_ENABLE = env_bool("TMS_RATELIMIT_ENABLE", default=True)
 TMS_RATE_LIMITS = {
     "login_ip": env_rate("TMS_RATELIMIT_LOGIN_IP", "20/5m"),
+    # Wrong passwords for one account from one address; the account's other clients keep their own.
     "login_account": env_rate("TMS_RATELIMIT_LOGIN_ACCOUNT", "10/15m"),
+    # Wrong passwords for one account from every client without its device cookie, together.
+    "login_account_all": env_rate("TMS_RATELIMIT_LOGIN_ACCOUNT_ALL", "100/h"),
+    # Wrong passwords from one device that signed in to the account before (its cookie).
+    "login_device": env_rate("TMS_RATELIMIT_LOGIN_DEVICE", "10/15m"),
+    "admin_login_account": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_ACCOUNT", "10/15m"),
+    "admin_login_account_all": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_ACCOUNT_ALL", "100/h"),
+    # Username and email changes of one account (each also checks the password).
+    "account_change": env_rate("TMS_RATELIMIT_ACCOUNT_CHANGE", "10/h"),
     "register_ip": env_rate("TMS_RATELIMIT_REGISTER_IP", "10/h"),
     "refresh_ip": env_rate("TMS_RATELIMIT_REFRESH_IP", "120/m"),
     "reset_ip": env_rate("TMS_RATELIMIT_RESET_IP", "10/h"),
@@ -242,6 +251,15 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("TMS_EMAIL_FROM", "TMS <no-reply@localhost>")
 # Where people open the reset link: the SPA's origin.
 TMS_PUBLIC_URL = env_str("TMS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Email changes: how long the confirmation link (to the new address) and the undo link (to the old) work.
+TMS_EMAIL_CHANGE_SECONDS = env_int("TMS_EMAIL_CHANGE_SECONDS", 86400, minimum=600)
+TMS_EMAIL_REVERT_SECONDS = env_int("TMS_EMAIL_REVERT_SECONDS", 7 * 86400, minimum=86400)
+# Mails wait in the outbox (accounts.OutgoingMail); each auth process delivers them from a thread.
+TMS_MAIL_DELIVERY_THREAD = env_bool("TMS_MAIL_DELIVERY_THREAD", default=True)
+TMS_MAIL_DELIVERY_SECONDS = env_int("TMS_MAIL_DELIVERY_SECONDS", 2, minimum=1)
+# A browser that signed in keeps this signed cookie: its own budget of wrong passwords (docs/api.md).
+TMS_DEVICE_COOKIE_NAME = "tms_device"
+TMS_DEVICE_COOKIE_DAYS = env_int("TMS_DEVICE_COOKIE_DAYS", 180, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -12,6 +12,7 @@ from tms_project.settings import *  # noqa: E402, F403
 # Hashing cost is not under test here; bcrypt is exercised by its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TMS_MAIL_DELIVERY_THREAD = False  # tests deliver the outbox themselves (accounts.services.mail)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

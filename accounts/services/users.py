@@ -1,19 +1,21 @@
 """Accounts: registration, credentials, passwords, deletion and deactivation."""
 
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import User
+from accounts.services.mail import mail_enqueue
 from accounts.services.sessions import sessions_revoke_all
+from accounts.usernames import username_key, username_normalize
+
+USERNAME_TAKEN = "A user with that username, or one that looks like it, already exists."
 
 # Hashed for unknown users so that a wrong name costs as long as a wrong password.
 _DUMMY_PASSWORD_HASH = None
@@ -34,11 +36,11 @@ def _validate_password(password: str, user: User, field: str) -> None:
 
 
 def user_find_by_login(identifier: str) -> User | None:
-    """The account a login name designates: a username or an email, any case."""
+    """The account a login name designates: a username (any case, any look-alike form) or an email."""
     identifier = identifier.strip()
     return (
         User.objects.filter(
-            Q(username__iexact=identifier) | Q(email=User.objects.normalize_email(identifier))
+            Q(username_key=username_key(identifier)) | Q(email=User.objects.normalize_email(identifier))
         )
         .order_by("pk")
         .first()
@@ -54,12 +56,17 @@ def credentials_check(*, user: User | None, password: str) -> bool:
     return valid and user.is_active
 
 
+def _username_taken(username: str, *, other_than: User | None = None) -> bool:
+    others = User.objects.exclude(pk=other_than.pk) if other_than else User.objects.all()
+    return others.filter(Q(username_key=username_key(username)) | Q(username__iexact=username)).exists()
+
+
 def user_register(*, username: str, email: str, password: str) -> User:
-    username = username.strip()
+    username = username_normalize(username)
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["A user with that username already exists."]
+    if _username_taken(username):
+        errors["username"] = [USERNAME_TAKEN]
     if User.objects.filter(email=email).exists():
         errors["email"] = ["A user with that email already exists."]
     if errors:
@@ -76,22 +83,24 @@ def user_register(*, username: str, email: str, password: str) -> User:
 
 
 def user_update(*, user: User, data: dict) -> User:
+    """Change profile fields; the email changes only through accounts.services.email_change."""
     if "username" in data:
-        data["username"] = data["username"].strip()
-        if User.objects.filter(username__iexact=data["username"]).exclude(pk=user.pk).exists():
-            raise ValidationError({"username": ["A user with that username already exists."]})
-    if "email" in data:
-        data["email"] = User.objects.normalize_email(data["email"])
-        if User.objects.filter(email=data["email"]).exclude(pk=user.pk).exists():
-            raise ValidationError({"email": ["A user with that email already exists."]})
+        data["username"] = username_normalize(data["username"])
+        if _username_taken(data["username"], other_than=user):
+            raise ValidationError({"username": [USERNAME_TAKEN]})
     for field, value in data.items():
         setattr(user, field, value)
     try:
         with transaction.atomic():
             user.save(update_fields=list(data))
     except IntegrityError as exc:
-        raise ValidationError({"username": ["A user with that username or email already exists."]}) from exc
+        raise ValidationError({"username": [USERNAME_TAKEN]}) from exc
     return user
+
+
+def password_check(*, user: User, password: str, field: str = "current_password") -> None:
+    """Re-authentication for a sensitive change: 400 on ``field`` unless ``password`` is the user's."""
+    _require_password(user, password, field)
 
 
 def _require_password(user: User, password: str, field: str) -> None:
@@ -112,23 +121,12 @@ def password_change(
 
 
 def password_reset_request(*, email: str) -> None:
-    """Mail a single-use reset link when an active account has this address; silent otherwise."""
-    user = User.objects.filter(email=User.objects.normalize_email(email), is_active=True).first()
-    if user is None:
-        return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    link = f"{settings.TMS_PUBLIC_URL}/reset-password?uid={uid}&token={token}"
-    send_mail(
-        subject="Reset your TMS password",
-        message=(
-            f"Someone asked to reset the password of the TMS account {user.username}.\n\n"
-            f"Open this link to choose a new password (it works once, for a limited time):\n{link}\n\n"
-            "If it was not you, ignore this message; your password stays as it is."
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    """Queue a reset mail for the address; the outbox finds the account when it sends (or sends nothing).
+
+    The request itself neither looks the address up nor talks to a mail server, so
+    it takes the same time whether or not an account uses the address.
+    """
+    mail_enqueue(kind="password_reset", email=User.objects.normalize_email(email))
 
 
 def _user_from_uid(uid: str) -> User | None:

@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.models import AuthSession
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,37 @@ def test_admin_refuses_non_staff(client):
     response = client.get("/admin/accounts/user/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def admin_sign_in(client, username, password, ip):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_admin_sign_in_has_a_per_account_budget_across_addresses(client, settings):
+    settings.TMS_RATE_LIMITS = {**settings.TMS_RATE_LIMITS, "admin_login_account_all": "3/h"}
+    UserFactory(username="boss", is_staff=True)
+    for n in range(3):
+        assert (
+            admin_sign_in(client, "boss", "wrong password!", f"192.0.2.{n}").status_code == 200
+        )  # the form again
+    refused = admin_sign_in(client, "boss", PASSWORD, "192.0.2.77")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+
+
+def test_a_staff_browser_that_signed_in_before_is_not_locked_out(client, settings):
+    from django.test import Client
+
+    settings.TMS_RATE_LIMITS = {**settings.TMS_RATE_LIMITS, "admin_login_account_all": "3/h"}
+    UserFactory(username="boss", is_staff=True)
+    staff_browser = Client()
+    assert admin_sign_in(staff_browser, "boss", PASSWORD, "198.51.100.1").status_code == 302
+    device = staff_browser.cookies[settings.TMS_DEVICE_COOKIE_NAME]
+    staff_browser.logout()  # ends the session; the browser keeps its device cookie
+    staff_browser.cookies[settings.TMS_DEVICE_COOKIE_NAME] = device
+    # a guessing run from elsewhere spends the account-wide budget
+    for n in range(4):
+        admin_sign_in(client, "boss", "wrong password!", f"192.0.2.{n}")
+    # the staff member's own browser still signs in
+    assert admin_sign_in(staff_browser, "boss", PASSWORD, "198.51.100.1").status_code == 302

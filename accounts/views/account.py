@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.cookies import clear_refresh_cookie
+from accounts.schema import BodyOnDeleteAutoSchema
 from accounts.serializers import (
     AccountDeleteSerializer,
     DetailSerializer,
@@ -19,13 +19,14 @@ from accounts.serializers import (
 )
 from accounts.services.users import (
     password_change,
+    password_check,
     password_reset_confirm,
     password_reset_request,
     user_delete,
     user_update,
 )
 from accounts.tokens import SESSION_CLAIM
-from accounts.views.tokens import PublicView
+from accounts.views.base import AccountView, PublicView
 from tms_project import ratelimit
 
 
@@ -33,16 +34,41 @@ def current_session_id(request: Request) -> int | None:
     return request.auth.get(SESSION_CLAIM) if request.auth is not None else None
 
 
-class MeView(APIView):
+def reauthenticate(request: Request, password: str) -> None:
+    """A sensitive change: counted against the account's change and password budgets, then checked.
+
+    The change budget also throttles what a refused change reveals ("that name is
+    taken"), as tightly as registration does per address.
+    """
+    ratelimit.hit(request, "account_change", f"user:{request.user.pk}")
+    ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
+    password_check(user=request.user, password=password)
+
+
+class MeView(AccountView):
+    schema = BodyOnDeleteAutoSchema()
+
     @extend_schema(responses={200: UserSerializer}, summary="The signed-in user")
     def get(self, request: Request) -> Response:
         return Response(UserSerializer(request.user).data)
 
-    @extend_schema(request=UserUpdateSerializer, responses={200: UserSerializer}, summary="Update profile")
+    @extend_schema(
+        request=UserUpdateSerializer,
+        responses={200: UserSerializer},
+        summary="Update profile",
+        description=(
+            "A new `username` needs `current_password`. The email address changes through "
+            "`POST /api/auth/email/change/`, which a link to the new address confirms."
+        ),
+    )
     def patch(self, request: Request) -> Response:
         serializer = UserUpdateSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = user_update(user=request.user, data=dict(serializer.validated_data))
+        data = dict(serializer.validated_data)
+        password = data.pop("current_password", None)
+        if "username" in data:
+            reauthenticate(request, password)
+        user = user_update(user=request.user, data=data)
         return Response(UserSerializer(user).data)
 
     @extend_schema(request=AccountDeleteSerializer, responses={204: None}, summary="Delete the account")
@@ -56,7 +82,7 @@ class MeView(APIView):
         return response
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(AccountView):
     @extend_schema(request=PasswordChangeSerializer, responses={204: None}, summary="Change password")
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data)

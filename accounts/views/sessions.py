@@ -5,15 +5,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.selectors import session_list_live
 from accounts.serializers import SessionSerializer
 from accounts.services.sessions import session_revoke
 from accounts.views.account import current_session_id
+from accounts.views.base import AccountView
 
 
-class SessionListView(APIView):
+class SessionListView(AccountView):
     @extend_schema(responses={200: SessionSerializer(many=True)}, summary="Live sessions")
     def get(self, request: Request) -> Response:
         sessions = session_list_live(user=request.user)
@@ -21,7 +21,7 @@ class SessionListView(APIView):
         return Response(SessionSerializer(sessions, many=True, context=context).data)
 
 
-class SessionDetailView(APIView):
+class SessionDetailView(AccountView):
     @extend_schema(responses={204: None}, summary="Revoke a session")
     def delete(self, request: Request, session_id: int) -> Response:
         if not session_revoke(user=request.user, session_id=session_id):

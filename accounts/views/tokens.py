@@ -4,13 +4,11 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from accounts.authentication import PublicEndpointAuthentication
 from accounts.cookies import clear_refresh_cookie, enforce_csrf, refresh_cookie, set_refresh_cookie
+from accounts.login_budget import login_attempt, login_succeeded
 from accounts.serializers import (
     LoginResponseSerializer,
     LoginSerializer,
@@ -28,6 +26,7 @@ from accounts.services.sessions import (
     session_start,
 )
 from accounts.services.users import credentials_check, user_find_by_login, user_register
+from accounts.views.base import PublicView
 from tms_project import ratelimit
 from tms_project.api.errors import error_response
 from tms_project.client_ip import client_ip
@@ -84,11 +83,6 @@ def _read_refresh(request: Request, serializer_class) -> tuple[dict, str | None,
     return serializer.validated_data, raw, from_cookie
 
 
-class PublicView(APIView):
-    authentication_classes = [PublicEndpointAuthentication]
-    permission_classes = [AllowAny]
-
-
 class RegisterView(PublicView):
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer}, summary="Create an account")
     def post(self, request: Request) -> Response:
@@ -111,20 +105,19 @@ class LoginView(PublicView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = user_find_by_login(data["username"])
-        # One budget per account however it is named; unknown names get their own.
-        account = f"user:{user.pk}" if user else f"name:{data['username'].strip().lower()}"
         try:
-            attempt = ratelimit.hit(request, "login_account", account)
+            attempts = login_attempt(request, user=user, login_name=data["username"])
         except ratelimit.RateLimited:
             LOGINS.labels("throttled").inc()
             raise
         if not credentials_check(user=user, password=data["password"]):
             LOGINS.labels("failure").inc()
             raise InvalidCredentials()
-        ratelimit.refund(attempt)  # the budget is for failures
         LOGINS.labels("success").inc()
         tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
-        return _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
+        response = _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
+        login_succeeded(request, response, user=user, attempts=attempts)  # the budget is for failures
+        return response
 
 
 class RefreshView(PublicView):

@@ -59,6 +59,8 @@ def servers(tmp_path_factory):
         TMS_TRUSTED_PROXIES="1",
         TMS_RATELIMIT_LOGIN_IP=f"{LIMIT_ADDRESS}/d",
         TMS_RATELIMIT_LOGIN_ACCOUNT=f"{LIMIT_ACCOUNT}/d",
+        TMS_RATELIMIT_LOGIN_ACCOUNT_ALL=f"{LIMIT_ACCOUNT}/d",
+        TMS_RATELIMIT_LOGIN_DEVICE=f"{LIMIT_ACCOUNT}/d",
         TMS_RATELIMIT_ADMIN_LOGIN_IP=f"{LIMIT_ADMIN}/d",
     )
     assert manage("migrate", "--noinput", env=env).returncode == 0
@@ -76,9 +78,13 @@ def url_of(servers, n: int) -> str:
     return servers[n % 2].url
 
 
-def login(base: str, username: str, *, client: str, forged: str = "", password: str = WRONG):
+def login(
+    base: str, username: str, *, client: str, forged: str = "", password: str = WRONG, cookie: str = ""
+):
     """A sign-in from ``client`` through the ingress, which appends it to what the client forged."""
     headers = {"X-Forwarded-For": f"{forged}, {client}" if forged else client}
+    if cookie:
+        headers["Cookie"] = cookie
     if forged:  # other headers some proxies trust; TMS must not
         headers.update({"X-Real-IP": forged, "Forwarded": f'for="{forged}"'})
     body = {"username": username, "password": password}
@@ -136,12 +142,29 @@ def test_the_account_limit_is_exact_across_two_auth_servers(servers):
     assert statuses(responses) == [401] * LIMIT_ACCOUNT + [429] * 3
     for response in responses[LIMIT_ACCOUNT:]:
         assert_throttled(response)
-    # and for now even the right password is refused, at either server
+    # and for now even the right password is refused, at either server, for clients that never signed in
     for n, server in enumerate(servers):
         assert_throttled(login(server.url, "ada", client=f"192.0.2.{100 + n}", password=PASSWORD))
     # while another account signs in
     register(servers[1].url, "grace", client="192.0.2.201")
     assert login(servers[0].url, "grace", client="192.0.2.150", password=PASSWORD)[0] == 200
+
+
+def test_a_device_that_signed_in_before_is_not_locked_out_at_either_server(servers):
+    register(servers[0].url, "owner", client="192.0.2.210")
+    status, headers, _ = login(servers[0].url, "owner", client="198.51.100.210", password=PASSWORD)
+    assert status == 200
+    device = re.search(r"(tms_device=[^;]+)", headers["Set-Cookie"]).group(1)
+    # when a guessing run from many addresses spends the account's budget
+    for n in range(LIMIT_ACCOUNT + 2):
+        login(url_of(servers, n), "owner", client=f"192.0.2.{220 + n}")
+    assert_throttled(login(servers[1].url, "owner", client="192.0.2.240", password=PASSWORD))
+    # then the owner's device still signs in, at both servers
+    for server in servers:
+        assert login(server.url, "owner", client="198.51.100.210", password=PASSWORD, cookie=device)[0] == 200
+    # and a forged device cookie is no way around the limit
+    forged = device.rsplit(":", 1)[0] + ":forged"
+    assert_throttled(login(servers[0].url, "owner", client="192.0.2.241", password=PASSWORD, cookie=forged))
 
 
 @pytest.mark.parametrize("target", ["address", "account"])

@@ -39,7 +39,7 @@ export const tms = (client: ApiClient = api) => ({
     return body.user;
   },
   me: () => client.get<User>("/api/auth/me/"),
-  updateMe: (changes: Partial<Pick<User, "display_name" | "time_zone" | "email">>) => client.patch<User>("/api/auth/me/", changes),
+  updateMe: (changes: Partial<Pick<User, "display_name" | "time_zone">>) => client.patch<User>("/api/auth/me/", changes),
   deleteMe: (password: string) => client.delete("/api/auth/me/", { password }),
   changePassword: (current_password: string, new_password: string) =>
     client.post<void>("/api/auth/password/change/", { current_password, new_password }),
