@@ -4,6 +4,7 @@ import { tms } from "./api/tms";
 import type { Label, Task, TaskInput, User } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
 import { ErrorNote, Loading, OfflineBanner, todayIn } from "./components/common";
+import { MailLinkPage, mailLinkFrom } from "./components/MailLinks";
 import { AccountPage, HistoryPanel, LabelsManager, TrashView } from "./components/Panels";
 import { TaskBoard } from "./components/TaskBoard";
 import { TaskEditor } from "./components/TaskEditor";
@@ -13,6 +14,13 @@ type View = "list" | "board" | "trash" | "labels" | "account";
 const VIEWS: [View, string][] = [["list", "List"], ["board", "Board"], ["trash", "Trash"], ["labels", "Labels"], ["account", "Account"]];
 
 export function App() {
+  // A link from a mail (reset, email change) opens its own page, signed in or not.
+  const link = mailLinkFrom(window.location);
+  if (link) return <MailLinkPage link={link} />;
+  return <Workspace />;
+}
+
+function Workspace() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [view, setView] = useState<View>("list");
   const [labels, setLabels] = useState<Label[]>([]);

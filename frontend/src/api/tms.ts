@@ -41,6 +41,13 @@ export const tms = (client: ApiClient = api) => ({
   me: () => client.get<User>("/api/auth/me/"),
   updateMe: (changes: Partial<Pick<User, "display_name" | "time_zone">>) => client.patch<User>("/api/auth/me/", changes),
   deleteMe: (password: string) => client.delete("/api/auth/me/", { password }),
+  changeEmail: (email: string, current_password: string) =>
+    client.post<{ detail: string }>("/api/auth/email/change/", { email, current_password }),
+  confirmEmail: (token: string) => client.post<User>("/api/auth/email/confirm/", { token }),
+  revertEmail: (token: string) => client.post<{ detail: string }>("/api/auth/email/revert/", { token }),
+  requestPasswordReset: (email: string) => client.post<{ detail: string }>("/api/auth/password/reset/", { email }),
+  resetPassword: (uid: string, token: string, new_password: string) =>
+    client.post<void>("/api/auth/password/reset/confirm/", { uid, token, new_password }),
   changePassword: (current_password: string, new_password: string) =>
     client.post<void>("/api/auth/password/change/", { current_password, new_password }),
   sessions: () => client.get<Session[]>("/api/auth/sessions/"),

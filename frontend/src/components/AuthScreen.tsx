@@ -4,7 +4,8 @@ import type { User } from "../api/types";
 import { ErrorNote, Field } from "./common";
 
 export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
-  const [mode, setMode] = useState<"login" | "register">("login");
+  const [mode, setMode] = useState<"login" | "register" | "forgot">("login");
+  const [sent, setSent] = useState<string | null>(null);
   const [username, setUsername] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -16,6 +17,10 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
     setBusy(true);
     setError(null);
     try {
+      if (mode === "forgot") {
+        setSent((await tms().requestPasswordReset(email)).detail);
+        return;
+      }
       if (mode === "register") await tms().register(username, email, password);
       onSignedIn(await tms().login(username, password));
     } catch (caught) {
@@ -23,6 +28,30 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
     } finally {
       setBusy(false);
     }
+  }
+
+  function switchTo(next: "login" | "register" | "forgot") {
+    setMode(next);
+    setError(null);
+    setSent(null);
+  }
+
+  if (mode === "forgot") {
+    return (
+      <main className="auth">
+        <h1>TMS</h1>
+        <form onSubmit={submit} aria-label="Reset your password">
+          <h2>Reset your password</h2>
+          <Field label="Email" name="email" error={error}>
+            <input id="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
+          </Field>
+          <ErrorNote error={error} />
+          {sent && <p role="status">{sent}</p>}
+          <button type="submit" disabled={busy}>Mail me a link</button>
+          <button type="button" className="link" onClick={() => switchTo("login")}>Back to sign in</button>
+        </form>
+      </main>
+    );
   }
 
   return (
@@ -52,9 +81,14 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
         <button type="submit" disabled={busy}>
           {mode === "login" ? "Sign in" : "Create account"}
         </button>
-        <button type="button" className="link" onClick={() => { setMode(mode === "login" ? "register" : "login"); setError(null); }}>
+        <button type="button" className="link" onClick={() => switchTo(mode === "login" ? "register" : "login")}>
           {mode === "login" ? "No account yet? Create one" : "Already have an account? Sign in"}
         </button>
+        {mode === "login" && (
+          <button type="button" className="link" onClick={() => switchTo("forgot")}>
+            Forgot password?
+          </button>
+        )}
       </form>
     </main>
   );

@@ -115,6 +115,10 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
   const [next, setNext] = useState("");
   const [passwordError, setPasswordError] = useState<unknown>(null);
   const [passwordDone, setPasswordDone] = useState(false);
+  const [newEmail, setNewEmail] = useState("");
+  const [emailPassword, setEmailPassword] = useState("");
+  const [emailError, setEmailError] = useState<unknown>(null);
+  const [emailSent, setEmailSent] = useState<string | null>(null);
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [deletePassword, setDeletePassword] = useState("");
   const [deleteError, setDeleteError] = useState<unknown>(null);
@@ -150,6 +154,33 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
         </Field>
         <button type="submit">Save profile</button>
         {saved && <span role="status"> Saved.</span>}
+      </form>
+
+      <form
+        aria-label="Change email"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setEmailError(null);
+          setEmailSent(null);
+          try {
+            setEmailSent((await tms().changeEmail(newEmail, emailPassword)).detail);
+            setEmailPassword("");
+          } catch (caught) {
+            setEmailError(caught);
+          }
+        }}
+      >
+        <h3>Change email</h3>
+        <p className="muted">Now {props.user.email}. The new address gets a link; the change happens when it is opened.</p>
+        <Field label="New email" name="email" error={emailError}>
+          <input id="email" type="email" autoComplete="email" value={newEmail} onChange={(e) => setNewEmail(e.target.value)} required />
+        </Field>
+        <Field label="Current password" name="current_password" id="email-password" error={emailError}>
+          <input id="email-password" type="password" autoComplete="current-password" value={emailPassword} onChange={(e) => setEmailPassword(e.target.value)} required />
+        </Field>
+        <ErrorNote error={emailError} />
+        <button type="submit">Change email</button>
+        {emailSent && <span role="status"> {emailSent}</span>}
       </form>
 
       <form
