@@ -1,6 +1,6 @@
 """Everything a request could change in the database, to assert that a refused one changed nothing."""
 
-from accounts.models import AuthSession, User
+from accounts.models import AuthSession, OutgoingMail, User
 from tasks.models import IdempotencyRecord, Label, Task, TaskEvent
 
 
@@ -13,4 +13,5 @@ def database_snapshot() -> list:
         list(IdempotencyRecord.objects.values().order_by("id")),
         list(User.objects.values().order_by("id")),
         list(AuthSession.objects.values().order_by("id")),
+        list(OutgoingMail.objects.values().order_by("id")),
     ]
