@@ -67,6 +67,7 @@ def image(redis_url_module):
         "REDIS_URL": "redis://localhost:6379/0",
         "TMS_JWT_PRIVATE_KEY": generate_private_key_pem(),
         "TMS_STATIC_ROOT": str(app / "staticfiles"),
+        "TMS_ALLOW_CONSOLE_EMAIL": "true",  # as in the Dockerfile: settings only load, nothing is sent
     }
     _run([str(venv / "bin" / "python"), "manage.py", "collectstatic", "--noinput"], cwd=app, env=build_env)
     _run([str(venv / "bin" / "python"), "-m", "compileall", "-q", str(app)])
@@ -101,6 +102,7 @@ def test_runs_as_uid_1000_read_only_and_answers_readyz(image, redis_url_module):
         "TMS_ALLOWED_HOSTS": "tms.example.com",
         "REDIS_URL": redis_url_module,
         "TMS_JWT_PRIVATE_KEY_FILE": str(key),
+        "TMS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",  # as k8s/base/common/config.yaml
         "TMS_STATIC_ROOT": str(app / "staticfiles"),
         "DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}",
         "PROMETHEUS_MULTIPROC_DIR": str(scratch / "metrics"),

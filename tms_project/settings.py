@@ -25,6 +25,11 @@ TMS_SERVICE = env_choice("TMS_SERVICE", ("all", "auth", "tasks"), "all")
 ROOT_URLCONF = f"tms_project.urls.{TMS_SERVICE}"
 
 DEBUG = env_bool("TMS_DEBUG", default=False)
+if IS_PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "TMS_DEBUG=true is refused in production: Django's debug pages show settings, source code and "
+        "SQL to whoever triggers an error. Unset TMS_DEBUG (debug pages are for TMS_ENV=development)."
+    )
 
 SECRET_KEY = env_str("TMS_SECRET_KEY")
 if not SECRET_KEY:
@@ -249,6 +254,21 @@ EMAIL_HOST_PASSWORD = env_str("TMS_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TMS_EMAIL_USE_TLS", default=True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("TMS_EMAIL_FROM", "TMS <no-reply@localhost>")
+# The console backend writes every mail, reset links included, into the logs: whoever reads the
+# logs could take over any account. Production refuses it in the roles that send mail (the tasks
+# role sends none) unless TMS_ALLOW_CONSOLE_EMAIL says it is meant (a test cluster without SMTP).
+if (
+    IS_PRODUCTION
+    and TMS_SERVICE != "tasks"
+    and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    and not env_bool("TMS_ALLOW_CONSOLE_EMAIL", default=False)
+):
+    raise ImproperlyConfigured(
+        "TMS_EMAIL_BACKEND is the console backend, which would write password reset links into the logs. "
+        "Production needs a mail server: TMS_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and "
+        "TMS_EMAIL_HOST, TMS_EMAIL_USER, TMS_EMAIL_PASSWORD, TMS_EMAIL_FROM (README). On a cluster without "
+        "one, whose logs only its operators read, TMS_ALLOW_CONSOLE_EMAIL=true keeps the console backend."
+    )
 # Where people open the reset link: the SPA's origin.
 TMS_PUBLIC_URL = env_str("TMS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Email changes: how long the confirmation link (to the new address) and the undo link (to the old) work.

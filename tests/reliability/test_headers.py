@@ -60,6 +60,7 @@ def servers(tmp_path_factory) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "TMS_TRUSTED_PROXIES": "1",
         "TMS_CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+        "TMS_ALLOW_CONSOLE_EMAIL": "true",  # no mail server here, and no mail is sent
     }
     auth_env = base_env(
         **common, TMS_SERVICE="auth", REDIS_URL=redis_url, TMS_JWT_PRIVATE_KEY_FILE=str(private_key)

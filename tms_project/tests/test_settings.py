@@ -8,6 +8,8 @@ from tests.support.server import base_env, manage
 from tms_project.jwt_keys import generate_private_key_pem, public_key_pem_of
 
 PRIVATE_KEY = generate_private_key_pem()
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE = "django.core.mail.backends.console.EmailBackend"
 
 pytestmark = pytest.mark.server
 
@@ -19,6 +21,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         TMS_ALLOWED_HOSTS="tms.example.com",
         REDIS_URL="redis://127.0.0.1:6379/0",
         TMS_JWT_PRIVATE_KEY=PRIVATE_KEY,
+        TMS_EMAIL_BACKEND=SMTP,
     )
     env.update(overrides)
     return env
@@ -53,6 +56,44 @@ def test_production_debug_is_off_unless_asked_for():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_production_refuses_debug_mode():
+    result = manage("check", env=production_env(TMS_DEBUG="true"))
+    assert result.returncode != 0
+    assert "TMS_DEBUG=true is refused in production" in result.stderr
+
+
+@pytest.mark.parametrize("backend", [CONSOLE, None], ids=["console", "unset"])
+@pytest.mark.parametrize("role", ["auth", "all"])
+def test_production_refuses_to_print_reset_mails_into_the_logs(backend, role):
+    # given a role that sends password reset mail, with the console backend (also the default)
+    env = production_env(TMS_SERVICE=role)
+    if backend is None:
+        del env["TMS_EMAIL_BACKEND"]
+    else:
+        env["TMS_EMAIL_BACKEND"] = backend
+    # when
+    result = manage("check", env=env)
+    # then
+    assert result.returncode != 0
+    assert "TMS_EMAIL_BACKEND is the console backend" in result.stderr
+    assert "TMS_ALLOW_CONSOLE_EMAIL=true" in result.stderr
+
+
+def test_production_keeps_the_console_mail_backend_when_allowed():
+    env = production_env(TMS_EMAIL_BACKEND=CONSOLE, TMS_ALLOW_CONSOLE_EMAIL="true")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_tasks_role_needs_no_mail_server(tmp_path):
+    public = tmp_path / "jwt-public.pem"
+    public.write_text(public_key_pem_of(PRIVATE_KEY))
+    env = production_env(TMS_SERVICE="tasks", TMS_JWT_PUBLIC_KEY_FILE=str(public))
+    del env["TMS_JWT_PRIVATE_KEY"], env["TMS_EMAIL_BACKEND"]
+    result = manage("check", env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def test_development_runs_with_no_configuration_at_all(tmp_path):
