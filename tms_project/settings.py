@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+if TMS_SERVICE == "tasks":
+    # Static files (the admin's) belong to the auth service; the task service serves none.
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
 TEMPLATES = [
     {

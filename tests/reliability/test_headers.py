@@ -150,9 +150,19 @@ def test_pages_work_under_the_policy(servers, role, path):
     assert "<style" not in html and " style=" not in html, "inline style"
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
     for url in re.findall(r'<(?:script|link|img)\s[^>]*(?:src|href)="(/[^"]*)"', html):
-        status, headers, _ = fetch(servers[role], "GET", url.replace("&amp;", "&"))
+        # The ingress routes /static to the auth service, the only one that serves static files.
+        server = servers["auth"] if url.startswith("/static/") else servers[role]
+        status, headers, _ = fetch(server, "GET", url.replace("&amp;", "&"))
         assert status == 200, url
         assert_security_headers(headers)
+
+
+def test_the_task_service_serves_no_static_files(servers):
+    status, _, _ = fetch(servers["auth"], "GET", "/static/admin/css/base.css")
+    assert status == 200
+    status, _, body = fetch(servers["tasks"], "GET", "/static/admin/css/base.css")
+    assert status == 404
+    assert b"font-family" not in body
 
 
 def test_plain_http_is_redirected_to_https(servers):

@@ -67,3 +67,16 @@ def test_tms_service_environment_variable_selects_the_role(tmp_path):
         assert status == 404
         status, _, _ = http("GET", f"{server.url}/api/schema/")
         assert status == 200
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("role", "expected"), [("auth", 200), ("all", 200), ("tasks", 404)])
+def test_only_the_auth_role_serves_static_files(tmp_path, role, expected):
+    # given a server of each role (development: static files come straight from the apps)
+    env = base_env(TMS_SERVICE=role, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with GunicornServer(env, log_path=tmp_path / "gunicorn.log") as server:
+        # when the admin's stylesheet is asked for
+        status, _, body = http("GET", f"{server.url}/static/admin/css/base.css")
+    # then only the auth role (and `all`, which is every role) has it
+    assert status == expected
+    assert (b"font-family" in body) is (expected == 200)
