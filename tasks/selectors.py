@@ -33,7 +33,7 @@ DEFAULT_ORDERING = "position"
 def user_today(time_zone: str) -> datetime.date:
     try:
         zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory, and so on
         zone = ZoneInfo("UTC")
     return timezone.now().astimezone(zone).date()
 

@@ -50,3 +50,21 @@ def test_due_today_follows_the_users_time_zone(owner):
         TaskFactory(owner=owner, due_date=datetime.date(2026, 11, 27))
         body = client_for(owner).get("/api/tasks/stats/").json()
     assert (body["today"], body["due_today"], body["overdue"]) == ("2026-11-28", 1, 1)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    ["Europe", "x" * 300, "../../etc/passwd", "Not/AZone", "\ud800"],
+    ids=["directory", "too-long", "path", "unknown", "lone-surrogate"],
+)
+def test_a_token_whose_time_zone_is_no_zone_counts_in_utc(owner, zone):
+    # a token names its user's time zone; one that names none (a forged token, found by an attack
+    # run: a directory of the zone database was a 500) is read as UTC
+    owner.time_zone = zone  # what the token will say
+    with freeze_time("2026-11-27T23:30:00Z"):
+        TaskFactory(owner=owner, due_date=datetime.date(2026, 11, 27))
+        stats = client_for(owner).get("/api/tasks/stats/")
+        overdue = client_for(owner).get("/api/tasks/?overdue=true")
+    assert stats.status_code == overdue.status_code == 200
+    assert (stats.json()["today"], stats.json()["due_today"]) == ("2026-11-27", 1)
+    assert overdue.json()["results"] == []
