@@ -346,6 +346,15 @@ SPECTACULAR_SETTINGS = {
         "tms_project.api.schema.mark_strict_request_bodies",
     ],
 }
+# Swagger UI and the schema (/api/docs/, /api/schema/): on in development; production serves them
+# only when asked for, e.g. on a staging cluster (docs/decisions.md).
+TMS_API_DOCS = env_bool("TMS_API_DOCS", default=not IS_PRODUCTION)
+
+# --- Metrics ------------------------------------------------------------------------
+# Prometheus scrapes pods directly. /metrics refuses (404) a request that came through a proxy
+# (X-Forwarded-For, X-Real-IP or Forwarded), so no ingress route can publish it, unless
+# TMS_METRICS_THROUGH_PROXY=true (a Prometheus that can only scrape through a proxy).
+TMS_METRICS_THROUGH_PROXY = env_bool("TMS_METRICS_THROUGH_PROXY", default=False)
 
 # --- CORS (only needed when the SPA is served from another origin) -------------
 CORS_ALLOWED_ORIGINS = env_list("TMS_CORS_ALLOWED_ORIGINS")

@@ -144,6 +144,17 @@ def test_ingress_routes_and_backends_exist(docs):
     }
 
 
+def test_the_ingress_maps_no_public_path_onto_another(docs):
+    # /metrics and the probes stay out of reach only while every route is a plain prefix:
+    # no regex paths, rewrites or configuration snippets (docs/decisions.md).
+    [ingress] = objects(docs, "Ingress").values()
+    risky = {"use-regex", "rewrite-target", "configuration-snippet", "server-snippet", "app-root"}
+    annotations = ingress["metadata"].get("annotations", {})
+    assert not [key for key in annotations if key.rsplit("/", 1)[-1] in risky]
+    path_types = {path["pathType"] for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
+    assert path_types == {"Prefix"}
+
+
 SEED_RESOURCES = {
     ("Deployment", "frontend", "frontend"): ("50m", "64Mi"),
     ("Deployment", "auth", "auth"): ("100m", "128Mi"),

@@ -18,6 +18,7 @@ import pytest
 import redis
 
 from tests.support.server import ROOT, GunicornServer, api, base_env, manage
+from tests.support.server import http as direct
 from tests.support.services import REDIS_URL, require
 from tms_project.jwt_keys import write_key_pair
 from tms_project.middleware.csp import CONTENT_SECURITY_POLICY
@@ -60,6 +61,7 @@ def servers(tmp_path_factory) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "TMS_TRUSTED_PROXIES": "1",
         "TMS_CORS_ALLOWED_ORIGINS": ALLOWED_ORIGIN,
+        "TMS_API_DOCS": "true",  # off by default in production; its pages are checked here too
         "TMS_ALLOW_CONSOLE_EMAIL": "true",  # no mail server here, and no mail is sent
     }
     auth_env = base_env(
@@ -155,6 +157,19 @@ def test_pages_work_under_the_policy(servers, role, path):
         status, headers, _ = fetch(server, "GET", url.replace("&amp;", "&"))
         assert status == 200, url
         assert_security_headers(headers)
+
+
+@pytest.mark.parametrize("role", ["auth", "tasks"])
+@pytest.mark.parametrize("host", [HOST, "10.42.0.17:8001", "anything.example.net"])
+def test_metrics_answer_on_the_pod_and_not_through_the_ingress(servers, role, host):
+    # through the ingress (which sets X-Forwarded-For), whatever Host the client chose: nothing
+    status, _, body = fetch(servers[role], "GET", "/metrics", headers={"Host": host})
+    assert status == 404
+    assert b"django_http" not in body
+    # Prometheus, scraping the pod's own address: the metrics
+    status, _, body = direct("GET", f"{servers[role]}/metrics", headers={"Host": "10.42.0.17:8001"})
+    assert status == 200
+    assert b"django_http_requests_total_by_method_total" in body
 
 
 def test_the_task_service_serves_no_static_files(servers):

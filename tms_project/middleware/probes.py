@@ -2,11 +2,13 @@
 
 The kubelet probes pods as ``Host: <pod IP>:<port>`` over plain HTTP, and
 Prometheus scrapes them the same way; neither must depend on ALLOWED_HOSTS or
-SECURE_SSL_REDIRECT. The ingress never routes these paths to the outside.
+SECURE_SSL_REDIRECT. The ingress never routes these paths to the outside, and
+/metrics also refuses any request a proxy forwarded (docs/decisions.md).
 """
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
@@ -25,10 +27,22 @@ def readyz(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What every proxy in front of TMS adds (ingress-nginx and the local stack's nginx set X-Forwarded-For).
+PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text for a scraper that reached the pod itself; 404 through a proxy."""
+    forwarded = any(header in request.META for header in PROXY_HEADERS)
+    if forwarded and not settings.TMS_METRICS_THROUGH_PROXY:
+        return JsonResponse({"status": "not found"}, status=404)
+    return ExportToDjangoView(request)
+
+
 PROBES: dict[str, Callable[[HttpRequest], HttpResponse]] = {
     "/healthz": healthz,
     "/readyz": readyz,
-    "/metrics": ExportToDjangoView,
+    "/metrics": metrics,
 }
 
 

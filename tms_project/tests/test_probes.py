@@ -56,3 +56,29 @@ def test_metrics_are_prometheus_text(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     assert b"django_http_requests_total_by_method_total" in response.content
+
+
+PROXIED = {
+    "ingress-nginx": {"HTTP_X_FORWARDED_FOR": "203.0.113.9", "HTTP_X_REAL_IP": "203.0.113.9"},
+    "X-Forwarded-For only": {"HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+    "Forwarded": {"HTTP_FORWARDED": "for=203.0.113.9"},
+}
+
+
+@pytest.mark.parametrize("host", ["tms.example.com", POD_HOST, "anything.example.net"])
+@pytest.mark.parametrize("proxy", PROXIED)
+def test_metrics_are_refused_through_a_proxy_under_any_host(client, settings, host, proxy):
+    # given production-like settings
+    settings.ALLOWED_HOSTS = ["tms.example.com"]
+    # when a request for /metrics arrives the way a proxy forwards it
+    response = client.get("/metrics", HTTP_HOST=host, **PROXIED[proxy])
+    # then it learns nothing
+    assert response.status_code == 404
+    assert b"django_http" not in response.content
+
+
+def test_metrics_through_a_proxy_when_configured(client, settings):
+    settings.TMS_METRICS_THROUGH_PROXY = True
+    response = client.get("/metrics", HTTP_HOST=POD_HOST, **PROXIED["ingress-nginx"])
+    assert response.status_code == 200
+    assert b"django_http_requests_total_by_method_total" in response.content

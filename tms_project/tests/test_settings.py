@@ -96,6 +96,41 @@ def test_the_tasks_role_needs_no_mail_server(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+SHOW_DOCS = """
+from django.test import Client
+client = Client(HTTP_HOST="tms.example.com")
+for path in ("/api/docs/", "/api/schema/"):
+    print(path, client.get(path, secure=True).status_code)
+"""
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory) -> str:
+    """Collected static files: production pages refer to them through the manifest."""
+    root = str(tmp_path_factory.mktemp("static"))
+    result = manage("collectstatic", "--noinput", env=production_env(TMS_STATIC_ROOT=root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.mark.parametrize("role", ["auth", "tasks"])
+def test_production_serves_no_api_docs_unless_asked_for(tmp_path, static_root, role):
+    env = production_env(
+        TMS_SERVICE=role, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", TMS_STATIC_ROOT=static_root
+    )
+    if role == "tasks":
+        env["TMS_JWT_PUBLIC_KEY"] = public_key_pem_of(env.pop("TMS_JWT_PRIVATE_KEY"))
+    default = manage("shell", "-c", SHOW_DOCS, env=env)
+    asked_for = manage("shell", "-c", SHOW_DOCS, env={**env, "TMS_API_DOCS": "true"})
+    assert default.returncode == 0 and asked_for.returncode == 0, default.stderr + asked_for.stderr
+    assert answers(default.stdout) == ["/api/docs/ 404", "/api/schema/ 404"]
+    assert answers(asked_for.stdout) == ["/api/docs/ 200", "/api/schema/ 200"]
+
+
+def answers(stdout: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.startswith("/api/")]  # not the JSON log lines
+
+
 def test_development_runs_with_no_configuration_at_all(tmp_path):
     env = base_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     result = manage("check", env=env)
