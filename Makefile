@@ -7,6 +7,14 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 TOOLS_VENV ?= .venv-tools
+# System programs a target runs: installed with apt as root, otherwise named (TMS_INSTALL_PACKAGES=0: named only).
+ENSURE := bash scripts/ensure-commands.sh
+# scripts/stack.py runs nginx as the ingress, and starts MariaDB and Redis when none answers.
+define ensure_stack
+$(ENSURE) nginx
+$(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" mariadbd
+$(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
+endef
 
 .PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability clean
 
@@ -29,28 +37,34 @@ migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput
 
 stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :8001, tasks :8002, nginx ingress :8080
+	$(ensure_stack)
 	$(BIN)/python scripts/stack.py start
 
 stack-stop: ## stop what `make stack` started (MariaDB and Redis keep running)
 	$(BIN)/python scripts/stack.py stop
 
 backup: install ## dump the MySQL/MariaDB database (DATABASE_URL, TMS_DB_*, else make stack's) into backups/, newest 14 kept
+	$(ENSURE) "mariadb-dump|mysqldump"
 	$(BIN)/python scripts/backup.py backup
 
 restore: install ## load FILE=backups/tms-....sql.gz into that database; it must be empty (FORCE=1 drops its tables)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/tms-YYYYmmddTHHMMSSZ.sql.gz [FORCE=1]" >&2; exit 2; }
+	$(ENSURE) "mariadb|mysql"
 	$(BIN)/python scripts/backup.py restore $(if $(FORCE),--force) "$(FILE)"
 
 bench: install-dev frontend ## load every endpoint through the ingress at 10k and 1M tasks, against baselines (docs/performance.md)
-	bash scripts/ensure-commands.sh wrk nginx
+	$(ENSURE) wrk
+	$(ensure_stack)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-smoke: install-dev frontend ## every endpoint for a second through the ingress; fails on any error response
-	bash scripts/ensure-commands.sh wrk nginx
+	$(ENSURE) wrk
+	$(ensure_stack)
 	$(BIN)/python -m bench.run --smoke
 
 reliability: install-dev frontend ## tests/reliability with long fuzzing, then a 10-minute soak at half capacity (docs/reliability.md)
-	bash scripts/ensure-commands.sh wrk nginx
+	$(ENSURE) wrk
+	$(ensure_stack)
 	TMS_FUZZ_EXAMPLES=200 TMS_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/reliability
 	$(BIN)/python -m bench.soak
 
@@ -62,6 +76,7 @@ frontend/dist/index.html: $(FRONTEND_SOURCES)
 	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 manifests: tools ## render both Kubernetes overlays into build/ (what Flux would apply)
+	$(ENSURE) kubectl
 	mkdir -p build
 	kubectl kustomize k8s/overlays/local > build/local.yaml
 	kubectl kustomize k8s/overlays/production > build/production.yaml

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the system packages TMS builds against are present.
-# Installs them with apt when running as root; otherwise names what to install.
+# Installs them with apt when running as root; otherwise names what to install
+# (TMS_INSTALL_PACKAGES=0: only names them, even as root).
 set -euo pipefail
 
 python=${PYTHON:-python3}
@@ -21,7 +22,7 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "${TMS_INSTALL_PACKAGES:-1}" != 0 ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
