@@ -121,6 +121,10 @@ CLAIMS = ["exp", "iat", "nbf", "user_id", "sid", "tz", "jti", "token_type", "aud
 CLAIM_VALUES = st.one_of(
     SCALARS,
     SCALARS,
+    # words the claims hold, and names near them (a directory of the zone database, a long name)
+    st.sampled_from(
+        ["UTC", "Europe/Paris", "Europe", "../etc", "x" * 300, "access", "refresh", "tms", "tms-auth"]
+    ),
     NUMBERS.filter(lambda value: isinstance(value, int)).map(str),
     st.integers(min_value=2_000_000_000, max_value=2**70).flatmap(
         lambda seconds: st.sampled_from([seconds, str(seconds), seconds + 0.5])
