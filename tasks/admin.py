@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
 from tasks.models import Label, Task, TaskEvent
+from tasks.services.quotas import MAX_LABELS_PER_TASK, QuotaExceeded, ensure_label_room
 from tasks.services.tasks import task_complete, task_reopen, task_restore
 
 
@@ -34,8 +36,31 @@ class TaskEventInline(admin.TabularInline):
         return False
 
 
+class TaskAdminForm(forms.ModelForm):
+    """Staff edits keep the caps the API keeps (docs/api.md)."""
+
+    def clean_labels(self):
+        labels = self.cleaned_data["labels"]
+        if len(labels) > MAX_LABELS_PER_TASK:
+            raise forms.ValidationError(f"A task has at most {MAX_LABELS_PER_TASK} labels.")
+        return labels
+
+
+class LabelAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        owner = cleaned.get("owner")
+        if owner is not None and (self.instance.pk is None or self.instance.owner_id != owner.pk):
+            try:
+                ensure_label_room(owner_id=owner.pk, adding=1)
+            except QuotaExceeded as exc:
+                self.add_error("owner", str(exc.detail))
+        return cleaned
+
+
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
+    form = TaskAdminForm
     list_display = (
         "title",
         "owner",
@@ -78,6 +103,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 @admin.register(Label)
 class LabelAdmin(admin.ModelAdmin):
+    form = LabelAdminForm
     list_display = ("name", "colour", "owner", "created_at")
     list_select_related = ("owner",)
     search_fields = ("name", "owner__username")

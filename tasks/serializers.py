@@ -10,12 +10,12 @@ from rest_framework.fields import empty
 from tasks.models import Label, Task, TaskEvent
 from tasks.selectors import DEFAULT_ORDERING, ORDERINGS, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
+from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import MAX_IMPORT_TASKS
 from tms_project.api.ids import MAX_ID, id_field
 from tms_project.api.strict import QueryParametersSerializer, RejectUnknownFieldsMixin, TextOnlyMixin
 
 MAX_PAGE_SIZE = 100
-MAX_LABELS_PER_TASK = 20
 DEFAULT_PAGE_SIZE = 50
 PRIORITY_NAMES = [label for _, label in Task.Priority.choices]
 PRIORITY_BY_NAME = {label: value for value, label in Task.Priority.choices}
@@ -44,6 +44,12 @@ class LabelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         model = Label
         fields = ["id", "name", "colour"]
         read_only_fields = ["id"]
+
+
+class LabelPageSerializer(serializers.Serializer):
+    results = LabelSerializer(many=True)
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
 
 
 class TaskLabelsField(serializers.Field):

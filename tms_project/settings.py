@@ -154,7 +154,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 # Several processes (gunicorn workers, auth and task pods) must share one cache
-# for rate limits to hold, so production requires Redis.
+# for rate limits to hold, so production requires Redis for every role.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -165,7 +165,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-elif IS_PRODUCTION and TMS_SERVICE != "tasks":  # the task service keeps no shared counters
+elif IS_PRODUCTION:
     raise ImproperlyConfigured(
         "REDIS_URL is not set. Production shares one cache between processes, e.g. "
         "redis://redis-service:6379/0."
@@ -246,7 +246,17 @@ TMS_RATE_LIMITS = {
     "reset_account": env_rate("TMS_RATELIMIT_RESET_ACCOUNT", "3/h"),
     "password_account": env_rate("TMS_RATELIMIT_PASSWORD_ACCOUNT", "10/15m"),
     "admin_login_ip": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_IP", "20/5m"),
+    # The task service, per user (the token's user id):
+    "tasks_write": env_rate("TMS_RATELIMIT_TASKS_WRITE", "300/m"),
+    "tasks_bulk": env_rate("TMS_RATELIMIT_TASKS_BULK", "60/m"),
+    "tasks_import": env_rate("TMS_RATELIMIT_TASKS_IMPORT", "5/h"),
+    "tasks_export": env_rate("TMS_RATELIMIT_TASKS_EXPORT", "10/h"),
+    "tasks_stats": env_rate("TMS_RATELIMIT_TASKS_STATS", "60/m"),
 }
+
+# --- Quotas: what one account may hold (tasks.services.quotas) -------------------
+TMS_QUOTA_TASKS = env_int("TMS_QUOTA_TASKS", 100_000, minimum=1)  # the trash counts too
+TMS_QUOTA_LABELS = env_int("TMS_QUOTA_LABELS", 200, minimum=1)
 
 # --- Email (password reset) -------------------------------------------------------
 EMAIL_BACKEND = env_str("TMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

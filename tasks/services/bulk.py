@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
+from tasks.services.quotas import MAX_LABELS_PER_TASK
 
 MAX_BULK_IDS = 100
 ACTIONS = (
@@ -76,9 +77,12 @@ def tasks_bulk_apply(
         if label is None:
             raise ValidationError({"value": [f"There is no label {value}."]})
         changed = {}
+        full = []  # tasks that already carry as many labels as a task may
         for task in tasks:
             before = history.label_names(task.labels.all())
             has = label.name in before
+            if action == "add_label" and not has and len(before) >= MAX_LABELS_PER_TASK:
+                full.append(task.pk)
             if (action == "add_label") != has:
                 after = (
                     sorted({*before, label.name})
@@ -86,6 +90,15 @@ def tasks_bulk_apply(
                     else [n for n in before if n != label.name]
                 )
                 changed[task.pk] = {"labels": [before, after]}
+        if full:
+            raise ValidationError(
+                {
+                    "value": [
+                        f"A task has at most {MAX_LABELS_PER_TASK} labels; "
+                        f"task(s) {', '.join(map(str, sorted(full)))} already have {MAX_LABELS_PER_TASK}."
+                    ]
+                }
+            )
         kind = TaskEvent.Kind.LABELS
         through = Task.labels.through
         if action == "add_label":

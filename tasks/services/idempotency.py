@@ -4,6 +4,10 @@ The key row is inserted first, in the same transaction as the task. A
 concurrent request with the same key waits on the unique index until the
 first commits, then finds the row and replays its answer, so one key creates
 exactly one task. Keys are kept for IDEMPOTENCY_TTL; an older key is reusable.
+
+The owner's row lock (tasks.services.quotas) comes before the key row: inserting
+the key first would hold a shared lock on the owner through its foreign key, and
+two such requests upgrading to the quota check's exclusive lock would deadlock.
 """
 
 import hashlib
@@ -19,6 +23,7 @@ from django.utils import timezone
 from rest_framework.exceptions import APIException, ValidationError
 
 from tasks.models import IdempotencyRecord
+from tasks.services.quotas import lock_owner
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -68,6 +73,7 @@ def run_once(*, owner_id: int, key: str, fingerprint: str, create: Callable[[], 
     IdempotencyRecord.objects.filter(owner_id=owner_id, key=key, created_at__lt=cutoff).delete()
     try:
         with transaction.atomic():
+            lock_owner(owner_id)
             record = IdempotencyRecord.objects.create(owner_id=owner_id, key=key, request_hash=fingerprint)
             status_code, body = create()
             record.status_code, record.response = status_code, body

@@ -1,4 +1,5 @@
-"""Label writes. Names are unique per owner regardless of case."""
+"""Label writes. Names are unique per owner regardless of case; an account holds at most
+TMS_QUOTA_LABELS of them (tasks.services.quotas)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -6,9 +7,7 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError
 
 from tasks.models import Label, Task, TaskEvent
-from tasks.services import history
-
-MAX_LABELS_PER_USER = 200
+from tasks.services import history, quotas
 
 
 def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
@@ -36,9 +35,10 @@ def label_get(*, owner_id: int, label_id: int) -> Label:
     return label
 
 
+@transaction.atomic
 def label_create(*, owner_id: int, name: str, colour: str) -> Label:
-    if Label.objects.filter(owner_id=owner_id).count() >= MAX_LABELS_PER_USER:
-        raise ValidationError({"name": [f"You can have at most {MAX_LABELS_PER_USER} labels."]})
+    quotas.lock_owner(owner_id)
+    quotas.ensure_label_room(owner_id=owner_id, adding=1)
     return _save(Label(owner_id=owner_id, name=name, colour=colour))
 
 

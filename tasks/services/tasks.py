@@ -12,17 +12,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 
 from tasks import positions
 from tasks.models import Label, Task, TaskEvent
-from tasks.services import history
+from tasks.services import history, quotas
+from tasks.services.quotas import OwnerGone
 from tms_project.metrics import TASKS_CREATED
-
-
-class OwnerGone(AuthenticationFailed):
-    default_detail = "This account no longer exists."
-    default_code = "account_deleted"
 
 
 class PreconditionFailed(APIException):
@@ -100,6 +96,8 @@ def task_create(
     _apply_status(task, status)
     try:
         with transaction.atomic():
+            quotas.lock_owner(owner_id)
+            quotas.ensure_task_room(owner_id=owner_id, adding=1)
             label_objects = owner_labels(owner_id=owner_id, label_ids=labels or [])
             task.save(force_insert=True)
             if label_objects:

@@ -3,7 +3,9 @@
 The JSON export is the import format:
     {"format": "tms-tasks", "version": 1, "exported_at": "...", "tasks": [{...}, ...]}
 Import validates every row before writing any, then writes all of them in one
-transaction (labels are matched by name, created when missing).
+transaction (labels are matched by name, created when missing). The account's
+quotas are checked under the owner's lock before the first write, so an import
+that would pass one writes nothing.
 """
 
 import csv
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from tasks import positions
 from tasks.models import Label, Task, TaskEvent
-from tasks.services import history
+from tasks.services import history, quotas
 from tms_project.metrics import TASKS_CREATED
 
 EXPORT_FORMAT = "tms-tasks"
@@ -93,15 +95,20 @@ def tasks_import(
 ) -> tuple[list[Task], int]:
     """Create validated rows (see ImportRowSerializer) for ``owner_id``, in order.
 
-    Returns the tasks and how many labels had to be created.
+    Returns the tasks and how many labels had to be created. Refuses (409) an
+    import that would take the account past its task or label quota.
     """
+    quotas.lock_owner(owner_id)
+    quotas.ensure_task_room(owner_id=owner_id, adding=len(rows))
     names = {label["name"].lower(): label for row in rows for label in row.get("labels", [])}
-    existing = {label.name.lower(): label for label in Label.objects.filter(owner_id=owner_id)}
+    labels = list(Label.objects.filter(owner_id=owner_id))
+    existing = {label.name.lower(): label for label in labels}
     missing = [
         Label(owner_id=owner_id, name=spec["name"], colour=spec["colour"])
         for key, spec in names.items()
         if key not in existing
     ]
+    quotas.ensure_label_room(owner_id=owner_id, adding=len(missing), have=len(labels))
     for label in Label.objects.bulk_create(missing):
         existing[label.name.lower()] = label
     # Consecutive positions that never equal a clock position (multiples of GAP),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -16,6 +17,14 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(user)}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Each test starts with every per-user budget unspent (user ids repeat between tests)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
-from tasks.models import Task
+from tasks.models import Label, Task
 from tasks.tests.factories import TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,37 @@ def test_trash_filter_and_restore_action(staff_client):
     staff_client.post("/admin/tasks/task/", {"action": "restore", "_selected_action": [binned.pk]})
     binned.refresh_from_db()
     assert binned.trashed_at is None
+
+
+def test_staff_cannot_give_a_task_more_than_twenty_labels(staff_client):
+    task = TaskFactory(title="tagged")
+    labels = Label.objects.bulk_create([Label(owner=task.owner, name=f"l{n}") for n in range(21)])
+    form = {
+        "owner": task.owner_id,
+        "title": "tagged",
+        "description": "",
+        "status": "todo",
+        "priority": 0,
+        "events-TOTAL_FORMS": 0,  # the history inline's management form
+        "events-INITIAL_FORMS": 0,
+    }
+    response = staff_client.post(
+        f"/admin/tasks/task/{task.pk}/change/", {**form, "labels": [label.pk for label in labels]}
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "A task has at most 20 labels." in response.content.decode()
+    assert not task.labels.exists()
+    staff_client.post(f"/admin/tasks/task/{task.pk}/change/", {**form, "labels": [labels[0].pk]})
+    assert list(task.labels.all()) == [labels[0]]
+
+
+def test_staff_cannot_pass_a_users_label_quota(staff_client, settings):
+    settings.TMS_QUOTA_LABELS = 1
+    owner = UserFactory()
+    Label.objects.create(owner=owner, name="only")
+    response = staff_client.post(
+        "/admin/tasks/label/add/", {"owner": owner.pk, "name": "second", "colour": "#123456"}
+    )
+    assert response.status_code == 200
+    assert "The labels quota is 1 per account" in response.content.decode()
+    assert Label.objects.filter(owner=owner).count() == 1

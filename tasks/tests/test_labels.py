@@ -1,7 +1,6 @@
 import pytest
 
 from tasks.models import Label, TaskEvent
-from tasks.services.labels import MAX_LABELS_PER_USER
 from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
 
@@ -16,7 +15,7 @@ def test_create_list_update_delete(api, owner):
     label = created.json()
     assert label == {"id": label["id"], "name": "Home", "colour": "#22AA44"}
     api.post(LABELS, {"name": "errands"}, format="json")
-    assert [item["name"] for item in api.get(LABELS).json()] == ["errands", "Home"]
+    assert [item["name"] for item in api.get(LABELS).json()["results"]] == ["errands", "Home"]
     assert api.get(f"{LABELS}{label['id']}/").json()["name"] == "Home"
     renamed = api.patch(f"{LABELS}{label['id']}/", {"name": "House"}, format="json").json()
     assert renamed["name"] == "House" and renamed["colour"] == "#22AA44"
@@ -65,13 +64,21 @@ def test_another_users_label_is_404(api, stranger):
     for method in ("get", "patch", "delete"):
         assert getattr(api, method)(f"{LABELS}{theirs.pk}/", {"name": "x"}, format="json").status_code == 404
     assert Label.objects.get(pk=theirs.pk).name == "secret"
-    assert api.get(LABELS).json() == []
+    assert api.get(LABELS).json() == {"results": [], "next": None, "previous": None}
 
 
-def test_label_count_is_capped(api, owner):
-    Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(MAX_LABELS_PER_USER)])
+def test_label_count_is_capped_by_the_quota(api, owner, settings):
+    # given: an account holding its quota of labels (default 200)
+    assert settings.TMS_QUOTA_LABELS == 200
+    Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(200)])
+    # when
     response = api.post(LABELS, {"name": "one too many"}, format="json")
-    assert response.status_code == 400
+    # then
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "quota_exceeded"
+    assert "labels quota is 200" in error["message"]
+    assert Label.objects.filter(owner=owner).count() == 200
 
 
 def test_tasks_take_label_ids_and_show_labels(api, owner):
@@ -136,4 +143,49 @@ def test_deleting_a_label_is_recorded_on_its_tasks(api, owner):
 def test_label_list_is_one_query(api, owner, assert_queries):
     Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(30)])
     with assert_queries(1):
-        assert len(api.get(LABELS).json()) == 30
+        assert len(api.get(LABELS).json()["results"]) == 30
+
+
+def test_labels_are_listed_in_pages_by_name(api, owner, stranger):
+    # given: 130 labels in mixed case, and someone else's
+    names = [f"{'L' if n % 2 else 'l'}abel {n:03}" for n in range(130)]
+    Label.objects.bulk_create([Label(owner=owner, name=name) for name in reversed(names)])
+    Label.objects.create(owner=stranger, name="aaa theirs")
+    # when: walking the pages
+    first = api.get(LABELS).json()
+    seen, url, pages = [], LABELS, 0
+    while url:
+        page = api.get(url).json()
+        seen += [label["name"] for label in page["results"]]
+        url, pages = page["next"], pages + 1
+    # then: 50 per page by default, every label once, by name in any case
+    assert len(first["results"]) == 50 and first["previous"] is None
+    assert first["next"].startswith("http://testserver/api/tasks/labels/?cursor=")
+    assert pages == 3
+    assert seen == sorted(names, key=str.lower)
+    assert set(api.get(first["next"]).json()["results"][0]) == {"id", "name", "colour"}
+
+
+def test_label_pages_go_back_and_take_a_page_size(api, owner):
+    Label.objects.bulk_create([Label(owner=owner, name=f"l{n:03}") for n in range(120)])
+    assert len(api.get(f"{LABELS}?page_size=100").json()["results"]) == 100
+    second = api.get(api.get(f"{LABELS}?page_size=40").json()["next"]).json()
+    assert second["results"][0]["name"] == "l040"
+    back = api.get(second["previous"]).json()
+    assert [label["name"] for label in back["results"]] == [f"l{n:03}" for n in range(40)]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page_size=0", "page_size=101", "page_size=", "cursor=nonsense", "cursor="],
+)
+def test_bad_label_page_parameters_are_400(api, owner, query):
+    response = api.get(f"{LABELS}?{query}")
+    assert response.status_code == 400
+
+
+def test_a_task_list_cursor_is_no_label_cursor(api, owner):
+    TaskFactory.create_batch(3, owner=owner)
+    Label.objects.bulk_create([Label(owner=owner, name=f"l{n}") for n in range(3)])
+    cursor = api.get("/api/tasks/?page_size=1").json()["next"].split("cursor=")[1].split("&")[0]
+    assert api.get(f"{LABELS}?cursor={cursor}").status_code == 400

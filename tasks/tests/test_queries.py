@@ -68,14 +68,15 @@ def test_retrieve_is_the_task_and_its_labels(api, owner, labelled, assert_querie
         assert api.get(f"/api/tasks/{task.pk}/").status_code == 200
 
 
-def test_create_is_the_task_and_its_history_entry(api, assert_queries):
-    with assert_queries(2):
+def test_create_is_the_quota_check_the_task_and_its_history_entry(api, assert_queries):
+    # lock the owner's row and count their tasks (the quota), insert the task, its history entry
+    with assert_queries(4):
         assert api.post("/api/tasks/", {"title": "fast"}, format="json").status_code == 201
 
 
 def test_create_with_labels_adds_the_lookup_and_the_links(api, owner, assert_queries):
     ids = [Label.objects.create(owner=owner, name=f"l{n}").pk for n in range(5)]
-    with assert_queries(4):
+    with assert_queries(6):
         assert api.post("/api/tasks/", {"title": "tagged", "labels": ids}, format="json").status_code == 201
 
 

@@ -1,7 +1,10 @@
-"""What every /api/tasks/ view shares: stateless token authentication, the owner, ETags."""
+"""What every /api/tasks/ view shares: stateless token authentication, per-user rate limits,
+the owner, ETags."""
 
 import re
 
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,13 +14,37 @@ from accounts.tokens import TIME_ZONE_CLAIM
 from tasks.models import Task
 from tasks.selectors import labels_attach
 from tasks.serializers import TaskSerializer
+from tms_project.ratelimit import hit
 
 _ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
+
+# The budget every POST, PUT, PATCH and DELETE of the task service spends (settings.TMS_RATE_LIMITS).
+WRITE_LIMIT = "tasks_write"
+
+QUOTA_EXCEEDED = OpenApiResponse(
+    description="A quota of your account would be exceeded (code quota_exceeded); nothing was written"
+)
 
 
 class TaskAPIView(APIView):
     # The task service trusts the signed token alone: no user lookup, no call to auth.
     authentication_classes = [JWTStatelessUserAuthentication]
+    # HTTP method -> the named limit it spends too, for the costly endpoints.
+    rate_limits: dict[str, str] = {}
+
+    def check_throttles(self, request: Request) -> None:
+        """Count the request against its user's limits, or refuse it with 429 (503 without the store).
+
+        DRF runs this after authentication and before the handler: before the body is
+        parsed and before any query.
+        """
+        super().check_throttles(request)
+        names = [] if request.method in SAFE_METHODS else [WRITE_LIMIT]
+        if request.method in self.rate_limits:
+            names.append(self.rate_limits[request.method])
+        user = f"user:{self.owner_id(request)}"
+        for name in names:
+            hit(request, name, value=user)
 
     def owner_id(self, request: Request) -> int:
         return int(request.user.id)

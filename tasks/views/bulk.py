@@ -11,6 +11,8 @@ from tasks.views.base import TaskAPIView
 
 
 class BulkView(TaskAPIView):
+    rate_limits = {"POST": "tasks_bulk"}
+
     @extend_schema(
         request=BulkSerializer, responses={200: BulkResultSerializer}, summary="One action on many tasks"
     )
@@ -29,6 +31,8 @@ class BulkView(TaskAPIView):
 
 
 class StatsView(TaskAPIView):
+    rate_limits = {"GET": "tasks_stats"}
+
     @extend_schema(responses={200: StatsSerializer}, summary="Counts by status, priority and due date")
     def get(self, request: Request) -> Response:
         return Response(task_stats(owner_id=self.owner_id(request), time_zone=self.time_zone(request)))

@@ -1,24 +1,48 @@
 """/api/tasks/labels/: the user's labels."""
 
+from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.selectors import label_list
-from tasks.serializers import LabelSerializer
+from tasks.serializers import LabelPageSerializer, LabelSerializer, PageQuerySerializer
 from tasks.services.labels import label_create, label_delete, label_get, label_update
-from tasks.views.base import TaskAPIView
+from tasks.views.base import QUOTA_EXCEEDED, TaskAPIView
+from tms_project.api.keyset import Key, KeysetPaginator
+
+# By name, any case, as everywhere labels are shown (the id breaks ties).
+LABEL_ORDER = [Key("name_key", expression=Lower("name"))]
 
 
 class LabelListView(TaskAPIView):
     @extend_schema(
-        operation_id="labels_list", responses={200: LabelSerializer(many=True)}, summary="Your labels"
+        operation_id="labels_list",
+        parameters=[PageQuerySerializer],
+        responses={200: LabelPageSerializer},
+        summary="Your labels",
     )
     def get(self, request: Request) -> Response:
-        return Response(LabelSerializer(label_list(owner_id=self.owner_id(request)), many=True).data)
+        query = PageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        paginator = KeysetPaginator(
+            request, name="labels", keys=LABEL_ORDER, page_size=query.validated_data["page_size"]
+        )
+        page = paginator.page(label_list(owner_id=self.owner_id(request)))
+        return Response(
+            {
+                "results": LabelSerializer(page["rows"], many=True).data,
+                "next": page["next"],
+                "previous": page["previous"],
+            }
+        )
 
-    @extend_schema(request=LabelSerializer, responses={201: LabelSerializer}, summary="Create a label")
+    @extend_schema(
+        request=LabelSerializer,
+        responses={201: LabelSerializer, 409: QUOTA_EXCEEDED},
+        summary="Create a label",
+    )
     def post(self, request: Request) -> Response:
         serializer = LabelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -1,6 +1,6 @@
 """/api/tasks/: list, create, retrieve, replace, update, trash; complete, reopen, move, history."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,6 +33,13 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A unique string (a UUID): a retry with the same key gets the first answer for 24 hours.",
 )
 
+CREATE_CONFLICT = OpenApiResponse(
+    description=(
+        "Your task quota is reached (code quota_exceeded), or a request with this Idempotency-Key"
+        " is still being processed (code idempotency_key_in_use); nothing was written"
+    )
+)
+
 
 class TaskListView(TaskAPIView):
     @extend_schema(
@@ -63,7 +70,7 @@ class TaskListView(TaskAPIView):
 
     @extend_schema(
         request=TaskSerializer,
-        responses={201: TaskSerializer},
+        responses={201: TaskSerializer, 409: CREATE_CONFLICT},
         parameters=[IDEMPOTENCY_KEY],
         summary="Create a task",
     )

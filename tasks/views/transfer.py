@@ -11,8 +11,9 @@ from rest_framework.response import Response
 
 from tasks.selectors import task_queryset
 from tasks.serializers import ExportQuerySerializer, ImportResultSerializer, ImportSerializer
+from tasks.services.quotas import ensure_task_room
 from tasks.services.transfer import export_csv, export_json, tasks_import
-from tasks.views.base import TaskAPIView
+from tasks.views.base import QUOTA_EXCEEDED, TaskAPIView
 
 
 class _NoFormatOverride:
@@ -27,6 +28,7 @@ class FormatIsAParameter(DefaultContentNegotiation):
 
 class ExportView(TaskAPIView):
     content_negotiation_class = FormatIsAParameter
+    rate_limits = {"GET": "tasks_export"}
 
     @extend_schema(
         parameters=[ExportQuerySerializer],
@@ -53,10 +55,17 @@ class ExportView(TaskAPIView):
 
 
 class ImportView(TaskAPIView):
+    rate_limits = {"POST": "tasks_import"}
+
     @extend_schema(
-        request=ImportSerializer, responses={201: ImportResultSerializer}, summary="Import an export"
+        request=ImportSerializer,
+        responses={201: ImportResultSerializer, 409: QUOTA_EXCEEDED},
+        summary="Import an export",
     )
     def post(self, request: Request) -> Response:
+        # A full account is told so before its body is parsed (up to 10 MiB, 5,000 rows);
+        # tasks_import checks the exact numbers again under the owner's lock.
+        ensure_task_room(owner_id=self.owner_id(request), adding=1)
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = serializer.validated_data["tasks"]

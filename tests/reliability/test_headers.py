@@ -67,7 +67,9 @@ def servers(tmp_path_factory) -> dict[str, str]:
     auth_env = base_env(
         **common, TMS_SERVICE="auth", REDIS_URL=redis_url, TMS_JWT_PRIVATE_KEY_FILE=str(private_key)
     )
-    tasks_env = base_env(**common, TMS_SERVICE="tasks", TMS_JWT_PUBLIC_KEY_FILE=str(public_key))
+    tasks_env = base_env(
+        **common, TMS_SERVICE="tasks", REDIS_URL=redis_url, TMS_JWT_PUBLIC_KEY_FILE=str(public_key)
+    )
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         finished = manage(*command, env=auth_env)
         assert finished.returncode == 0, finished.stderr

@@ -66,4 +66,8 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
                 if parameter.get("in") == "header" and parameter.get("name") in HEADER_ERRORS:
                     status, description = HEADER_ERRORS[parameter["name"]]
                     responses.setdefault(status, {"description": description, "content": reference})
+            # An error a view documents itself (a description only) has the same body.
+            for status, response in responses.items():
+                if str(status)[:1] in ("4", "5"):
+                    response.setdefault("content", reference)
     return result
