@@ -66,7 +66,16 @@ export const tms = (client: ApiClient = api) => ({
   trashList: () => client.get<Page<Task>>("/api/tasks/trash/"),
   restore: (task: Task) => client.post<Task>(`/api/tasks/${task.id}/restore/`),
   history: (task: Task) => client.get<Page<TaskEvent>>(`/api/tasks/${task.id}/history/`),
-  labels: () => client.get<Label[]>("/api/tasks/labels/"),
+  /** Every label of the account (at most 200), following the pages of the list. */
+  labels: async () => {
+    let page = await client.get<Page<Label>>("/api/tasks/labels/?page_size=100");
+    const all = [...page.results];
+    while (page.next) {
+      page = await client.get<Page<Label>>(relative(page.next));
+      all.push(...page.results);
+    }
+    return all;
+  },
   createLabel: (name: string, colour: string) => client.post<Label>("/api/tasks/labels/", { name, colour }),
   deleteLabel: (label: Label) => client.delete(`/api/tasks/labels/${label.id}/`),
 });
