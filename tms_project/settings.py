@@ -325,7 +325,9 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 # --- Request limits ------------------------------------------------------------
 TMS_MAX_BODY_BYTES = env_int("TMS_MAX_BODY_BYTES", 1_048_576, minimum=1024)
 TMS_MAX_IMPORT_BYTES = env_int("TMS_MAX_IMPORT_BYTES", 10_485_760, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = TMS_MAX_BODY_BYTES
+# DRF reads JSON bodies through request.body, which refuses more than this. BodySizeLimitMiddleware
+# has already applied the limit of the path (with the JSON 413), so this only must not be smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(TMS_MAX_BODY_BYTES, TMS_MAX_IMPORT_BYTES)
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
