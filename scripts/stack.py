@@ -150,6 +150,7 @@ def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None
         TMS_REFRESH_COOKIE_SECURE="false",
         TMS_HSTS_SECONDS="0",
         TMS_TRUSTED_PROXIES="1",
+        TMS_ALLOW_CONSOLE_EMAIL="true",  # no mail server here: reset mails are printed into the auth log
         DATABASE_URL=f"{conf['mysql']}/{conf['database']}",
         PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{role}"),
         GUNICORN_WORKERS=conf["workers"],
