@@ -158,8 +158,9 @@ def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None
         GUNICORN_BIND=f"127.0.0.1:{conf['auth_port' if role == 'auth' else 'tasks_port']}",
         GUNICORN_WORKER_TMP_DIR=str(state),
     )
+    env.update(REDIS_URL=conf["redis"])  # both roles count rate limits in the shared cache
     if role == "auth":
-        env.update(REDIS_URL=conf["redis"], TMS_JWT_PRIVATE_KEY_FILE=str(state / "keys" / "jwt-private.pem"))
+        env.update(TMS_JWT_PRIVATE_KEY_FILE=str(state / "keys" / "jwt-private.pem"))
     else:
         env.update(TMS_JWT_PUBLIC_KEY_FILE=str(state / "keys" / "jwt-public.pem"))
     env.update((extra or {}).get(role, {}))
