@@ -178,6 +178,47 @@ def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_in_utf8(api, task, method,
     assert database_snapshot() == before
 
 
+IMPORT_ONE = {"format": "tms-tasks", "version": 1, "tasks": [{"title": "x", "labels": [{"name": "home"}]}]}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "status"),
+    [
+        pytest.param("post", "/api/tasks/", {"title": "x"}, {}, 401, id="create"),
+        pytest.param(
+            "post",
+            "/api/tasks/",
+            {"title": "x"},
+            {"HTTP_IDEMPOTENCY_KEY": "k-1"},
+            401,
+            id="idempotent-create",
+        ),
+        pytest.param("post", "/api/tasks/import/", IMPORT_ONE, {}, 401, id="import"),
+        pytest.param("post", "/api/tasks/labels/", {"name": "home"}, {}, 401, id="label"),
+        # writes to what the account had: it went with the account
+        pytest.param("post", "/api/tasks/bulk/", {"ids": [], "action": "complete"}, {}, 404, id="bulk"),
+        pytest.param("patch", "/api/tasks/{id}/", {"title": "y"}, {}, 404, id="update"),
+        pytest.param("post", "/api/tasks/{id}/move/", {"status": "done"}, {}, 404, id="move"),
+        pytest.param("delete", "/api/tasks/{id}/", None, {}, 404, id="trash"),
+    ],
+)
+def test_writes_with_the_token_of_a_deleted_account_are_refused(
+    api, owner, task, method, path, body, headers, status
+):
+    # given an access token still valid for a few minutes, whose account was just deleted
+    owner.delete()
+    before = database_snapshot()
+    if path.endswith("/bulk/"):
+        body = {**body, "ids": [task.pk]}
+    # when (the task service trusts the token: it does not look the account up to authenticate)
+    response = getattr(api, method)(path.format(id=task.pk), body, format="json", **headers)
+    # then: an error in the JSON shape — found by an attack run as a 500 from a foreign key
+    error = assert_json_error(response, status)
+    if status == 401:
+        assert error["code"] == "account_deleted"
+    assert database_snapshot() == before
+
+
 @override_settings(TMS_MAX_IMPORT_BYTES=2048)
 def test_an_oversized_import_is_refused_before_parsing(api, task):
     before = database_snapshot()
