@@ -13,12 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenBackendError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import AuthSession, User
-from accounts.tokens import SESSION_CLAIM, TIME_ZONE_CLAIM, SessionRefreshToken
+from accounts.tokens import SESSION_CLAIM, TIME_ZONE_CLAIM, SessionRefreshToken, check_claim_types
 
 
 class SessionInvalid(Exception):
@@ -66,8 +66,12 @@ def _verified_claims(raw_refresh: str) -> dict[str, Any]:
         claims = token_backend.decode(raw_refresh, verify=True)
     except TokenBackendError as exc:
         raise SessionInvalid(str(exc)) from exc
-    if claims.get("token_type") != "refresh" or SESSION_CLAIM not in claims:
+    if claims.get("token_type") != "refresh" or SESSION_CLAIM not in claims or "jti" not in claims:
         raise SessionInvalid("not a refresh token")
+    try:
+        check_claim_types(claims)  # a signed token's claims still need their types (sid is a key)
+    except TokenError as exc:
+        raise SessionInvalid(str(exc)) from exc
     return claims
 
 

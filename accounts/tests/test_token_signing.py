@@ -130,3 +130,27 @@ def test_a_user_id_given_as_a_number_is_the_same_user(api, claims, settings, use
     token = jwt.encode({**claims, "user_id": user.pk}, settings.JWT_PRIVATE_KEY, algorithm="RS256")
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"sid": "x"}, id="session-text"),
+        pytest.param({"sid": {"id": 1}}, id="session-object"),
+        pytest.param({"sid": 2**80}, id="session-beyond-any-id"),
+        pytest.param({"exp": "tomorrow"}, id="exp-text"),
+        pytest.param({"jti": ["x"]}, id="jti-list"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/auth/refresh/", "/api/auth/logout/"])
+def test_signed_refresh_tokens_with_claims_of_the_wrong_type_are_refused(
+    api, user, login, settings, change, path
+):
+    # given a refresh token signed with the real key whose claim is of a type TMS never writes
+    refresh = jwt.decode(login(user)["refresh"], options={"verify_signature": False})
+    forged = jwt.encode({**refresh, **change}, settings.JWT_PRIVATE_KEY, algorithm="RS256")
+    # when
+    response = api.post(path, {"refresh": forged}, format="json")
+    # then: refused like any ended session, never a 500
+    assert response.status_code == 401, response.content
+    assert response.json()["error"]["code"] == "token_not_valid"
