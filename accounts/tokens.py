@@ -7,8 +7,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-SESSION_CLAIM = "sid"
-TIME_ZONE_CLAIM = "tz"
+from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 MAX_ID = 2**63 - 1  # the largest database id (BIGINT)

@@ -18,7 +18,8 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import AuthSession, User
-from accounts.tokens import SESSION_CLAIM, TIME_ZONE_CLAIM, SessionRefreshToken, check_claim_types
+from accounts.tokens import SessionRefreshToken, check_claim_types
+from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 
 class SessionInvalid(Exception):

@@ -25,9 +25,9 @@ from accounts.services.users import (
     user_delete,
     user_update,
 )
-from accounts.tokens import SESSION_CLAIM
 from accounts.views.base import AccountView, PublicView
 from tms_project import ratelimit
+from tms_project.claims import SESSION_CLAIM
 
 
 def current_session_id(request: Request) -> int | None:

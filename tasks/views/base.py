@@ -10,10 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 
-from accounts.tokens import TIME_ZONE_CLAIM
 from tasks.models import Task
 from tasks.selectors import labels_attach
 from tasks.serializers import TaskSerializer
+from tms_project.claims import TIME_ZONE_CLAIM
 from tms_project.ratelimit import hit
 
 _ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')

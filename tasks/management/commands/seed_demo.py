@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import User
 from tasks.models import Task
 from tasks.selectors import user_today
 from tasks.services.tasks import task_create
@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool, **options):
         if settings.IS_PRODUCTION and not force:
             raise CommandError("seed_demo creates a user with a published password; refusing in production.")
-        user, created = User.objects.get_or_create(
+        user, created = get_user_model().objects.get_or_create(
             username=DEMO_USERNAME, defaults={"email": "demo@example.com", "display_name": "Demo User"}
         )
         if created:
