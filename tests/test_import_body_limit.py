@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from tasks.models import Task
-from tasks.tests.conftest import access_token_for
+from tests.support.clients import access_token_for
 from tests.support.tools import ROOT
 
 MIB = 1024 * 1024

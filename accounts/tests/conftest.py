@@ -13,7 +13,8 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def api() -> APIClient:
+def anonymous_client() -> APIClient:
+    """An API client with no credentials; a test that signs in sets them on it itself."""
     return APIClient()
 
 
@@ -23,12 +24,14 @@ def user(db):
 
 
 @pytest.fixture
-def login(api):
+def login(anonymous_client):
     """Sign ``user`` in through the API; returns the response body (access, refresh, user)."""
 
     def _login(user, password: str = PASSWORD, *, user_agent: str = "pytest", **body) -> dict:
         payload = {"username": user.username, "password": password, **body}
-        response = api.post("/api/auth/login/", payload, format="json", HTTP_USER_AGENT=user_agent)
+        response = anonymous_client.post(
+            "/api/auth/login/", payload, format="json", HTTP_USER_AGENT=user_agent
+        )
         assert response.status_code == 200, response.content
         return response.json()
 
@@ -36,12 +39,13 @@ def login(api):
 
 
 @pytest.fixture
-def authed(api, user, login):
-    """An API client signed in as ``user``; ``authed.tokens`` holds the login body."""
+def authed(user, login):
+    """An API client of its own signed in as ``user``; ``authed.tokens`` holds the login body."""
     tokens = login(user)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
-    api.tokens = tokens
-    return api
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    client.tokens = tokens
+    return client
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_a_stolen_access_token_alone_cannot_change_the_email(authed, user):
     assert user.email.startswith("user") and delivered() == []
 
 
-def test_the_new_address_must_confirm_before_the_account_uses_it(api, authed, user):
+def test_the_new_address_must_confirm_before_the_account_uses_it(anonymous_client, authed, user):
     old = user.email
     # when
     response = request_change(authed)
@@ -58,11 +58,11 @@ def test_the_new_address_must_confirm_before_the_account_uses_it(api, authed, us
     [confirmation] = delivered()
     assert confirmation.to == ["new@example.com"]
     # a password reset still goes to the old address only
-    api.post("/api/auth/password/reset/", {"email": "new@example.com"}, format="json")
+    anonymous_client.post("/api/auth/password/reset/", {"email": "new@example.com"}, format="json")
     assert delivered() == []
     # when the link is opened
     token = link_token(confirmation, "confirm-email")
-    confirmed = api.post(CONFIRM, {"token": token}, format="json")
+    confirmed = anonymous_client.post(CONFIRM, {"token": token}, format="json")
     # then
     assert confirmed.status_code == 200
     assert confirmed.json()["email"] == "new@example.com"
@@ -72,31 +72,38 @@ def test_the_new_address_must_confirm_before_the_account_uses_it(api, authed, us
     [notice] = delivered()
     assert notice.to == [old] and "new@example.com" in notice.body and "/revert-email?token=" in notice.body
     # the link works once
-    again = api.post(CONFIRM, {"token": token}, format="json")
+    again = anonymous_client.post(CONFIRM, {"token": token}, format="json")
     assert again.status_code == 400 and "token" in again.json()["error"]["fields"]
 
 
-def test_undo_from_the_old_address_restores_it_and_locks_the_intruder_out(api, authed, user, login):
+def test_undo_from_the_old_address_restores_it_and_locks_the_intruder_out(
+    anonymous_client, authed, user, login
+):
     old = user.email
     other_device = login(user)
     request_change(authed)
-    api.post(CONFIRM, {"token": link_token(delivered()[0], "confirm-email")}, format="json")
+    anonymous_client.post(CONFIRM, {"token": link_token(delivered()[0], "confirm-email")}, format="json")
     [notice] = delivered()
     # when the owner undoes it from the old address
-    response = api.post(REVERT, {"token": link_token(notice, "revert-email")}, format="json")
+    response = anonymous_client.post(REVERT, {"token": link_token(notice, "revert-email")}, format="json")
     # then
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.email == old
     assert not user.has_usable_password()  # whoever changed it knew the password
     assert not AuthSession.objects.filter(user=user, revoked_at__isnull=True).exists()
-    refresh = api.post("/api/auth/refresh/", {"refresh": other_device["refresh"]}, format="json")
+    refresh = anonymous_client.post("/api/auth/refresh/", {"refresh": other_device["refresh"]}, format="json")
     assert refresh.status_code == 401
     # and a reset link goes to the restored address
     [reset] = delivered()
     assert reset.to == [old] and "/reset-password?uid=" in reset.body
     # the undo link works once
-    assert api.post(REVERT, {"token": link_token(notice, "revert-email")}, format="json").status_code == 400
+    assert (
+        anonymous_client.post(
+            REVERT, {"token": link_token(notice, "revert-email")}, format="json"
+        ).status_code
+        == 400
+    )
 
 
 def test_a_taken_address_answers_the_same_and_changes_nothing(authed, user):
@@ -115,38 +122,40 @@ def test_a_taken_address_answers_the_same_and_changes_nothing(authed, user):
     assert user.email != "taken@example.com"
 
 
-def test_an_address_taken_before_confirmation_is_refused(api, authed, user):
+def test_an_address_taken_before_confirmation_is_refused(anonymous_client, authed, user):
     request_change(authed, "race@example.com")
     [confirmation] = delivered()
     UserFactory(email="race@example.com")
-    response = api.post(CONFIRM, {"token": link_token(confirmation, "confirm-email")}, format="json")
+    response = anonymous_client.post(
+        CONFIRM, {"token": link_token(confirmation, "confirm-email")}, format="json"
+    )
     assert response.status_code == 400
     user.refresh_from_db()
     assert user.email != "race@example.com"
 
 
 @pytest.mark.parametrize("token", ["", "x", "forged:token:value", "a" * 1025])
-def test_forged_links_are_refused(api, token):
+def test_forged_links_are_refused(anonymous_client, token):
     for url in (CONFIRM, REVERT):
-        response = api.post(url, {"token": token}, format="json")
+        response = anonymous_client.post(url, {"token": token}, format="json")
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
 
 
-def test_a_link_made_for_one_purpose_does_not_work_for_the_other(api, authed, user):
+def test_a_link_made_for_one_purpose_does_not_work_for_the_other(anonymous_client, authed, user):
     request_change(authed)
     token = link_token(delivered()[0], "confirm-email")
-    assert api.post(REVERT, {"token": token}, format="json").status_code == 400
+    assert anonymous_client.post(REVERT, {"token": token}, format="json").status_code == 400
 
 
-def test_an_expired_confirmation_link_is_refused(api, authed, user, settings, monkeypatch):
+def test_an_expired_confirmation_link_is_refused(anonymous_client, authed, user, settings, monkeypatch):
     request_change(authed)
     token = link_token(delivered()[0], "confirm-email")
     import time
 
     later = time.time() + settings.TMS_EMAIL_CHANGE_SECONDS + 5
     monkeypatch.setattr("django.core.signing.time.time", lambda: later)
-    assert api.post(CONFIRM, {"token": token}, format="json").status_code == 400
+    assert anonymous_client.post(CONFIRM, {"token": token}, format="json").status_code == 400
     assert User.objects.get(pk=user.pk).email == user.email
 
 

@@ -40,26 +40,26 @@ def owners_browser(ada):
 
 
 def test_an_attacker_spending_the_account_budget_does_not_lock_out_a_known_device(
-    api, ada, owners_browser, limits
+    anonymous_client, ada, owners_browser, limits
 ):
     limits(login_account="3/15m", login_account_all="5/h")
     # given a guessing run from many addresses that exhausts the account-wide budget
     for n in range(5):
-        assert sign_in(api, ip=f"192.0.2.{n}").status_code == 401
-    assert sign_in(api, PASSWORD, ip="192.0.2.99").status_code == 429  # no cookie: refused
+        assert sign_in(anonymous_client, ip=f"192.0.2.{n}").status_code == 401
+    assert sign_in(anonymous_client, PASSWORD, ip="192.0.2.99").status_code == 429  # no cookie: refused
     # when the owner signs in from the browser that signed in before
     response = sign_in(owners_browser, PASSWORD, ip="198.51.100.10")
     # then
     assert response.status_code == 200
 
 
-def test_one_address_guessing_does_not_lock_out_the_owner_elsewhere(api, ada, limits):
+def test_one_address_guessing_does_not_lock_out_the_owner_elsewhere(anonymous_client, ada, limits):
     limits(login_account="3/15m")
     for _ in range(3):
-        assert sign_in(api, ip="192.0.2.1").status_code == 401
-    assert sign_in(api, PASSWORD, ip="192.0.2.1").status_code == 429
+        assert sign_in(anonymous_client, ip="192.0.2.1").status_code == 401
+    assert sign_in(anonymous_client, PASSWORD, ip="192.0.2.1").status_code == 429
     # a client at another address, even one that never signed in, is not locked out
-    assert sign_in(api, PASSWORD, ip="198.51.100.20").status_code == 200
+    assert sign_in(anonymous_client, PASSWORD, ip="198.51.100.20").status_code == 200
 
 
 def test_a_known_device_has_a_budget_of_its_own(owners_browser, limits):
@@ -70,7 +70,9 @@ def test_a_known_device_has_a_budget_of_its_own(owners_browser, limits):
     assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
 
 
-def test_a_device_cookie_counts_only_for_the_account_it_was_issued_to(api, owners_browser, limits):
+def test_a_device_cookie_counts_only_for_the_account_it_was_issued_to(
+    anonymous_client, owners_browser, limits
+):
     limits(login_account_all="2/h")
     UserFactory(username="bob")
     # ada's cookie does not give bob's guessers a budget of their own
@@ -79,16 +81,16 @@ def test_a_device_cookie_counts_only_for_the_account_it_was_issued_to(api, owner
     assert sign_in(owners_browser, username="bob", ip="192.0.2.50").status_code == 429
 
 
-def test_a_forged_device_cookie_is_ignored(api, ada, limits):
+def test_a_forged_device_cookie_is_ignored(anonymous_client, ada, limits):
     limits(login_account_all="2/h")
-    api.cookies[django_settings.TMS_DEVICE_COOKIE_NAME] = f"{ada.pk}:made-up"
+    anonymous_client.cookies[django_settings.TMS_DEVICE_COOKIE_NAME] = f"{ada.pk}:made-up"
     for n in range(2):
-        assert sign_in(api, ip=f"192.0.2.{n}").status_code == 401
-    assert sign_in(api, PASSWORD, ip="192.0.2.9").status_code == 429
+        assert sign_in(anonymous_client, ip=f"192.0.2.{n}").status_code == 401
+    assert sign_in(anonymous_client, PASSWORD, ip="192.0.2.9").status_code == 429
 
 
-def test_the_device_cookie_is_httponly_and_strict(api, ada):
-    response = sign_in(api, PASSWORD)
+def test_the_device_cookie_is_httponly_and_strict(anonymous_client, ada):
+    response = sign_in(anonymous_client, PASSWORD)
     cookie = response.cookies[django_settings.TMS_DEVICE_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert int(cookie["max-age"]) == django_settings.TMS_DEVICE_COOKIE_DAYS * 86400

@@ -17,10 +17,10 @@ def body_without_request_id(response) -> dict:
 
 
 @pytest.mark.parametrize("name", ["ada", "ADA", "ada@example.com", "Ada@Example.com"])
-def test_sign_in_by_username_or_email_in_any_case(api, name):
+def test_sign_in_by_username_or_email_in_any_case(anonymous_client, name):
     user = UserFactory(username="ada", email="ada@example.com")
     # when
-    response = api.post(
+    response = anonymous_client.post(
         URL, {"username": name, "password": PASSWORD}, format="json", HTTP_USER_AGENT="Firefox"
     )
     # then
@@ -34,12 +34,16 @@ def test_sign_in_by_username_or_email_in_any_case(api, name):
     assert user.last_login is not None
 
 
-def test_wrong_password_and_unknown_user_look_identical(api, hash_calls):
+def test_wrong_password_and_unknown_user_look_identical(anonymous_client, hash_calls):
     UserFactory(username="ada")
     # when
-    wrong_password = api.post(URL, {"username": "ada", "password": "not the password"}, format="json")
+    wrong_password = anonymous_client.post(
+        URL, {"username": "ada", "password": "not the password"}, format="json"
+    )
     verifies_for_wrong_password = hash_calls()["verify"]
-    unknown_user = api.post(URL, {"username": "nobody", "password": "not the password"}, format="json")
+    unknown_user = anonymous_client.post(
+        URL, {"username": "nobody", "password": "not the password"}, format="json"
+    )
     # then: same status, same body, same headers that matter ...
     assert wrong_password.status_code == unknown_user.status_code == 401
     assert body_without_request_id(wrong_password) == body_without_request_id(unknown_user)
@@ -55,32 +59,34 @@ def test_wrong_password_and_unknown_user_look_identical(api, hash_calls):
     assert not AuthSession.objects.exists()
 
 
-def test_inactive_user_cannot_sign_in_and_learns_nothing_more(api):
+def test_inactive_user_cannot_sign_in_and_learns_nothing_more(anonymous_client):
     UserFactory(username="ada", is_active=False)
-    response = api.post(URL, {"username": "ada", "password": PASSWORD}, format="json")
+    response = anonymous_client.post(URL, {"username": "ada", "password": PASSWORD}, format="json")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_credentials"
 
 
-def test_a_stale_authorization_header_does_not_block_sign_in(api, user):
-    api.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
-    response = api.post(URL, {"username": user.username, "password": PASSWORD}, format="json")
+def test_a_stale_authorization_header_does_not_block_sign_in(anonymous_client, user):
+    anonymous_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.garbage")
+    response = anonymous_client.post(URL, {"username": user.username, "password": PASSWORD}, format="json")
     assert response.status_code == 200
 
 
-def test_an_overlong_password_is_refused_before_hashing(api, user, hash_calls):
-    response = api.post(URL, {"username": user.username, "password": "x" * 10_000}, format="json")
+def test_an_overlong_password_is_refused_before_hashing(anonymous_client, user, hash_calls):
+    response = anonymous_client.post(
+        URL, {"username": user.username, "password": "x" * 10_000}, format="json"
+    )
     assert response.status_code == 400
     assert hash_calls() == {"encode": 0, "verify": 0}
 
 
-def test_missing_fields_are_400(api):
-    response = api.post(URL, {"username": "ada"}, format="json")
+def test_missing_fields_are_400(anonymous_client):
+    response = anonymous_client.post(URL, {"username": "ada"}, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"password": ["This field is required."]}
 
 
-def test_access_token_claims(api, user, login, settings):
+def test_access_token_claims(anonymous_client, user, login, settings):
     import jwt
 
     tokens = login(user)

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 ME = "/api/auth/me/"
 
 
-def test_me_requires_a_token(api):
-    response = api.get(ME)
+def test_me_requires_a_token(anonymous_client):
+    response = anonymous_client.get(ME)
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'

@@ -17,21 +17,23 @@ CHANGE, RESET, CONFIRM = (
 NEW_PASSWORD = "a brand new passphrase"
 
 
-def refresh_status(api, token) -> int:
-    return api.post("/api/auth/refresh/", {"refresh": token}, format="json").status_code
+def refresh_status(client, token) -> int:
+    return client.post("/api/auth/refresh/", {"refresh": token}, format="json").status_code
 
 
-def test_password_change_revokes_every_other_session(api, user, login):
+def test_password_change_revokes_every_other_session(anonymous_client, user, login):
     # given three signed-in devices
     current, other_1, other_2 = login(user), login(user), login(user)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")
+    anonymous_client.credentials(HTTP_AUTHORIZATION=f"Bearer {current['access']}")
     # when
-    response = api.post(CHANGE, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+    response = anonymous_client.post(
+        CHANGE, {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, format="json"
+    )
     # then
     assert response.status_code == 204
-    assert refresh_status(api, other_1["refresh"]) == 401
-    assert refresh_status(api, other_2["refresh"]) == 401
-    assert refresh_status(api, current["refresh"]) == 200
+    assert refresh_status(anonymous_client, other_1["refresh"]) == 401
+    assert refresh_status(anonymous_client, other_2["refresh"]) == 401
+    assert refresh_status(anonymous_client, current["refresh"]) == 200
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
 
@@ -62,22 +64,24 @@ def reset_link_parts() -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def test_reset_mails_a_link_that_works_once_and_ends_all_sessions(api, user, login):
+def test_reset_mails_a_link_that_works_once_and_ends_all_sessions(anonymous_client, user, login):
     tokens = login(user)
     # when
-    response = api.post(RESET, {"email": user.email.upper()}, format="json")
+    response = anonymous_client.post(RESET, {"email": user.email.upper()}, format="json")
     # then
     assert response.status_code == 202
     assert mail.outbox == []  # the request only queued it
     uid, token = reset_link_parts()
     assert mail.outbox[0].to == [user.email]
-    confirm = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json")
+    confirm = anonymous_client.post(
+        CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json"
+    )
     assert confirm.status_code == 204
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
-    assert refresh_status(api, tokens["refresh"]) == 401
+    assert refresh_status(anonymous_client, tokens["refresh"]) == 401
     # the same link a second time
-    again = api.post(
+    again = anonymous_client.post(
         CONFIRM, {"uid": uid, "token": token, "new_password": "yet another passphrase"}, format="json"
     )
     assert again.status_code == 400
@@ -88,9 +92,9 @@ def test_reset_mails_a_link_that_works_once_and_ends_all_sessions(api, user, log
     assert user.check_password(NEW_PASSWORD)
 
 
-def test_reset_answers_the_same_for_unknown_addresses(api, user):
-    known = api.post(RESET, {"email": user.email}, format="json")
-    unknown = api.post(RESET, {"email": "nobody@example.com"}, format="json")
+def test_reset_answers_the_same_for_unknown_addresses(anonymous_client, user):
+    known = anonymous_client.post(RESET, {"email": user.email}, format="json")
+    unknown = anonymous_client.post(RESET, {"email": "nobody@example.com"}, format="json")
     assert known.status_code == unknown.status_code == 202
     assert known.json() == unknown.json()
     # both requests did the same thing: queue a mail; only the one to a real account is sent
@@ -100,11 +104,11 @@ def test_reset_answers_the_same_for_unknown_addresses(api, user):
     assert sorted(OutgoingMail.objects.values_list("state", flat=True)) == ["sent", "skipped"]
 
 
-def test_a_reset_request_does_not_look_the_address_up(api, user, django_assert_num_queries):
+def test_a_reset_request_does_not_look_the_address_up(anonymous_client, user, django_assert_num_queries):
     # the same statements for a known and an unknown address: nothing to time
     for email in (user.email, "nobody@example.com"):
         with django_assert_num_queries(1):  # the outbox row
-            assert api.post(RESET, {"email": email}, format="json").status_code == 202
+            assert anonymous_client.post(RESET, {"email": email}, format="json").status_code == 202
 
 
 @pytest.mark.parametrize(
@@ -115,19 +119,23 @@ def test_a_reset_request_does_not_look_the_address_up(api, user, django_assert_n
         {"uid": "OTk5OTk5", "token": "forged-token", "new_password": NEW_PASSWORD},
     ],
 )
-def test_forged_reset_links_are_refused(api, user, payload):
-    response = api.post(CONFIRM, payload, format="json")
+def test_forged_reset_links_are_refused(anonymous_client, user, payload):
+    response = anonymous_client.post(CONFIRM, payload, format="json")
     assert response.status_code == 400
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
 
-def test_reset_confirm_validates_the_new_password(api, user):
-    api.post(RESET, {"email": user.email}, format="json")
+def test_reset_confirm_validates_the_new_password(anonymous_client, user):
+    anonymous_client.post(RESET, {"email": user.email}, format="json")
     uid, token = reset_link_parts()
-    response = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": "123"}, format="json")
+    response = anonymous_client.post(
+        CONFIRM, {"uid": uid, "token": token, "new_password": "123"}, format="json"
+    )
     assert response.status_code == 400
     assert "new_password" in response.json()["error"]["fields"]
     # the link still works for a valid password
-    ok = api.post(CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json")
+    ok = anonymous_client.post(
+        CONFIRM, {"uid": uid, "token": token, "new_password": NEW_PASSWORD}, format="json"
+    )
     assert ok.status_code == 204

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 URL = "/api/auth/register/"
 
 
-def test_register_creates_the_user_without_echoing_the_password(api):
+def test_register_creates_the_user_without_echoing_the_password(anonymous_client):
     # when
-    response = api.post(
+    response = anonymous_client.post(
         URL, {"username": "Ada", "email": "Ada@Example.COM", "password": PASSWORD}, format="json"
     )
     # then
@@ -30,10 +30,10 @@ def test_register_creates_the_user_without_echoing_the_password(api):
     ("taken", "field"),
     [({"username": "ADA"}, "username"), ({"email": "ADA@example.com"}, "email")],
 )
-def test_username_and_email_are_unique_regardless_of_case(api, taken, field):
+def test_username_and_email_are_unique_regardless_of_case(anonymous_client, taken, field):
     UserFactory(username="ada", email="ada@example.com")
     payload = {"username": "someone", "email": "someone@example.com", "password": PASSWORD, **taken}
-    response = api.post(URL, payload, format="json")
+    response = anonymous_client.post(URL, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert User.objects.count() == 1
@@ -48,26 +48,26 @@ def test_username_and_email_are_unique_regardless_of_case(api, taken, field):
         ("someone-example", "too similar"),
     ],
 )
-def test_weak_passwords_are_refused(api, password, message_part):
+def test_weak_passwords_are_refused(anonymous_client, password, message_part):
     payload = {"username": "someone", "email": "someone-example@example.com", "password": password}
-    response = api.post(URL, payload, format="json")
+    response = anonymous_client.post(URL, payload, format="json")
     assert response.status_code == 400
     messages = " ".join(response.json()["error"]["fields"]["password"])
     assert message_part in messages
     assert not User.objects.exists()
 
 
-def test_a_long_passphrase_is_accepted(api):
+def test_a_long_passphrase_is_accepted(anonymous_client):
     passphrase = "a sentence that is long " * 10  # 240 characters
-    response = api.post(
+    response = anonymous_client.post(
         URL, {"username": "long", "email": "l@example.com", "password": passphrase}, format="json"
     )
     assert response.status_code == 201
     assert User.objects.get(username="long").check_password(passphrase)
 
 
-def test_a_password_over_256_characters_is_refused_before_hashing(api, hash_calls):
-    response = api.post(
+def test_a_password_over_256_characters_is_refused_before_hashing(anonymous_client, hash_calls):
+    response = anonymous_client.post(
         URL, {"username": "x", "email": "x@example.com", "password": "p" * 257}, format="json"
     )
     assert response.status_code == 400
@@ -84,8 +84,8 @@ def test_a_password_over_256_characters_is_refused_before_hashing(api, hash_call
         {"username": "ok", "email": "a@example.com"},
     ],
 )
-def test_invalid_payloads_are_400_and_create_nothing(api, payload):
-    response = api.post(URL, payload, format="json")
+def test_invalid_payloads_are_400_and_create_nothing(anonymous_client, payload):
+    response = anonymous_client.post(URL, payload, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     assert not User.objects.exists()

@@ -24,10 +24,10 @@ REGISTER = "/api/auth/register/"
         ("ädmin", "accent"),
     ],
 )
-def test_a_name_that_looks_like_an_existing_one_is_refused(api, look_alike, why):
+def test_a_name_that_looks_like_an_existing_one_is_refused(anonymous_client, look_alike, why):
     UserFactory(username="admin")
     # when
-    response = api.post(
+    response = anonymous_client.post(
         REGISTER, {"username": look_alike, "email": "x@example.com", "password": PASSWORD}, format="json"
     )
     # then
@@ -36,25 +36,27 @@ def test_a_name_that_looks_like_an_existing_one_is_refused(api, look_alike, why)
     assert User.objects.count() == 1
 
 
-def test_names_are_stored_in_nfkc_form(api):
-    response = api.post(
+def test_names_are_stored_in_nfkc_form(anonymous_client):
+    response = anonymous_client.post(
         REGISTER, {"username": "ｊｏｈａｎ", "email": "j@example.com", "password": PASSWORD}, format="json"
     )
     assert response.status_code == 201
     assert response.json()["username"] == "johan"
 
 
-def test_distinct_names_in_other_scripts_are_welcome(api):
+def test_distinct_names_in_other_scripts_are_welcome(anonymous_client):
     for n, name in enumerate(["jürgen", "日本", "привет", "Ἀθῆναι", "ελένη"]):
-        response = api.post(
+        response = anonymous_client.post(
             REGISTER, {"username": name, "email": f"{n}@example.com", "password": PASSWORD}, format="json"
         )
         assert response.status_code == 201, (name, response.json())
 
 
-def test_signing_in_with_a_look_alike_finds_the_account(api):
+def test_signing_in_with_a_look_alike_finds_the_account(anonymous_client):
     UserFactory(username="admin")
-    response = api.post("/api/auth/login/", {"username": "аdmin", "password": PASSWORD}, format="json")
+    response = anonymous_client.post(
+        "/api/auth/login/", {"username": "аdmin", "password": PASSWORD}, format="json"
+    )
     assert response.status_code == 200 and response.json()["user"]["username"] == "admin"
 
 

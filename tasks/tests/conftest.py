@@ -1,22 +1,9 @@
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.tests.factories import UserFactory
-from accounts.tokens import TIME_ZONE_CLAIM
-
-
-def access_token_for(user) -> str:
-    token = AccessToken.for_user(user)
-    token[TIME_ZONE_CLAIM] = user.time_zone
-    return str(token)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(user)}")
-    return client
+from tests.support.clients import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +25,6 @@ def stranger(db):
 
 
 @pytest.fixture
-def api(owner) -> APIClient:
+def owner_client(owner) -> APIClient:
     """An API client signed in as ``owner``."""
     return client_for(owner)

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from tasks.models import Label, Task
-from tasks.tests.factories import TaskFactory
+from tasks.tests.factories import LabelFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,7 @@ def test_staff_cannot_give_a_task_more_than_twenty_labels(staff_client):
 def test_staff_cannot_pass_a_users_label_quota(staff_client, settings):
     settings.TMS_QUOTA_LABELS = 1
     owner = UserFactory()
-    Label.objects.create(owner=owner, name="only")
+    LabelFactory(owner=owner, name="only")
     response = staff_client.post(
         "/admin/tasks/label/add/", {"owner": owner.pk, "name": "second", "colour": "#123456"}
     )

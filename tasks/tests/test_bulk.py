@@ -1,15 +1,15 @@
 import pytest
 
-from tasks.models import Label, Task, TaskEvent
-from tasks.tests.factories import TaskFactory
+from tasks.models import Task, TaskEvent
+from tasks.tests.factories import LabelFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 BULK = "/api/tasks/bulk/"
 
 
-def bulk(api, ids, action, **extra):
-    return api.post(BULK, {"ids": ids, "action": action, **extra}, format="json")
+def bulk(client, ids, action, **extra):
+    return client.post(BULK, {"ids": ids, "action": action, **extra}, format="json")
 
 
 @pytest.fixture
@@ -21,59 +21,59 @@ def ids_of(tasks):
     return [task.pk for task in tasks]
 
 
-def test_complete_and_reopen(api, three):
-    response = bulk(api, ids_of(three), "complete")
+def test_complete_and_reopen(owner_client, three):
+    response = bulk(owner_client, ids_of(three), "complete")
     assert response.status_code == 200
     assert response.json() == {"action": "complete", "matched": 3, "changed": 3}
     assert set(Task.objects.values_list("status", flat=True)) == {"done"}
     assert not Task.objects.filter(completed_at__isnull=True).exists()
-    assert bulk(api, ids_of(three), "complete").json()["changed"] == 0
-    bulk(api, ids_of(three), "reopen")
+    assert bulk(owner_client, ids_of(three), "complete").json()["changed"] == 0
+    bulk(owner_client, ids_of(three), "reopen")
     assert set(Task.objects.values_list("status", flat=True)) == {"todo"}
     assert not Task.objects.filter(completed_at__isnull=False).exists()
     assert TaskEvent.objects.filter(kind="completed").count() == 3
     assert TaskEvent.objects.filter(kind="reopened").count() == 3
 
 
-def test_set_status_and_priority(api, three):
-    bulk(api, ids_of(three), "set_status", value="in_progress")
-    bulk(api, ids_of(three), "set_priority", value="urgent")
+def test_set_status_and_priority(owner_client, three):
+    bulk(owner_client, ids_of(three), "set_status", value="in_progress")
+    bulk(owner_client, ids_of(three), "set_priority", value="urgent")
     assert set(Task.objects.values_list("status", "priority")) == {("in_progress", Task.Priority.URGENT)}
     event = TaskEvent.objects.filter(kind="updated").first()
     assert event.changes in ({"status": ["todo", "in_progress"]}, {"priority": ["none", "urgent"]})
 
 
-def test_trash_and_restore(api, three):
-    bulk(api, ids_of(three), "trash")
-    assert api.get("/api/tasks/").json()["results"] == []
-    assert bulk(api, ids_of(three), "restore").json()["changed"] == 3
-    assert len(api.get("/api/tasks/").json()["results"]) == 3
+def test_trash_and_restore(owner_client, three):
+    bulk(owner_client, ids_of(three), "trash")
+    assert owner_client.get("/api/tasks/").json()["results"] == []
+    assert bulk(owner_client, ids_of(three), "restore").json()["changed"] == 3
+    assert len(owner_client.get("/api/tasks/").json()["results"]) == 3
 
 
-def test_add_and_remove_a_label(api, owner, three):
-    label = Label.objects.create(owner=owner, name="batch")
+def test_add_and_remove_a_label(owner_client, owner, three):
+    label = LabelFactory(owner=owner, name="batch")
     three[0].labels.add(label)
-    assert bulk(api, ids_of(three), "add_label", value=label.pk).json()["changed"] == 2
+    assert bulk(owner_client, ids_of(three), "add_label", value=label.pk).json()["changed"] == 2
     assert all(task.labels.filter(pk=label.pk).exists() for task in three)
-    assert bulk(api, ids_of(three), "remove_label", value=label.pk).json()["changed"] == 3
+    assert bulk(owner_client, ids_of(three), "remove_label", value=label.pk).json()["changed"] == 3
     assert not Task.labels.through.objects.exists()
 
 
-def test_changes_bump_versions(api, three):
-    bulk(api, ids_of(three), "set_priority", value="high")
+def test_changes_bump_versions(owner_client, three):
+    bulk(owner_client, ids_of(three), "set_priority", value="high")
     assert set(Task.objects.values_list("version", flat=True)) == {2}
 
 
-def test_a_foreign_id_means_404_and_nothing_changes(api, three, stranger):
+def test_a_foreign_id_means_404_and_nothing_changes(owner_client, three, stranger):
     theirs = TaskFactory(owner=stranger)
-    response = bulk(api, [*ids_of(three), theirs.pk], "complete")
+    response = bulk(owner_client, [*ids_of(three), theirs.pk], "complete")
     assert response.status_code == 404
     assert not Task.objects.filter(status="done").exists()
     assert not TaskEvent.objects.exists()
 
 
-def test_an_unknown_id_means_404_and_nothing_changes(api, three):
-    assert bulk(api, [*ids_of(three), 999999], "trash").status_code == 404
+def test_an_unknown_id_means_404_and_nothing_changes(owner_client, three):
+    assert bulk(owner_client, [*ids_of(three), 999999], "trash").status_code == 404
     assert not Task.objects.filter(trashed_at__isnull=False).exists()
 
 
@@ -92,26 +92,28 @@ def test_an_unknown_id_means_404_and_nothing_changes(api, three):
         ({"ids": [1], "action": "complete", "extra": 1}, "extra"),
     ],
 )
-def test_invalid_requests_are_400(api, payload, field):
-    response = api.post(BULK, payload, format="json")
+def test_invalid_requests_are_400(owner_client, payload, field):
+    response = owner_client.post(BULK, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
 
 
-def test_someone_elses_label_is_400(api, three, stranger):
-    theirs = Label.objects.create(owner=stranger, name="theirs")
-    response = bulk(api, ids_of(three), "add_label", value=theirs.pk)
+def test_someone_elses_label_is_400(owner_client, three, stranger):
+    theirs = LabelFactory(owner=stranger, name="theirs")
+    response = bulk(owner_client, ids_of(three), "add_label", value=theirs.pk)
     assert response.status_code == 400
     assert not Task.labels.through.objects.exists()
 
 
 @pytest.mark.parametrize("count", [2, 50])
 @pytest.mark.parametrize(("action", "value"), [("complete", None), ("add_label", "label"), ("trash", None)])
-def test_queries_do_not_grow_with_the_number_of_tasks(api, owner, assert_queries, count, action, value):
-    label = Label.objects.create(owner=owner, name="l")
+def test_queries_do_not_grow_with_the_number_of_tasks(
+    owner_client, owner, assert_queries, count, action, value
+):
+    label = LabelFactory(owner=owner, name="l")
     tasks = TaskFactory.create_batch(count, owner=owner)
     extra = {"value": label.pk} if value else {}
     # lock + labels prefetch, (label lookup), link or update, version bump, history
     expected = {"complete": 4, "add_label": 6, "trash": 4}[action]
     with assert_queries(expected):
-        assert bulk(api, ids_of(tasks), action, **extra).status_code == 200
+        assert bulk(owner_client, ids_of(tasks), action, **extra).status_code == 200

@@ -9,8 +9,8 @@ from django.db import connections
 from django.utils import timezone
 
 from tasks.models import IdempotencyRecord, Task, TaskEvent
-from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import client_for
 
 
 def race(count: int, action) -> list:
@@ -37,27 +37,29 @@ def race(count: int, action) -> list:
 
 
 @pytest.mark.django_db
-def test_responses_carry_the_version_as_etag(api, owner):
+def test_responses_carry_the_version_as_etag(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert api.get(f"/api/tasks/{task.pk}/")["ETag"] == '"1"'
-    changed = api.patch(f"/api/tasks/{task.pk}/", {"title": "v2"}, format="json")
+    assert owner_client.get(f"/api/tasks/{task.pk}/")["ETag"] == '"1"'
+    changed = owner_client.patch(f"/api/tasks/{task.pk}/", {"title": "v2"}, format="json")
     assert changed["ETag"] == '"2"' and changed.json()["version"] == 2
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("header", ['"1"', 'W/"1"', '"7", "1"', "*"])
-def test_a_matching_if_match_lets_the_write_through(api, owner, header):
+def test_a_matching_if_match_lets_the_write_through(owner_client, owner, header):
     task = TaskFactory(owner=owner)
-    response = api.patch(f"/api/tasks/{task.pk}/", {"title": "ok"}, format="json", HTTP_IF_MATCH=header)
+    response = owner_client.patch(
+        f"/api/tasks/{task.pk}/", {"title": "ok"}, format="json", HTTP_IF_MATCH=header
+    )
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["patch", "put", "delete"])
 @pytest.mark.parametrize("header", ['"0"', '"2"', "garbage"])
-def test_a_stale_if_match_is_412_and_changes_nothing(api, owner, method, header):
+def test_a_stale_if_match_is_412_and_changes_nothing(owner_client, owner, method, header):
     task = TaskFactory(owner=owner, title="original")
-    response = getattr(api, method)(
+    response = getattr(owner_client, method)(
         f"/api/tasks/{task.pk}/", {"title": "lost update"}, format="json", HTTP_IF_MATCH=header
     )
     assert response.status_code == 412
@@ -68,10 +70,10 @@ def test_a_stale_if_match_is_412_and_changes_nothing(api, owner, method, header)
 
 
 @pytest.mark.django_db
-def test_without_if_match_the_last_write_wins(api, owner):
+def test_without_if_match_the_last_write_wins(owner_client, owner):
     task = TaskFactory(owner=owner)
-    api.patch(f"/api/tasks/{task.pk}/", {"title": "first"}, format="json")
-    api.patch(f"/api/tasks/{task.pk}/", {"title": "second"}, format="json")
+    owner_client.patch(f"/api/tasks/{task.pk}/", {"title": "first"}, format="json")
+    owner_client.patch(f"/api/tasks/{task.pk}/", {"title": "second"}, format="json")
     task.refresh_from_db()
     assert task.title == "second" and task.version == 3
 
@@ -100,9 +102,9 @@ def test_two_writers_racing_with_the_same_etag_exactly_one_wins(owner):
 
 
 @pytest.mark.django_db
-def test_a_retry_with_the_same_key_returns_the_original_task(api):
-    first = api.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
-    retry = api.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+def test_a_retry_with_the_same_key_returns_the_original_task(owner_client):
+    first = owner_client.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    retry = owner_client.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
     assert retry["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
@@ -110,9 +112,11 @@ def test_a_retry_with_the_same_key_returns_the_original_task(api):
 
 
 @pytest.mark.django_db
-def test_the_same_key_with_another_body_is_422(api):
-    api.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
-    response = api.post("/api/tasks/", {"title": "different"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+def test_the_same_key_with_another_body_is_422(owner_client):
+    owner_client.post("/api/tasks/", {"title": "once"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1")
+    response = owner_client.post(
+        "/api/tasks/", {"title": "different"}, format="json", HTTP_IDEMPOTENCY_KEY="key-1"
+    )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "idempotency_key_reused"
     assert Task.objects.count() == 1
@@ -129,27 +133,33 @@ def test_keys_belong_to_one_user(owner, stranger):
 
 
 @pytest.mark.django_db
-def test_keys_expire_after_24_hours(api, owner):
-    first = api.post("/api/tasks/", {"title": "daily"}, format="json", HTTP_IDEMPOTENCY_KEY="k").json()
+def test_keys_expire_after_24_hours(owner_client, owner):
+    first = owner_client.post(
+        "/api/tasks/", {"title": "daily"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    ).json()
     IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=25))
-    second = api.post("/api/tasks/", {"title": "daily"}, format="json", HTTP_IDEMPOTENCY_KEY="k").json()
+    second = owner_client.post(
+        "/api/tasks/", {"title": "daily"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    ).json()
     assert second["id"] != first["id"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("key", ["", "has space", "é", "x" * 256])
-def test_malformed_keys_are_400(api, key):
-    response = api.post("/api/tasks/", {"title": "t"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
+def test_malformed_keys_are_400(owner_client, key):
+    response = owner_client.post("/api/tasks/", {"title": "t"}, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert response.status_code == 400
     assert "Idempotency-Key" in response.json()["error"]["fields"]
     assert not Task.objects.exists()
 
 
 @pytest.mark.django_db
-def test_an_invalid_body_stores_no_key(api):
-    assert api.post("/api/tasks/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 400
+def test_an_invalid_body_stores_no_key(owner_client):
+    assert owner_client.post("/api/tasks/", {}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 400
     assert (
-        api.post("/api/tasks/", {"title": "fixed"}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code
+        owner_client.post(
+            "/api/tasks/", {"title": "fixed"}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+        ).status_code
         == 201
     )
 

@@ -13,9 +13,9 @@ def detail(task_id: int) -> str:
     return f"/api/tasks/{task_id}/"
 
 
-def test_create_with_only_a_title_fills_the_defaults(api, owner):
+def test_create_with_only_a_title_fills_the_defaults(owner_client, owner):
     # when
-    response = api.post(LIST, {"title": "  Buy milk  "}, format="json")
+    response = owner_client.post(LIST, {"title": "  Buy milk  "}, format="json")
     # then
     assert response.status_code == 201
     body = response.json()
@@ -46,7 +46,7 @@ def test_create_with_only_a_title_fills_the_defaults(api, owner):
     assert task.owner == owner and task.title == "Buy milk"
 
 
-def test_create_with_every_field(api):
+def test_create_with_every_field(owner_client):
     payload = {
         "title": "Ship it",
         "description": "All of it",
@@ -54,14 +54,14 @@ def test_create_with_every_field(api):
         "priority": "urgent",
         "due_date": "2026-12-24",
     }
-    body = api.post(LIST, payload, format="json").json()
+    body = owner_client.post(LIST, payload, format="json").json()
     assert {key: body[key] for key in payload} == payload
     assert body["completed_at"] is not None
 
 
-def test_new_tasks_go_to_the_end_of_their_column(api):
-    first = api.post(LIST, {"title": "first"}, format="json").json()
-    second = api.post(LIST, {"title": "second"}, format="json").json()
+def test_new_tasks_go_to_the_end_of_their_column(owner_client):
+    first = owner_client.post(LIST, {"title": "first"}, format="json").json()
+    second = owner_client.post(LIST, {"title": "second"}, format="json").json()
     assert second["position"] > first["position"]
 
 
@@ -80,18 +80,18 @@ def test_new_tasks_go_to_the_end_of_their_column(api):
         ({"title": "ok", "titel": "typo"}, "titel"),
     ],
 )
-def test_invalid_task_bodies_are_400_naming_the_field(api, payload, field):
-    response = api.post(LIST, payload, format="json")
+def test_invalid_task_bodies_are_400_naming_the_field(owner_client, payload, field):
+    response = owner_client.post(LIST, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert not Task.objects.exists()
 
 
-def test_a_title_of_exactly_200_characters_is_fine(api):
-    assert api.post(LIST, {"title": "x" * 200}, format="json").status_code == 201
+def test_a_title_of_exactly_200_characters_is_fine(owner_client):
+    assert owner_client.post(LIST, {"title": "x" * 200}, format="json").status_code == 201
 
 
-def test_read_only_fields_are_ignored(api, owner, stranger):
+def test_read_only_fields_are_ignored(owner_client, owner, stranger):
     payload = {
         "title": "mine",
         "id": 12345,
@@ -102,33 +102,33 @@ def test_read_only_fields_are_ignored(api, owner, stranger):
         "updated_at": "2020-01-01T00:00:00Z",
     }
     # ``owner`` is not a field of the API at all, so it is refused as unknown ...
-    assert api.post(LIST, payload, format="json").status_code == 400
+    assert owner_client.post(LIST, payload, format="json").status_code == 400
     # ... while the read-only ones are accepted and ignored
     del payload["owner"]
-    body = api.post(LIST, payload, format="json").json()
+    body = owner_client.post(LIST, payload, format="json").json()
     task = Task.objects.get(pk=body["id"])
     assert task.pk != 12345 and task.owner == owner
     assert task.completed_at is None and task.position != 7
     assert task.created_at.year == timezone.now().year
 
 
-def test_retrieve(api, owner):
+def test_retrieve(owner_client, owner):
     task = TaskFactory(owner=owner, title="Read me", priority=Task.Priority.HIGH)
-    body = api.get(detail(task.pk)).json()
+    body = owner_client.get(detail(task.pk)).json()
     assert body["title"] == "Read me" and body["priority"] == "high" and body["id"] == task.pk
 
 
-def test_patch_changes_only_the_given_fields(api, owner):
+def test_patch_changes_only_the_given_fields(owner_client, owner):
     task = TaskFactory(owner=owner, description="keep me", priority=Task.Priority.LOW)
-    response = api.patch(detail(task.pk), {"title": "renamed"}, format="json")
+    response = owner_client.patch(detail(task.pk), {"title": "renamed"}, format="json")
     assert response.status_code == 200
     task.refresh_from_db()
     assert (task.title, task.description, task.priority) == ("renamed", "keep me", Task.Priority.LOW)
 
 
-def test_put_replaces_every_writable_field(api, owner):
+def test_put_replaces_every_writable_field(owner_client, owner):
     task = TaskFactory(owner=owner, description="old", priority=Task.Priority.HIGH, status="in_progress")
-    response = api.put(detail(task.pk), {"title": "fresh"}, format="json")
+    response = owner_client.put(detail(task.pk), {"title": "fresh"}, format="json")
     assert response.status_code == 200
     task.refresh_from_db()
     assert (task.title, task.description, task.priority, task.status, task.due_date) == (
@@ -140,48 +140,51 @@ def test_put_replaces_every_writable_field(api, owner):
     )
 
 
-def test_put_needs_a_title(api, owner):
+def test_put_needs_a_title(owner_client, owner):
     task = TaskFactory(owner=owner)
-    response = api.put(detail(task.pk), {"description": "no title"}, format="json")
+    response = owner_client.put(detail(task.pk), {"description": "no title"}, format="json")
     assert response.status_code == 400
     assert "title" in response.json()["error"]["fields"]
 
 
-def test_invalid_update_changes_nothing(api, owner):
+def test_invalid_update_changes_nothing(owner_client, owner):
     task = TaskFactory(owner=owner, title="stays")
-    response = api.patch(detail(task.pk), {"title": "", "priority": "high"}, format="json")
+    response = owner_client.patch(detail(task.pk), {"title": "", "priority": "high"}, format="json")
     assert response.status_code == 400
     task.refresh_from_db()
     assert task.title == "stays" and task.priority == Task.Priority.NONE
 
 
-def test_delete_moves_the_task_to_the_trash(api, owner):
+def test_delete_moves_the_task_to_the_trash(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert api.delete(detail(task.pk)).status_code == 204
+    assert owner_client.delete(detail(task.pk)).status_code == 204
     task.refresh_from_db()
     assert task.trashed_at is not None
-    assert api.get(detail(task.pk)).status_code == 404
+    assert owner_client.get(detail(task.pk)).status_code == 404
 
 
-def test_complete_and_reopen(api, owner):
+def test_complete_and_reopen(owner_client, owner):
     task = TaskFactory(owner=owner)
-    done = api.post(f"{detail(task.pk)}complete/").json()
+    done = owner_client.post(f"{detail(task.pk)}complete/").json()
     assert done["status"] == "done" and done["completed_at"] is not None
     # completing twice keeps the first completion time
-    assert api.post(f"{detail(task.pk)}complete/").json()["completed_at"] == done["completed_at"]
-    reopened = api.post(f"{detail(task.pk)}reopen/").json()
+    assert owner_client.post(f"{detail(task.pk)}complete/").json()["completed_at"] == done["completed_at"]
+    reopened = owner_client.post(f"{detail(task.pk)}reopen/").json()
     assert reopened["status"] == "todo" and reopened["completed_at"] is None
 
 
-def test_status_changes_through_patch_keep_completion_consistent(api, owner):
+def test_status_changes_through_patch_keep_completion_consistent(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert api.patch(detail(task.pk), {"status": "done"}, format="json").json()["completed_at"] is not None
-    back = api.patch(detail(task.pk), {"status": "in_progress"}, format="json").json()
+    assert (
+        owner_client.patch(detail(task.pk), {"status": "done"}, format="json").json()["completed_at"]
+        is not None
+    )
+    back = owner_client.patch(detail(task.pk), {"status": "in_progress"}, format="json").json()
     assert back["completed_at"] is None
 
 
-def test_unknown_task_is_404(api):
-    response = api.get(detail(999999))
+def test_unknown_task_is_404(owner_client):
+    response = owner_client.get(detail(999999))
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
@@ -193,9 +196,9 @@ def test_anonymous_requests_are_401(client):
 
 
 @pytest.mark.django_db(transaction=True)  # SQLite checks foreign keys at commit
-def test_a_token_of_a_deleted_account_cannot_create(api, owner):
+def test_a_token_of_a_deleted_account_cannot_create(owner_client, owner):
     owner.delete()
-    response = api.post(LIST, {"title": "orphan"}, format="json")
+    response = owner_client.post(LIST, {"title": "orphan"}, format="json")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "account_deleted"
     assert not Task.objects.exists()

@@ -3,8 +3,8 @@
 import pytest
 
 from tasks.models import Task
-from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 

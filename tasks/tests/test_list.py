@@ -13,21 +13,21 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/tasks/"
 
 
-def titles(api, **params) -> list[str]:
-    response = api.get(LIST, params)
+def titles(client, **params) -> list[str]:
+    response = client.get(LIST, params)
     assert response.status_code == 200, response.content
     return [task["title"] for task in response.json()["results"]]
 
 
-def test_empty_list(api):
-    assert api.get(LIST).json() == {"results": [], "next": None, "previous": None}
+def test_empty_list(owner_client):
+    assert owner_client.get(LIST).json() == {"results": [], "next": None, "previous": None}
 
 
-def test_default_order_is_the_manual_position(api, owner):
+def test_default_order_is_the_manual_position(owner_client, owner):
     TaskFactory(owner=owner, title="b", position=20)
     TaskFactory(owner=owner, title="a", position=10)
     TaskFactory(owner=owner, title="c", position=30)
-    assert titles(api) == ["a", "b", "c"]
+    assert titles(owner_client) == ["a", "b", "c"]
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def spread(owner):
         ({"status": "todo", "priority": "low"}, {"todo-low"}),
     ],
 )
-def test_status_and_priority_filters(api, spread, params, expected):
-    assert set(titles(api, **params)) == expected
+def test_status_and_priority_filters(owner_client, spread, params, expected):
+    assert set(titles(owner_client, **params)) == expected
 
 
 TODAY = datetime.date(2026, 11, 27)
@@ -74,7 +74,7 @@ def dated(owner):
 @pytest.fixture
 def frozen_api(owner):
     """A client whose clock, and token, live on TODAY at noon UTC."""
-    from tasks.tests.conftest import client_for
+    from tests.support.clients import client_for
 
     with freeze_time("2026-11-27T12:00:00Z"):
         yield client_for(owner)
@@ -97,7 +97,7 @@ def test_date_filters(frozen_api, dated, params, expected):
 
 
 def test_overdue_uses_today_in_the_users_time_zone(owner, dated):
-    from tasks.tests.conftest import client_for
+    from tests.support.clients import client_for
 
     # 2026-11-27 23:30 UTC is already 2026-11-28 in Tokyo: "today" is overdue there
     owner.time_zone = "Asia/Tokyo"
@@ -111,19 +111,19 @@ def test_overdue_uses_today_in_the_users_time_zone(owner, dated):
         assert set(titles(client_for(owner), overdue="true")) == {"past"}
 
 
-def test_search_in_title_and_description(api, owner):
+def test_search_in_title_and_description(owner_client, owner):
     TaskFactory(owner=owner, title="Call the Plumber")
     TaskFactory(owner=owner, title="Other", description="ask the plumber about pipes")
     TaskFactory(owner=owner, title="Unrelated")
-    assert set(titles(api, q="PLUMBER")) == {"Call the Plumber", "Other"}
+    assert set(titles(owner_client, q="PLUMBER")) == {"Call the Plumber", "Other"}
 
 
-def test_updated_since(api, owner):
+def test_updated_since(owner_client, owner):
     with freeze_time("2026-01-01T00:00:00Z"):
         TaskFactory(owner=owner, title="old")
     with freeze_time("2026-06-01T00:00:00Z"):
         TaskFactory(owner=owner, title="new")
-    assert titles(api, updated_since="2026-03-01T00:00:00Z") == ["new"]
+    assert titles(owner_client, updated_since="2026-03-01T00:00:00Z") == ["new"]
 
 
 @pytest.mark.parametrize(
@@ -146,8 +146,8 @@ def test_updated_since(api, owner):
         ({"cursor": "not-a-cursor"}, "cursor"),
     ],
 )
-def test_invalid_parameters_are_400_naming_the_parameter(api, params, field):
-    response = api.get(LIST, params)
+def test_invalid_parameters_are_400_naming_the_parameter(owner_client, params, field):
+    response = owner_client.get(LIST, params)
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == [field]
 
@@ -182,16 +182,28 @@ def sortable(owner):
         ("-position", ["date", "Banana", "Cherry", "apple"]),
     ],
 )
-def test_orderings(api, sortable, ordering, expected):
-    assert titles(api, ordering=ordering) == expected
+def test_orderings(owner_client, sortable, ordering, expected):
+    assert titles(owner_client, ordering=ordering) == expected
 
 
-def test_title_ordering_ignores_case(api, sortable):
-    assert [t.lower() for t in titles(api, ordering="title")] == ["apple", "banana", "cherry", "date"]
-    assert [t.lower() for t in titles(api, ordering="-title")] == ["date", "cherry", "banana", "apple"]
+def test_title_ordering_ignores_case(owner_client, sortable):
+    assert [t.lower() for t in titles(owner_client, ordering="title")] == [
+        "apple",
+        "banana",
+        "cherry",
+        "date",
+    ]
+    assert [t.lower() for t in titles(owner_client, ordering="-title")] == [
+        "date",
+        "cherry",
+        "banana",
+        "apple",
+    ]
 
 
-def test_updated_at_ordering(api, owner, sortable):
-    api.patch(f"/api/tasks/{Task.objects.get(title='Banana').pk}/", {"description": "touched"}, format="json")
-    assert titles(api, ordering="-updated_at")[0] == "Banana"
-    assert titles(api, ordering="updated_at")[-1] == "Banana"
+def test_updated_at_ordering(owner_client, owner, sortable):
+    owner_client.patch(
+        f"/api/tasks/{Task.objects.get(title='Banana').pk}/", {"description": "touched"}, format="json"
+    )
+    assert titles(owner_client, ordering="-updated_at")[0] == "Banana"
+    assert titles(owner_client, ordering="updated_at")[-1] == "Banana"

@@ -16,8 +16,8 @@ def column(owner, status="todo") -> list[str]:
     )
 
 
-def move(api, task, **body):
-    return api.post(f"/api/tasks/{task.pk}/move/", body, format="json")
+def move(client, task, **body):
+    return client.post(f"/api/tasks/{task.pk}/move/", body, format="json")
 
 
 @pytest.fixture
@@ -25,60 +25,60 @@ def board(owner):
     return {name: TaskFactory(owner=owner, title=name) for name in "abcd"}
 
 
-def test_move_between_two_neighbours(api, owner, board):
-    response = move(api, board["d"], after_id=board["a"].pk, before_id=board["b"].pk)
+def test_move_between_two_neighbours(owner_client, owner, board):
+    response = move(owner_client, board["d"], after_id=board["a"].pk, before_id=board["b"].pk)
     assert response.status_code == 200
     assert column(owner) == ["a", "d", "b", "c"]
 
 
-def test_move_right_after_a_task(api, owner, board):
-    move(api, board["a"], after_id=board["c"].pk)
+def test_move_right_after_a_task(owner_client, owner, board):
+    move(owner_client, board["a"], after_id=board["c"].pk)
     assert column(owner) == ["b", "c", "a", "d"]
 
 
-def test_move_right_before_a_task(api, owner, board):
-    move(api, board["d"], before_id=board["a"].pk)
+def test_move_right_before_a_task(owner_client, owner, board):
+    move(owner_client, board["d"], before_id=board["a"].pk)
     assert column(owner) == ["d", "a", "b", "c"]
 
 
-def test_move_to_the_end(api, owner, board):
-    move(api, board["a"])
+def test_move_to_the_end(owner_client, owner, board):
+    move(owner_client, board["a"])
     assert column(owner) == ["b", "c", "d", "a"]
 
 
-def test_move_to_another_column_changes_status(api, owner, board):
+def test_move_to_another_column_changes_status(owner_client, owner, board):
     done = TaskFactory(owner=owner, title="x", status="done")
-    body = move(api, board["b"], status="done", before_id=done.pk).json()
+    body = move(owner_client, board["b"], status="done", before_id=done.pk).json()
     assert body["status"] == "done" and body["completed_at"] is not None
     assert column(owner, "done") == ["b", "x"]
     assert column(owner) == ["a", "c", "d"]
-    back = move(api, board["b"], status="in_progress").json()
+    back = move(owner_client, board["b"], status="in_progress").json()
     assert back["status"] == "in_progress" and back["completed_at"] is None
 
 
-def test_only_the_moved_task_is_written(api, owner, board):
+def test_only_the_moved_task_is_written(owner_client, owner, board):
     before = dict(Task.objects.values_list("title", "position"))
-    move(api, board["d"], after_id=board["a"].pk, before_id=board["b"].pk)
+    move(owner_client, board["d"], after_id=board["a"].pk, before_id=board["b"].pk)
     after = dict(Task.objects.values_list("title", "position"))
     assert {title for title in before if before[title] != after[title]} == {"d"}
 
 
-def test_a_full_gap_renumbers_the_column_once_and_keeps_the_order(api, owner):
+def test_a_full_gap_renumbers_the_column_once_and_keeps_the_order(owner_client, owner):
     a = TaskFactory(owner=owner, title="a", position=100)
     b = TaskFactory(owner=owner, title="b", position=101)
     c = TaskFactory(owner=owner, title="c", position=102)
-    assert move(api, c, after_id=a.pk, before_id=b.pk).status_code == 200
+    assert move(owner_client, c, after_id=a.pk, before_id=b.pk).status_code == 200
     assert column(owner) == ["a", "c", "b"]
     positions = list(Task.objects.order_by("position").values_list("position", flat=True))
     assert min(later - earlier for earlier, later in zip(positions, positions[1:], strict=False)) > 1000
 
 
-def test_many_moves_into_the_same_spot_keep_working(api, owner):
+def test_many_moves_into_the_same_spot_keep_working(owner_client, owner):
     a = TaskFactory(owner=owner, title="a")
     b = TaskFactory(owner=owner, title="b")
     movers = [TaskFactory(owner=owner, title=f"m{n}") for n in range(40)]
     for mover in movers:
-        assert move(api, mover, after_id=a.pk, before_id=b.pk).status_code == 200
+        assert move(owner_client, mover, after_id=a.pk, before_id=b.pk).status_code == 200
         b = mover  # the next one goes right above the last one moved
     assert column(owner) == ["a", *[f"m{n}" for n in reversed(range(40))], "b"]
 
@@ -93,25 +93,25 @@ def test_many_moves_into_the_same_spot_keep_working(api, owner):
         ({"spot": 1}, "spot"),
     ],
 )
-def test_invalid_moves_are_400_and_change_nothing(api, owner, board, body, field):
+def test_invalid_moves_are_400_and_change_nothing(owner_client, owner, board, body, field):
     before = dict(Task.objects.values_list("title", "position"))
-    response = move(api, board["a"], **body)
+    response = move(owner_client, board["a"], **body)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
     assert dict(Task.objects.values_list("title", "position")) == before
 
 
-def test_a_neighbour_in_another_column_is_refused(api, owner, board):
+def test_a_neighbour_in_another_column_is_refused(owner_client, owner, board):
     done = TaskFactory(owner=owner, status="done")
-    response = move(api, board["a"], before_id=done.pk)
+    response = move(owner_client, board["a"], before_id=done.pk)
     assert response.status_code == 400
     assert "before_id" in response.json()["error"]["fields"]
 
 
-def test_a_task_cannot_be_its_own_neighbour(api, board):
-    assert move(api, board["a"], before_id=board["a"].pk).status_code == 400
+def test_a_task_cannot_be_its_own_neighbour(owner_client, board):
+    assert move(owner_client, board["a"], before_id=board["a"].pk).status_code == 400
 
 
-def test_neighbours_in_the_wrong_order_are_refused(api, owner, board):
-    response = move(api, board["d"], after_id=board["c"].pk, before_id=board["a"].pk)
+def test_neighbours_in_the_wrong_order_are_refused(owner_client, owner, board):
+    response = move(owner_client, board["d"], after_id=board["c"].pk, before_id=board["a"].pk)
     assert response.status_code == 400

@@ -15,16 +15,16 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/tasks/"
 
 
-def fetch(api: APIClient, url: str) -> dict:
-    response = api.get(url)
+def fetch(client: APIClient, url: str) -> dict:
+    response = client.get(url)
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def walk(api: APIClient, url: str, between_pages=None) -> list[int]:
+def walk(client: APIClient, url: str, between_pages=None) -> list[int]:
     seen: list[int] = []
     while url:
-        page = fetch(api, url)
+        page = fetch(client, url)
         seen += [task["id"] for task in page["results"]]
         url = page["next"]
         if between_pages:
@@ -32,25 +32,25 @@ def walk(api: APIClient, url: str, between_pages=None) -> list[int]:
     return seen
 
 
-def test_default_page_size_is_50(api, owner):
+def test_default_page_size_is_50(owner_client, owner):
     TaskFactory.create_batch(55, owner=owner)
-    page = fetch(api, LIST)
+    page = fetch(owner_client, LIST)
     assert len(page["results"]) == 50
     assert page["next"].startswith("http://testserver/api/tasks/?cursor=")
     assert page["previous"] is None
-    last = fetch(api, page["next"])
+    last = fetch(owner_client, page["next"])
     assert len(last["results"]) == 5 and last["next"] is None
 
 
-def test_page_size_up_to_100(api, owner):
+def test_page_size_up_to_100(owner_client, owner):
     TaskFactory.create_batch(101, owner=owner)
-    assert len(fetch(api, f"{LIST}?page_size=100")["results"]) == 100
+    assert len(fetch(owner_client, f"{LIST}?page_size=100")["results"]) == 100
 
 
 @pytest.mark.parametrize(
     "ordering", ["position", "-priority", "due_date", "-due_date", "title", "-created_at"]
 )
-def test_walking_every_page_sees_each_task_once(api, owner, ordering):
+def test_walking_every_page_sees_each_task_once(owner_client, owner, ordering):
     for n in range(23):
         TaskFactory(
             owner=owner,
@@ -58,23 +58,23 @@ def test_walking_every_page_sees_each_task_once(api, owner, ordering):
             title=f"t{n % 4}",
             due_date=None if n % 3 == 0 else datetime.date(2026, 1, 1 + n % 7),
         )
-    seen = walk(api, f"{LIST}?page_size=4&ordering={ordering}")
+    seen = walk(owner_client, f"{LIST}?page_size=4&ordering={ordering}")
     assert sorted(seen) == sorted(Task.objects.values_list("pk", flat=True))
     assert len(seen) == len(set(seen)) == 23
 
 
-def test_no_repeats_or_skips_while_tasks_are_inserted_between_fetches(api, owner):
+def test_no_repeats_or_skips_while_tasks_are_inserted_between_fetches(owner_client, owner):
     # given 30 tasks, paged 7 at a time in manual order
     original = [TaskFactory(owner=owner).pk for _ in range(30)]
     inserted: list[int] = []
 
     def someone_adds_tasks():
         # new tasks at the end and at the very top of the list
-        inserted.append(api.post(LIST, {"title": "new at the end"}, format="json").json()["id"])
+        inserted.append(owner_client.post(LIST, {"title": "new at the end"}, format="json").json()["id"])
         inserted.append(TaskFactory(owner=owner, position=-(10**9) - len(inserted)).pk)
 
     # when
-    seen = walk(api, f"{LIST}?page_size=7", between_pages=someone_adds_tasks)
+    seen = walk(owner_client, f"{LIST}?page_size=7", between_pages=someone_adds_tasks)
     # then every original task is seen exactly once, in order, and new ones at the end are picked up
     assert len(seen) == len(set(seen))
     assert [pk for pk in seen if pk in original] == original
@@ -82,31 +82,31 @@ def test_no_repeats_or_skips_while_tasks_are_inserted_between_fetches(api, owner
     assert set(inserted[::2][:-1]) <= set(seen)
 
 
-def test_previous_walks_back(api, owner):
+def test_previous_walks_back(owner_client, owner):
     ids = [TaskFactory(owner=owner).pk for _ in range(10)]
-    first = fetch(api, f"{LIST}?page_size=4")
-    second = fetch(api, first["next"])
-    third = fetch(api, second["next"])
+    first = fetch(owner_client, f"{LIST}?page_size=4")
+    second = fetch(owner_client, first["next"])
+    third = fetch(owner_client, second["next"])
     assert [t["id"] for t in third["results"]] == ids[8:]
-    back = fetch(api, third["previous"])
+    back = fetch(owner_client, third["previous"])
     assert [t["id"] for t in back["results"]] == ids[4:8]
-    start = fetch(api, back["previous"])
+    start = fetch(owner_client, back["previous"])
     assert [t["id"] for t in start["results"]] == ids[:4]
     assert start["previous"] is None
-    assert [t["id"] for t in fetch(api, start["next"])["results"]] == ids[4:8]
+    assert [t["id"] for t in fetch(owner_client, start["next"])["results"]] == ids[4:8]
 
 
-def test_filters_apply_across_pages(api, owner):
+def test_filters_apply_across_pages(owner_client, owner):
     TaskFactory.create_batch(6, owner=owner, status="done")
     TaskFactory.create_batch(6, owner=owner, status="todo")
-    seen = walk(api, f"{LIST}?page_size=4&status=done")
+    seen = walk(owner_client, f"{LIST}?page_size=4&status=done")
     assert Task.objects.filter(pk__in=seen, status="done").count() == 6 == len(seen)
 
 
-def test_a_cursor_of_another_ordering_is_400(api, owner):
+def test_a_cursor_of_another_ordering_is_400(owner_client, owner):
     TaskFactory.create_batch(3, owner=owner)
-    next_url = fetch(api, f"{LIST}?page_size=1&ordering=title")["next"]
-    response = api.get(next_url.replace("ordering=title", "ordering=priority"))
+    next_url = fetch(owner_client, f"{LIST}?page_size=1&ordering=title")["next"]
+    response = owner_client.get(next_url.replace("ordering=title", "ordering=priority"))
     assert response.status_code == 400
     assert "cursor" in response.json()["error"]["fields"]
 
@@ -114,8 +114,8 @@ def test_a_cursor_of_another_ordering_is_400(api, owner):
 @pytest.mark.parametrize(
     "cursor", ["eyJ4IjoxfQ", "e30", "!!!", "eyJvIjoicG9zaXRpb24iLCJ2IjpbW10sMV0sImQiOiJuIn0"]
 )
-def test_tampered_cursors_are_400(api, cursor):
-    response = api.get(LIST, {"cursor": cursor})
+def test_tampered_cursors_are_400(owner_client, cursor):
+    response = owner_client.get(LIST, {"cursor": cursor})
     assert response.status_code == 400
     assert "cursor" in response.json()["error"]["fields"]
 
@@ -160,12 +160,12 @@ LATER = {"t": "2026-01-01T00:00:00+00:00"}
         pytest.param("-title", ["\ud800", 1], id="lone-surrogate"),
     ],
 )
-def test_a_forged_cursor_with_values_of_the_wrong_kind_is_400(api, owner, ordering, values):
+def test_a_forged_cursor_with_values_of_the_wrong_kind_is_400(owner_client, owner, ordering, values):
     # given a task to page through, and a cursor of the right ordering with the wrong values
     TaskFactory(owner=owner)
     cursor = forged(o=ordering, v=values, d="n")
     # when
-    response = api.get(LIST, {"ordering": ordering, "cursor": cursor})
+    response = owner_client.get(LIST, {"ordering": ordering, "cursor": cursor})
     # then
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/json"
@@ -178,10 +178,10 @@ def test_a_forged_cursor_with_values_of_the_wrong_kind_is_400(api, owner, orderi
     ids=["text-for-a-time", "number-for-a-time", "text-for-the-id", "id-beyond", "null", "bad-month"],
 )
 @pytest.mark.parametrize("endpoint", ["trash", "history"])
-def test_forged_cursors_of_the_trash_and_history_are_400(api, owner, endpoint, values):
+def test_forged_cursors_of_the_trash_and_history_are_400(owner_client, owner, endpoint, values):
     task = TaskFactory(owner=owner)
     url = f"/api/tasks/{task.pk}/history/" if endpoint == "history" else "/api/tasks/trash/"
-    response = api.get(url, {"cursor": forged(o=endpoint, v=values, d="n")})
+    response = owner_client.get(url, {"cursor": forged(o=endpoint, v=values, d="n")})
     assert response.status_code == 400, response.content
     assert "cursor" in response.json()["error"]["fields"]
 
@@ -195,9 +195,9 @@ def test_forged_cursors_of_the_trash_and_history_are_400(api, owner, endpoint, v
         ("priority", [0, 0]),
     ],
 )
-def test_a_made_up_cursor_of_the_right_kinds_is_a_place_in_the_list(api, owner, ordering, values):
+def test_a_made_up_cursor_of_the_right_kinds_is_a_place_in_the_list(owner_client, owner, ordering, values):
     # a client may write a cursor itself: only what it holds must make sense
     TaskFactory(owner=owner, title="a task", priority=1, due_date=None)
-    response = api.get(LIST, {"ordering": ordering, "cursor": forged(o=ordering, v=values, d="n")})
+    response = owner_client.get(LIST, {"ordering": ordering, "cursor": forged(o=ordering, v=values, d="n")})
     assert response.status_code == 200, response.content
     assert len(response.json()["results"]) == 1

@@ -7,14 +7,14 @@ BEGIN/COMMIT is not a query either).
 import pytest
 
 from tasks.models import Label
-from tasks.tests.factories import TaskFactory
+from tasks.tests.factories import LabelFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def labelled(owner):
-    labels = [Label.objects.create(owner=owner, name=f"l{n}") for n in range(3)]
+    labels = [LabelFactory(owner=owner, name=f"l{n}") for n in range(3)]
 
     def make(count: int) -> list[Label]:
         for task in TaskFactory.create_batch(count, owner=owner):
@@ -35,49 +35,54 @@ def labelled(owner):
         "?label={first},{second}",
     ],
 )
-def test_a_list_page_is_two_queries_tasks_and_their_labels(api, labelled, assert_queries, count, query):
+def test_a_list_page_is_two_queries_tasks_and_their_labels(
+    owner_client, labelled, assert_queries, count, query
+):
     labels = labelled(count)
     with assert_queries(2):
-        response = api.get(f"/api/tasks/{query.format(first=labels[0].pk, second=labels[1].pk)}")
+        response = owner_client.get(f"/api/tasks/{query.format(first=labels[0].pk, second=labels[1].pk)}")
     assert response.status_code == 200
     assert response.json()["results"]
 
 
-def test_an_empty_page_is_one_query(api, assert_queries):
+def test_an_empty_page_is_one_query(owner_client, assert_queries):
     with assert_queries(1):
-        assert api.get("/api/tasks/").json()["results"] == []
+        assert owner_client.get("/api/tasks/").json()["results"] == []
 
 
-def test_the_next_page_costs_the_same(api, labelled, assert_queries):
+def test_the_next_page_costs_the_same(owner_client, labelled, assert_queries):
     labelled(10)
-    next_url = api.get("/api/tasks/?page_size=3").json()["next"]
+    next_url = owner_client.get("/api/tasks/?page_size=3").json()["next"]
     with assert_queries(2):
-        assert len(api.get(next_url).json()["results"]) == 3
+        assert len(owner_client.get(next_url).json()["results"]) == 3
 
 
-def test_authentication_costs_no_query(api, assert_queries):
+def test_authentication_costs_no_query(owner_client, assert_queries):
     # an invalid filter is refused after authentication and before any query
     with assert_queries(0):
-        assert api.get("/api/tasks/?status=nope").status_code == 400
+        assert owner_client.get("/api/tasks/?status=nope").status_code == 400
 
 
-def test_retrieve_is_the_task_and_its_labels(api, owner, labelled, assert_queries):
+def test_retrieve_is_the_task_and_its_labels(owner_client, owner, labelled, assert_queries):
     labelled(1)
     task = owner.tasks.get()
     with assert_queries(2):
-        assert api.get(f"/api/tasks/{task.pk}/").status_code == 200
+        assert owner_client.get(f"/api/tasks/{task.pk}/").status_code == 200
 
 
-def test_create_is_the_quota_check_the_task_and_its_history_entry(api, assert_queries):
+def test_create_is_the_quota_check_the_task_and_its_history_entry(owner_client, assert_queries):
     # lock the owner's row and count their tasks (the quota), insert the task, its history entry
     with assert_queries(4):
-        assert api.post("/api/tasks/", {"title": "fast"}, format="json").status_code == 201
+        assert owner_client.post("/api/tasks/", {"title": "fast"}, format="json").status_code == 201
 
 
-def test_create_with_labels_adds_the_lookup_and_the_links(api, owner, assert_queries):
-    ids = [Label.objects.create(owner=owner, name=f"l{n}").pk for n in range(5)]
+def test_create_with_labels_adds_the_lookup_and_the_links(owner_client, owner, assert_queries):
+    ids = [LabelFactory(owner=owner, name=f"l{n}").pk for n in range(5)]
     with assert_queries(6):
-        assert api.post("/api/tasks/", {"title": "tagged", "labels": ids}, format="json").status_code == 201
+        assert (
+            owner_client.post("/api/tasks/", {"title": "tagged", "labels": ids}, format="json").status_code
+            == 201
+        )
 
 
 @pytest.mark.parametrize(
@@ -92,8 +97,10 @@ def test_create_with_labels_adds_the_lookup_and_the_links(api, owner, assert_que
         ("delete", "", None, 3),
     ],
 )
-def test_writes_cost_a_constant_number_of_queries(api, owner, assert_queries, method, suffix, body, queries):
+def test_writes_cost_a_constant_number_of_queries(
+    owner_client, owner, assert_queries, method, suffix, body, queries
+):
     task = TaskFactory(owner=owner)
     with assert_queries(queries):
-        response = getattr(api, method)(f"/api/tasks/{task.pk}/{suffix}", body, format="json")
+        response = getattr(owner_client, method)(f"/api/tasks/{task.pk}/{suffix}", body, format="json")
     assert response.status_code in (200, 204)

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from tasks.models import Label, Task
+from tasks.models import Task
 from tasks.selectors import labels_attach
 from tasks.serializers import TaskSerializer, TrashedTaskSerializer
-from tasks.tests.factories import TaskFactory
+from tasks.tests.factories import LabelFactory, TaskFactory
 
 
 def drf_rendering(serializer_class, task: Task) -> dict:
@@ -19,8 +19,8 @@ def drf_rendering(serializer_class, task: Task) -> dict:
 
 @pytest.fixture
 def varied_tasks(owner):
-    home = Label.objects.create(owner=owner, name="home", colour="#00aa00")
-    urgent = Label.objects.create(owner=owner, name="Errands", colour="#aa0000")
+    home = LabelFactory(owner=owner, name="home", colour="#00aa00")
+    urgent = LabelFactory(owner=owner, name="Errands", colour="#aa0000")
     plain = TaskFactory(owner=owner)
     done = TaskFactory(
         owner=owner,

@@ -5,8 +5,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from tasks.models import Task
-from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def test_stats_count_what_the_user_sees(owner, stranger, assert_queries):
         TaskFactory(owner=owner, status="done", completed_at=timezone.now() - datetime.timedelta(days=9))
         TaskFactory(owner=owner, trashed_at=timezone.now())
         TaskFactory(owner=stranger, due_date=today - datetime.timedelta(days=1))
-        api = client_for(owner)
+        owner_client = client_for(owner)
         with assert_queries(1):
-            response = api.get("/api/tasks/stats/")
+            response = owner_client.get("/api/tasks/stats/")
     assert response.status_code == 200
     assert response.json() == {
         "total": 5,

@@ -7,22 +7,22 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from tasks.models import Label, Task, TaskEvent
-from tasks.tests.conftest import client_for
-from tasks.tests.factories import TaskFactory
+from tasks.tests.factories import LabelFactory, TaskFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def download(api, fmt: str | None = None):
-    response = api.get("/api/tasks/export/", {"format": fmt} if fmt else {})
+def download(client, fmt: str | None = None):
+    response = client.get("/api/tasks/export/", {"format": fmt} if fmt else {})
     assert response.status_code == 200, response.content if not response.streaming else ""
     return response, b"".join(response.streaming_content).decode()
 
 
 @pytest.fixture
 def collection(owner):
-    home = Label.objects.create(owner=owner, name="home", colour="#00aa00")
-    work = Label.objects.create(owner=owner, name="work")
+    home = LabelFactory(owner=owner, name="home", colour="#00aa00")
+    work = LabelFactory(owner=owner, name="work")
     a = TaskFactory(
         owner=owner,
         title="Paint the fence",
@@ -40,8 +40,8 @@ def collection(owner):
     return owner
 
 
-def test_json_export_is_streamed_and_complete(api, collection):
-    response, text = download(api)
+def test_json_export_is_streamed_and_complete(owner_client, collection):
+    response, text = download(owner_client)
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="tms-tasks-')
     data = json.loads(text)
@@ -60,8 +60,8 @@ def test_json_export_is_streamed_and_complete(api, collection):
     assert sorted(label["name"] for label in by_title["Ship release"]["labels"]) == ["home", "work"]
 
 
-def test_csv_export_and_formula_guard(api, collection):
-    response, text = download(api, "csv")
+def test_csv_export_and_formula_guard(owner_client, collection):
+    response, text = download(owner_client, "csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {row["title"] for row in rows} >= {"Paint the fence", "Ship release"}
@@ -70,20 +70,20 @@ def test_csv_export_and_formula_guard(api, collection):
     assert '\'=HYPERLINK("http://evil")' in {row["title"] for row in rows}
 
 
-def test_unknown_export_format_is_400(api):
-    response = api.get("/api/tasks/export/", {"format": "xlsx"})
+def test_unknown_export_format_is_400(owner_client):
+    response = owner_client.get("/api/tasks/export/", {"format": "xlsx"})
     assert response.status_code == 400
     assert "format" in response.json()["error"]["fields"]
 
 
-def test_export_queries_do_not_grow_per_task(api, owner, assert_queries):
+def test_export_queries_do_not_grow_per_task(owner_client, owner, assert_queries):
     TaskFactory.create_batch(30, owner=owner)
     with assert_queries(2):  # tasks, labels
-        download(api)
+        download(owner_client)
 
 
-def test_export_then_import_into_a_fresh_account_reproduces_the_tasks(api, collection):
-    _, text = download(api)
+def test_export_then_import_into_a_fresh_account_reproduces_the_tasks(owner_client, collection):
+    _, text = download(owner_client)
     newcomer = UserFactory()
     # when
     response = client_for(newcomer).post("/api/tasks/import/", json.loads(text), format="json")
@@ -114,14 +114,14 @@ def test_export_then_import_into_a_fresh_account_reproduces_the_tasks(api, colle
 
 
 def test_import_reuses_existing_labels_by_name(owner):
-    Label.objects.create(owner=owner, name="Home")
+    LabelFactory(owner=owner, name="Home")
     body = {"tasks": [{"title": "t", "labels": [{"name": "home"}]}]}
     response = client_for(owner).post("/api/tasks/import/", body, format="json")
     assert response.json() == {"imported": 1, "labels_created": 0}
     assert Task.objects.get().labels.get().name == "Home"
 
 
-def test_import_reports_every_bad_row_and_writes_nothing(api):
+def test_import_reports_every_bad_row_and_writes_nothing(owner_client):
     body = {
         "tasks": [
             {"title": "fine"},
@@ -130,7 +130,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(api):
             {"title": "bad priority", "priority": "critical", "labels": [{"name": "x", "colour": "blue"}]},
         ]
     }
-    response = api.post("/api/tasks/import/", body, format="json")
+    response = owner_client.post("/api/tasks/import/", body, format="json")
     assert response.status_code == 400
     rows = response.json()["error"]["fields"]["tasks"]
     assert set(rows) == {"1", "3"}
@@ -140,18 +140,19 @@ def test_import_reports_every_bad_row_and_writes_nothing(api):
 
 
 @pytest.mark.parametrize("body", [{}, {"tasks": "nope"}, {"tasks": [1, 2]}, {"format": "other", "tasks": []}])
-def test_malformed_imports_are_400(api, body):
-    assert api.post("/api/tasks/import/", body, format="json").status_code == 400
+def test_malformed_imports_are_400(owner_client, body):
+    assert owner_client.post("/api/tasks/import/", body, format="json").status_code == 400
     assert not Task.objects.exists()
 
 
-def test_import_takes_bodies_up_to_its_own_limit(api, settings):
+def test_import_takes_bodies_up_to_its_own_limit(owner_client, settings):
     settings.TMS_MAX_BODY_BYTES = 2048
     settings.TMS_MAX_IMPORT_BYTES = 64 * 1024
     body = {"tasks": [{"title": f"task {n}", "description": "x" * 100} for n in range(100)]}  # ~15 KB
-    assert api.post("/api/tasks/import/", body, format="json").status_code == 201
+    assert owner_client.post("/api/tasks/import/", body, format="json").status_code == 201
     assert (
-        api.post("/api/tasks/", {"title": "t", "description": "x" * 4000}, format="json").status_code == 413
+        owner_client.post("/api/tasks/", {"title": "t", "description": "x" * 4000}, format="json").status_code
+        == 413
     )
     huge = {"tasks": [{"title": "t", "description": "x" * 9000} for _ in range(10)]}  # ~90 KB
-    assert api.post("/api/tasks/import/", huge, format="json").status_code == 413
+    assert owner_client.post("/api/tasks/import/", huge, format="json").status_code == 413

@@ -5,25 +5,25 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trashed(api, owner):
+def trashed(owner_client, owner):
     task = TaskFactory(owner=owner, title="in the bin")
-    assert api.delete(f"/api/tasks/{task.pk}/").status_code == 204
+    assert owner_client.delete(f"/api/tasks/{task.pk}/").status_code == 204
     return task
 
 
-def test_trash_lists_trashed_tasks_newest_first(api, owner):
+def test_trash_lists_trashed_tasks_newest_first(owner_client, owner):
     first, second = TaskFactory(owner=owner), TaskFactory(owner=owner)
     TaskFactory(owner=owner)
-    api.delete(f"/api/tasks/{first.pk}/")
-    api.delete(f"/api/tasks/{second.pk}/")
-    page = api.get("/api/tasks/trash/").json()
+    owner_client.delete(f"/api/tasks/{first.pk}/")
+    owner_client.delete(f"/api/tasks/{second.pk}/")
+    page = owner_client.get("/api/tasks/trash/").json()
     assert [task["id"] for task in page["results"]] == [second.pk, first.pk]
     assert page["results"][0]["trashed_at"] is not None
 
@@ -41,48 +41,51 @@ def test_trash_lists_trashed_tasks_newest_first(api, owner):
         ("get", "history/", None),
     ],
 )
-def test_trashed_tasks_are_absent_from_every_other_endpoint(api, trashed, method, path, body):
-    response = getattr(api, method)(f"/api/tasks/{trashed.pk}/{path}", body, format="json")
+def test_trashed_tasks_are_absent_from_every_other_endpoint(owner_client, trashed, method, path, body):
+    response = getattr(owner_client, method)(f"/api/tasks/{trashed.pk}/{path}", body, format="json")
     assert response.status_code == 404
 
 
-def test_trashed_tasks_are_not_listed_counted_exported_or_bulk_changed(api, owner, trashed):
-    assert api.get("/api/tasks/").json()["results"] == []
-    assert api.get("/api/tasks/stats/").json()["total"] == 0
-    assert "in the bin" not in b"".join(api.get("/api/tasks/export/").streaming_content).decode()
-    response = api.post("/api/tasks/bulk/", {"ids": [trashed.pk], "action": "complete"}, format="json")
+def test_trashed_tasks_are_not_listed_counted_exported_or_bulk_changed(owner_client, owner, trashed):
+    assert owner_client.get("/api/tasks/").json()["results"] == []
+    assert owner_client.get("/api/tasks/stats/").json()["total"] == 0
+    assert "in the bin" not in b"".join(owner_client.get("/api/tasks/export/").streaming_content).decode()
+    response = owner_client.post(
+        "/api/tasks/bulk/", {"ids": [trashed.pk], "action": "complete"}, format="json"
+    )
     assert response.status_code == 404
 
 
-def test_trashed_task_cannot_be_a_move_neighbour(api, owner, trashed):
+def test_trashed_task_cannot_be_a_move_neighbour(owner_client, owner, trashed):
     task = TaskFactory(owner=owner)
     assert (
-        api.post(f"/api/tasks/{task.pk}/move/", {"before_id": trashed.pk}, format="json").status_code == 400
+        owner_client.post(f"/api/tasks/{task.pk}/move/", {"before_id": trashed.pk}, format="json").status_code
+        == 400
     )
 
 
-def test_restore_brings_it_back(api, trashed):
-    response = api.post(f"/api/tasks/{trashed.pk}/restore/")
+def test_restore_brings_it_back(owner_client, trashed):
+    response = owner_client.post(f"/api/tasks/{trashed.pk}/restore/")
     assert response.status_code == 200
     assert response.json()["title"] == "in the bin"
-    assert api.get(f"/api/tasks/{trashed.pk}/").status_code == 200
-    assert api.get("/api/tasks/trash/").json()["results"] == []
+    assert owner_client.get(f"/api/tasks/{trashed.pk}/").status_code == 200
+    assert owner_client.get("/api/tasks/trash/").json()["results"] == []
 
 
-def test_restoring_a_task_that_is_not_in_the_trash_is_404(api, owner):
+def test_restoring_a_task_that_is_not_in_the_trash_is_404(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert api.post(f"/api/tasks/{task.pk}/restore/").status_code == 404
+    assert owner_client.post(f"/api/tasks/{task.pk}/restore/").status_code == 404
 
 
-def test_purge_deletes_for_good(api, trashed):
-    assert api.delete(f"/api/tasks/trash/{trashed.pk}/").status_code == 204
+def test_purge_deletes_for_good(owner_client, trashed):
+    assert owner_client.delete(f"/api/tasks/trash/{trashed.pk}/").status_code == 204
     assert not Task.objects.filter(pk=trashed.pk).exists()
-    assert api.post(f"/api/tasks/{trashed.pk}/restore/").status_code == 404
+    assert owner_client.post(f"/api/tasks/{trashed.pk}/restore/").status_code == 404
 
 
-def test_purge_only_takes_trashed_tasks(api, owner):
+def test_purge_only_takes_trashed_tasks(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert api.delete(f"/api/tasks/trash/{task.pk}/").status_code == 404
+    assert owner_client.delete(f"/api/tasks/trash/{task.pk}/").status_code == 404
     assert Task.objects.filter(pk=task.pk).exists()
 
 

@@ -12,8 +12,8 @@ import pytest
 from django.test import override_settings
 
 from accounts.tests.factories import UserFactory
-from tasks.tests.conftest import client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import client_for
 from tests.support.server import GunicornServer, base_env, manage
 from tests.support.snapshot import database_snapshot
 
@@ -34,7 +34,7 @@ def owner(db):
 
 
 @pytest.fixture
-def api(owner):
+def owner_client(owner):
     return client_for(owner)
 
 
@@ -72,9 +72,11 @@ def task(owner):
         pytest.param("post", b'{"title": NaN}', "application/json", 400, id="nan"),
     ],
 )
-def test_malformed_bodies_are_refused_and_change_nothing(api, task, method, body, content_type, status):
+def test_malformed_bodies_are_refused_and_change_nothing(
+    owner_client, task, method, body, content_type, status
+):
     before = database_snapshot()
-    response = getattr(api, method)(TASKS, data=body, content_type=content_type)
+    response = getattr(owner_client, method)(TASKS, data=body, content_type=content_type)
     assert_json_error(response, status)
     assert database_snapshot() == before
 
@@ -90,9 +92,9 @@ def test_malformed_bodies_are_refused_and_change_nothing(api, task, method, body
         ("/api/tasks/{id}/", {"description": "x" * 10_001}),
     ],
 )
-def test_bad_updates_are_refused_and_change_nothing(api, task, path, body):
+def test_bad_updates_are_refused_and_change_nothing(owner_client, task, path, body):
     before = database_snapshot()
-    response = api.patch(path.format(id=task.pk), data=body, format="json")
+    response = owner_client.patch(path.format(id=task.pk), data=body, format="json")
     assert_json_error(response, 400)
     assert database_snapshot() == before
 
@@ -114,17 +116,17 @@ def test_bad_updates_are_refused_and_change_nothing(api, task, path, body):
         "label=" + ",".join(["1"] * 21),
     ],
 )
-def test_bad_list_parameters_are_a_400_naming_them(api, task, query):
-    error = assert_json_error(api.get(f"{TASKS}?{query}"), 400)
+def test_bad_list_parameters_are_a_400_naming_them(owner_client, task, query):
+    error = assert_json_error(owner_client.get(f"{TASKS}?{query}"), 400)
     assert error["fields"], error
 
 
 @pytest.mark.parametrize(
     "query", ["&".join(f"p{n}=v" for n in range(2_000)), "status=todo&" * 2_000], ids=["unknown", "repeated"]
 )
-def test_thousands_of_parameters_are_a_400(api, task, query):
+def test_thousands_of_parameters_are_a_400(owner_client, task, query):
     # Django stops parsing after DATA_UPLOAD_MAX_NUMBER_FIELDS parameters
-    error = assert_json_error(api.get(f"{TASKS}?{query}"), 400)
+    error = assert_json_error(owner_client.get(f"{TASKS}?{query}"), 400)
     assert error["code"] == "parse_error"
 
 
@@ -145,9 +147,9 @@ def test_thousands_of_parameters_are_a_400(api, task, query):
         ("/api/tasks/import/", {"tasks": [{"title": 5}]}, 400),
     ],
 )
-def test_wrong_types_and_limits_elsewhere(api, task, path, body, status):
+def test_wrong_types_and_limits_elsewhere(owner_client, task, path, body, status):
     before = database_snapshot()
-    assert_json_error(api.post(path, data=body, format="json"), status)
+    assert_json_error(owner_client.post(path, data=body, format="json"), status)
     assert database_snapshot() == before
 
 
@@ -168,10 +170,12 @@ IMPORT_WITH_A_LONE_SURROGATE = b'{"format": "tms-tasks", "version": 1, "tasks": 
     ],
     ids=["task-field-name", "task-title", "task-update", "label", "import", "time-zone", "me-field", "login"],
 )
-def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_in_utf8(api, task, method, path, body):
+def test_a_lone_surrogate_anywhere_in_a_body_is_a_400_in_utf8(owner_client, task, method, path, body):
     # found by an attack run: the answer naming such a field or value could not be encoded (a 500)
     before = database_snapshot()
-    response = getattr(api, method)(path.format(id=task.pk), data=body, content_type="application/json")
+    response = getattr(owner_client, method)(
+        path.format(id=task.pk), data=body, content_type="application/json"
+    )
     error = assert_json_error(response, 400)
     assert error["code"] == "parse_error"
     assert json.loads(response.content.decode("utf-8"))  # strict UTF-8
@@ -203,7 +207,7 @@ IMPORT_ONE = {"format": "tms-tasks", "version": 1, "tasks": [{"title": "x", "lab
     ],
 )
 def test_writes_with_the_token_of_a_deleted_account_are_refused(
-    api, owner, task, method, path, body, headers, status
+    owner_client, owner, task, method, path, body, headers, status
 ):
     # given an access token still valid for a few minutes, whose account was just deleted
     owner.delete()
@@ -211,7 +215,7 @@ def test_writes_with_the_token_of_a_deleted_account_are_refused(
     if path.endswith("/bulk/"):
         body = {**body, "ids": [task.pk]}
     # when (the task service trusts the token: it does not look the account up to authenticate)
-    response = getattr(api, method)(path.format(id=task.pk), body, format="json", **headers)
+    response = getattr(owner_client, method)(path.format(id=task.pk), body, format="json", **headers)
     # then: an error in the JSON shape — found by an attack run as a 500 from a foreign key
     error = assert_json_error(response, status)
     if status == 401:
@@ -220,10 +224,10 @@ def test_writes_with_the_token_of_a_deleted_account_are_refused(
 
 
 @override_settings(TMS_MAX_IMPORT_BYTES=2048)
-def test_an_oversized_import_is_refused_before_parsing(api, task):
+def test_an_oversized_import_is_refused_before_parsing(owner_client, task):
     before = database_snapshot()
     rows = [{"title": f"t{n}"} for n in range(200)]
-    assert_json_error(api.post("/api/tasks/import/", data={"tasks": rows}, format="json"), 413)
+    assert_json_error(owner_client.post("/api/tasks/import/", data={"tasks": rows}, format="json"), 413)
     assert database_snapshot() == before
 
 
@@ -288,9 +292,11 @@ def test_what_gunicorn_refuses_itself_is_json_too(live_server_url, request_bytes
         ("delete", "/api/auth/sessions/99999999999999999999/", None, 404),
     ],
 )
-def test_ids_beyond_the_database_range_are_refused_not_crashed(api, task, method, path, body, status):
+def test_ids_beyond_the_database_range_are_refused_not_crashed(
+    owner_client, task, method, path, body, status
+):
     # found by fuzzing: such ids reached the database driver and failed there with a 500
     before = database_snapshot()
-    response = getattr(api, method)(path.format(id=task.pk), body, format="json")
+    response = getattr(owner_client, method)(path.format(id=task.pk), body, format="json")
     assert_json_error(response, status)
     assert database_snapshot() == before

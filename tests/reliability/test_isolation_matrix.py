@@ -15,9 +15,8 @@ from rest_framework.test import APIClient
 
 from accounts.services.sessions import session_start
 from accounts.tests.factories import PASSWORD, UserFactory
-from tasks.models import Label
-from tasks.tests.conftest import client_for
-from tasks.tests.factories import TaskFactory
+from tasks.tests.factories import LabelFactory, TaskFactory
+from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def world():
     ada = UserFactory(username="ada")
     bob = UserFactory(username="bob")
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
-    label = Label.objects.create(owner=ada, name="ada-secret-label")
+    label = LabelFactory(owner=ada, name="ada-secret-label")
     task = TaskFactory(owner=ada, title="ada-secret-task", description="ada-secret-notes")
     task.labels.add(label)
     trashed = TaskFactory(owner=ada, title="ada-secret-trashed")

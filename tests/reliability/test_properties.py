@@ -25,8 +25,8 @@ from jwt.api_jws import PyJWS
 
 from accounts.tests.factories import UserFactory
 from tasks.selectors import ORDERINGS
-from tasks.tests.conftest import access_token_for, client_for
 from tasks.tests.factories import TaskFactory
+from tests.support.clients import access_token_for, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from accounts.models import User
 from accounts.services.mail import mail_deliver_due
 from accounts.tests.factories import PASSWORD, UserFactory
-from tasks.tests.conftest import client_for
+from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
 
 pytestmark = pytest.mark.django_db
