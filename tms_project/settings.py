@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tms_project import __version__
 from tms_project.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 from tms_project.jwt_keys import load_keys
 
@@ -343,7 +344,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "TMS API",
     "DESCRIPTION": "Task Management System: accounts under /api/auth/, tasks under /api/tasks/.",
-    "VERSION": "1.0.0",
+    "VERSION": __version__,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
