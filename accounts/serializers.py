@@ -90,13 +90,17 @@ class LoginSerializer(CookieFlagMixin):
 
 
 class RefreshSerializer(CookieFlagMixin):
+    # Empty is the same as absent (the cookie, else no token: 401), not a malformed body (400).
     refresh = serializers.CharField(
-        required=False, max_length=4096, help_text="Omit when the refresh token is in the cookie."
+        required=False,
+        allow_blank=True,
+        max_length=4096,
+        help_text="Omit (or leave empty) when the refresh token is in the cookie.",
     )
 
 
 class LogoutSerializer(TextOnlyMixin, serializers.Serializer):
-    refresh = serializers.CharField(required=False, max_length=4096)
+    refresh = serializers.CharField(required=False, allow_blank=True, max_length=4096)
 
 
 class TokenPairSerializer(serializers.Serializer):

@@ -59,9 +59,28 @@ def test_logout_ends_only_that_session(anonymous_client, user, login):
 
 @pytest.mark.parametrize("token", ["garbage", "a.b.c", ""])
 def test_garbage_refresh_tokens_are_401(anonymous_client, token):
+    # an empty token is no token (as if omitted, with no cookie): the same 401 as a forged one
     response = refresh(anonymous_client, token)
-    assert response.status_code in (400, 401)
-    assert response.json()["error"]["code"] in ("token_not_valid", "invalid")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.parametrize("token", [None, 5, ["a.b.c"]])
+def test_a_refresh_that_is_not_text_is_a_malformed_body_400(anonymous_client, token):
+    response = refresh(anonymous_client, token)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert list(response.json()["error"]["fields"]) == ["refresh"]
+
+
+@pytest.mark.parametrize("body", [{}, {"refresh": ""}])
+def test_logout_without_a_token_is_401_and_ends_nothing(anonymous_client, user, login, body):
+    tokens = login(user)
+    response = anonymous_client.post(LOGOUT, body, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    assert refresh(anonymous_client, tokens["refresh"]).status_code == 200
 
 
 def test_an_access_token_is_not_a_refresh_token(anonymous_client, user, login):
