@@ -1,48 +1,62 @@
 """The backend Dockerfile, checked statically (no Docker engine here): structure and checkov."""
 
 import json
-import re
 
 import pytest
 
+from tests.support.dockerfile import read
 from tests.support.tools import ROOT, checkov
 
-DOCKERFILE = (ROOT / "Dockerfile").read_text()
-
-
-def instructions(name: str) -> list[str]:
-    return re.findall(rf"^{name}\s+(.+)$", DOCKERFILE, flags=re.MULTILINE)
+BUILD, RUNTIME = read(ROOT / "Dockerfile")
 
 
 def test_multi_stage_build_on_the_ci_python():
-    stages = instructions("FROM")
-    assert len(stages) == 2 and stages[0].endswith("AS build") and stages[1].endswith("AS runtime")
-    bases = {stage.split()[0] for stage in stages}
-    assert len(bases) == 1
-    [base] = bases
-    assert base.startswith("python:3.11.") and "latest" not in base
+    assert (BUILD.name, RUNTIME.name) == ("build", "runtime")
+    assert BUILD.base == RUNTIME.base
+    assert BUILD.base.startswith("python:3.11.") and "latest" not in BUILD.base
     ci = (ROOT / ".ci" / "run").read_text() + (ROOT / "scripts" / "ensure-system-packages.sh").read_text()
     assert "3, 11" in ci  # the same minor version as the machines that run the tests
 
 
+def test_wheels_are_built_in_the_build_stage_and_installed_offline_in_the_runtime():
+    assert {"build-essential", "libmariadb-dev", "pkg-config"} <= BUILD.installed_packages()
+    assert ["pip", "wheel", "--no-cache-dir", "--wheel-dir", "/wheels", "-r", "requirements.txt"] in (
+        BUILD.commands()
+    )
+    [wheels] = [copy for copy in RUNTIME.all("COPY") if copy.flags.get("from") == "build"]
+    assert wheels.arguments == ["/wheels", "/wheels"]
+    [install] = [c for c in RUNTIME.commands() if c[:2] == ["pip", "install"]]
+    assert "--no-index" in install
+
+
 def test_the_runtime_has_the_client_library_only():
-    runtime = DOCKERFILE.split("AS runtime", 1)[1]
-    assert "libmariadb3" in runtime
-    assert "libmariadb-dev" not in runtime and "build-essential" not in runtime
+    assert RUNTIME.installed_packages() == {"libmariadb3"}
 
 
 def test_runs_as_uid_1000_under_gunicorn_with_static_files_collected():
-    assert instructions("USER") == ["1000:1000"]
-    assert "collectstatic --noinput" in DOCKERFILE
-    [entrypoint] = instructions("ENTRYPOINT")
-    assert json.loads(entrypoint) == [
+    assert RUNTIME.values("USER") == ["1000:1000"]
+    # USER comes after every RUN: nothing in the image is built as the runtime user
+    keywords = [i.keyword for i in RUNTIME.instructions]
+    assert max(n for n, k in enumerate(keywords) if k == "RUN") < keywords.index("USER")
+    assert any(c[-3:] == ["manage.py", "collectstatic", "--noinput"] for c in RUNTIME.commands())
+    [entrypoint] = RUNTIME.all("ENTRYPOINT")
+    assert entrypoint.exec_form == [
         "gunicorn",
         "--config",
         "tms_project/gunicorn_conf.py",
         "tms_project.wsgi",
     ]
-    assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in DOCKERFILE
-    assert "ADD " not in DOCKERFILE  # nothing fetched at build time from a URL
+    [env] = RUNTIME.all("ENV")
+    assert "PROMETHEUS_MULTIPROC_DIR=/tmp/metrics" in env.arguments
+    assert [i for stage in (BUILD, RUNTIME) for i in stage.all("ADD")] == []  # nothing fetched from a URL
+
+
+def test_the_healthcheck_asks_healthz():
+    [check] = RUNTIME.all("HEALTHCHECK")
+    assert check.arguments[0] == "CMD"
+    command = json.loads(check.value.split("CMD", 1)[1])
+    assert command[0] == "python" and "http://127.0.0.1:8000/healthz" in command[-1]
+    assert RUNTIME.values("EXPOSE") == ["8000"]
 
 
 def test_dockerignore_keeps_secrets_and_clutter_out():
@@ -52,11 +66,14 @@ def test_dockerignore_keeps_secrets_and_clutter_out():
 
 
 def test_requirements_match_what_the_image_installs():
-    copied = instructions("COPY")
-    assert "requirements.txt ." in copied
-    assert {"tms_project ./tms_project", "accounts ./accounts", "tasks ./tasks", "manage.py ./"} <= set(
-        copied
-    )
+    assert [copy.arguments for copy in BUILD.all("COPY")] == [["requirements.txt", "."]]
+    copied = [copy.arguments for copy in RUNTIME.all("COPY") if "from" not in copy.flags]
+    assert copied == [
+        ["manage.py", "./"],
+        ["tms_project", "./tms_project"],
+        ["accounts", "./accounts"],
+        ["tasks", "./tasks"],
+    ]
 
 
 def test_checkov_passes_the_dockerfile():

@@ -1,6 +1,5 @@
 """The web app's image: nginx config served for real (Debian nginx), and the Dockerfile's shape."""
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -9,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.dockerfile import read
 from tests.support.server import ROOT, free_port, http
 from tests.support.tools import require_tool
 
@@ -18,10 +18,20 @@ CONF = (ROOT / "frontend/nginx/default.conf").read_text()
 
 
 def test_dockerfile_builds_with_node_and_serves_with_unprivileged_nginx():
-    dockerfile = (ROOT / "frontend/Dockerfile").read_text()
-    stages = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
-    assert stages[0].startswith("node:20.") and stages[1].startswith("nginxinc/nginx-unprivileged:")
-    assert "npm ci" in dockerfile and "USER 1000:1000" in dockerfile and "EXPOSE 8080" in dockerfile
+    build, runtime = read(ROOT / "frontend/Dockerfile")
+    assert (build.name, runtime.name) == ("build", "runtime")
+    assert build.base.startswith("node:20.") and runtime.base.startswith("nginxinc/nginx-unprivileged:")
+    # the lock file is copied before npm ci installs exactly what it pins, and the app is built
+    assert build.all("COPY")[0].arguments == ["package.json", "package-lock.json", "./"]
+    assert build.commands() == [["npm", "ci", "--no-audit", "--no-fund"], ["npm", "run", "build"]]
+    # the runtime holds nginx's config and the built files only, and runs unprivileged on 8080
+    copies = [(copy.flags.get("from"), copy.arguments) for copy in runtime.all("COPY")]
+    assert copies == [
+        (None, ["nginx/default.conf", "/etc/nginx/conf.d/default.conf"]),
+        ("build", ["/app/dist", "/usr/share/nginx/html"]),
+    ]
+    assert runtime.values("USER") == ["1000:1000"] and runtime.values("EXPOSE") == ["8080"]
+    assert runtime.all("RUN") == [] and runtime.all("ADD") == []
 
 
 @pytest.fixture(scope="module")
