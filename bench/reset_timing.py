@@ -7,7 +7,6 @@ address and for an unknown one, interleaved, and prints the median and 90th
 percentile of each. The two should be within noise: the request only queues the
 mail (docs/api.md, "Mails leave out of band").
 """
-# ruff: noqa: T201 - a command-line tool that prints its report
 
 import argparse
 import statistics

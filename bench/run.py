@@ -8,7 +8,7 @@ statements and CPU time per request, and memory per worker and per pod.
 `--smoke` runs every endpoint for a second on a small table and fails on any
 error response (part of `make test`). See docs/performance.md.
 """
-# ruff: noqa: S603, S607, T201 - a command-line tool that runs wrk and prints its report
+# ruff: noqa: S603 - a command-line tool that runs wrk
 
 import argparse
 import contextlib

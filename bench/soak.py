@@ -11,7 +11,6 @@ any error answer or socket error, on a worker that was replaced, and when a
 service's RSS grew by 5% or more from the end of the first minute to the end.
 Results: build/bench/soak.md and soak.json. See docs/reliability.md.
 """
-# ruff: noqa: T201 - a command-line tool that prints its progress and report
 
 import argparse
 import json

@@ -74,7 +74,7 @@ def hit(request: HttpRequest, name: str, value: str | None = None) -> Attempt | 
         # The key outlives its window, so it never expires between add and incr.
         cache.add(key, 0, timeout=window_end - int(time.time()) + 60)
         count = cache.incr(key)
-    except Exception as exc:  # noqa: BLE001 - any cache failure; fail closed, never open
+    except Exception as exc:  # any cache failure: fail closed, never open
         logger.error("rate limit store unavailable", extra={"limit": name, "error": type(exc).__name__})
         raise LimiterUnavailable() from exc
     if count > limit:

@@ -7,7 +7,7 @@ from tms_project.jwt_keys import generate_private_key_pem
 # Each test run signs with a key pair of its own; nothing is written to .keys/.
 os.environ.setdefault("TMS_JWT_PRIVATE_KEY", generate_private_key_pem())
 
-from tms_project.settings import *  # noqa: E402, F403
+from tms_project.settings import *  # noqa: F403
 
 # Hashing cost is not under test here; bcrypt is exercised by its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

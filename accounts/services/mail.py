@@ -105,7 +105,7 @@ def _deliver_forever(stop: threading.Event, interval: float) -> None:
     while not stop.wait(interval):
         try:
             mail_deliver_due()
-        except Exception:  # noqa: BLE001 - a database hiccup must not end the thread
+        except Exception:  # a database hiccup must not end the thread
             logger.exception("mail delivery round failed")
         finally:
             close_old_connections()

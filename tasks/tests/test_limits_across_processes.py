@@ -12,7 +12,7 @@ from tests.support.server import GunicornServer, base_env, http, manage, registe
 
 pytestmark = pytest.mark.server
 
-PASSWORD = "limits passphrase 2026"  # noqa: S105 - a throwaway account on a throwaway database
+PASSWORD = "limits passphrase 2026"  # a throwaway account on a throwaway database
 STATS_LIMIT = 10
 WRITE_LIMIT = 6
 ATTEMPTS = 24

@@ -49,7 +49,7 @@ CHECKS = [
 ]
 EXAMPLES = int(os.environ.get("TMS_FUZZ_EXAMPLES", "15"))
 RANDOM = os.environ.get("TMS_FUZZ_RANDOM") == "1"
-PASSWORD = "fuzzing passphrase 77"  # noqa: S105 - a throwaway account on a throwaway database
+PASSWORD = "fuzzing passphrase 77"  # a throwaway account on a throwaway database
 
 
 @pytest.fixture(scope="module")

@@ -69,7 +69,7 @@ class GunicornServer:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "GunicornServer":
-        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
             cwd=ROOT,
