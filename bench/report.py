@@ -1,6 +1,6 @@
 """The bench's report: one line per run while it goes, a Markdown summary at the end."""
 
-POD_BUDGET_MIB = 128  # the architecture's memory request per auth/task pod
+POD_BUDGET_MIB = 128  # the memory request of an auth/task pod (k8s/base)
 TARGETS = [
     # (label, endpoint, baseline, minimum ratio)
     ("authenticated list of 50 ≥ 0.5 × raw-SQL read", "list", "raw_read", 0.5),

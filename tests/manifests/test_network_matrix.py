@@ -1,4 +1,4 @@
-"""Who may talk to whom, evaluated from the rendered NetworkPolicies (the seed's matrix)."""
+"""Who may talk to whom, evaluated from the rendered NetworkPolicies against ALLOWED below."""
 
 import ipaddress
 from dataclasses import dataclass, field

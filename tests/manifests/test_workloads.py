@@ -1,4 +1,4 @@
-"""What every workload must have, and the architecture document's numbers."""
+"""What every workload must have, and the deployment's numbers (resources, replicas, probes)."""
 
 import pytest
 
