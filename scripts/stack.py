@@ -3,7 +3,7 @@
 MariaDB and Redis (reused when running, started when not), migrations, the auth
 service (gunicorn :8001, TMS_SERVICE=auth) and the task service (gunicorn :8002,
 TMS_SERVICE=tasks) with production settings, JSON logs and multiprocess metrics,
-and nginx as the ingress on :8080 with the architecture's routes, serving the
+and nginx as the ingress on :8080 with TMS's ingress routes, serving the
 built web app at / and setting X-Forwarded-For (the services trust one hop).
 State lives in .stack/ (keys, logs, pids); the database is `tms_stack`.
 """
