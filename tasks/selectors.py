@@ -1,33 +1,18 @@
-"""Reads for tasks. Every query starts from the owner's tasks."""
+"""Reads for tasks. Every query starts from the owner's tasks (or labels).
+
+Lists are returned unordered: the API pages them in one of the orderings of tasks.orderings.
+"""
 
 import datetime
-from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
 from tasks.models import Label, Task, TaskEvent
-from tms_project.api.keyset import Key
-
-# ordering name -> keyset keys (the primary key is appended as the tiebreaker)
-ORDERINGS: dict[str, list[Key]] = {}
-for _name, _key in {
-    "position": Key("position"),
-    "due_date": Key("due_date", nullable=True),
-    "priority": Key("priority"),
-    "created_at": Key("created_at"),
-    "updated_at": Key("updated_at"),
-    # Case-insensitive on every database (served by a functional index).
-    "title": Key("title_key", expression=Lower("title")),
-}.items():
-    ORDERINGS[_name] = [_key]
-    ORDERINGS[f"-{_name}"] = [replace(_key, descending=True)]
-DEFAULT_ORDERING = "position"
 
 
 def user_today(time_zone: str) -> datetime.date:
@@ -128,7 +113,7 @@ def task_events(*, owner_id: int, task_id: int) -> QuerySet[TaskEvent]:
 
 
 def label_list(*, owner_id: int) -> QuerySet[Label]:
-    return Label.objects.filter(owner_id=owner_id).order_by(Lower("name"), "pk")
+    return Label.objects.filter(owner_id=owner_id)
 
 
 def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from tasks.models import Label, Task, TaskEvent
-from tasks.selectors import DEFAULT_ORDERING, ORDERINGS, labels_of
+from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
+from tasks.selectors import labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import MAX_IMPORT_TASKS
@@ -44,12 +45,6 @@ class LabelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         model = Label
         fields = ["id", "name", "colour"]
         read_only_fields = ["id"]
-
-
-class LabelPageSerializer(serializers.Serializer):
-    results = LabelSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
 
 
 class TaskLabelsField(serializers.Field):
@@ -164,13 +159,9 @@ class TaskListQuerySerializer(QueryParametersSerializer):
     page_size = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
-    cursor = serializers.CharField(required=False, max_length=2048, help_text="From `next` or `previous`.")
-
-
-class TaskPageSerializer(serializers.Serializer):
-    results = TaskSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+    cursor = serializers.CharField(
+        required=False, max_length=2048, trim_whitespace=False, help_text="From `next` or `previous`."
+    )
 
 
 class TaskMoveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -191,25 +182,13 @@ class PageQuerySerializer(QueryParametersSerializer):
     page_size = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
     )
-    cursor = serializers.CharField(required=False, max_length=2048)
-
-
-class TrashPageSerializer(serializers.Serializer):
-    results = TrashedTaskSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+    cursor = serializers.CharField(required=False, max_length=2048, trim_whitespace=False)
 
 
 class TaskEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaskEvent
         fields = ["id", "kind", "changes", "actor_id", "created_at"]
-
-
-class TaskEventPageSerializer(serializers.Serializer):
-    results = TaskEventSerializer(many=True)
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
 
 
 class BulkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

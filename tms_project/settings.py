@@ -336,7 +336,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["tms_project.api.parsers.TmsJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tms_project.api.schema.TmsAutoSchema",
     "EXCEPTION_HANDLER": "tms_project.api.exception_handler.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

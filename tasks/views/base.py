@@ -2,7 +2,9 @@
 the owner, ETags."""
 
 import re
+from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -13,6 +15,7 @@ from rest_framework_simplejwt.authentication import JWTStatelessUserAuthenticati
 from tasks.models import Task
 from tasks.selectors import labels_attach
 from tasks.serializers import TaskSerializer
+from tms_project.api.pagination import KeysetPagination, Ordering
 from tms_project.claims import TIME_ZONE_CLAIM
 from tms_project.ratelimit import hit
 
@@ -45,6 +48,23 @@ class TaskAPIView(APIView):
         user = f"user:{self.owner_id(request)}"
         for name in names:
             hit(request, name, value=user)
+
+    def paginate(
+        self, request: Request, queryset: QuerySet, *, ordering: Ordering, query: dict[str, Any]
+    ) -> list[Any]:
+        """The rows of one page, after the validated ``cursor`` of ``query`` (see KeysetPagination)."""
+        self.paginator = KeysetPagination()
+        return self.paginator.paginate_queryset(
+            queryset,
+            request,
+            self,
+            ordering=ordering,
+            cursor=query.get("cursor"),
+            page_size=query["page_size"],
+        )
+
+    def paginated_response(self, data: Any) -> Response:
+        return self.paginator.get_paginated_response(data)
 
     def owner_id(self, request: Request) -> int:
         return int(request.user.id)

@@ -1,42 +1,34 @@
 """/api/tasks/labels/: the user's labels."""
 
-from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tasks.orderings import LABEL_ORDERING
 from tasks.selectors import label_list
-from tasks.serializers import LabelPageSerializer, LabelSerializer, PageQuerySerializer
+from tasks.serializers import LabelSerializer, PageQuerySerializer
 from tasks.services.labels import label_create, label_delete, label_get, label_update
 from tasks.views.base import QUOTA_EXCEEDED, TaskAPIView
-from tms_project.api.keyset import Key, KeysetPaginator
-
-# By name, any case, as everywhere labels are shown (the id breaks ties).
-LABEL_ORDER = [Key("name_key", expression=Lower("name"))]
+from tms_project.api.pagination import KeysetPagination
 
 
 class LabelListView(TaskAPIView):
+    pagination_class = KeysetPagination
+    page_schema_name = "LabelPage"
+
     @extend_schema(
         operation_id="labels_list",
         parameters=[PageQuerySerializer],
-        responses={200: LabelPageSerializer},
+        responses={200: LabelSerializer(many=True)},
         summary="Your labels",
     )
     def get(self, request: Request) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        paginator = KeysetPaginator(
-            request, name="labels", keys=LABEL_ORDER, page_size=query.validated_data["page_size"]
-        )
-        page = paginator.page(label_list(owner_id=self.owner_id(request)))
-        return Response(
-            {
-                "results": LabelSerializer(page["rows"], many=True).data,
-                "next": page["next"],
-                "previous": page["previous"],
-            }
-        )
+        labels = label_list(owner_id=self.owner_id(request))
+        rows = self.paginate(request, labels, ordering=LABEL_ORDERING, query=query.validated_data)
+        return self.paginated_response(LabelSerializer(rows, many=True).data)
 
     @extend_schema(
         request=LabelSerializer,

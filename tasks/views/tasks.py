@@ -5,20 +5,19 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tasks.selectors import ORDERINGS, labels_attach, task_events, task_get, task_list
+from tasks.orderings import HISTORY_ORDERING, ORDERINGS
+from tasks.selectors import labels_attach, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
-    TaskEventPageSerializer,
     TaskEventSerializer,
     TaskListQuerySerializer,
     TaskMoveSerializer,
-    TaskPageSerializer,
     TaskSerializer,
 )
 from tasks.services.idempotency import request_fingerprint, run_once, validate_key
 from tasks.services.tasks import task_complete, task_create, task_move, task_reopen, task_trash, task_update
 from tasks.views.base import TaskAPIView, task_response
-from tms_project.api.keyset import Key, KeysetPaginator
+from tms_project.api.pagination import KeysetPagination
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -42,10 +41,12 @@ CREATE_CONFLICT = OpenApiResponse(
 
 
 class TaskListView(TaskAPIView):
+    pagination_class = KeysetPagination
+
     @extend_schema(
         operation_id="tasks_list",
         parameters=[TaskListQuerySerializer],
-        responses={200: TaskPageSerializer},
+        responses={200: TaskSerializer(many=True)},
         summary="List tasks",
     )
     def get(self, request: Request) -> Response:
@@ -53,20 +54,8 @@ class TaskListView(TaskAPIView):
         query.is_valid(raise_exception=True)
         filters = query.validated_data
         tasks = task_list(owner_id=self.owner_id(request), filters=filters, time_zone=self.time_zone(request))
-        paginator = KeysetPaginator(
-            request,
-            name=filters["ordering"],
-            keys=ORDERINGS[filters["ordering"]],
-            page_size=filters["page_size"],
-        )
-        page = paginator.page(tasks)
-        return Response(
-            {
-                "results": TaskSerializer(labels_attach(page["rows"]), many=True).data,
-                "next": page["next"],
-                "previous": page["previous"],
-            }
-        )
+        rows = self.paginate(request, tasks, ordering=ORDERINGS[filters["ordering"]], query=filters)
+        return self.paginated_response(TaskSerializer(labels_attach(rows), many=True).data)
 
     @extend_schema(
         request=TaskSerializer,
@@ -181,24 +170,17 @@ class TaskMoveView(TaskAPIView):
 
 
 class TaskHistoryView(TaskAPIView):
+    pagination_class = KeysetPagination
+
     @extend_schema(
-        parameters=[PageQuerySerializer], responses={200: TaskEventPageSerializer}, summary="A task's history"
+        operation_id="tasks_history_retrieve",
+        parameters=[PageQuerySerializer],
+        responses={200: TaskEventSerializer(many=True)},
+        summary="A task's history",
     )
     def get(self, request: Request, task_id: int) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         events = task_events(owner_id=self.owner_id(request), task_id=task_id)
-        paginator = KeysetPaginator(
-            request,
-            name="history",
-            keys=[Key("created_at", descending=True)],
-            page_size=query.validated_data["page_size"],
-        )
-        page = paginator.page(events)
-        return Response(
-            {
-                "results": TaskEventSerializer(page["rows"], many=True).data,
-                "next": page["next"],
-                "previous": page["previous"],
-            }
-        )
+        rows = self.paginate(request, events, ordering=HISTORY_ORDERING, query=query.validated_data)
+        return self.paginated_response(TaskEventSerializer(rows, many=True).data)

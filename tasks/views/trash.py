@@ -5,34 +5,30 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tasks.orderings import TRASH_ORDERING
 from tasks.selectors import labels_attach, trash_list
-from tasks.serializers import PageQuerySerializer, TaskSerializer, TrashedTaskSerializer, TrashPageSerializer
+from tasks.serializers import PageQuerySerializer, TaskSerializer, TrashedTaskSerializer
 from tasks.services.tasks import task_purge, task_restore
 from tasks.views.base import TaskAPIView, task_response
-from tms_project.api.keyset import Key, KeysetPaginator
+from tms_project.api.pagination import KeysetPagination
 
 
 class TrashListView(TaskAPIView):
+    pagination_class = KeysetPagination
+    page_schema_name = "TrashPage"
+
     @extend_schema(
-        parameters=[PageQuerySerializer], responses={200: TrashPageSerializer}, summary="Trashed tasks"
+        operation_id="tasks_trash_retrieve",
+        parameters=[PageQuerySerializer],
+        responses={200: TrashedTaskSerializer(many=True)},
+        summary="Trashed tasks",
     )
     def get(self, request: Request) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        paginator = KeysetPaginator(
-            request,
-            name="trash",
-            keys=[Key("trashed_at", descending=True)],
-            page_size=query.validated_data["page_size"],
-        )
-        page = paginator.page(trash_list(owner_id=self.owner_id(request)))
-        return Response(
-            {
-                "results": TrashedTaskSerializer(labels_attach(page["rows"]), many=True).data,
-                "next": page["next"],
-                "previous": page["previous"],
-            }
-        )
+        tasks = trash_list(owner_id=self.owner_id(request))
+        rows = self.paginate(request, tasks, ordering=TRASH_ORDERING, query=query.validated_data)
+        return self.paginated_response(TrashedTaskSerializer(labels_attach(rows), many=True).data)
 
 
 class TrashPurgeView(TaskAPIView):

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from jwt.api_jws import PyJWS
 
 from accounts.tests.factories import UserFactory
-from tasks.selectors import ORDERINGS
+from tasks.orderings import ORDERINGS
 from tasks.tests.factories import TaskFactory
 from tests.support.clients import access_token_for, client_for
 

@@ -1,6 +1,17 @@
 """OpenAPI: every operation documents the shared error body (docs/api.md); strict bodies say so."""
 
+from drf_spectacular.openapi import AutoSchema
+
 from tms_project.api.strict import STRICT_SERIALIZERS
+
+
+class TmsAutoSchema(AutoSchema):
+    """A paged list's body is the component ``<Item>Page`` (or the view's ``page_schema_name``):
+    ``{results, next, previous}`` as KeysetPagination.get_paginated_response_schema describes it."""
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        return getattr(self.view, "page_schema_name", None) or f"{serializer_name}Page"
+
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -1,0 +1,33 @@
+"""Every ordering the task service pages through, in one place (tms_project.api.pagination).
+
+Each ordering's name goes into its cursors; the primary key is appended as the tiebreaker.
+"""
+
+from django.db.models.functions import Lower
+
+from tms_project.api.pagination import Key, Ordering
+
+# The task list: ?ordering=<name> or -<name> (descending).
+_TASK_KEYS = {
+    "position": Key("position"),
+    "due_date": Key("due_date", nullable=True),
+    "priority": Key("priority"),
+    "created_at": Key("created_at"),
+    "updated_at": Key("updated_at"),
+    # Case-insensitive on every database (served by a functional index).
+    "title": Key("title_key", expression=Lower("title")),
+}
+ORDERINGS: dict[str, Ordering] = {}
+for _name, _key in _TASK_KEYS.items():
+    ORDERINGS[_name] = Ordering(_name, (_key,))
+    ORDERINGS[f"-{_name}"] = ORDERINGS[_name].reversed(f"-{_name}")
+DEFAULT_ORDERING = "position"
+
+# The trash, most recently trashed first.
+TRASH_ORDERING = Ordering("trash", (Key("trashed_at", descending=True),))
+
+# A task's history, newest first.
+HISTORY_ORDERING = Ordering("history", (Key("created_at", descending=True),))
+
+# Labels by name, any case, as everywhere labels are shown.
+LABEL_ORDERING = Ordering("labels", (Key("name_key", expression=Lower("name")),))
