@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.models import AuthSession, User
 from accounts.services.sessions import sessions_revoke_all
@@ -24,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     @admin.action(description="Deactivate the selected users and end their sessions")
-    def deactivate_users(self, request, queryset):
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         users = list(queryset.filter(is_active=True))
         for user in users:
             user_deactivate(user=user)
@@ -32,7 +36,7 @@ class UserAdmin(DjangoUserAdmin):
             request, f"Deactivated {len(users)} user(s); their sessions are revoked.", messages.SUCCESS
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             sessions_revoke_all(user=obj)

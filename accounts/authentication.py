@@ -1,6 +1,7 @@
 """Authentication pieces for the public endpoints of /api/auth/."""
 
 from rest_framework.authentication import BaseAuthentication
+from rest_framework.request import Request
 
 
 class PublicEndpointAuthentication(BaseAuthentication):
@@ -10,8 +11,8 @@ class PublicEndpointAuthentication(BaseAuthentication):
     client still sends, so they do not run JWT authentication at all.
     """
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> None:
         return None
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

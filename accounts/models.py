@@ -1,5 +1,7 @@
 """The TMS user: a username and an email, each unique regardless of case."""
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -8,26 +10,27 @@ from accounts.usernames import username_key
 from accounts.validators import validate_time_zone
 
 
-class TmsUserManager(UserManager):
+class TmsUserManager(UserManager["User"]):
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
         # The whole address is lower-cased so uniqueness holds on every database.
         return (email or "").strip().lower()
 
-    def get_by_natural_key(self, username: str) -> "User":
+    def get_by_natural_key(self, username: str | None) -> "User":
         return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
-    first_name = None
-    last_name = None
+    # Removing an inherited field (Django documents `= None`); the stubs type it as the field's value.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # accounts.usernames.username_key(username): unique, so no two names look alike.
     username_key = models.CharField(max_length=150, unique=True, editable=False)
 
-    objects = TmsUserManager()
+    objects: ClassVar[TmsUserManager] = TmsUserManager()
 
     REQUIRED_FIELDS = ["email"]
 
@@ -40,7 +43,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived from the username on every path that saves one (API, admin, createsuperuser).
         self.username_key = username_key(self.username)
         update_fields = kwargs.get("update_fields")

@@ -10,7 +10,7 @@ from accounts.validators import validate_time_zone
 from tms_project.api.strict import RejectUnknownFieldsMixin, TextOnlyMixin
 
 
-def password_field(**kwargs) -> serializers.CharField:
+def password_field(**kwargs: Any) -> serializers.CharField:
     # The length cap is checked here, before any hashing can happen.
     return serializers.CharField(
         max_length=settings.TMS_PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, **kwargs

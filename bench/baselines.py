@@ -11,7 +11,7 @@ import json
 import time
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,12 +22,12 @@ COLUMNS = (
 
 
 @require_GET
-def bare_json(request):
+def bare_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
 @require_GET
-def raw_read(request):
+def raw_read(request: HttpRequest) -> HttpResponse:
     owner = int(request.GET.get("owner", "0"))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -42,7 +42,7 @@ def raw_read(request):
 
 @csrf_exempt
 @require_POST
-def raw_insert(request):
+def raw_insert(request: HttpRequest) -> HttpResponse:
     owner = int(request.GET.get("owner", "0"))
     title = json.loads(request.body)["title"]
     with connection.cursor() as cursor:

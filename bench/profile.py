@@ -41,9 +41,9 @@ def summarize(raw: Path, top: int = 20) -> str:
         return "no samples\n"
     rows = [f"{total} samples of the thread holding the GIL", "", "| own | with callees | function |"]
     rows.append("| ---: | ---: | --- |")
-    for frame, count in own.most_common(top):
-        rows.append(f"| {count / total:.1%} | {inclusive[frame] / total:.1%} | `{frame}` |")
+    for frame, samples in own.most_common(top):
+        rows.append(f"| {samples / total:.1%} | {inclusive[frame] / total:.1%} | `{frame}` |")
     rows += ["", "| with callees | function |", "| ---: | --- |"]
-    for frame, count in inclusive.most_common(top * 2):
-        rows.append(f"| {count / total:.1%} | `{frame}` |")
+    for frame, samples in inclusive.most_common(top * 2):
+        rows.append(f"| {samples / total:.1%} | `{frame}` |")
     return "\n".join(rows) + "\n"

@@ -18,7 +18,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
@@ -109,7 +112,9 @@ def configure_stack(name: str, access_token_seconds: int = 3600) -> dict:
 
 
 @contextlib.contextmanager
-def own_stack(extra: dict, extra_routes: str = "", keep: bool = False):
+def own_stack(
+    extra: dict[str, Any], extra_routes: str = "", keep: bool = False
+) -> Iterator[tuple[dict[str, Any], str]]:
     """The stack configure_stack chose, on an empty database; stopped and dropped afterwards unless `keep`."""
     conf = stack.settings()
     measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
@@ -191,7 +196,9 @@ def wrk_result(process: subprocess.Popen, timeout: float = 600) -> dict:
     sys.exit(f"bench: wrk gave no result:\n{output}")
 
 
-def run_endpoint(base: str, conf: dict, mode: str, service: str, args, data: Path) -> dict:
+def run_endpoint(
+    base: str, conf: dict[str, Any], mode: str, service: str, args: argparse.Namespace, data: Path
+) -> dict[str, Any]:
     # A login is ~0.3 s of CPU: a few connections saturate the cores, and a longer run
     # keeps the requests cut off at its end a small share.
     concurrency = args.login_concurrency if mode == "login" else args.concurrency
@@ -224,7 +231,7 @@ def run_endpoint(base: str, conf: dict, mode: str, service: str, args, data: Pat
     return result
 
 
-def _hash_for(seconds: float, encoded: str, counter) -> None:
+def _hash_for(seconds: float, encoded: str, counter: "Synchronized[int]") -> None:
     from django.conf import settings
 
     if not settings.configured:

@@ -12,6 +12,10 @@ import argparse
 import os
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 PASSWORD = "bench-passphrase-2026"  # noqa: S105 - a throwaway benchmark account
 BATCH = 5_000
@@ -26,7 +30,9 @@ def setup_django() -> None:
     django.setup()
 
 
-def insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def insert(
+    cursor: "CursorWrapper", table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
     # table and column names are this module's constants
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
     for start in range(0, len(rows), BATCH):
@@ -107,7 +113,12 @@ def seed(users: int, tasks_per_user: int, first: int) -> None:
         flush(cursor, tasks, labels, task_labels)
 
 
-def flush(cursor, tasks: list, labels: list, task_labels: list) -> None:
+def flush(
+    cursor: "CursorWrapper",
+    tasks: list[tuple[Any, ...]],
+    labels: list[tuple[Any, ...]],
+    task_labels: list[tuple[Any, ...]],
+) -> None:
     insert(cursor, "labels", ("id", "owner_id", "name", "colour", "created_at"), labels)
     insert(
         cursor,

@@ -28,6 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:  # MySQLdb is imported where it is needed: `backup` of a dump file works without it
+    from MySQLdb.cursors import Cursor
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "mysql://root@127.0.0.1:3306/tms_stack"
@@ -189,7 +193,16 @@ def backup(
     return final, prune(directory, keep)
 
 
-def _dump_into(command: list[str], database: Database, partial: Path, inner_name: str, errors) -> bool:
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """A pipe of a process started with ``subprocess.PIPE`` on that stream (never None then)."""
+    if stream is None:
+        raise RuntimeError("the process was started without this pipe")
+    return stream
+
+
+def _dump_into(
+    command: list[str], database: Database, partial: Path, inner_name: str, errors: IO[bytes]
+) -> bool:
     """Run the dump program into a new gzip file; whether it produced a complete dump."""
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     tail = b""
@@ -198,9 +211,10 @@ def _dump_into(command: list[str], database: Database, partial: Path, inner_name
             process = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=errors, env=database.client_environment()
             )
+            dump = _pipe(process.stdout)
             try:
-                with process.stdout:
-                    while chunk := process.stdout.read(CHUNK):
+                with dump:
+                    while chunk := dump.read(CHUNK):
                         out.write(chunk)
                         tail = (tail + chunk)[-4096:]
             except BaseException:  # a full disk, Ctrl-C: stop the dump too
@@ -279,7 +293,7 @@ def quote_name(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _tables(cursor, schema: str) -> list[tuple[str, str]]:
+def _tables(cursor: "Cursor", schema: str) -> list[tuple[str, str]]:
     cursor.execute(
         "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
         [schema],
@@ -292,14 +306,15 @@ def _load(command: list[str], database: Database, path: Path) -> None:
         process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stderr=errors, env=database.client_environment()
         )
+        stdin = _pipe(process.stdin)
         try:
             with gzip.open(path, "rb") as dump:
                 while chunk := dump.read(CHUNK):
-                    process.stdin.write(chunk)
-            process.stdin.close()
+                    stdin.write(chunk)
+            stdin.close()
         except BrokenPipeError:  # the client stopped reading: its exit status and message say why
             with contextlib.suppress(BrokenPipeError):
-                process.stdin.close()
+                stdin.close()
         except BaseException:  # Ctrl-C: stop the client before it sees the end of its input
             process.kill()
             process.wait()

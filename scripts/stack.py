@@ -21,7 +21,9 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,7 +83,7 @@ def settings() -> dict[str, str]:
     }
 
 
-def run(command: list[str], **kwargs) -> None:
+def run(command: list[str], **kwargs: Any) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     if result.returncode != 0:
         sys.exit(f"stack: {' '.join(command[:3])} failed:\n{result.stdout}{result.stderr}")
@@ -342,4 +344,5 @@ def stop() -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["start", "stop"])
-    {"start": start, "stop": stop}[parser.parse_args().action]()
+    actions: dict[str, Callable[[], None]] = {"start": start, "stop": stop}
+    actions[parser.parse_args().action]()

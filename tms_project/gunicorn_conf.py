@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tms_project import gunicorn_errors
 
@@ -47,7 +48,7 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="tms-metrics-")
 
 
-def on_starting(server) -> None:
+def on_starting(server: Any) -> None:
     """Start every server with an empty metrics directory: old samples are stale."""
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     if directory.exists():
@@ -59,7 +60,7 @@ def on_starting(server) -> None:
     directory.mkdir(parents=True, exist_ok=True)
 
 
-def child_exit(server, worker) -> None:
+def child_exit(server: Any, worker: Any) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

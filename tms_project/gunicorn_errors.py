@@ -8,6 +8,7 @@ carries the security headers Django's answers carry (tms_project.security_header
 
 import json
 import os
+import socket
 
 from gunicorn import util
 
@@ -17,7 +18,7 @@ from tms_project.security_headers import security_headers
 _CODES = {414: "uri_too_long", 417: "expectation_failed", 431: "headers_too_large", 501: "not_implemented"}
 
 
-def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
+def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
     body = json.dumps(
         {
             "error": {

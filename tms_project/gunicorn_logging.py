@@ -1,6 +1,8 @@
 """gunicorn logger writing JSON lines, like the application's own logs."""
 
 import logging
+from datetime import timedelta
+from typing import Any
 
 from gunicorn.glogging import Logger
 
@@ -8,14 +10,14 @@ from tms_project.jsonlog import JsonFormatter, request_id_var
 
 
 class JsonLogger(Logger):
-    def setup(self, cfg) -> None:
+    def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         formatter = JsonFormatter()
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.setFormatter(formatter)
 
-    def access(self, resp, req, environ, request_time) -> None:
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta) -> None:
         if not self.access_log_enabled:
             return
         request_id = next(
@@ -27,7 +29,7 @@ class JsonLogger(Logger):
         finally:
             request_id_var.reset(token)
 
-    def _log_access(self, resp, environ, request_time) -> None:
+    def _log_access(self, resp: Any, environ: dict[str, Any], request_time: timedelta) -> None:
         self.access_log.log(
             logging.INFO,
             "access",

@@ -4,13 +4,14 @@ import json
 import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("tms_request_id", default=None)
 
 _base_factory = logging.getLogRecordFactory()
 
 
-def _record_with_request_id(*args, **kwargs) -> logging.LogRecord:
+def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
     # Stamp the id when the record is made: handlers may format it later,
     # outside the request's context.
     record = _base_factory(*args, **kwargs)

@@ -56,7 +56,10 @@ class Attempt:
 
 def _window(rate: str) -> tuple[int, int]:
     """The limit of ``rate`` (``20/5m``) and when the current window ends (epoch seconds)."""
-    count, multiplier, unit = _RATE.match(rate).groups()
+    match = _RATE.match(rate)
+    if match is None:  # settings.env_rate validated every configured rate at start-up
+        raise ValueError(f"not a rate: {rate!r}")
+    count, multiplier, unit = match.groups()
     period = int(multiplier or 1) * _UNIT_SECONDS[unit]
     now = int(time.time())
     return int(count), now - now % period + period

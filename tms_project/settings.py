@@ -7,6 +7,7 @@ other service needed) or ``production`` (every secret and host must be given,
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -120,14 +121,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if env_str("TMS_DB_HOST") and not env_str("DATABASE_URL"):
+if (db_host := env_str("TMS_DB_HOST")) and not env_str("DATABASE_URL"):
     DATABASES["default"].update(
-        ENGINE="django.db.backends.mysql",
-        HOST=env_str("TMS_DB_HOST"),
-        PORT=str(env_int("TMS_DB_PORT", 3306, minimum=1)),
-        NAME=env_str("TMS_DB_NAME", "tms"),
-        USER=env_str("TMS_DB_USER", "tms"),
-        PASSWORD=env_str("TMS_DB_PASSWORD", ""),
+        {
+            "ENGINE": "django.db.backends.mysql",
+            "HOST": db_host,
+            "PORT": str(env_int("TMS_DB_PORT", 3306, minimum=1)),
+            "NAME": env_str("TMS_DB_NAME", "tms"),
+            "USER": env_str("TMS_DB_USER", "tms"),
+            "PASSWORD": env_str("TMS_DB_PASSWORD", ""),
+        }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {
@@ -201,7 +204,7 @@ PASSWORD_RESET_TIMEOUT = env_int("TMS_PASSWORD_RESET_SECONDS", 3600, minimum=300
 JWT_PRIVATE_KEY, JWT_PUBLIC_KEY = load_keys(
     service=TMS_SERVICE, production=IS_PRODUCTION, dev_dir=BASE_DIR / ".keys"
 )
-SIMPLE_JWT = {
+SIMPLE_JWT: dict[str, Any] = {  # simplejwt's settings: values of every type, read by key
     "ALGORITHM": "RS256",
     "SIGNING_KEY": JWT_PRIVATE_KEY,
     "VERIFYING_KEY": JWT_PUBLIC_KEY,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import AuthSession, User
 from accounts.tokens import SessionRefreshToken, check_claim_types
@@ -37,12 +38,12 @@ def _expiry() -> datetime:
     return timezone.now() + settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
 
 
-def _new_refresh(user: User) -> SessionRefreshToken:
+def _new_refresh(user: User) -> RefreshToken:
     # for_user records the token as outstanding (simplejwt's blacklist app).
     return SessionRefreshToken.for_user(user)
 
 
-def _issued(refresh: SessionRefreshToken, session: AuthSession) -> IssuedTokens:
+def _issued(refresh: RefreshToken, session: AuthSession) -> IssuedTokens:
     refresh[SESSION_CLAIM] = session.pk
     # The task service reads the time zone from the token ("overdue" is per user's today).
     refresh[TIME_ZONE_CLAIM] = session.user.time_zone
@@ -64,7 +65,8 @@ def _revoke(session: AuthSession) -> None:
 def _verified_claims(raw_refresh: str) -> dict[str, Any]:
     """Signature, expiry, audience, issuer and type of a refresh token, or SessionInvalid."""
     try:
-        claims = token_backend.decode(raw_refresh, verify=True)
+        # simplejwt annotates the parameter as its Token class; it is the encoded JWT, as jwt.decode takes.
+        claims = token_backend.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
     except TokenBackendError as exc:
         raise SessionInvalid(str(exc)) from exc
     if claims.get("token_type") != "refresh" or SESSION_CLAIM not in claims or "jti" not in claims:
@@ -108,10 +110,10 @@ def session_start(*, user: User, user_agent: str, ip_address: str | None) -> Iss
 def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
     """Rotate a refresh token: the presented one stops working, a new pair is issued."""
     claims = _verified_claims(raw_refresh)
+    refresh: RefreshToken | None = None
     with transaction.atomic():
         session = _live_session_for_update(claims)
-        replayed = session.refresh_jti != claims["jti"]
-        if replayed:
+        if session.refresh_jti != claims["jti"]:  # replayed
             _revoke(session)
         else:
             _blacklist(session.refresh_jti)
@@ -122,7 +124,7 @@ def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
             session.user_agent = (user_agent or session.user_agent)[:255]
             session.save(update_fields=["refresh_jti", "last_used_at", "expires_at", "user_agent"])
     # Raised outside the block so the revocation above is committed.
-    if replayed:
+    if refresh is None:
         raise SessionInvalid("refresh token already used; the session has been ended")
     return _issued(refresh, session)
 

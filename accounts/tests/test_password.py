@@ -59,7 +59,7 @@ def test_password_change_validates_the_new_password(authed, user):
 def reset_link_parts() -> tuple[str, str]:
     mail_deliver_due()
     [message] = mail.outbox
-    match = re.search(r"/reset-password\?uid=([\w-]+)&token=([\w-]+)", message.body)
+    match = re.search(r"/reset-password\?uid=([\w-]+)&token=([\w-]+)", str(message.body))
     assert match, message.body
     return match.group(1), match.group(2)
 

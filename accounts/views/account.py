@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework_simplejwt.tokens import Token
 
 from accounts.cookies import clear_refresh_cookie
 from accounts.schema import BodyOnDeleteAutoSchema
@@ -25,13 +26,18 @@ from accounts.services.users import (
     user_delete,
     user_update,
 )
-from accounts.views.base import AccountView, PublicView
+from accounts.views.base import AccountView, PublicView, signed_in_user
 from tms_project import ratelimit
 from tms_project.claims import SESSION_CLAIM
 
 
 def current_session_id(request: Request) -> int | None:
-    return request.auth.get(SESSION_CLAIM) if request.auth is not None else None
+    """The session (``sid``) of the access token; a number, even when the token wrote its digits."""
+    token = request.auth
+    if not isinstance(token, Token):
+        return None
+    session_id = token.get(SESSION_CLAIM)  # accounts.tokens.check_claim_types: an id, int or digits
+    return int(session_id) if session_id is not None else None
 
 
 def reauthenticate(request: Request, password: str) -> None:
@@ -42,7 +48,7 @@ def reauthenticate(request: Request, password: str) -> None:
     """
     ratelimit.hit(request, "account_change", f"user:{request.user.pk}")
     ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
-    password_check(user=request.user, password=password)
+    password_check(user=signed_in_user(request), password=password)
 
 
 class MeView(AccountView):
@@ -68,7 +74,7 @@ class MeView(AccountView):
         password = data.pop("current_password", None)
         if "username" in data:
             reauthenticate(request, password)
-        user = user_update(user=request.user, data=data)
+        user = user_update(user=signed_in_user(request), data=data)
         return Response(UserSerializer(user).data)
 
     @extend_schema(request=AccountDeleteSerializer, responses={204: None}, summary="Delete the account")
@@ -76,7 +82,7 @@ class MeView(AccountView):
         serializer = AccountDeleteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
-        user_delete(user=request.user, password=serializer.validated_data["password"])
+        user_delete(user=signed_in_user(request), password=serializer.validated_data["password"])
         response = Response(status=status.HTTP_204_NO_CONTENT)
         clear_refresh_cookie(response)
         return response
@@ -89,7 +95,7 @@ class PasswordChangeView(AccountView):
         serializer.is_valid(raise_exception=True)
         ratelimit.hit(request, "password_account", f"user:{request.user.pk}")
         password_change(
-            user=request.user,
+            user=signed_in_user(request),
             keep_session_id=current_session_id(request),
             **serializer.validated_data,
         )

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from accounts.serializers import DetailSerializer, EmailChangeSerializer, EmailLinkSerializer, UserSerializer
 from accounts.services.email_change import email_change_confirm, email_change_request, email_change_revert
 from accounts.views.account import reauthenticate
-from accounts.views.base import AccountView, PublicView
+from accounts.views.base import AccountView, PublicView, signed_in_user
 from tms_project import ratelimit
 
 
@@ -26,7 +26,7 @@ class EmailChangeView(AccountView):
         serializer = EmailChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reauthenticate(request, serializer.validated_data["current_password"])
-        email_change_request(user=request.user, new_email=serializer.validated_data["email"])
+        email_change_request(user=signed_in_user(request), new_email=serializer.validated_data["email"])
         return Response(
             {
                 "detail": "A confirmation link is on its way to the new address; "

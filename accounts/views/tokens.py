@@ -1,5 +1,7 @@
 """Sign-up, sign-in, refresh and sign-out."""
 
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -43,7 +45,7 @@ def _user_agent(request: Request) -> str:
 
 
 def _token_response(request: Request, tokens: IssuedTokens, *, use_cookie: bool, with_user: bool) -> Response:
-    body: dict = {"access": tokens.access}
+    body: dict[str, Any] = {"access": tokens.access}
     if not use_cookie:
         body["refresh"] = tokens.refresh
     if with_user:
@@ -74,7 +76,9 @@ def _presented_refresh(request: Request, body_value: str | None) -> tuple[str | 
     return cookie, bool(cookie)
 
 
-def _read_refresh(request: Request, serializer_class) -> tuple[dict, str | None, bool]:
+def _read_refresh(
+    request: Request, serializer_class: type[RefreshSerializer | LogoutSerializer]
+) -> tuple[dict[str, Any], str | None, bool]:
     """Rate-limit, validate, and find the refresh token (body, else cookie) of a refresh or logout."""
     ratelimit.hit(request, "refresh_ip")
     serializer = serializer_class(data=request.data)
@@ -110,7 +114,8 @@ class LoginView(PublicView):
         except ratelimit.RateLimited:
             LOGINS.labels("throttled").inc()
             raise
-        if not credentials_check(user=user, password=data["password"]):
+        # Checked first, so that an unknown name costs the same hashing as a wrong password.
+        if not credentials_check(user=user, password=data["password"]) or user is None:
             LOGINS.labels("failure").inc()
             raise InvalidCredentials()
         LOGINS.labels("success").inc()

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from tms_project.jwt_keys import public_key_pem_of
 
@@ -148,7 +149,7 @@ def http(
 
 def api(
     method: str, url: str, body: dict | None = None, *, token: str | None = None, headers: dict | None = None
-) -> tuple[int, dict[str, str], object]:
+) -> tuple[int, dict[str, str], Any]:
     """A JSON API call: (status, headers, decoded body — or the raw bytes when it is not JSON)."""
     import json
 

@@ -14,14 +14,20 @@ import pytest
 REDIS_URL = os.environ.get("TMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+_DEFAULT_PORTS = {"mysql": 3306, "redis": 6379}
+
+
 def services_required() -> bool:
     return os.environ.get("TMS_REQUIRE_SERVICES") == "1"
 
 
 def reachable(url: str, timeout: float = 2.0) -> bool:
     parsed = urlparse(url)
+    port = parsed.port or _DEFAULT_PORTS.get(parsed.scheme)
+    if port is None:
+        return False
     try:
-        with socket.create_connection((parsed.hostname, parsed.port), timeout=timeout):
+        with socket.create_connection((parsed.hostname, port), timeout=timeout):
             return True
     except OSError:
         return False

@@ -43,6 +43,7 @@ class ApiErrorMiddleware:
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: the error shape under /api/, Django's page elsewhere. Such an answer skips
     the middleware that adds the security headers, so it carries them itself."""
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = error_response(500, message="An unexpected error occurred.")
     else:

@@ -54,6 +54,7 @@ class ProbeMiddleware:
         probe = PROBES.get(request.path.rstrip("/") or "/")
         if probe is None:
             return self.get_response(request)
+        response: HttpResponse
         if request.method not in ("GET", "HEAD"):
             response = JsonResponse({"status": "method not allowed"}, status=405)
             response["Allow"] = "GET, HEAD"

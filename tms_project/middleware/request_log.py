@@ -48,7 +48,6 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = incoming_request_id(request)
-        request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         try:

@@ -1,7 +1,8 @@
 from datetime import timedelta
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from accounts.models import AuthSession
@@ -13,12 +14,12 @@ class Command(BaseCommand):
         "flushexpiredtokens. Run daily (the CronJob does)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--days", type=int, default=7, help="keep ended sessions this many days (default 7)"
         )
 
-    def handle(self, *args, days: int, **options):
+    def handle(self, *args: Any, days: int, **options: Any) -> None:
         cutoff = timezone.now() - timedelta(days=days)
         expired, _ = AuthSession.objects.filter(expires_at__lt=cutoff).delete()
         revoked, _ = AuthSession.objects.filter(revoked_at__lt=cutoff).delete()

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from tms_project.jwt_keys import write_key_pair
 
@@ -8,11 +9,11 @@ from tms_project.jwt_keys import write_key_pair
 class Command(BaseCommand):
     help = "Write a new RS256 key pair (jwt-private.pem, mode 0600, and jwt-public.pem) for signing tokens."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", default=".keys", help="directory to write into (default: .keys)")
         parser.add_argument("--force", action="store_true", help="replace an existing pair")
 
-    def handle(self, *args, out: str, force: bool, **options):
+    def handle(self, *args: Any, out: str, force: bool, **options: Any) -> None:
         directory = Path(out)
         if (directory / "jwt-private.pem").exists() and not force:
             self.stderr.write(f"{directory / 'jwt-private.pem'} exists; pass --force to replace it.")

@@ -1,8 +1,9 @@
 """Block until the database answers and every migration is applied (pods wait; the Job migrates)."""
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -15,11 +16,11 @@ def pending_migrations() -> int:
 class Command(BaseCommand):
     help = "Wait until the database is reachable and fully migrated; exit 1 after --timeout seconds."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--timeout", type=float, default=600)
         parser.add_argument("--interval", type=float, default=3)
 
-    def handle(self, *args, timeout: float, interval: float, **options):
+    def handle(self, *args: Any, timeout: float, interval: float, **options: Any) -> None:
         deadline = time.monotonic() + timeout
         while True:
             try:
