@@ -16,7 +16,7 @@ $(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" 
 $(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
 endef
 
-.PHONY: help run test lint migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability clean
+.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ test: install-dev tools frontend ## set up and run the whole test suite (SQLite,
 
 lint: install-dev ## ruff
 	$(BIN)/ruff check .
+
+typecheck: install-dev ## mypy with the Django and DRF plugins (pyproject.toml [tool.mypy])
+	$(BIN)/mypy
 
 migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput

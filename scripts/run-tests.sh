@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest on SQLite, then again on MySQL/MariaDB
+# The whole test suite: lint and types, then pytest on SQLite, then again on MySQL/MariaDB
 # when one is reachable (TMS_TEST_DATABASE_URL), then the bench's smoke run.
 # With TMS_REQUIRE_SERVICES=1 (CI) a missing database or service is a failure, not a skip.
 set -uo pipefail
@@ -17,6 +17,7 @@ run() {
 }
 
 run "lint (ruff)" "$bin/ruff" check .
+run "types (mypy)" "$bin/mypy"
 run "web app unit tests (vitest)" bash -c "cd frontend && npx vitest run"
 run "web app in a real browser (playwright + chromium)" "$bin/python" scripts/run-e2e.py
 run "tests on SQLite" env -u DATABASE_URL "$bin/pytest" "$@"
