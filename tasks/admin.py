@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.http import Http404
 
+from tasks.errors import QuotaExceeded, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
-from tasks.services.quotas import MAX_LABELS_PER_TASK, QuotaExceeded, ensure_label_room
+from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room
 from tasks.services.tasks import task_complete, task_reopen, task_restore
 
 
@@ -54,7 +56,7 @@ class LabelAdminForm(forms.ModelForm):
             try:
                 ensure_label_room(owner_id=owner.pk, adding=1)
             except QuotaExceeded as exc:
-                self.add_error("owner", str(exc.detail))
+                self.add_error("owner", exc.message)
         return cleaned
 
 
@@ -85,7 +87,10 @@ class TaskAdmin(admin.ModelAdmin):
     def _each(self, request, queryset, service, verb: str) -> None:
         tasks = list(queryset.values_list("owner_id", "pk"))
         for owner_id, task_id in tasks:
-            service(owner_id=owner_id, task_id=task_id, actor_id=request.user.pk)
+            try:
+                service(owner_id=owner_id, task_id=task_id, actor_id=request.user.pk)
+            except TaskNotFound:  # trashed or restored meanwhile: the admin's 404
+                raise Http404 from None
         self.message_user(request, f"{verb} {len(tasks)} task(s).", messages.SUCCESS)
 
     @admin.action(description="Mark the selected tasks done")

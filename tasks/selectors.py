@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from tasks.errors import LabelNotFound, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 
 
@@ -29,10 +29,10 @@ def task_queryset(*, owner_id: int, trashed: bool = False) -> QuerySet[Task]:
 
 
 def task_get(*, owner_id: int, task_id: int) -> Task:
-    """The owner's task with its labels, or 404 — also when it exists but is someone else's."""
+    """The owner's task with its labels, or TaskNotFound — also when it exists but is someone else's."""
     task = task_queryset(owner_id=owner_id).filter(pk=task_id).first()
     if task is None:
-        raise Http404
+        raise TaskNotFound()
     return labels_attach([task])[0]
 
 
@@ -106,14 +106,31 @@ def labels_of(task: Task) -> list[Label]:
 
 
 def task_events(*, owner_id: int, task_id: int) -> QuerySet[TaskEvent]:
-    """The history of one of the owner's tasks (404 for anyone else's, or a trashed one)."""
+    """The history of one of the owner's tasks (TaskNotFound for anyone else's, or a trashed one)."""
     if not task_queryset(owner_id=owner_id).filter(pk=task_id).exists():
-        raise Http404
+        raise TaskNotFound()
     return TaskEvent.objects.filter(task_id=task_id)
 
 
 def label_list(*, owner_id: int) -> QuerySet[Label]:
     return Label.objects.filter(owner_id=owner_id)
+
+
+def label_get(*, owner_id: int, label_id: int) -> Label:
+    """The owner's label, or LabelNotFound — also when it exists but is someone else's."""
+    label = Label.objects.filter(owner_id=owner_id, pk=label_id).first()
+    if label is None:
+        raise LabelNotFound()
+    return label
+
+
+def task_count(owner_id: int) -> int:
+    """The owner's tasks, the trash included (what the task quota counts)."""
+    return Task.objects.filter(owner_id=owner_id).count()
+
+
+def label_count(owner_id: int) -> int:
+    return Label.objects.filter(owner_id=owner_id).count()
 
 
 def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:

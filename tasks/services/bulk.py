@@ -5,10 +5,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Now
-from django.http import Http404
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
+from tasks.errors import TaskInvalid, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
 from tasks.services.quotas import MAX_LABELS_PER_TASK
@@ -46,7 +45,7 @@ def tasks_bulk_apply(
         .prefetch_related("labels")
     )
     if len(tasks) != len(wanted):
-        raise Http404
+        raise TaskNotFound()
     now = timezone.now()
     changed: dict[int, dict]  # task id -> history changes
     kind = TaskEvent.Kind.UPDATED
@@ -75,7 +74,7 @@ def tasks_bulk_apply(
     else:  # add_label / remove_label
         label = Label.objects.filter(owner_id=owner_id, pk=value).first()
         if label is None:
-            raise ValidationError({"value": [f"There is no label {value}."]})
+            raise TaskInvalid({"value": [f"There is no label {value}."]})
         changed = {}
         full = []  # tasks that already carry as many labels as a task may
         for task in tasks:
@@ -91,7 +90,7 @@ def tasks_bulk_apply(
                 )
                 changed[task.pk] = {"labels": [before, after]}
         if full:
-            raise ValidationError(
+            raise TaskInvalid(
                 {
                     "value": [
                         f"A task has at most {MAX_LABELS_PER_TASK} labels; "

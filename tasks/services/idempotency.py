@@ -20,25 +20,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import APIException, ValidationError
 
+from tasks.errors import KeyInFlight, KeyReusedWithOtherBody, TaskInvalid
 from tasks.models import IdempotencyRecord
 from tasks.services.quotas import lock_owner
 
 IDEMPOTENCY_TTL = timedelta(hours=24)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-
-
-class KeyReusedWithOtherBody(APIException):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-    default_detail = "This Idempotency-Key was already used with a different request body."
-
-
-class KeyInFlight(APIException):
-    status_code = 409
-    default_code = "idempotency_key_in_use"
-    default_detail = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 
 @dataclass(frozen=True)
@@ -50,7 +38,7 @@ class Outcome:
 
 def validate_key(key: str) -> str:
     if not _VALID_KEY.match(key):
-        raise ValidationError({"Idempotency-Key": ["Use 1–255 visible ASCII characters (a UUID is ideal)."]})
+        raise TaskInvalid({"Idempotency-Key": ["Use 1–255 visible ASCII characters (a UUID is ideal)."]})
     return key
 
 

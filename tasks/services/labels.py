@@ -3,11 +3,13 @@ TMS_QUOTA_LABELS of them (tasks.services.quotas)."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
-from rest_framework.exceptions import ValidationError
 
+from tasks.errors import TaskInvalid
 from tasks.models import Label, Task, TaskEvent
+from tasks.selectors import label_get
 from tasks.services import history, quotas
+
+NAME_TAKEN = {"name": ["You already have a label with this name."]}
 
 
 def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
@@ -19,19 +21,12 @@ def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool
 
 def _save(label: Label) -> Label:
     if _name_taken(label.owner_id, label.name, exclude_id=label.pk):
-        raise ValidationError({"name": ["You already have a label with this name."]})
+        raise TaskInvalid(NAME_TAKEN)
     try:
         with transaction.atomic():
             label.save()
     except IntegrityError as exc:  # a concurrent request took the name first
-        raise ValidationError({"name": ["You already have a label with this name."]}) from exc
-    return label
-
-
-def label_get(*, owner_id: int, label_id: int) -> Label:
-    label = Label.objects.filter(owner_id=owner_id, pk=label_id).first()
-    if label is None:
-        raise Http404
+        raise TaskInvalid(NAME_TAKEN) from exc
     return label
 
 

@@ -12,22 +12,11 @@ transaction (before any insert), so the order of locks is the same everywhere.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from rest_framework.exceptions import APIException, AuthenticationFailed
 
-from tasks.models import Label, Task
+from tasks.errors import OwnerGone, QuotaExceeded
+from tasks.selectors import label_count, task_count
 
 MAX_LABELS_PER_TASK = 20
-
-
-class OwnerGone(AuthenticationFailed):
-    default_detail = "This account no longer exists."
-    default_code = "account_deleted"
-
-
-class QuotaExceeded(APIException):
-    status_code = 409
-    default_code = "quota_exceeded"
-    default_detail = "This would exceed a quota of your account."
 
 
 def lock_owner(owner_id: int) -> None:
@@ -47,11 +36,6 @@ def _refuse(what: str, quota: int, have: int, adding: int) -> None:
     )
 
 
-def task_count(owner_id: int) -> int:
-    """The owner's tasks, the trash included."""
-    return Task.objects.filter(owner_id=owner_id).count()
-
-
 def ensure_task_room(*, owner_id: int, adding: int, have: int | None = None) -> None:
     quota = settings.TMS_QUOTA_TASKS
     have = task_count(owner_id) if have is None else have
@@ -61,6 +45,6 @@ def ensure_task_room(*, owner_id: int, adding: int, have: int | None = None) -> 
 
 def ensure_label_room(*, owner_id: int, adding: int, have: int | None = None) -> None:
     quota = settings.TMS_QUOTA_LABELS
-    have = Label.objects.filter(owner_id=owner_id).count() if have is None else have
+    have = label_count(owner_id) if have is None else have
     if have + adding > quota:
         _refuse("labels", quota, have, adding)

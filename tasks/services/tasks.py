@@ -10,21 +10,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
-from rest_framework.exceptions import APIException, ValidationError
 
 from tasks import positions
+from tasks.errors import OwnerGone, TaskChanged, TaskInvalid, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history, quotas
-from tasks.services.quotas import OwnerGone
 from tms_project.metrics import TASKS_CREATED
-
-
-class PreconditionFailed(APIException):
-    status_code = 412
-    default_code = "precondition_failed"
-    default_detail = "The task changed since you read it; fetch it again and retry."
 
 
 def _apply_status(task: Task, status: str) -> None:
@@ -36,20 +28,20 @@ def _apply_status(task: Task, status: str) -> None:
 
 
 def _locked(*, owner_id: int, task_id: int, trashed: bool = False) -> Task:
-    """The owner's task, row-locked for this transaction; 404 for anyone else's."""
+    """The owner's task, row-locked for this transaction; TaskNotFound for anyone else's."""
     task = (
         Task.objects.select_for_update()
         .filter(owner_id=owner_id, pk=task_id, trashed_at__isnull=not trashed)
         .first()
     )
     if task is None:
-        raise Http404
+        raise TaskNotFound()
     return task
 
 
 def _check_version(task: Task, if_match: list[int] | None) -> None:
     if if_match is not None and task.version not in if_match:
-        raise PreconditionFailed()
+        raise TaskChanged()
 
 
 def _save(task: Task, fields: Iterable[str]) -> None:
@@ -65,7 +57,7 @@ def owner_labels(*, owner_id: int, label_ids: list[int]) -> list[Label]:
     labels = list(Label.objects.filter(owner_id=owner_id, pk__in=wanted))
     missing = sorted(wanted - {label.pk for label in labels})
     if missing:
-        raise ValidationError({"labels": [f"Unknown label id(s): {', '.join(map(str, missing))}."]})
+        raise TaskInvalid({"labels": [f"Unknown label id(s): {', '.join(map(str, missing))}."]})
     return labels
 
 
@@ -175,7 +167,7 @@ def _neighbour(owner_id: int, task_id: int | None, status: str, field: str) -> T
         owner_id=owner_id, pk=task_id, status=status, trashed_at__isnull=True
     ).first()
     if neighbour is None:
-        raise ValidationError({field: [f"There is no task {task_id} in the {status} column."]})
+        raise TaskInvalid({field: [f"There is no task {task_id} in the {status} column."]})
     return neighbour
 
 
@@ -210,7 +202,7 @@ def task_move(
     target = status or task.status
     for field, neighbour_id in (("before_id", before_id), ("after_id", after_id)):
         if neighbour_id == task.pk:
-            raise ValidationError({field: ["A task cannot be its own neighbour."]})
+            raise TaskInvalid({field: ["A task cannot be its own neighbour."]})
     for _attempt in range(2):
         below = _neighbour(owner_id, before_id, target, "before_id")
         above = _neighbour(owner_id, after_id, target, "after_id")
@@ -224,7 +216,7 @@ def task_move(
         elif above is None and below is None:
             above = column.order_by("-position", "-pk").first()
         if above is not None and below is not None and above.position >= below.position:
-            raise ValidationError({"before_id": ["before_id must come after after_id in the column."]})
+            raise TaskInvalid({"before_id": ["before_id must come after after_id in the column."]})
         position = positions.between(above.position if above else None, below.position if below else None)
         if position is not None:
             break

@@ -6,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.orderings import LABEL_ORDERING
-from tasks.selectors import label_list
+from tasks.selectors import label_get, label_list
 from tasks.serializers import LabelSerializer, PageQuerySerializer
-from tasks.services.labels import label_create, label_delete, label_get, label_update
+from tasks.services.labels import label_create, label_delete, label_update
 from tasks.views.base import QUOTA_EXCEEDED, TaskAPIView
 from tms_project.api.pagination import KeysetPagination
 

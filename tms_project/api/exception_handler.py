@@ -1,4 +1,7 @@
-"""DRF exception handler: every API error leaves in the shape of ``error_body``."""
+"""DRF exception handler: every API error leaves in the shape of ``error_body``.
+
+Domain errors raised by services (tms_project.errors) are mapped to HTTP here first
+(tms_project.api.domain_errors), then rendered like every other error."""
 
 import logging
 from typing import Any
@@ -10,7 +13,9 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from tms_project.api.domain_errors import api_exception_for
 from tms_project.api.errors import error_body
+from tms_project.errors import DomainError
 
 logger = logging.getLogger("tms.api")
 
@@ -41,8 +46,24 @@ def _body_for(exc: exceptions.APIException, status: int) -> dict[str, Any]:
     return error_body(status, code=code, message=" ".join(_flatten(detail)))
 
 
+def _from_domain(exc: DomainError, context: dict[str, Any]) -> exceptions.APIException:
+    """The API exception of a service's refusal, with what DRF's view adds to one it catches itself."""
+    api_exc = api_exception_for(exc)
+    view, request = context.get("view"), context.get("request")
+    if isinstance(api_exc, exceptions.AuthenticationFailed) and view is not None:
+        # As APIView.handle_exception does: a 401 names the scheme, or is a 403 without one.
+        auth_header = view.get_authenticate_header(request)
+        if auth_header:
+            api_exc.auth_header = auth_header
+        else:
+            api_exc.status_code = 403
+    return api_exc
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    if isinstance(exc, Http404):
+    if isinstance(exc, DomainError):
+        exc = _from_domain(exc, context)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
