@@ -19,6 +19,9 @@ run() {
 run "lint (ruff)" "$bin/ruff" check .
 run "types (mypy)" "$bin/mypy"
 run "web app unit tests (vitest)" bash -c "cd frontend && npx vitest run"
+# The committed API types (frontend/src/api/schema.d.ts) against a fresh copy from this code's OpenAPI schema
+# (the script runs manage.py spectacular with $VENV, relative to the repository).
+run "web app API types match the OpenAPI schema" bash -c "cd frontend && npm run --silent api-types -- --check"
 run "web app in a real browser (playwright + chromium)" "$bin/python" scripts/run-e2e.py
 run "tests on SQLite" env -u DATABASE_URL "$bin/pytest" "$@"
 

@@ -1,82 +1,32 @@
-// Shapes of the TMS API (docs/api.md; the OpenAPI schema at /api/schema/).
+// Shapes of the TMS API under the names the app uses, taken from the types generated from the OpenAPI
+// schema (schema.d.ts: `npm run api-types`; docs/api.md). Answers carry every field their serializer
+// declares, so the answer shapes are Required<> of the schema's (which leaves fields with defaults optional).
 
-export type Status = "todo" | "in_progress" | "done";
-export type Priority = "none" | "low" | "medium" | "high" | "urgent";
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+
+export type Status = Schemas["StatusEnum"];
+export type Priority = Schemas["PriorityEnum"];
 
 export const STATUSES: Status[] = ["todo", "in_progress", "done"];
 export const PRIORITIES: Priority[] = ["none", "low", "medium", "high", "urgent"];
 export const STATUS_NAMES: Record<Status, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
 
-export interface User {
-  id: number;
-  username: string;
-  email: string;
-  display_name: string;
-  time_zone: string;
-  date_joined: string;
-}
+export type User = Required<Schemas["User"]>;
+export type Label = Required<Schemas["Label"]>;
+export type Task = Required<Schemas["Task"]>;
+export type TrashedTask = Required<Schemas["TrashedTask"]>;
+export type Session = Required<Schemas["Session"]>;
+// The schema types `changes` (a JSONField) as any JSON; the history always writes an object of changed fields.
+export type TaskEvent = Required<Schemas["TaskEvent"]> & { changes: Record<string, unknown> };
 
-export interface Label {
-  id: number;
-  name: string;
-  colour: string;
-}
+/** What the app sends to create a task, and (every field optional) to change one. */
+export type TaskInput = Schemas["TaskRequest"];
+export type TaskChanges = Schemas["PatchedTaskRequest"];
+export type TaskMove = Schemas["TaskMoveRequest"];
 
-export interface Task {
-  id: number;
-  title: string;
-  description: string;
-  status: Status;
-  priority: Priority;
-  due_date: string | null;
-  completed_at: string | null;
-  labels: Label[];
-  position: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  trashed_at?: string | null;
-}
+/** One page of a cursor-paginated list (TaskPage, LabelPage, TrashPage, TaskEventPage). */
+export type Page<T> = Omit<Schemas["TaskPage"], "results"> & { results: T[] };
 
-export interface TaskInput {
-  title: string;
-  description?: string;
-  status?: Status;
-  priority?: Priority;
-  due_date?: string | null;
-  labels?: number[];
-}
-
-export interface Page<T> {
-  results: T[];
-  next: string | null;
-  previous: string | null;
-}
-
-export interface Session {
-  id: number;
-  created_at: string;
-  last_used_at: string;
-  expires_at: string;
-  user_agent: string;
-  ip_address: string | null;
-  current: boolean;
-}
-
-export interface TaskEvent {
-  id: number;
-  kind: string;
-  changes: Record<string, unknown>;
-  actor_id: number | null;
-  created_at: string;
-}
-
-export interface ErrorBody {
-  error: {
-    status: number;
-    code: string;
-    message: string;
-    fields?: Record<string, string[] | Record<string, unknown>>;
-    request_id: string | null;
-  };
-}
+export type ErrorBody = Schemas["Error"];

@@ -65,7 +65,7 @@ export function TaskList(props: {
         </div>
         <div className="field">
           <label htmlFor="sort">Sort</label>
-          <select id="sort" value={query.ordering} onChange={(e) => setQuery({ ...query, ordering: e.target.value })}>
+          <select id="sort" value={query.ordering} onChange={(e) => setQuery({ ...query, ordering: e.target.value as ListQuery["ordering"] })}>
             {ORDERINGS.map(([value, name]) => <option key={value} value={value}>{name}</option>)}
           </select>
         </div>
