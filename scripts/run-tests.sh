@@ -19,6 +19,7 @@ run() {
 run "lint (ruff)" "$bin/ruff" check .
 run "types (mypy)" "$bin/mypy"
 run "web app unit tests (vitest)" bash -c "cd frontend && npx vitest run"
+run "web app lint (eslint, prettier --check)" bash -c "cd frontend && npm run --silent lint"
 # The committed API types (frontend/src/api/schema.d.ts) against a fresh copy from this code's OpenAPI schema
 # (the script runs manage.py spectacular with $VENV, relative to the repository).
 run "web app API types match the OpenAPI schema" bash -c "cd frontend && npm run --silent api-types -- --check"

@@ -4,7 +4,10 @@ import { gzipSync } from "node:zlib";
 
 const BUDGET = 200 * 1024;
 const html = readFileSync("dist/index.html", "utf8");
-const scripts = [...html.matchAll(/<script[^>]+src="\/([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+)"/g)].map((m) => m[1]);
+const scripts = [
+  ...html.matchAll(/<script[^>]+src="\/([^"]+)"/g),
+  ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+)"/g),
+].map((m) => m[1]);
 let total = 0;
 for (const path of scripts) {
   const size = gzipSync(readFileSync(`dist/${path}`)).length;

@@ -11,7 +11,13 @@ import { TaskEditor } from "./components/TaskEditor";
 import { TaskList } from "./components/TaskList";
 
 type View = "list" | "board" | "trash" | "labels" | "account";
-const VIEWS: [View, string][] = [["list", "List"], ["board", "Board"], ["trash", "Trash"], ["labels", "Labels"], ["account", "Account"]];
+const VIEWS: [View, string][] = [
+  ["list", "List"],
+  ["board", "Board"],
+  ["trash", "Trash"],
+  ["labels", "Labels"],
+  ["account", "Account"],
+];
 
 export function App() {
   // A link from a mail (reset, email change) opens its own page, signed in or not.
@@ -66,7 +72,13 @@ function Workspace() {
         <h1>TMS</h1>
         <nav aria-label="Main">
           {VIEWS.map(([key, name]) => (
-            <button key={key} type="button" className={view === key ? "tab active" : "tab"} aria-current={view === key ? "page" : undefined} onClick={() => setView(key)}>
+            <button
+              key={key}
+              type="button"
+              className={view === key ? "tab active" : "tab"}
+              aria-current={view === key ? "page" : undefined}
+              onClick={() => setView(key)}
+            >
               {name}
             </button>
           ))}
@@ -79,7 +91,9 @@ function Workspace() {
       <main>
         <ErrorNote error={error} />
         {(view === "list" || view === "board") && (
-          <button type="button" onClick={() => setEditing("new")}>New task</button>
+          <button type="button" onClick={() => setEditing("new")}>
+            New task
+          </button>
         )}
         {editing && (
           <div className="dialog" role="dialog" aria-modal="true" aria-label={editing === "new" ? "New task" : "Edit task"}>
@@ -87,7 +101,9 @@ function Workspace() {
           </div>
         )}
         {history && <HistoryPanel task={history} onClose={() => setHistory(null)} />}
-        {view === "list" && <TaskList labels={labels} today={today} version={version} onEdit={setEditing} onHistory={setHistory} onChanged={changed} />}
+        {view === "list" && (
+          <TaskList labels={labels} today={today} version={version} onEdit={setEditing} onHistory={setHistory} onChanged={changed} />
+        )}
         {view === "board" && <TaskBoard today={today} version={version} onEdit={setEditing} onHistory={setHistory} onChanged={changed} />}
         {view === "trash" && <TrashView version={version} onChanged={changed} />}
         {view === "labels" && <LabelsManager labels={labels} onChanged={changed} />}

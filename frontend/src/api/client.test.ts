@@ -64,9 +64,9 @@ describe("ApiClient", () => {
   });
 
   it("maps the error body to a message and field errors", async () => {
-    const fetch = vi.fn().mockResolvedValue(
-      json(400, errorBody(400, "invalid", "Some fields are invalid.", { title: ["This field may not be blank."] })),
-    );
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(json(400, errorBody(400, "invalid", "Some fields are invalid.", { title: ["This field may not be blank."] })));
     const client = new ApiClient({ fetch });
     const error = (await client.post("/api/tasks/", { title: "" }).catch((e) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
@@ -77,9 +77,9 @@ describe("ApiClient", () => {
   });
 
   it("flattens nested field errors (import rows)", async () => {
-    const fetch = vi.fn().mockResolvedValue(
-      json(400, errorBody(400, "invalid", "Some fields are invalid.", { tasks: { "1": { title: ["Required."] } } })),
-    );
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(json(400, errorBody(400, "invalid", "Some fields are invalid.", { tasks: { "1": { title: ["Required."] } } })));
     const error = (await new ApiClient({ fetch }).post("/x", {}).catch((e) => e)) as ApiError;
     expect(error.fieldMessage("tasks")).toBe("Required.");
   });

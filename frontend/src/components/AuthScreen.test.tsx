@@ -24,9 +24,14 @@ describe("AuthScreen", () => {
   });
 
   it("shows a wrong password as the API words it", async () => {
-    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(respond(401, {
-      error: { status: 401, code: "invalid_credentials", message: "The username or password is incorrect.", request_id: "r" },
-    })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn().mockResolvedValue(
+        respond(401, {
+          error: { status: 401, code: "invalid_credentials", message: "The username or password is incorrect.", request_id: "r" },
+        }),
+      ),
+    );
     const onSignedIn = vi.fn();
     render(<AuthScreen onSignedIn={onSignedIn} />);
     await userEvent.type(screen.getByLabelText("Username or email"), "ada");
@@ -37,10 +42,20 @@ describe("AuthScreen", () => {
   });
 
   it("puts a registration error next to the field", async () => {
-    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(respond(400, {
-      error: { status: 400, code: "invalid", message: "Some fields are invalid.", request_id: "r",
-               fields: { password: ["This password is too short. It must contain at least 12 characters."] } },
-    })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn().mockResolvedValue(
+        respond(400, {
+          error: {
+            status: 400,
+            code: "invalid",
+            message: "Some fields are invalid.",
+            request_id: "r",
+            fields: { password: ["This password is too short. It must contain at least 12 characters."] },
+          },
+        }),
+      ),
+    );
     render(<AuthScreen onSignedIn={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "No account yet? Create one" }));
     await userEvent.type(screen.getByLabelText("Username"), "ada");

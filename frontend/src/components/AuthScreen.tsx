@@ -47,8 +47,12 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
           </Field>
           <ErrorNote error={error} />
           {sent && <p role="status">{sent}</p>}
-          <button type="submit" disabled={busy}>Mail me a link</button>
-          <button type="button" className="link" onClick={() => switchTo("login")}>Back to sign in</button>
+          <button type="submit" disabled={busy}>
+            Mail me a link
+          </button>
+          <button type="button" className="link" onClick={() => switchTo("login")}>
+            Back to sign in
+          </button>
         </form>
       </main>
     );

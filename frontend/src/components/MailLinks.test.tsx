@@ -12,7 +12,11 @@ function respond(status: number, body: unknown) {
 
 describe("links from mails", () => {
   it("recognises each page the mails link to", () => {
-    expect(mailLinkFrom({ pathname: "/reset-password", search: "?uid=MQ&token=abc" })).toEqual({ kind: "reset-password", uid: "MQ", token: "abc" });
+    expect(mailLinkFrom({ pathname: "/reset-password", search: "?uid=MQ&token=abc" })).toEqual({
+      kind: "reset-password",
+      uid: "MQ",
+      token: "abc",
+    });
     expect(mailLinkFrom({ pathname: "/confirm-email/", search: "?token=t1" })).toEqual({ kind: "confirm-email", token: "t1" });
     expect(mailLinkFrom({ pathname: "/revert-email", search: "?token=t2" })).toEqual({ kind: "revert-email", token: "t2" });
     expect(mailLinkFrom({ pathname: "/reset-password", search: "?token=abc" })).toBeNull();
@@ -31,10 +35,20 @@ describe("links from mails", () => {
   });
 
   it("shows why a used link no longer works", async () => {
-    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(respond(400, {
-      error: { status: 400, code: "invalid", message: "Some fields are invalid.", request_id: "r",
-        fields: { token: ["This link is invalid, expired or has already been used."] } },
-    })));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn().mockResolvedValue(
+        respond(400, {
+          error: {
+            status: 400,
+            code: "invalid",
+            message: "Some fields are invalid.",
+            request_id: "r",
+            fields: { token: ["This link is invalid, expired or has already been used."] },
+          },
+        }),
+      ),
+    );
     render(<MailLinkPage link={{ kind: "revert-email", token: "old" }} />);
     await userEvent.click(screen.getByRole("button", { name: "Undo the change" }));
     expect(await screen.findByRole("alert")).toBeInTheDocument();

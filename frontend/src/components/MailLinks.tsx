@@ -67,11 +67,20 @@ export function MailLinkPage({ link }: { link: MailLink }) {
           <>
             {link.kind === "reset-password" && (
               <Field label="New password (12 characters or more)" name="new_password" error={error}>
-                <input id="new_password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+                <input
+                  id="new_password"
+                  type="password"
+                  autoComplete="new-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  required
+                />
               </Field>
             )}
             {link.kind === "revert-email" && (
-              <p className="muted">Your account goes back to this address, every device is signed out, and you choose a new password from a link we mail you.</p>
+              <p className="muted">
+                Your account goes back to this address, every device is signed out, and you choose a new password from a link we mail you.
+              </p>
             )}
             <ErrorNote error={error} />
             <button type="submit" disabled={busy}>

@@ -7,7 +7,9 @@ export function TrashView(props: { version: number; onChanged: () => void }) {
   const [tasks, setTasks] = useState<Task[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    tms().trashList().then((page) => setTasks(page.results), setError);
+    tms()
+      .trashList()
+      .then((page) => setTasks(page.results), setError);
   }, [props.version]);
   if (!tasks && !error) return <Loading what="the trash" />;
   return (
@@ -34,7 +36,9 @@ export function HistoryPanel(props: { task: Task; onClose: () => void }) {
   const [events, setEvents] = useState<TaskEvent[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    tms().history(props.task).then((page) => setEvents(page.results), setError);
+    tms()
+      .history(props.task)
+      .then((page) => setEvents(page.results), setError);
   }, [props.task]);
   return (
     <section aria-label={`History of ${props.task.title}`} className="panel">
@@ -49,14 +53,18 @@ export function HistoryPanel(props: { task: Task; onClose: () => void }) {
               <span className="muted">
                 {" "}
                 {Object.entries(event.changes)
-                  .map(([field, change]) => (Array.isArray(change) ? `${field}: ${JSON.stringify(change[0])} → ${JSON.stringify(change[1])}` : field))
+                  .map(([field, change]) =>
+                    Array.isArray(change) ? `${field}: ${JSON.stringify(change[0])} → ${JSON.stringify(change[1])}` : field,
+                  )
                   .join("; ")}
               </span>
             )}
           </li>
         ))}
       </ol>
-      <button type="button" className="secondary" onClick={props.onClose}>Close</button>
+      <button type="button" className="secondary" onClick={props.onClose}>
+        Close
+      </button>
     </section>
   );
 }
@@ -149,7 +157,9 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
         </Field>
         <Field label="Time zone" name="time_zone" error={profileError}>
           <select id="time_zone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-            {[timeZone, ...ZONES.filter((z) => z !== timeZone)].map((zone) => <option key={zone}>{zone}</option>)}
+            {[timeZone, ...ZONES.filter((z) => z !== timeZone)].map((zone) => (
+              <option key={zone}>{zone}</option>
+            ))}
           </select>
         </Field>
         <button type="submit">Save profile</button>
@@ -176,7 +186,14 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
           <input id="email" type="email" autoComplete="email" value={newEmail} onChange={(e) => setNewEmail(e.target.value)} required />
         </Field>
         <Field label="Current password" name="current_password" id="email-password" error={emailError}>
-          <input id="email-password" type="password" autoComplete="current-password" value={emailPassword} onChange={(e) => setEmailPassword(e.target.value)} required />
+          <input
+            id="email-password"
+            type="password"
+            autoComplete="current-password"
+            value={emailPassword}
+            onChange={(e) => setEmailPassword(e.target.value)}
+            required
+          />
         </Field>
         <ErrorNote error={emailError} />
         <button type="submit">Change email</button>
@@ -201,10 +218,24 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
       >
         <h3>Change password</h3>
         <Field label="Current password" name="current_password" error={passwordError}>
-          <input id="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+          <input
+            id="current_password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            required
+          />
         </Field>
         <Field label="New password (12 characters or more)" name="new_password" error={passwordError}>
-          <input id="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
+          <input
+            id="new_password"
+            type="password"
+            autoComplete="new-password"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            required
+          />
         </Field>
         <button type="submit">Change password</button>
         {passwordDone && <span role="status"> Password changed; your other sessions were signed out.</span>}
@@ -244,7 +275,9 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
         <Field label="Password" name="password" id="delete-password" error={deleteError}>
           <input id="delete-password" type="password" value={deletePassword} onChange={(e) => setDeletePassword(e.target.value)} required />
         </Field>
-        <button type="submit" className="danger">Delete my account</button>
+        <button type="submit" className="danger">
+          Delete my account
+        </button>
       </form>
     </section>
   );

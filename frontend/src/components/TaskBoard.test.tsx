@@ -6,8 +6,18 @@ import { TaskBoard } from "./TaskBoard";
 
 function task(id: number, title: string, status: Task["status"] = "todo"): Task {
   return {
-    id, title, description: "", status, priority: "none", due_date: null, completed_at: null, labels: [],
-    position: id, version: 1, created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+    id,
+    title,
+    description: "",
+    status,
+    priority: "none",
+    due_date: null,
+    completed_at: null,
+    labels: [],
+    position: id,
+    version: 1,
+    created_at: "2026-11-01T00:00:00Z",
+    updated_at: "2026-11-01T00:00:00Z",
   };
 }
 
@@ -15,7 +25,8 @@ const board = [task(1, "A"), task(2, "B"), task(3, "C"), task(4, "D", "in_progre
 
 function stubApi() {
   const fetch = vi.fn(async (url: string, init: RequestInit) => {
-    if (url.startsWith("/api/tasks/?")) return new Response(JSON.stringify({ results: board, next: null, previous: null }), { status: 200 });
+    if (url.startsWith("/api/tasks/?"))
+      return new Response(JSON.stringify({ results: board, next: null, previous: null }), { status: 200 });
     return new Response(JSON.stringify({ ...board[1], ...(init.body ? JSON.parse(init.body as string) : {}) }), { status: 200 });
   });
   vi.stubGlobal("fetch", fetch);

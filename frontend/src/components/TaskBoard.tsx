@@ -31,9 +31,11 @@ export function TaskBoard(props: {
     } catch (caught) {
       setError(caught);
     }
-  }, []);
+  }, [setError]);
 
   useEffect(() => {
+    // Loading the board from the API is what this effect synchronises; load() clears the last error first.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load, props.version]);
 
@@ -76,22 +78,51 @@ export function TaskBoard(props: {
                 key={task.id}
                 draggable
                 onDragStart={() => setDragged(task)}
-                onDrop={(e) => { e.stopPropagation(); onDrop(e, status, index); }}
+                onDrop={(e) => {
+                  e.stopPropagation();
+                  onDrop(e, status, index);
+                }}
                 onDragOver={(e) => e.preventDefault()}
                 data-task-id={task.id}
               >
-                <TaskCard
-                  task={task}
-                  today={props.today}
-                  {...cardActions(act)}
-                  onEdit={props.onEdit}
-                  onHistory={props.onHistory}
-                >
+                <TaskCard task={task} today={props.today} {...cardActions(act)} onEdit={props.onEdit} onHistory={props.onHistory}>
                   <span className="movers" role="group" aria-label={`Move ${task.title}`}>
-                    <button type="button" className="small" aria-label={`Move ${task.title} up`} disabled={index === 0} onClick={() => moveTo(task, status, index - 1)}>↑</button>
-                    <button type="button" className="small" aria-label={`Move ${task.title} down`} disabled={index === cards.length - 1} onClick={() => moveTo(task, status, index + 1)}>↓</button>
-                    <button type="button" className="small" aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex - 1]] ?? ""}`} disabled={columnIndex === 0} onClick={() => moveTo(task, STATUSES[columnIndex - 1], column(STATUSES[columnIndex - 1]).length)}>←</button>
-                    <button type="button" className="small" aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex + 1]] ?? ""}`} disabled={columnIndex === STATUSES.length - 1} onClick={() => moveTo(task, STATUSES[columnIndex + 1], column(STATUSES[columnIndex + 1]).length)}>→</button>
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Move ${task.title} up`}
+                      disabled={index === 0}
+                      onClick={() => moveTo(task, status, index - 1)}
+                    >
+                      ↑
+                    </button>
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Move ${task.title} down`}
+                      disabled={index === cards.length - 1}
+                      onClick={() => moveTo(task, status, index + 1)}
+                    >
+                      ↓
+                    </button>
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex - 1]] ?? ""}`}
+                      disabled={columnIndex === 0}
+                      onClick={() => moveTo(task, STATUSES[columnIndex - 1], column(STATUSES[columnIndex - 1]).length)}
+                    >
+                      ←
+                    </button>
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex + 1]] ?? ""}`}
+                      disabled={columnIndex === STATUSES.length - 1}
+                      onClick={() => moveTo(task, STATUSES[columnIndex + 1], column(STATUSES[columnIndex + 1]).length)}
+                    >
+                      →
+                    </button>
                   </span>
                 </TaskCard>
               </div>

@@ -34,13 +34,21 @@ export function TaskCard(props: {
           </span>
         )}
         {task.labels.map((label) => (
-          <span key={label.id} className="label" style={{ borderColor: label.colour }}>{label.name}</span>
+          <span key={label.id} className="label" style={{ borderColor: label.colour }}>
+            {label.name}
+          </span>
         ))}
       </p>
       <div className="card-actions">
-        <button type="button" className="small" aria-label={`Edit ${task.title}`} onClick={() => props.onEdit(task)}>Edit</button>
-        <button type="button" className="small" aria-label={`History of ${task.title}`} onClick={() => props.onHistory(task)}>History</button>
-        <button type="button" className="small danger" aria-label={`Trash ${task.title}`} onClick={() => props.onTrash(task)}>Trash</button>
+        <button type="button" className="small" aria-label={`Edit ${task.title}`} onClick={() => props.onEdit(task)}>
+          Edit
+        </button>
+        <button type="button" className="small" aria-label={`History of ${task.title}`} onClick={() => props.onHistory(task)}>
+          History
+        </button>
+        <button type="button" className="small danger" aria-label={`Trash ${task.title}`} onClick={() => props.onTrash(task)}>
+          Trash
+        </button>
         {props.children}
       </div>
     </article>

@@ -3,12 +3,7 @@ import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Priority, type Sta
 import { ErrorNote, Field } from "./common";
 
 /** Create or edit a task: title, description, status, priority, due date, labels. */
-export function TaskEditor(props: {
-  task?: Task;
-  labels: Label[];
-  onSave: (input: TaskInput) => Promise<void>;
-  onCancel: () => void;
-}) {
+export function TaskEditor(props: { task?: Task; labels: Label[]; onSave: (input: TaskInput) => Promise<void>; onCancel: () => void }) {
   const { task } = props;
   const [title, setTitle] = useState(task?.title ?? "");
   const [description, setDescription] = useState(task?.description ?? "");
@@ -36,6 +31,8 @@ export function TaskEditor(props: {
     <form className="editor" onSubmit={submit} aria-label={task ? "Edit task" : "New task"}>
       <h2>{task ? "Edit task" : "New task"}</h2>
       <Field label="Title" name="title" error={error}>
+        {/* The editor opens on request (New task, Edit): the title is where the keyboard should be. */}
+        {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
         <input id="title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required autoFocus />
       </Field>
       <Field label="Description" name="description" error={error}>
@@ -44,12 +41,20 @@ export function TaskEditor(props: {
       <div className="row">
         <Field label="Status" name="status" error={error}>
           <select id="status" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
-            {STATUSES.map((s) => <option key={s} value={s}>{STATUS_NAMES[s]}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_NAMES[s]}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Priority" name="priority" error={error}>
           <select id="priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-            {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </Field>
         <Field label="Due date" name="due_date" error={error}>
@@ -73,8 +78,12 @@ export function TaskEditor(props: {
       )}
       <ErrorNote error={error} />
       <div className="actions">
-        <button type="submit" disabled={busy}>Save</button>
-        <button type="button" className="secondary" onClick={props.onCancel}>Cancel</button>
+        <button type="submit" disabled={busy}>
+          Save
+        </button>
+        <button type="button" className="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -34,7 +34,7 @@ export function TaskList(props: {
     } catch (caught) {
       setError(caught);
     }
-  }, [query, search]);
+  }, [query, search, setError]);
 
   useEffect(() => {
     const timer = setTimeout(load, 200);
@@ -65,8 +65,16 @@ export function TaskList(props: {
         </div>
         <div className="field">
           <label htmlFor="sort">Sort</label>
-          <select id="sort" value={query.ordering} onChange={(e) => setQuery({ ...query, ordering: e.target.value as ListQuery["ordering"] })}>
-            {ORDERINGS.map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+          <select
+            id="sort"
+            value={query.ordering}
+            onChange={(e) => setQuery({ ...query, ordering: e.target.value as ListQuery["ordering"] })}
+          >
+            {ORDERINGS.map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
           </select>
         </div>
         <fieldset>
@@ -87,16 +95,34 @@ export function TaskList(props: {
         </fieldset>
         <div className="field">
           <label htmlFor="label-filter">Label</label>
-          <select id="label-filter" value={query.label?.[0] ?? ""} onChange={(e) => setQuery({ ...query, label: e.target.value ? [Number(e.target.value)] : [] })}>
+          <select
+            id="label-filter"
+            value={query.label?.[0] ?? ""}
+            onChange={(e) => setQuery({ ...query, label: e.target.value ? [Number(e.target.value)] : [] })}
+          >
             <option value="">Any</option>
-            {props.labels.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+            {props.labels.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
           </select>
         </div>
         <label className="check">
-          <input type="checkbox" checked={query.overdue ?? false} onChange={(e) => setQuery({ ...query, overdue: e.target.checked || undefined })} /> Overdue only
+          <input
+            type="checkbox"
+            checked={query.overdue ?? false}
+            onChange={(e) => setQuery({ ...query, overdue: e.target.checked || undefined })}
+          />{" "}
+          Overdue only
         </label>
         <label className="check">
-          <input type="checkbox" checked={query.has_due ?? false} onChange={(e) => setQuery({ ...query, has_due: e.target.checked || undefined })} /> With a due date
+          <input
+            type="checkbox"
+            checked={query.has_due ?? false}
+            onChange={(e) => setQuery({ ...query, has_due: e.target.checked || undefined })}
+          />{" "}
+          With a due date
         </label>
       </div>
       <ErrorNote error={error} />
@@ -104,14 +130,7 @@ export function TaskList(props: {
       {page && page.results.length === 0 && <p className="empty">No tasks here. Create one with “New task”.</p>}
       <div className="cards">
         {page?.results.map((task) => (
-          <TaskCard
-            key={task.id}
-            task={task}
-            today={props.today}
-            {...cardActions(act)}
-            onEdit={props.onEdit}
-            onHistory={props.onHistory}
-          />
+          <TaskCard key={task.id} task={task} today={props.today} {...cardActions(act)} onEdit={props.onEdit} onHistory={props.onHistory} />
         ))}
       </div>
       {page?.next && (

@@ -8,9 +8,18 @@ import { TaskCard } from "./TaskCard";
 import { TaskEditor } from "./TaskEditor";
 
 const task: Task = {
-  id: 1, title: "Pay rent", description: "", status: "todo", priority: "high", due_date: "2026-11-20",
-  completed_at: null, labels: [{ id: 3, name: "home", colour: "#00ff00" }], position: 1, version: 1,
-  created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z",
+  id: 1,
+  title: "Pay rent",
+  description: "",
+  status: "todo",
+  priority: "high",
+  due_date: "2026-11-20",
+  completed_at: null,
+  labels: [{ id: 3, name: "home", colour: "#00ff00" }],
+  position: 1,
+  version: 1,
+  created_at: "2026-11-01T00:00:00Z",
+  updated_at: "2026-11-01T00:00:00Z",
 };
 
 describe("due dates", () => {
@@ -49,12 +58,19 @@ describe("TaskEditor", () => {
     await userEvent.click(screen.getByRole("checkbox", { name: /home/ }));
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(onSave).toHaveBeenCalledWith({
-      title: "Buy milk", description: "", status: "todo", priority: "urgent", due_date: null, labels: [3],
+      title: "Buy milk",
+      description: "",
+      status: "todo",
+      priority: "urgent",
+      due_date: null,
+      labels: [3],
     });
   });
 
   it("shows the API's message next to the field that caused it", async () => {
-    const error = new ApiError(400, "invalid", "Some fields are invalid.", { title: ["Ensure this field has no more than 200 characters."] });
+    const error = new ApiError(400, "invalid", "Some fields are invalid.", {
+      title: ["Ensure this field has no more than 200 characters."],
+    });
     render(<TaskEditor task={task} labels={[]} onSave={vi.fn().mockRejectedValue(error)} onCancel={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     const message = await screen.findByText("Ensure this field has no more than 200 characters.");
