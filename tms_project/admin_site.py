@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from accounts.login_budget import login_attempt, login_succeeded
-from accounts.services.users import user_find_by_login
+from accounts.selectors import user_find_by_login
 from tms_project.ratelimit import RateLimited, hit
 
 

@@ -17,19 +17,14 @@ still has the address it was made for, so it works once.
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
+from accounts.errors import AccountInvalid, EmailLinkInvalid
 from accounts.models import User
 from accounts.services.mail import mail_enqueue
 from accounts.services.sessions import sessions_revoke_all
 
 CONFIRM_SALT = "tms.accounts.email-change.confirm"
 REVERT_SALT = "tms.accounts.email-change.revert"
-
-
-class EmailLinkInvalid(ValidationError):
-    def __init__(self) -> None:
-        super().__init__({"token": ["This link is invalid, expired or has already been used."]})
 
 
 def email_change_link(*, salt: str, user: User, old: str, new: str) -> str:
@@ -53,7 +48,7 @@ def email_change_request(*, user: User, new_email: str) -> None:
     """Queue the confirmation (or, for a taken address, a notice); the caller checked the password."""
     new_email = User.objects.normalize_email(new_email)
     if new_email == user.email:
-        raise ValidationError({"email": ["This is already your email address."]})
+        raise AccountInvalid({"email": ["This is already your email address."]})
     if User.objects.filter(email=new_email).exists():
         mail_enqueue(kind="email_in_use", email=new_email)
         return
@@ -67,13 +62,13 @@ def email_change_confirm(*, token: str) -> User:
     if user is None or user.email != data["o"]:
         raise EmailLinkInvalid()
     if User.objects.filter(email=data["n"]).exclude(pk=user.pk).exists():
-        raise ValidationError({"email": ["This address is now used by another account."]})
+        raise AccountInvalid({"email": ["This address is now used by another account."]})
     user.email = data["n"]
     try:
         with transaction.atomic():
             user.save(update_fields=["email"])
     except IntegrityError as exc:  # taken by a concurrent change
-        raise ValidationError({"email": ["This address is now used by another account."]}) from exc
+        raise AccountInvalid({"email": ["This address is now used by another account."]}) from exc
     mail_enqueue(kind="email_changed", user=user.pk, old=data["o"], new=data["n"])
     return user
 
@@ -85,7 +80,7 @@ def email_change_revert(*, token: str) -> None:
     if user is None or user.email != data["n"]:
         raise EmailLinkInvalid()
     if User.objects.filter(email=data["o"]).exclude(pk=user.pk).exists():
-        raise ValidationError({"email": ["The old address is now used by another account."]})
+        raise AccountInvalid({"email": ["The old address is now used by another account."]})
     # Whoever changed the address knew the password: it stops working, and every session ends.
     user.email = data["o"]
     user.set_unusable_password()

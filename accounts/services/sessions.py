@@ -18,13 +18,10 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.errors import SessionInvalid
 from accounts.models import AuthSession, User
 from accounts.tokens import SessionRefreshToken, check_claim_types
 from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
-
-
-class SessionInvalid(Exception):
-    """The refresh token is not, or no longer, valid: the client must sign in again."""
 
 
 @dataclass(frozen=True)

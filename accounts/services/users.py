@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
-from rest_framework.exceptions import ValidationError
 
+from accounts.errors import AccountInvalid
 from accounts.models import User
 from accounts.services.mail import mail_enqueue
 from accounts.services.sessions import sessions_revoke_all
@@ -32,19 +32,7 @@ def _validate_password(password: str, user: User, field: str) -> None:
     try:
         password_validation.validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError({field: list(exc.messages)}) from exc
-
-
-def user_find_by_login(identifier: str) -> User | None:
-    """The account a login name designates: a username (any case, any look-alike form) or an email."""
-    identifier = identifier.strip()
-    return (
-        User.objects.filter(
-            Q(username_key=username_key(identifier)) | Q(email=User.objects.normalize_email(identifier))
-        )
-        .order_by("pk")
-        .first()
-    )
+        raise AccountInvalid({field: list(exc.messages)}) from exc
 
 
 def credentials_check(*, user: User | None, password: str) -> bool:
@@ -70,7 +58,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
     if User.objects.filter(email=email).exists():
         errors["email"] = ["A user with that email already exists."]
     if errors:
-        raise ValidationError(errors)
+        raise AccountInvalid(errors)
     user = User(username=username, email=email)
     _validate_password(password, user, "password")
     user.set_password(password)
@@ -78,7 +66,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent registration took the name first
-        raise ValidationError({"username": ["A user with that username or email already exists."]}) from exc
+        raise AccountInvalid({"username": ["A user with that username or email already exists."]}) from exc
     return user
 
 
@@ -87,14 +75,14 @@ def user_update(*, user: User, data: dict) -> User:
     if "username" in data:
         data["username"] = username_normalize(data["username"])
         if _username_taken(data["username"], other_than=user):
-            raise ValidationError({"username": [USERNAME_TAKEN]})
+            raise AccountInvalid({"username": [USERNAME_TAKEN]})
     for field, value in data.items():
         setattr(user, field, value)
     try:
         with transaction.atomic():
             user.save(update_fields=list(data))
     except IntegrityError as exc:
-        raise ValidationError({"username": [USERNAME_TAKEN]}) from exc
+        raise AccountInvalid({"username": [USERNAME_TAKEN]}) from exc
     return user
 
 
@@ -105,7 +93,7 @@ def password_check(*, user: User, password: str, field: str = "current_password"
 
 def _require_password(user: User, password: str, field: str) -> None:
     if not user.check_password(password):
-        raise ValidationError({field: ["The password is incorrect."]})
+        raise AccountInvalid({field: ["The password is incorrect."]})
 
 
 @transaction.atomic
@@ -142,7 +130,7 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
     """Set a new password from a reset link; the link then stops working, as do all sessions."""
     user = _user_from_uid(uid)
     if user is None or not default_token_generator.check_token(user, token):
-        raise ValidationError({"token": ["This reset link is invalid or has already been used."]})
+        raise AccountInvalid({"token": ["This reset link is invalid or has already been used."]})
     _validate_password(new_password, user, "new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])

@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.cookies import clear_refresh_cookie, enforce_csrf, refresh_cookie, set_refresh_cookie
+from accounts.errors import SessionInvalid
 from accounts.login_budget import login_attempt, login_succeeded
+from accounts.selectors import user_find_by_login
 from accounts.serializers import (
     LoginResponseSerializer,
     LoginSerializer,
@@ -22,12 +24,11 @@ from accounts.serializers import (
 )
 from accounts.services.sessions import (
     IssuedTokens,
-    SessionInvalid,
     session_end,
     session_refresh,
     session_start,
 )
-from accounts.services.users import credentials_check, user_find_by_login, user_register
+from accounts.services.users import credentials_check, user_register
 from accounts.views.base import PublicView
 from tms_project import ratelimit
 from tms_project.api.errors import error_response
