@@ -1,5 +1,13 @@
-"""One action on many tasks, all or nothing, in a constant number of queries."""
+"""One action on many tasks, all or nothing, in a constant number of queries.
 
+Each action is one small function chosen from ``ACTION_PLANS``: it reads the locked
+tasks and answers what changes (history entries and the column update), writing
+label links itself; ``tasks_bulk_apply`` then updates and records in one go.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,20 +21,136 @@ from tasks.services import history
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 
 MAX_BULK_IDS = 100
-ACTIONS = (
-    "complete",
-    "reopen",
-    "trash",
-    "restore",
-    "set_status",
-    "set_priority",
-    "add_label",
-    "remove_label",
-)
 
 
-def _status_changes(tasks: list[Task], status: str) -> dict[int, dict]:
-    return {task.pk: {"status": [task.status, status]} for task in tasks if task.status != status}
+@dataclass(frozen=True)
+class Plan:
+    changed: dict[int, dict]  # task id -> history changes
+    kind: str
+    update: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Context:
+    owner_id: int
+    now: datetime
+
+
+Action = Callable[[list[Task], Any, Context], Plan]
+
+
+def _status_plan(tasks: list[Task], status: str, kind: str) -> Plan:
+    done = status == Task.Status.DONE
+    changed = {task.pk: {"status": [task.status, status]} for task in tasks if task.status != status}
+    update = {"status": status, "completed_at": Coalesce(F("completed_at"), Now()) if done else None}
+    return Plan(changed, kind, update)
+
+
+def _complete(tasks: list[Task], value: Any, context: Context) -> Plan:
+    return _status_plan(tasks, Task.Status.DONE, TaskEvent.Kind.COMPLETED)
+
+
+def _reopen(tasks: list[Task], value: Any, context: Context) -> Plan:
+    plan = _status_plan(tasks, Task.Status.TODO, TaskEvent.Kind.REOPENED)
+    # only done tasks reopen
+    changed = {pk: c for pk, c in plan.changed.items() if c["status"][0] == Task.Status.DONE}
+    return Plan(changed, plan.kind, plan.update)
+
+
+def _set_status(tasks: list[Task], value: Any, context: Context) -> Plan:
+    return _status_plan(tasks, value, TaskEvent.Kind.UPDATED)
+
+
+def _set_priority(tasks: list[Task], value: Any, context: Context) -> Plan:
+    new = history.represent("priority", value)
+    changed = {
+        task.pk: {"priority": [history.represent("priority", task.priority), new]}
+        for task in tasks
+        if task.priority != value
+    }
+    return Plan(changed, TaskEvent.Kind.UPDATED, {"priority": value})
+
+
+def _trash(tasks: list[Task], value: Any, context: Context) -> Plan:
+    return Plan({task.pk: {} for task in tasks}, TaskEvent.Kind.TRASHED, {"trashed_at": context.now})
+
+
+def _restore(tasks: list[Task], value: Any, context: Context) -> Plan:
+    return Plan({task.pk: {} for task in tasks}, TaskEvent.Kind.RESTORED, {"trashed_at": None})
+
+
+def _owned_label(owner_id: int, label_id: int) -> Label:
+    label = Label.objects.filter(owner_id=owner_id, pk=label_id).first()
+    if label is None:
+        raise TaskInvalid({"value": [f"There is no label {label_id}."]})
+    return label
+
+
+def _refuse_full(full: list[int]) -> None:
+    if full:
+        raise TaskInvalid(
+            {
+                "value": [
+                    f"A task has at most {MAX_LABELS_PER_TASK} labels; "
+                    f"task(s) {', '.join(map(str, sorted(full)))} already have {MAX_LABELS_PER_TASK}."
+                ]
+            }
+        )
+
+
+def _add_label(tasks: list[Task], value: Any, context: Context) -> Plan:
+    label = _owned_label(context.owner_id, value)
+    changed = {}
+    full = []  # tasks that already carry as many labels as a task may
+    for task in tasks:
+        before = history.label_names(task.labels.all())
+        if label.name in before:
+            continue
+        if len(before) >= MAX_LABELS_PER_TASK:
+            full.append(task.pk)
+        changed[task.pk] = {"labels": [before, sorted({*before, label.name})]}
+    _refuse_full(full)
+    through = Task.labels.through
+    through.objects.bulk_create([through(task_id=pk, label_id=label.pk) for pk in changed])
+    return Plan(changed, TaskEvent.Kind.LABELS)
+
+
+def _remove_label(tasks: list[Task], value: Any, context: Context) -> Plan:
+    label = _owned_label(context.owner_id, value)
+    changed = {}
+    for task in tasks:
+        before = history.label_names(task.labels.all())
+        if label.name in before:
+            changed[task.pk] = {"labels": [before, [n for n in before if n != label.name]]}
+    Task.labels.through.objects.filter(task_id__in=list(changed), label_id=label.pk).delete()
+    return Plan(changed, TaskEvent.Kind.LABELS)
+
+
+# action name -> what it changes (the names, in this order, are the API's choices)
+ACTION_PLANS: dict[str, Action] = {
+    "complete": _complete,
+    "reopen": _reopen,
+    "trash": _trash,
+    "restore": _restore,
+    "set_status": _set_status,
+    "set_priority": _set_priority,
+    "add_label": _add_label,
+    "remove_label": _remove_label,
+}
+ACTIONS = tuple(ACTION_PLANS)
+
+
+def _locked_tasks(owner_id: int, ids: list[int], *, in_trash: bool) -> list[Task]:
+    """Every task of ``ids``, row-locked with its labels; TaskNotFound if any is not the owner's."""
+    wanted = set(ids)
+    tasks = list(
+        Task.objects.select_for_update()
+        .filter(owner_id=owner_id, pk__in=wanted, trashed_at__isnull=not in_trash)
+        .prefetch_related("labels")
+    )
+    if len(tasks) != len(wanted):
+        raise TaskNotFound()
+    return tasks
 
 
 @transaction.atomic
@@ -37,77 +161,15 @@ def tasks_bulk_apply(
 
     Returns how many tasks actually changed (some may already be in the wanted state).
     """
-    wanted = set(ids)
-    in_trash = action == "restore"
-    tasks = list(
-        Task.objects.select_for_update()
-        .filter(owner_id=owner_id, pk__in=wanted, trashed_at__isnull=not in_trash)
-        .prefetch_related("labels")
-    )
-    if len(tasks) != len(wanted):
-        raise TaskNotFound()
+    tasks = _locked_tasks(owner_id, ids, in_trash=action == "restore")
     now = timezone.now()
-    changed: dict[int, dict]  # task id -> history changes
-    kind = TaskEvent.Kind.UPDATED
-    update: dict[str, Any] = {}
-    if action in ("complete", "reopen", "set_status"):
-        status = {"complete": Task.Status.DONE, "reopen": Task.Status.TODO}.get(action, value)
-        changed = _status_changes(tasks, status)
-        if action == "reopen":  # only done tasks reopen
-            changed = {pk: c for pk, c in changed.items() if c["status"][0] == Task.Status.DONE}
-        kind = {"complete": TaskEvent.Kind.COMPLETED, "reopen": TaskEvent.Kind.REOPENED}.get(action, kind)
-        done = status == Task.Status.DONE
-        update = {"status": status, "completed_at": Coalesce(F("completed_at"), Now()) if done else None}
-    elif action == "set_priority":
-        changed = {
-            t.pk: {
-                "priority": [history.represent("priority", t.priority), history.represent("priority", value)]
-            }
-            for t in tasks
-            if t.priority != value
-        }
-        update = {"priority": value}
-    elif action in ("trash", "restore"):
-        changed = {t.pk: {} for t in tasks}
-        kind = TaskEvent.Kind.TRASHED if action == "trash" else TaskEvent.Kind.RESTORED
-        update = {"trashed_at": now if action == "trash" else None}
-    else:  # add_label / remove_label
-        label = Label.objects.filter(owner_id=owner_id, pk=value).first()
-        if label is None:
-            raise TaskInvalid({"value": [f"There is no label {value}."]})
-        changed = {}
-        full = []  # tasks that already carry as many labels as a task may
-        for task in tasks:
-            before = history.label_names(task.labels.all())
-            has = label.name in before
-            if action == "add_label" and not has and len(before) >= MAX_LABELS_PER_TASK:
-                full.append(task.pk)
-            if (action == "add_label") != has:
-                after = (
-                    sorted({*before, label.name})
-                    if action == "add_label"
-                    else [n for n in before if n != label.name]
-                )
-                changed[task.pk] = {"labels": [before, after]}
-        if full:
-            raise TaskInvalid(
-                {
-                    "value": [
-                        f"A task has at most {MAX_LABELS_PER_TASK} labels; "
-                        f"task(s) {', '.join(map(str, sorted(full)))} already have {MAX_LABELS_PER_TASK}."
-                    ]
-                }
-            )
-        kind = TaskEvent.Kind.LABELS
-        through = Task.labels.through
-        if action == "add_label":
-            through.objects.bulk_create([through(task_id=pk, label_id=label.pk) for pk in changed])
-        else:
-            through.objects.filter(task_id__in=list(changed), label_id=label.pk).delete()
-    if changed:
-        Task.objects.filter(pk__in=list(changed)).update(**update, version=F("version") + 1, updated_at=now)
+    plan = ACTION_PLANS[action](tasks, value, Context(owner_id=owner_id, now=now))
+    if plan.changed:
+        Task.objects.filter(pk__in=list(plan.changed)).update(
+            **plan.update, version=F("version") + 1, updated_at=now
+        )
         by_id = {task.pk: task for task in tasks}
         history.record_many(
-            [history.event(by_id[pk], actor_id, kind, changes) for pk, changes in changed.items()]
+            [history.event(by_id[pk], actor_id, plan.kind, changes) for pk, changes in plan.changed.items()]
         )
-    return len(changed)
+    return len(plan.changed)

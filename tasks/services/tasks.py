@@ -183,6 +183,50 @@ def _renumber_column(owner_id: int, status: str) -> None:
     Task.objects.bulk_update(column, ["position"], batch_size=500)
 
 
+def _refuse_self_neighbour(task: Task, before_id: int | None, after_id: int | None) -> None:
+    for field, neighbour_id in (("before_id", before_id), ("after_id", after_id)):
+        if neighbour_id == task.pk:
+            raise TaskInvalid({field: ["A task cannot be its own neighbour."]})
+
+
+def _neighbours(
+    owner_id: int, task: Task, target: str, before_id: int | None, after_id: int | None
+) -> tuple[Task | None, Task | None]:
+    """The tasks that will be right above and right below ``task`` in column ``target``.
+
+    With one neighbour given, the other is the task next to it; with none, the task
+    goes to the end of the column.
+    """
+    below = _neighbour(owner_id, before_id, target, "before_id")
+    above = _neighbour(owner_id, after_id, target, "after_id")
+    column = Task.objects.filter(owner_id=owner_id, status=target, trashed_at__isnull=True).exclude(
+        pk=task.pk
+    )
+    if above is not None and below is None and before_id is None:
+        below = column.filter(position__gt=above.position).order_by("position", "pk").first()
+    elif below is not None and above is None and after_id is None:
+        above = column.filter(position__lt=below.position).order_by("-position", "-pk").first()
+    elif above is None and below is None:
+        above = column.order_by("-position", "-pk").first()
+    if above is not None and below is not None and above.position >= below.position:
+        raise TaskInvalid({"before_id": ["before_id must come after after_id in the column."]})
+    return above, below
+
+
+def _free_position(
+    owner_id: int, task: Task, target: str, before_id: int | None, after_id: int | None
+) -> int | None:
+    """A position between the new neighbours, renumbering the column once when there is no room."""
+    for _attempt in range(2):
+        above, below = _neighbours(owner_id, task, target, before_id, after_id)
+        position = positions.between(above.position if above else None, below.position if below else None)
+        if position is not None:
+            break
+        _renumber_column(owner_id, target)
+        task.refresh_from_db(fields=["position"])
+    return position
+
+
 @transaction.atomic
 def task_move(
     *,
@@ -193,35 +237,11 @@ def task_move(
     before_id: int | None = None,
     after_id: int | None = None,
 ) -> Task:
-    """Put the task between ``after_id`` (above) and ``before_id`` (below) in column ``status``.
-
-    With one neighbour given, the other is the task next to it; with none, the
-    task goes to the end of the column.
-    """
+    """Put the task between ``after_id`` (above) and ``before_id`` (below) in column ``status``."""
     task = _locked(owner_id=owner_id, task_id=task_id)
     target = status or task.status
-    for field, neighbour_id in (("before_id", before_id), ("after_id", after_id)):
-        if neighbour_id == task.pk:
-            raise TaskInvalid({field: ["A task cannot be its own neighbour."]})
-    for _attempt in range(2):
-        below = _neighbour(owner_id, before_id, target, "before_id")
-        above = _neighbour(owner_id, after_id, target, "after_id")
-        column = Task.objects.filter(owner_id=owner_id, status=target, trashed_at__isnull=True).exclude(
-            pk=task.pk
-        )
-        if above is not None and below is None and before_id is None:
-            below = column.filter(position__gt=above.position).order_by("position", "pk").first()
-        elif below is not None and above is None and after_id is None:
-            above = column.filter(position__lt=below.position).order_by("-position", "-pk").first()
-        elif above is None and below is None:
-            above = column.order_by("-position", "-pk").first()
-        if above is not None and below is not None and above.position >= below.position:
-            raise TaskInvalid({"before_id": ["before_id must come after after_id in the column."]})
-        position = positions.between(above.position if above else None, below.position if below else None)
-        if position is not None:
-            break
-        _renumber_column(owner_id, target)
-        task.refresh_from_db(fields=["position"])
+    _refuse_self_neighbour(task, before_id, after_id)
+    position = _free_position(owner_id, task, target, before_id, after_id)
     changes: dict[str, list[Any]] = {"position": [task.position, position]}
     if target != task.status:
         changes["status"] = [task.status, target]

@@ -89,17 +89,8 @@ def _csv_safe(value: Any) -> Any:
     return value if value is not None else ""
 
 
-@transaction.atomic
-def tasks_import(
-    *, owner_id: int, actor_id: int | None, rows: list[dict[str, Any]]
-) -> tuple[list[Task], int]:
-    """Create validated rows (see ImportRowSerializer) for ``owner_id``, in order.
-
-    Returns the tasks and how many labels had to be created. Refuses (409) an
-    import that would take the account past its task or label quota.
-    """
-    quotas.lock_owner(owner_id)
-    quotas.ensure_task_room(owner_id=owner_id, adding=len(rows))
+def _import_labels(owner_id: int, rows: list[dict[str, Any]]) -> tuple[dict[str, Label], int]:
+    """The owner's labels by lower-case name, creating those the rows name and lack (within the quota)."""
     names = {label["name"].lower(): label for row in rows for label in row.get("labels", [])}
     labels = list(Label.objects.filter(owner_id=owner_id))
     existing = {label.name.lower(): label for label in labels}
@@ -111,37 +102,64 @@ def tasks_import(
     quotas.ensure_label_room(owner_id=owner_id, adding=len(missing), have=len(labels))
     for label in Label.objects.bulk_create(missing):
         existing[label.name.lower()] = label
+    return existing, len(missing)
+
+
+def _imported_task(owner_id: int, row: dict[str, Any], position: int) -> Task:
+    task = Task(
+        owner_id=owner_id,
+        title=row["title"],
+        description=row.get("description", ""),
+        status=row["status"],
+        priority=row["priority"],
+        due_date=row.get("due_date"),
+        position=position,
+    )
+    done = row["status"] == Task.Status.DONE
+    task.completed_at = (row.get("completed_at") or timezone.now()) if done else None
+    return task
+
+
+def _insert_tasks(owner_id: int, rows: list[dict[str, Any]]) -> list[Task]:
+    """Insert the rows' tasks in order; the saved tasks, with their ids."""
     # Consecutive positions that never equal a clock position (multiples of GAP),
     # so the imported rows can be found again on databases that return no ids.
     start = positions.position_now() + 1
     spacing = 1024
-    new_tasks = []
-    for index, row in enumerate(rows):
-        task = Task(
-            owner_id=owner_id,
-            title=row["title"],
-            description=row.get("description", ""),
-            status=row["status"],
-            priority=row["priority"],
-            due_date=row.get("due_date"),
-            position=start + index * spacing,
-        )
-        done = row["status"] == Task.Status.DONE
-        task.completed_at = (row.get("completed_at") or timezone.now()) if done else None
-        new_tasks.append(task)
+    new_tasks = [_imported_task(owner_id, row, start + index * spacing) for index, row in enumerate(rows)]
     created = Task.objects.bulk_create(new_tasks, batch_size=500)
     if any(task.pk is None for task in created):  # MySQL returns no ids from a bulk insert
         wanted = [task.position for task in new_tasks]
         created = list(Task.objects.filter(owner_id=owner_id, position__in=wanted).order_by("position"))
+    return created
+
+
+def _link_labels(created: list[Task], rows: list[dict[str, Any]], labels: dict[str, Label]) -> None:
     through = Task.labels.through
     links = [
-        through(task_id=task.pk, label_id=existing[label["name"].lower()].pk)
+        through(task_id=task.pk, label_id=labels[label["name"].lower()].pk)
         for task, row in zip(created, rows, strict=True)
         for label in row.get("labels", [])
     ]
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+
+
+@transaction.atomic
+def tasks_import(
+    *, owner_id: int, actor_id: int | None, rows: list[dict[str, Any]]
+) -> tuple[list[Task], int]:
+    """Create validated rows (see ImportRowSerializer) for ``owner_id``, in order.
+
+    Returns the tasks and how many labels had to be created. Refuses (409) an
+    import that would take the account past its task or label quota.
+    """
+    quotas.lock_owner(owner_id)
+    quotas.ensure_task_room(owner_id=owner_id, adding=len(rows))
+    labels, labels_created = _import_labels(owner_id, rows)
+    created = _insert_tasks(owner_id, rows)
+    _link_labels(created, rows, labels)
     history.record_many(
         [history.event(task, actor_id, TaskEvent.Kind.IMPORTED, history.snapshot(task)) for task in created]
     )
     transaction.on_commit(lambda: TASKS_CREATED.labels("import").inc(len(created)))
-    return created, len(missing)
+    return created, labels_created
