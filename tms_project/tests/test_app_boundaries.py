@@ -28,3 +28,19 @@ def test_the_tasks_app_imports_nothing_from_accounts():
         for path in sources
     }
     assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+def test_selectors_and_services_import_nothing_from_the_api_layer():
+    # Reads and writes speak the domain (querysets, domain errors); HTTP lives in views and
+    # tms_project.api, which maps domain errors to responses.
+    sources = [ROOT / app / "selectors.py" for app in ("tasks", "accounts")]
+    sources += [p for app in ("tasks", "accounts") for p in (ROOT / app / "services").rglob("*.py")]
+    assert len(sources) > 8
+    http = ("tms_project.api", "rest_framework", "django.http")
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            m for m in imported_modules(path) if any(m == h or m.startswith(h + ".") for h in http)
+        )
+        for path in sources
+    }
+    assert {path: modules for path, modules in offenders.items() if modules} == {}
