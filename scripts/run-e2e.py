@@ -44,8 +44,13 @@ def main() -> int:
             command = ["node", "e2e/flows.mjs", server.url]
             if os.environ.get("TMS_E2E_SCREENSHOT"):
                 command += ["--screenshot", os.environ["TMS_E2E_SCREENSHOT"]]
+            mail_log = {"TMS_E2E_MAIL_LOG": str(workdir / "server.log")}  # the console backend's mails
             flows = subprocess.run(  # noqa: S603 - our own node script
-                command, cwd=ROOT / "frontend", env={**os.environ, **settings}, check=False, timeout=600
+                command,
+                cwd=ROOT / "frontend",
+                env={**os.environ, **settings, **mail_log},
+                check=False,
+                timeout=600,
             )
         return flows.returncode
     finally:

@@ -1,5 +1,6 @@
 // End-to-end flows in headless Chromium (Debian's /usr/bin/chromium) against a running TMS.
 // Usage: node e2e/flows.mjs BASE_URL [--screenshot PATH]
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const base = process.argv[2];
@@ -42,6 +43,22 @@ const page = await context.newPage();
 page.setDefaultTimeout(15000);
 const username = `e2e${Date.now()}`;
 const password = "a long enough passphrase";
+
+// The server prints the mails it sends (console backend) into this log; the flows follow their links.
+const mailLog = process.env.TMS_E2E_MAIL_LOG;
+let mailRead = 0;
+async function nextMailLink(path) {
+  const pattern = new RegExp(`https?://[^\\s/]+(/${path}\\?[^\\s]+)`);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const match = pattern.exec(readFileSync(mailLog, "utf8").slice(mailRead));
+    if (match) {
+      mailRead += match.index + match[0].length;
+      return base + match[1];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail with a /${path} link arrived`);
+}
 
 const nav = (name) => page.getByRole("navigation", { name: "Main" }).getByRole("button", { name, exact: true });
 
@@ -140,6 +157,52 @@ await flow("works at phone width", async () => {
   await nav("Board").click();
   const box = await page.locator('[data-status="todo"]').boundingBox();
   expect(box && box.width <= 390, "the board does not fit a phone");
+});
+
+await flow("change the email: the new address confirms, the old one undoes it", async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(base);
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+  await nav("Account").click();
+  const form = page.getByRole("form", { name: "Change email" });
+  await form.getByLabel("New email").fill(`${username}.new@example.com`);
+  await form.getByLabel("Current password").fill("not my password");
+  await form.getByRole("button", { name: "Change email" }).click();
+  await form.getByText("The password is incorrect.").waitFor(); // a stolen session alone cannot do it
+  await form.getByLabel("Current password").fill(password);
+  await form.getByRole("button", { name: "Change email" }).click();
+  await form.getByText(/confirmation link is on its way/).waitFor();
+  // the link in the mail to the new address
+  await page.goto(await nextMailLink("confirm-email"));
+  await page.getByRole("button", { name: "Confirm address" }).click();
+  await page.getByText(`Your account now uses ${username}.new@example.com.`).waitFor();
+  // the old address is told, with a way back
+  await page.goto(await nextMailLink("revert-email"));
+  await page.getByRole("button", { name: "Undo the change" }).click();
+  await page.getByText(/email address is restored/).waitFor();
+  await page.goto(base);
+  await page.getByRole("button", { name: "Sign in" }).waitFor(); // every session ended
+});
+
+await flow("forgot password: the mailed link sets a new one", async () => {
+  const newPassword = "another long passphrase";
+  await page.goto(base);
+  await page.getByRole("button", { name: "Forgot password?" }).click();
+  await page.getByLabel("Email").fill(`${username}@example.com`);
+  await page.getByRole("button", { name: "Mail me a link" }).click();
+  await page.getByText(/reset link is on its way/).waitFor();
+  // the undo above mailed a reset link first; the second one is the one just asked for
+  await nextMailLink("reset-password");
+  const link = await nextMailLink("reset-password");
+  await page.goto(link);
+  await page.getByLabel(/New password/).fill(newPassword);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await page.getByText(/Your password is changed/).waitFor();
+  await page.goto(base);
+  await page.getByLabel("Username or email").fill(username);
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
 });
 
 if (screenshotPath) {
