@@ -1,7 +1,9 @@
+from typing import Any, Protocol
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from tasks.errors import QuotaExceeded, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
@@ -9,14 +11,20 @@ from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room
 from tasks.services.tasks import task_complete, task_reopen, task_restore
 
 
+class TaskAction(Protocol):
+    """A task service the admin's actions call for each selected task."""
+
+    def __call__(self, *, owner_id: int, task_id: int, actor_id: int | None) -> Task: ...
+
+
 class TrashFilter(admin.SimpleListFilter):
     title = "trash"
     parameter_name = "trashed"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("no", "Not in the trash"), ("yes", "In the trash")]
 
-    def queryset(self, request, queryset: QuerySet[Task]) -> QuerySet[Task]:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
         if self.value() in ("yes", "no"):
             return queryset.filter(trashed_at__isnull=self.value() == "no")
         return queryset
@@ -31,17 +39,17 @@ class TaskEventInline(admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Task | None = None) -> bool:
         return False
 
 
 class TaskAdminForm(forms.ModelForm):
     """Staff edits keep the caps the API keeps (docs/api.md)."""
 
-    def clean_labels(self):
+    def clean_labels(self) -> QuerySet[Label]:
         labels = self.cleaned_data["labels"]
         if len(labels) > MAX_LABELS_PER_TASK:
             raise forms.ValidationError(f"A task has at most {MAX_LABELS_PER_TASK} labels.")
@@ -49,8 +57,9 @@ class TaskAdminForm(forms.ModelForm):
 
 
 class LabelAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         owner = cleaned.get("owner")
         if owner is not None and (self.instance.pk is None or self.instance.owner_id != owner.pk):
             try:
@@ -84,7 +93,7 @@ class TaskAdmin(admin.ModelAdmin):
     actions = ["mark_done", "reopen", "restore"]
     list_per_page = 100
 
-    def _each(self, request, queryset, service, verb: str) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet[Task], service: TaskAction, verb: str) -> None:
         tasks = list(queryset.values_list("owner_id", "pk"))
         for owner_id, task_id in tasks:
             try:
@@ -94,15 +103,15 @@ class TaskAdmin(admin.ModelAdmin):
         self.message_user(request, f"{verb} {len(tasks)} task(s).", messages.SUCCESS)
 
     @admin.action(description="Mark the selected tasks done")
-    def mark_done(self, request, queryset):
+    def mark_done(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         self._each(request, queryset.filter(trashed_at__isnull=True), task_complete, "Marked done")
 
     @admin.action(description="Reopen the selected tasks")
-    def reopen(self, request, queryset):
+    def reopen(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         self._each(request, queryset.filter(trashed_at__isnull=True), task_reopen, "Reopened")
 
     @admin.action(description="Restore the selected tasks from the trash")
-    def restore(self, request, queryset):
+    def restore(self, request: HttpRequest, queryset: QuerySet[Task]) -> None:
         self._each(request, queryset.filter(trashed_at__isnull=False), task_restore, "Restored")
 
 

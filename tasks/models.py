@@ -1,9 +1,28 @@
 """Tasks. Every task belongs to one owner; nobody else can learn it exists."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
+
+
+class Label(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels")
+    name = models.CharField(max_length=50)
+    colour = models.CharField(max_length=7, default="#6b7280")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "labels"
+        constraints = [
+            # Case-insensitive per owner (MySQL 8, SQLite; MariaDB's collation is case-insensitive anyway).
+            models.UniqueConstraint(F("owner"), Lower("name"), name="labels_owner_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Task(models.Model):
@@ -29,12 +48,16 @@ class Task(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     # Manual order inside a status column; see tasks.positions.
     position = models.BigIntegerField()
-    labels = models.ManyToManyField("Label", related_name="tasks", blank=True)
+    labels = models.ManyToManyField(Label, related_name="tasks", blank=True)
     # Bumped by every change; the ETag clients send back in If-Match.
     version = models.PositiveIntegerField(default=1)
     trashed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a field: Django's prefetch cache, which prefetch_related and tasks.selectors.labels_attach
+    # fill and task.labels.all() reads. Absent until filled, so it is read with getattr and a default.
+    _prefetched_objects_cache: dict[str, Any]
 
     class Meta:
         db_table = "tasks"
@@ -52,23 +75,6 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class Label(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="labels")
-    name = models.CharField(max_length=50)
-    colour = models.CharField(max_length=7, default="#6b7280")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        db_table = "labels"
-        constraints = [
-            # Case-insensitive per owner (MySQL 8, SQLite; MariaDB's collation is case-insensitive anyway).
-            models.UniqueConstraint(F("owner"), Lower("name"), name="labels_owner_name_ci_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TaskEvent(models.Model):

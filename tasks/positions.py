@@ -19,10 +19,8 @@ def position_now() -> int:
 
 def between(above: int | None, below: int | None) -> int | None:
     """A position strictly between two neighbours (None: no neighbour that side), or None if full."""
-    if above is None and below is None:
-        return position_now()
     if above is None:
-        return below - GAP
+        return position_now() if below is None else below - GAP
     if below is None:
         return max(above + GAP, position_now())
     if below - above < 2:

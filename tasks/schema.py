@@ -1,7 +1,11 @@
 """OpenAPI description of the task service's token check."""
 
+from typing import Any
+
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction
 
 
 class StatelessJWTScheme(SimpleJWTScheme):
@@ -9,7 +13,7 @@ class StatelessJWTScheme(SimpleJWTScheme):
     name = "jwtAuthStateless"
     priority = 1
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         definition = super().get_security_definition(auto_schema)
         definition["description"] = (
             "The same access token as jwtAuth, verified by the task service with the public key."
@@ -22,7 +26,7 @@ class TaskLabelsFieldExtension(OpenApiSerializerFieldExtension):
 
     target_class = "tasks.serializers.TaskLabelsField"
 
-    def map_serializer_field(self, auto_schema, direction):
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
         if direction == "request":
             return {
                 "type": "array",

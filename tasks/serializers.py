@@ -1,7 +1,10 @@
 """Bodies and query parameters of /api/tasks/."""
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -28,10 +31,12 @@ class PriorityField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=PRIORITY_NAMES, **kwargs)
 
-    def to_internal_value(self, data: Any) -> int:
+    # The stubs type ChoiceField's values as str; DRF's ChoiceField takes and gives back any choice key.
+    def to_internal_value(self, data: Any) -> int:  # type: ignore[override]
         return PRIORITY_BY_NAME[super().to_internal_value(data)]
 
-    def to_representation(self, value: int) -> str:
+    # As above: the value is a choice key, here the stored number.
+    def to_representation(self, value: int) -> str:  # type: ignore[override]
         return Task.Priority(value).label
 
 
@@ -59,15 +64,19 @@ class TaskLabelsField(serializers.Field):
             raise serializers.ValidationError("Label ids are positive integers.")
         return list(dict.fromkeys(data))
 
-    def to_representation(self, labels) -> list[dict]:
+    def to_representation(self, labels: BaseManager[Label]) -> list[dict[str, Any]]:
         ordered = sorted(labels.all(), key=lambda label: label.name.lower())
         return [{"id": label.pk, "name": label.name, "colour": label.colour} for label in ordered]
 
 
 class TaskListSerializer(serializers.ListSerializer):
-    def to_representation(self, data) -> list[dict[str, Any]]:
+    # The list_serializer_class of TaskSerializer (and TrashedTaskSerializer) only.
+    child: "TaskSerializer"
+
+    def to_representation(self, data: BaseManager[Task] | Iterable[Task]) -> list[dict[str, Any]]:
+        tasks = data.all() if isinstance(data, BaseManager) else data  # a related manager, as DRF allows
         zone = timezone.get_current_timezone()  # once per page: a context-variable lookup
-        return [self.child.represent(task, zone) for task in data]
+        return [self.child.represent(task, zone) for task in tasks]
 
 
 # A plain Serializer: ModelSerializer rebuilt its fields from the model on every
@@ -97,11 +106,11 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return self.represent(task, timezone.get_current_timezone())
 
     @staticmethod
-    def represent(task: Task, zone) -> dict[str, Any]:
+    def represent(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         return task_data(task, zone)
 
 
-def task_data(task: Task, zone) -> dict[str, Any]:
+def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
     """TaskSerializer's fields, written out by hand: a list page is fifty of these.
 
     DRF's field-by-field rendering cost a quarter of a list request
@@ -123,7 +132,7 @@ def task_data(task: Task, zone) -> dict[str, Any]:
     }
 
 
-def _iso(moment, zone) -> str | None:
+def _iso(moment: datetime.datetime | None, zone: datetime.tzinfo) -> str | None:
     """What DRF's DateTimeField renders: ISO 8601 in the current time zone, UTC written as Z."""
     if moment is None:
         return None
@@ -153,7 +162,9 @@ class TaskListQuerySerializer(QueryParametersSerializer):
     overdue = QueryBooleanField(required=False, help_text="Due before today (your time zone) and not done.")
     has_due = QueryBooleanField(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Words in the title or description.")
-    label = CommaListField(child=id_field(), required=False, max_length=20)
+    # SerializerMetaclass takes declared fields off the class, so this "label" does not replace
+    # Field.label at runtime; mypy does not model the metaclass and sees it as replacing that attribute.
+    label = CommaListField(child=id_field(), required=False, max_length=20)  # type: ignore[assignment]
     updated_since = serializers.DateTimeField(required=False)
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default=DEFAULT_ORDERING)
     page_size = serializers.IntegerField(
@@ -174,7 +185,7 @@ class TrashedTaskSerializer(TaskSerializer):
     trashed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     @staticmethod
-    def represent(task: Task, zone) -> dict[str, Any]:
+    def represent(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         return {**task_data(task, zone), "trashed_at": _iso(task.trashed_at, zone)}
 
 
@@ -198,12 +209,13 @@ class BulkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         action, value = attrs["action"], attrs.get("value")
-        expected = {
+        fields: dict[str, serializers.Field] = {
             "set_status": serializers.ChoiceField(choices=Task.Status.values),
             "set_priority": PriorityField(),
             "add_label": id_field(),
             "remove_label": id_field(),
-        }.get(action)
+        }
+        expected = fields.get(action)
         if expected is None:
             if value is not None:
                 raise serializers.ValidationError({"value": [f"The action {action} takes no value."]})
@@ -256,7 +268,10 @@ class ImportRowSerializer(TextOnlyMixin, serializers.Serializer):
     created_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Informational; ignored."
     )
-    labels = ImportLabelSerializer(many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK)
+    # With many=True DRF passes max_length on to the ListSerializer; the stubs do not list it.
+    labels = ImportLabelSerializer(  # type: ignore[call-arg]
+        many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK
+    )
 
 
 @extend_schema_field(ImportRowSerializer(many=True))

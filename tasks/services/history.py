@@ -1,9 +1,10 @@
 """Task history: what changed, old → new, by whom. Called inside the change's transaction."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from tasks.models import Task, TaskEvent
+from tasks.models import Label, Task, TaskEvent
 
 TRACKED_FIELDS = ("title", "description", "status", "priority", "due_date")
 
@@ -20,7 +21,7 @@ def snapshot(task: Task) -> dict[str, Any]:
     return {field: represent(field, getattr(task, field)) for field in TRACKED_FIELDS}
 
 
-def label_names(labels) -> list[str]:
+def label_names(labels: Iterable[Label]) -> list[str]:
     return sorted(label.name for label in labels)
 
 

@@ -215,16 +215,17 @@ def _neighbours(
 
 def _free_position(
     owner_id: int, task: Task, target: str, before_id: int | None, after_id: int | None
-) -> int | None:
+) -> int:
     """A position between the new neighbours, renumbering the column once when there is no room."""
     for _attempt in range(2):
         above, below = _neighbours(owner_id, task, target, before_id, after_id)
         position = positions.between(above.position if above else None, below.position if below else None)
         if position is not None:
-            break
+            return position
         _renumber_column(owner_id, target)
         task.refresh_from_db(fields=["position"])
-    return position
+    # Renumbering leaves GAP between every two neighbours, so the second attempt always finds room.
+    raise RuntimeError(f"No free position in the {target!r} column after renumbering it.")
 
 
 @transaction.atomic

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
+from rest_framework_simplejwt.tokens import Token
 
 from tasks.models import Task
 from tasks.selectors import labels_attach
@@ -67,13 +69,20 @@ class TaskAPIView(APIView):
         return self.paginator.get_paginated_response(data)
 
     def owner_id(self, request: Request) -> int:
-        return int(request.user.id)
+        # A TokenUser: its id is the token's user id claim, which may hold the digits as a string.
+        user_id = request.user.id
+        if user_id is None:  # AnonymousUser: IsAuthenticated refused it before the handler ran
+            raise NotAuthenticated()
+        return int(user_id)
 
     # Every change is made by the owner through the API.
     actor_id = owner_id
 
     def time_zone(self, request: Request) -> str:
-        return request.auth.get(TIME_ZONE_CLAIM, "UTC")
+        token = request.auth
+        if not isinstance(token, Token):  # no token: IsAuthenticated refused the request before
+            raise NotAuthenticated()
+        return token.get(TIME_ZONE_CLAIM, "UTC")
 
     def if_match(self, request: Request) -> list[int] | None:
         """The versions an If-Match header accepts; None when absent or ``*``."""

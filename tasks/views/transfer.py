@@ -23,7 +23,9 @@ class _NoFormatOverride:
 class FormatIsAParameter(DefaultContentNegotiation):
     """``?format=csv`` chooses the export's file type here, not a DRF renderer."""
 
-    settings = _NoFormatOverride
+    # DRF reads only URL_FORMAT_OVERRIDE from it, and documents None as "no override"; the stubs
+    # type this attribute as the whole of api_settings, with a str there.
+    settings = _NoFormatOverride  # type: ignore[assignment]
 
 
 class ExportView(TaskAPIView):

@@ -54,7 +54,8 @@ def _from_domain(exc: DomainError, context: dict[str, Any]) -> exceptions.APIExc
         # As APIView.handle_exception does: a 401 names the scheme, or is a 403 without one.
         auth_header = view.get_authenticate_header(request)
         if auth_header:
-            api_exc.auth_header = auth_header
+            # exception_handler reads it with getattr; the stubs do not declare this attribute DRF sets.
+            api_exc.auth_header = auth_header  # type: ignore[attr-defined]
         else:
             api_exc.status_code = 403
     return api_exc
@@ -70,10 +71,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     elif isinstance(exc, SuspiciousOperation):
         # e.g. more query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: the client's fault
         exc = exceptions.ParseError("The request is malformed or has too many parameters.")
-    response = exception_handler(exc, context)
-    if response is not None:
-        response.data = _body_for(exc, response.status_code)
-        return response
+    # DRF's handler answers API exceptions only (and Django's 404 and 403, converted above).
+    if isinstance(exc, exceptions.APIException):
+        response = exception_handler(exc, context)
+        if response is not None:
+            response.data = _body_for(exc, response.status_code)
+            return response
 
     set_rollback()
     if isinstance(exc, (OperationalError, InterfaceError)):

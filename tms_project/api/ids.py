@@ -4,6 +4,8 @@ A larger number cannot name any object; without these bounds it reached the
 database driver and failed there (a 500) instead of answering 404 or 400.
 """
 
+from typing import Any
+
 from django.urls import register_converter
 from rest_framework import serializers
 
@@ -25,5 +27,5 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 
-def id_field(**kwargs) -> serializers.IntegerField:
+def id_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

@@ -8,6 +8,8 @@
 """
 
 import json
+from collections.abc import Mapping
+from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -24,7 +26,9 @@ def _has_lone_surrogate(data: object) -> bool:
 
 
 class TmsJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         try:
             data = super().parse(stream, media_type, parser_context)
             lone_surrogate = _has_lone_surrogate(data)

@@ -1,6 +1,10 @@
 """OpenAPI: every operation documents the shared error body (docs/api.md); strict bodies say so."""
 
+from typing import Any
+
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.request import Request
 
 from tms_project.api.strict import STRICT_SERIALIZERS
 
@@ -48,7 +52,9 @@ COMMON_ERRORS = {
 }
 
 
-def mark_strict_request_bodies(result: dict, generator, request, public) -> dict:
+def mark_strict_request_bodies(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     """Request bodies of strict serializers take no other fields (tms_project.api.strict)."""
     schemas = result.get("components", {}).get("schemas", {})
     for name in STRICT_SERIALIZERS:
@@ -65,7 +71,9 @@ HEADER_ERRORS = {
 }
 
 
-def add_error_responses(result: dict, generator, request, public) -> dict:
+def add_error_responses(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     for path_item in result.get("paths", {}).values():

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from tasks.services.idempotency import purge_expired_keys
 from tasks.services.tasks import trash_purge_older_than
@@ -7,12 +9,12 @@ from tasks.services.tasks import trash_purge_older_than
 class Command(BaseCommand):
     help = "Delete tasks trashed more than --days ago (default 30) and expired idempotency keys. Run daily."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--days", type=int, default=30, help="keep trashed tasks this many days (default 30)"
         )
 
-    def handle(self, *args, days: int, **options):
+    def handle(self, *args: Any, days: int, **options: Any) -> None:
         if days < 0:
             self.stderr.write("--days must be 0 or more")
             raise SystemExit(2)

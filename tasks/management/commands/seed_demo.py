@@ -1,10 +1,11 @@
 """A demo account with a realistic spread of tasks. Running it again changes nothing."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tasks.models import Task
@@ -44,11 +45,11 @@ DEMO_TASKS = [
 class Command(BaseCommand):
     help = f"Create the demo account '{DEMO_USERNAME}' with sample tasks (idempotent; development only)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="allow it in production")
 
     @transaction.atomic
-    def handle(self, *args, force: bool, **options):
+    def handle(self, *args: Any, force: bool, **options: Any) -> None:
         if settings.IS_PRODUCTION and not force:
             raise CommandError("seed_demo creates a user with a published password; refusing in production.")
         user, created = get_user_model().objects.get_or_create(
