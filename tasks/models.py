@@ -39,6 +39,15 @@ class Task(models.Model):
         HIGH = 3, "high"
         URGENT = 4, "urgent"
 
+        @classmethod
+        def name_of(cls, value: int) -> str:
+            """The name a priority travels as in the API, exports and history (``none`` … ``urgent``)."""
+            return _PRIORITY_NAME_OF[value]
+
+        @classmethod
+        def value_of(cls, name: str) -> int:
+            return _PRIORITY_VALUE_OF[name]
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=10_000, blank=True, default="")
@@ -75,6 +84,12 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The one table of priority names, both ways (Task.Priority.name_of / value_of).
+_PRIORITY_NAME_OF: dict[int, str] = dict(Task.Priority.choices)
+_PRIORITY_VALUE_OF: dict[str, int] = {name: value for value, name in Task.Priority.choices}
+PRIORITY_NAMES: tuple[str, ...] = tuple(_PRIORITY_NAME_OF.values())
 
 
 class TaskEvent(models.Model):

@@ -150,7 +150,7 @@ def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:
     return {
         "total": row["total"],
         "by_status": {status: row[f"status_{status}"] for status in Task.Status.values},
-        "by_priority": {Task.Priority(v).label: row[f"priority_{v}"] for v in Task.Priority.values},
+        "by_priority": {Task.Priority.name_of(v): row[f"priority_{v}"] for v in Task.Priority.values},
         "overdue": row["overdue"],
         "due_today": row["due_today"],
         "completed_last_7_days": row["completed_last_7_days"],

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from tasks.models import Label, Task, TaskEvent
+from tasks.models import PRIORITY_NAMES, Label, Task, TaskEvent
 from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
 from tasks.selectors import labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
@@ -21,23 +21,21 @@ from tms_project.api.strict import QueryParametersSerializer, RejectUnknownField
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
-PRIORITY_NAMES = [label for _, label in Task.Priority.choices]
-PRIORITY_BY_NAME = {label: value for value, label in Task.Priority.choices}
 
 
 class PriorityField(serializers.ChoiceField):
     """Priorities travel as names (none..urgent) and are stored as numbers."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=PRIORITY_NAMES, **kwargs)
+        super().__init__(choices=list(PRIORITY_NAMES), **kwargs)
 
     # The stubs type ChoiceField's values as str; DRF's ChoiceField takes and gives back any choice key.
     def to_internal_value(self, data: Any) -> int:  # type: ignore[override]
-        return PRIORITY_BY_NAME[super().to_internal_value(data)]
+        return Task.Priority.value_of(super().to_internal_value(data))
 
     # As above: the value is a choice key, here the stored number.
     def to_representation(self, value: int) -> str:  # type: ignore[override]
-        return Task.Priority(value).label
+        return Task.Priority.name_of(value)
 
 
 class LabelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -121,7 +119,7 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         "title": task.title,
         "description": task.description,
         "status": task.status,
-        "priority": PRIORITY_NAMES[task.priority],
+        "priority": Task.Priority.name_of(task.priority),
         "due_date": task.due_date.isoformat() if task.due_date else None,
         "completed_at": _iso(task.completed_at, zone),
         "labels": [{"id": label.pk, "name": label.name, "colour": label.colour} for label in labels_of(task)],

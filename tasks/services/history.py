@@ -11,7 +11,7 @@ TRACKED_FIELDS = ("title", "description", "status", "priority", "due_date")
 
 def represent(field: str, value: Any) -> Any:
     if field == "priority":
-        return Task.Priority(value).label
+        return Task.Priority.name_of(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     return value

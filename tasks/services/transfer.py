@@ -43,7 +43,7 @@ def export_row(task: Task) -> dict[str, Any]:
         "title": task.title,
         "description": task.description,
         "status": task.status,
-        "priority": Task.Priority(task.priority).label,
+        "priority": Task.Priority.name_of(task.priority),
         "due_date": task.due_date.isoformat() if task.due_date else None,
         "completed_at": task.completed_at.isoformat() if task.completed_at else None,
         "created_at": task.created_at.isoformat(),
