@@ -31,8 +31,10 @@ def _ratio(runs: dict, mode: str, baseline: str | None) -> str:
 
 def _table(runs: dict, endpoints: list) -> list[str]:
     rows = [
-        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | SQL per request (data / all) "
-        "| CPU ms per request (service / MariaDB / nginx) | throughput vs baseline |",
+        (
+            "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | SQL per request (data / all) "
+            "| CPU ms per request (service / MariaDB / nginx) | throughput vs baseline |"
+        ),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for mode, _, baseline in endpoints:
@@ -106,13 +108,18 @@ def markdown(results: dict, endpoints: list) -> str:
     lines = [
         f"### Results — {machine['date']}",
         "",
-        f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
-        f"kernel {machine['kernel']}, Python {machine['python']}, MariaDB {machine['mariadb']}, "
-        f"{machine['nginx']}, {machine['wrk']}.",
-        f"{args['concurrency']} connections (one signed-in user each; login {args['login_concurrency']}), "
-        f"{args['duration']} s measured after {args['warmup']} s of warm-up per endpoint (login "
-        f"{args['duration'] * 3} s), {results['tasks_large']:,} tasks in the table "
-        f"({args['tasks_per_user']} per user); seeding took {seeding:.0f} s.",
+        (
+            f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
+            f"kernel {machine['kernel']}, Python {machine['python']}, MariaDB {machine['mariadb']}, "
+            f"{machine['nginx']}, {machine['wrk']}."
+        ),
+        (
+            f"{args['concurrency']} connections (one signed-in user each; "
+            f"login {args['login_concurrency']}), "
+            f"{args['duration']} s measured after {args['warmup']} s of warm-up per endpoint (login "
+            f"{args['duration'] * 3} s), {results['tasks_large']:,} tasks in the table "
+            f"({args['tasks_per_user']} per user); seeding took {seeding:.0f} s."
+        ),
         "",
         *_table(runs, endpoints),
         "",

@@ -11,7 +11,7 @@ no history rows.
 import argparse
 import os
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,7 +20,23 @@ if TYPE_CHECKING:
 PASSWORD = "bench-passphrase-2026"  # noqa: S105 - a throwaway benchmark account
 BATCH = 5_000
 STATUSES = ["todo"] * 5 + ["in_progress"] * 2 + ["done"] * 3
-WORDS = "plan review call write fix book pay send check order clean draft renew update meet".split()
+WORDS = [
+    "plan",
+    "review",
+    "call",
+    "write",
+    "fix",
+    "book",
+    "pay",
+    "send",
+    "check",
+    "order",
+    "clean",
+    "draft",
+    "renew",
+    "update",
+    "meet",
+]
 
 
 def setup_django() -> None:
@@ -45,7 +61,7 @@ def seed(users: int, tasks_per_user: int, first: int) -> None:
 
     rng = random.Random(first)  # noqa: S311 - data, not secrets
     now = datetime.now(UTC).replace(tzinfo=None)
-    today = date.today()
+    today = datetime.now(UTC).date()
     password_hash = make_password(PASSWORD)
     names = [f"bench-{index:06d}" for index in range(first, first + users)]
     with connection.cursor() as cursor:  # autocommit: each batch commits, no giant undo log

@@ -100,24 +100,36 @@ def markdown(results: dict) -> str:
     lines = [
         f"### Soak — {machine['date']}",
         "",
-        f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
-        f"kernel {machine['kernel']}, Python {machine['python']}, MariaDB {machine['mariadb']}, "
-        f"{machine['nginx']}, {machine['wrk']}. Command: `{results['command']}`.",
-        f"{results['tasks_before']:,} tasks seeded ({results['users']} users × {args['tasks_per_user']}) "
-        f"in {results['seed_s']:.0f} s; {results['tasks_after']:,} at the end. "
-        f"{args['concurrency']} connections, each one signed-in user.",
+        (
+            f"{machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB, "
+            f"kernel {machine['kernel']}, Python {machine['python']}, MariaDB {machine['mariadb']}, "
+            f"{machine['nginx']}, {machine['wrk']}. Command: `{results['command']}`."
+        ),
+        (
+            f"{results['tasks_before']:,} tasks seeded ({results['users']} users × {args['tasks_per_user']}) "
+            f"in {results['seed_s']:.0f} s; {results['tasks_after']:,} at the end. "
+            f"{args['concurrency']} connections, each one signed-in user."
+        ),
         "",
-        f"- Capacity probe ({args['probe']} s unpaced): {probe['rps']:.1f} req/s, "
-        f"p50 {ms(probe, 'p50')} ms, p99 {ms(probe, 'p99')} ms, errors {probe['errors_total']}.",
-        f"- Target: {results['target_rps']:.1f} req/s "
-        f"({'given' if args['rate'] else 'half the probe'}); one request per "
-        f"{soak['interval_ms']:.0f} ms per connection on average.",
-        f"- Soak: {seconds / 60:.1f} min, {soak['requests']:,} requests, {soak['rps']:.1f} req/s "
-        f"({soak['rps'] / results['target_rps']:.0%} of the target); latency p50 {ms(soak, 'p50')} ms, "
-        f"p90 {ms(soak, 'p90')} ms, p99 {ms(soak, 'p99')} ms, max {ms(soak, 'max')} ms; "
-        f"errors: {errors}.",
-        f"- Per request: {soak['cpu_ms']['service']:.2f} ms task-service CPU, "
-        f"{soak['cpu_ms'].get('mariadb', 0):.2f} ms MariaDB CPU, {soak['sql_data']:.2f} data statements.",
+        (
+            f"- Capacity probe ({args['probe']} s unpaced): {probe['rps']:.1f} req/s, "
+            f"p50 {ms(probe, 'p50')} ms, p99 {ms(probe, 'p99')} ms, errors {probe['errors_total']}."
+        ),
+        (
+            f"- Target: {results['target_rps']:.1f} req/s "
+            f"({'given' if args['rate'] else 'half the probe'}); one request per "
+            f"{soak['interval_ms']:.0f} ms per connection on average."
+        ),
+        (
+            f"- Soak: {seconds / 60:.1f} min, {soak['requests']:,} requests, {soak['rps']:.1f} req/s "
+            f"({soak['rps'] / results['target_rps']:.0%} of the target); latency p50 {ms(soak, 'p50')} ms, "
+            f"p90 {ms(soak, 'p90')} ms, p99 {ms(soak, 'p99')} ms, max {ms(soak, 'max')} ms; "
+            f"errors: {errors}."
+        ),
+        (
+            f"- Per request: {soak['cpu_ms']['service']:.2f} ms task-service CPU, "
+            f"{soak['cpu_ms'].get('mariadb', 0):.2f} ms MariaDB CPU, {soak['sql_data']:.2f} data statements."
+        ),
         "",
         "| request | share | answers | error answers |",
         "| --- | ---: | ---: | ---: |",
@@ -128,8 +140,10 @@ def markdown(results: dict) -> str:
     start = steady_start(results)["t"]
     lines += [
         "",
-        f"| service | RSS at {start:.0f} s | RSS at the end | growth | peak "
-        f"| each worker, {start:.0f} s → end |",
+        (
+            f"| service | RSS at {start:.0f} s | RSS at the end | growth | peak "
+            f"| each worker, {start:.0f} s → end |"
+        ),
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for role, memory in growth.items():

@@ -289,7 +289,7 @@ def start(extra: dict | None = None, extra_routes: str = "") -> None:
 
 def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, extra_routes: str) -> None:
     for role in ("auth", "tasks"):
-        log = open(state / "logs" / f"{role}.log", "a")  # owned by the child
+        log = open(state / "logs" / f"{role}.log", "a")  # noqa: SIM115 - owned by the child
         process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
             cwd=ROOT,

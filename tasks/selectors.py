@@ -32,7 +32,7 @@ def task_get(*, owner_id: int, task_id: int) -> Task:
     """The owner's task with its labels, or TaskNotFound — also when it exists but is someone else's."""
     task = task_queryset(owner_id=owner_id).filter(pk=task_id).first()
     if task is None:
-        raise TaskNotFound()
+        raise TaskNotFound
     return labels_attach([task])[0]
 
 
@@ -108,7 +108,7 @@ def labels_of(task: Task) -> list[Label]:
 def task_events(*, owner_id: int, task_id: int) -> QuerySet[TaskEvent]:
     """The history of one of the owner's tasks (TaskNotFound for anyone else's, or a trashed one)."""
     if not task_queryset(owner_id=owner_id).filter(pk=task_id).exists():
-        raise TaskNotFound()
+        raise TaskNotFound
     return TaskEvent.objects.filter(task_id=task_id)
 
 
@@ -120,7 +120,7 @@ def label_get(*, owner_id: int, label_id: int) -> Label:
     """The owner's label, or LabelNotFound — also when it exists but is someone else's."""
     label = Label.objects.filter(owner_id=owner_id, pk=label_id).first()
     if label is None:
-        raise LabelNotFound()
+        raise LabelNotFound
     return label
 
 

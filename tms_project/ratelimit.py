@@ -79,7 +79,7 @@ def hit(request: HttpRequest, name: str, value: str | None = None) -> Attempt | 
         count = cache.incr(key)
     except Exception as exc:  # any cache failure: fail closed, never open
         logger.error("rate limit store unavailable", extra={"limit": name, "error": type(exc).__name__})
-        raise LimiterUnavailable() from exc
+        raise LimiterUnavailable from exc
     if count > limit:
         logger.warning("rate limited", extra={"limit": name})
         RATE_LIMITED.labels(name).inc()

@@ -35,11 +35,11 @@ def _read_link(token: str, *, salt: str, max_age: int) -> dict:
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature as exc:  # includes SignatureExpired
-        raise EmailLinkInvalid() from exc
+        raise EmailLinkInvalid from exc
     if not isinstance(data, dict) or not all(
         isinstance(data.get(k), t) for k, t in (("u", int), ("o", str), ("n", str))
     ):
-        raise EmailLinkInvalid()
+        raise EmailLinkInvalid
     return data
 
 
@@ -60,7 +60,7 @@ def email_change_confirm(*, token: str) -> User:
     data = _read_link(token, salt=CONFIRM_SALT, max_age=settings.TMS_EMAIL_CHANGE_SECONDS)
     user = User.objects.select_for_update().filter(pk=data["u"], is_active=True).first()
     if user is None or user.email != data["o"]:
-        raise EmailLinkInvalid()
+        raise EmailLinkInvalid
     if User.objects.filter(email=data["n"]).exclude(pk=user.pk).exists():
         raise AccountInvalid({"email": ["This address is now used by another account."]})
     user.email = data["n"]
@@ -78,7 +78,7 @@ def email_change_revert(*, token: str) -> None:
     data = _read_link(token, salt=REVERT_SALT, max_age=settings.TMS_EMAIL_REVERT_SECONDS)
     user = User.objects.select_for_update().filter(pk=data["u"]).first()
     if user is None or user.email != data["n"]:
-        raise EmailLinkInvalid()
+        raise EmailLinkInvalid
     if User.objects.filter(email=data["o"]).exclude(pk=user.pk).exists():
         raise AccountInvalid({"email": ["The old address is now used by another account."]})
     # Whoever changed the address knew the password: it stops working, and every session ends.

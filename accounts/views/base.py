@@ -16,7 +16,7 @@ def signed_in_user(request: Request) -> User:
     """The account of an authenticated request (JWTAuthentication loads it from the database)."""
     user = request.user
     if not isinstance(user, User):  # AnonymousUser: IsAuthenticated refused it before the handler ran
-        raise NotAuthenticated()
+        raise NotAuthenticated
     return user
 
 

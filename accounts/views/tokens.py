@@ -118,7 +118,7 @@ class LoginView(PublicView):
         # Checked first, so that an unknown name costs the same hashing as a wrong password.
         if not credentials_check(user=user, password=data["password"]) or user is None:
             LOGINS.labels("failure").inc()
-            raise InvalidCredentials()
+            raise InvalidCredentials
         LOGINS.labels("success").inc()
         tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
         response = _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)

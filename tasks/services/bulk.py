@@ -91,8 +91,10 @@ def _refuse_full(full: list[int]) -> None:
         raise TaskInvalid(
             {
                 "value": [
-                    f"A task has at most {MAX_LABELS_PER_TASK} labels; "
-                    f"task(s) {', '.join(map(str, sorted(full)))} already have {MAX_LABELS_PER_TASK}."
+                    (
+                        f"A task has at most {MAX_LABELS_PER_TASK} labels; "
+                        f"task(s) {', '.join(map(str, sorted(full)))} already have {MAX_LABELS_PER_TASK}."
+                    )
                 ]
             }
         )
@@ -149,7 +151,7 @@ def _locked_tasks(owner_id: int, ids: list[int], *, in_trash: bool) -> list[Task
         .prefetch_related("labels")
     )
     if len(tasks) != len(wanted):
-        raise TaskNotFound()
+        raise TaskNotFound
     return tasks
 
 

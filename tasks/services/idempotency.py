@@ -49,9 +49,9 @@ def request_fingerprint(data: Any) -> str:
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Outcome:
     if record.request_hash != fingerprint:
-        raise KeyReusedWithOtherBody()
+        raise KeyReusedWithOtherBody
     if record.status_code is None:
-        raise KeyInFlight()
+        raise KeyInFlight
     return Outcome(record.status_code, record.response, replayed=True)
 
 

@@ -26,7 +26,7 @@ def lock_owner(owner_id: int) -> None:
     """
     locked = get_user_model().objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True)
     if not list(locked):
-        raise OwnerGone()
+        raise OwnerGone
 
 
 def _refuse(what: str, quota: int, have: int, adding: int) -> None:

@@ -35,13 +35,13 @@ def _locked(*, owner_id: int, task_id: int, trashed: bool = False) -> Task:
         .first()
     )
     if task is None:
-        raise TaskNotFound()
+        raise TaskNotFound
     return task
 
 
 def _check_version(task: Task, if_match: list[int] | None) -> None:
     if if_match is not None and task.version not in if_match:
-        raise TaskChanged()
+        raise TaskChanged
 
 
 def _save(task: Task, fields: Iterable[str]) -> None:
@@ -101,7 +101,7 @@ def task_create(
             transaction.on_commit(TASKS_CREATED.labels("api").inc)
     except IntegrityError as exc:
         # A valid access token can outlive its account by a few minutes.
-        raise OwnerGone() from exc
+        raise OwnerGone from exc
     _cache_labels(task, label_objects)
     return task
 

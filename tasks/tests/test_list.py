@@ -32,11 +32,11 @@ def test_default_order_is_the_manual_position(owner_client, owner):
 
 @pytest.fixture
 def spread(owner):
-    P = Task.Priority
-    TaskFactory(owner=owner, title="todo-low", status="todo", priority=P.LOW)
-    TaskFactory(owner=owner, title="doing-high", status="in_progress", priority=P.HIGH)
-    TaskFactory(owner=owner, title="done-urgent", status="done", priority=P.URGENT)
-    TaskFactory(owner=owner, title="todo-none", status="todo", priority=P.NONE)
+    prio = Task.Priority
+    TaskFactory(owner=owner, title="todo-low", status="todo", priority=prio.LOW)
+    TaskFactory(owner=owner, title="doing-high", status="in_progress", priority=prio.HIGH)
+    TaskFactory(owner=owner, title="done-urgent", status="done", priority=prio.URGENT)
+    TaskFactory(owner=owner, title="todo-none", status="todo", priority=prio.NONE)
 
 
 @pytest.mark.parametrize(
@@ -154,19 +154,27 @@ def test_invalid_parameters_are_400_naming_the_parameter(owner_client, params, f
 
 @pytest.fixture
 def sortable(owner):
-    P = Task.Priority
+    prio = Task.Priority
     with freeze_time("2026-01-01"):
         TaskFactory(
-            owner=owner, title="Banana", priority=P.URGENT, due_date=datetime.date(2026, 3, 1), position=3
+            owner=owner,
+            title="Banana",
+            priority=prio.URGENT,
+            due_date=datetime.date(2026, 3, 1),
+            position=3,
         )
     with freeze_time("2026-01-02"):
-        TaskFactory(owner=owner, title="apple", priority=P.LOW, due_date=None, position=1)
+        TaskFactory(owner=owner, title="apple", priority=prio.LOW, due_date=None, position=1)
     with freeze_time("2026-01-03"):
         TaskFactory(
-            owner=owner, title="Cherry", priority=P.MEDIUM, due_date=datetime.date(2026, 2, 1), position=2
+            owner=owner,
+            title="Cherry",
+            priority=prio.MEDIUM,
+            due_date=datetime.date(2026, 2, 1),
+            position=2,
         )
     with freeze_time("2026-01-04"):
-        TaskFactory(owner=owner, title="date", priority=P.NONE, due_date=None, position=4)
+        TaskFactory(owner=owner, title="date", priority=prio.NONE, due_date=None, position=4)
 
 
 @pytest.mark.parametrize(

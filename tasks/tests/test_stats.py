@@ -14,10 +14,12 @@ pytestmark = pytest.mark.django_db
 def test_stats_count_what_the_user_sees(owner, stranger, assert_queries):
     with freeze_time("2026-11-27T12:00:00Z"):
         today = datetime.date(2026, 11, 27)
-        P = Task.Priority
-        TaskFactory(owner=owner, status="todo", priority=P.HIGH, due_date=today - datetime.timedelta(days=1))
-        TaskFactory(owner=owner, status="todo", priority=P.LOW, due_date=today)
-        TaskFactory(owner=owner, status="in_progress", priority=P.HIGH, due_date=today)
+        prio = Task.Priority
+        TaskFactory(
+            owner=owner, status="todo", priority=prio.HIGH, due_date=today - datetime.timedelta(days=1)
+        )
+        TaskFactory(owner=owner, status="todo", priority=prio.LOW, due_date=today)
+        TaskFactory(owner=owner, status="in_progress", priority=prio.HIGH, due_date=today)
         TaskFactory(
             owner=owner,
             status="done",

@@ -72,7 +72,7 @@ class TaskAPIView(APIView):
         # A TokenUser: its id is the token's user id claim, which may hold the digits as a string.
         user_id = request.user.id
         if user_id is None:  # AnonymousUser: IsAuthenticated refused it before the handler ran
-            raise NotAuthenticated()
+            raise NotAuthenticated
         return int(user_id)
 
     # Every change is made by the owner through the API.
@@ -81,7 +81,7 @@ class TaskAPIView(APIView):
     def time_zone(self, request: Request) -> str:
         token = request.auth
         if not isinstance(token, Token):  # no token: IsAuthenticated refused the request before
-            raise NotAuthenticated()
+            raise NotAuthenticated
         return token.get(TIME_ZONE_CLAIM, "UTC")
 
     def if_match(self, request: Request) -> list[int] | None:

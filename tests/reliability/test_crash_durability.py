@@ -8,6 +8,7 @@ starts on the same port. Afterwards the database holds every acknowledged task
 exactly once, under the id its client was given, and nothing else.
 """
 
+import contextlib
 import http.client
 import os
 import signal
@@ -122,10 +123,8 @@ def gone(pid: int) -> bool:
 
 
 def kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture

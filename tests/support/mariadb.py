@@ -83,7 +83,7 @@ class DedicatedMariaDB:
     def start(self, timeout: float = 30) -> None:
         """Start the server (again: same data directory, same port) and return once it answers."""
         assert self.process is None or self.process.poll() is not None, "already running"
-        log = open(self.directory / "mariadbd.log", "a")  # handed to the child
+        log = open(self.directory / "mariadbd.log", "a")  # noqa: SIM115 - handed to the child
         try:
             self.process = subprocess.Popen(
                 [

@@ -46,7 +46,7 @@ class QueryParametersSerializer(serializers.Serializer):
     def to_internal_value(self, data: Any) -> Any:
         # fields.keys(): iterating the fields gives their names, which the stubs type as the fields.
         if hasattr(data, "getlist"):
-            empty = sorted(name for name in self.fields.keys() if name in data and "" in data.getlist(name))
+            empty = sorted(name for name in self.fields.keys() if name in data and "" in data.getlist(name))  # noqa: SIM118
             if empty:
                 raise serializers.ValidationError({name: ["Must not be empty."] for name in empty})
         return super().to_internal_value(data)
