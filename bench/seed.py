@@ -59,6 +59,8 @@ def seed(users: int, tasks_per_user: int, first: int) -> None:
     from django.contrib.auth.hashers import make_password
     from django.db import connection
 
+    from accounts.usernames import username_key
+
     rng = random.Random(first)  # noqa: S311 - data, not secrets
     now = datetime.now(UTC).replace(tzinfo=None)
     today = datetime.now(UTC).date()
@@ -79,9 +81,21 @@ def seed(users: int, tasks_per_user: int, first: int) -> None:
                 "date_joined",
                 "display_name",
                 "time_zone",
+                "username_key",
             ),
             [
-                (name, f"{name}@bench.invalid", password_hash, False, False, True, now, "", "UTC")
+                (
+                    name,
+                    f"{name}@bench.invalid",
+                    password_hash,
+                    False,
+                    False,
+                    True,
+                    now,
+                    "",
+                    "UTC",
+                    username_key(name),
+                )
                 for name in names
             ],
         )
