@@ -10,15 +10,24 @@ so nobody can register ``аdmin`` (Cyrillic a) next to ``admin``.
 """
 
 import unicodedata
-from functools import lru_cache
-
-from confusable_homoglyphs.confusables import confusables_data
+from functools import cache, lru_cache
 
 _SEARCH_DEPTH = 4  # a homoglyph of a homoglyph (ᴀ → Cherokee Ꭺ → A) is still a look-alike
 
 
 def username_normalize(name: str) -> str:
     return unicodedata.normalize("NFKC", name.strip())
+
+
+@cache
+def _confusables() -> dict[str, list[dict[str, str]]]:
+    """Unicode's confusables table, loaded the first time a non-ASCII name is compared.
+
+    About 10,000 entries: the task service, which compares no names, never holds it.
+    """
+    from confusable_homoglyphs.confusables import confusables_data
+
+    return confusables_data
 
 
 @lru_cache(maxsize=8192)
@@ -31,7 +40,7 @@ def _ascii_twin(character: str) -> str:
             for variant in dict.fromkeys(
                 [candidate, candidate.casefold(), candidate.lower(), candidate.upper()]
             ):
-                for twin in [variant, *(entry["c"] for entry in confusables_data.get(variant, []))]:
+                for twin in [variant, *(entry["c"] for entry in _confusables().get(variant, []))]:
                     if len(twin) == 1 and twin.isascii() and twin.isalnum():
                         return twin.lower()
                     if twin not in seen:
