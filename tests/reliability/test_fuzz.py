@@ -1,4 +1,8 @@
-"""Every operation of the OpenAPI schema, fuzzed by schemathesis against a real server, signed in.
+"""Every operation of the OpenAPI schema, fuzzed by schemathesis against real servers, signed in.
+
+Twice: against one development server with every route (`TMS_SERVICE=all`), and against the two
+production roles as the cluster runs them (`TMS_ENV=production`, an auth server and a task server
+sharing Redis, requests arriving as the ingress forwards them), each operation sent to its role.
 
 No answer may be a server error, and every answer must match the schema: its
 status documented, its body, headers and content type as declared; requests the
@@ -18,6 +22,7 @@ password. JSON Schema cannot express those rules.
 import os
 
 import pytest
+import redis
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -33,6 +38,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.support.server import GunicornServer, api, base_env, manage, register_and_login
+from tests.support.services import REDIS_URL, require
+from tms_project.jwt_keys import write_key_pair
 
 pytestmark = pytest.mark.server
 
@@ -117,5 +124,67 @@ class BearerToken:
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_documented(case, fuzz_server):
-    server, _ = fuzz_server
+    server, token = fuzz_server
+    BearerToken.token = token
     case.call_and_validate(base_url=server.url, headers={"Host": "localhost"}, checks=CHECKS)
+
+
+# The production roles, as the ingress reaches them (HTTPS at the edge, one trusted proxy hop).
+PRODUCTION_HOST = "tms.example.com"
+INGRESS = {"Host": PRODUCTION_HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.40"}
+
+
+@pytest.fixture(scope="module")
+def production_servers(tmp_path_factory):
+    redis_url = require(REDIS_URL, "Redis")
+    redis.Redis.from_url(redis_url).flushdb()
+    state = tmp_path_factory.mktemp("fuzz-production")
+    private_key, public_key = write_key_pair(state / "keys")
+    unlimited = {
+        f"TMS_RATELIMIT_TASKS_{name}": "100000000/m"
+        for name in ("WRITE", "BULK", "IMPORT", "EXPORT", "STATS")
+    }
+    common = {
+        "TMS_ENV": "production",
+        "TMS_SECRET_KEY": "fuzz-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "TMS_ALLOWED_HOSTS": PRODUCTION_HOST,
+        "DATABASE_URL": f"sqlite:///{state / 'db.sqlite3'}",
+        "TMS_TRUSTED_PROXIES": "1",
+        "TMS_ACCESS_TOKEN_SECONDS": "3600",
+        "TMS_ALLOW_CONSOLE_EMAIL": "true",  # no mail server here
+        "TMS_RATELIMIT_ENABLE": "false",  # one client makes every request; the limits have their own tests
+        "REDIS_URL": redis_url,
+        **unlimited,
+    }
+    auth_env = base_env(**common, TMS_SERVICE="auth", TMS_JWT_PRIVATE_KEY_FILE=str(private_key))
+    tasks_env = base_env(**common, TMS_SERVICE="tasks", TMS_JWT_PUBLIC_KEY_FILE=str(public_key))
+    assert manage("migrate", "--noinput", env=auth_env).returncode == 0
+    with (
+        GunicornServer(auth_env, workers=2, log_path=state / "auth.log") as auth,
+        GunicornServer(tasks_env, workers=2, log_path=state / "tasks.log") as tasks,
+    ):
+        body = {"username": "fuzzer", "email": "fuzzer@example.com", "password": PASSWORD}
+        assert api("POST", f"{auth.url}/api/auth/register/", body, headers=INGRESS)[0] == 201
+        login = {"username": "fuzzer", "password": PASSWORD}
+        status, _, tokens = api("POST", f"{auth.url}/api/auth/login/", login, headers=INGRESS)
+        assert status == 200, tokens
+        for title in ("Water the plants", "Renew passport"):
+            status, _, _ = api(
+                "POST", f"{tasks.url}/api/tasks/", {"title": title}, token=tokens["access"], headers=INGRESS
+            )
+            assert status == 201
+        yield {"auth": auth.url, "tasks": tasks.url}, tokens["access"]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not RANDOM,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_as_documented_by_the_production_roles(case, production_servers):
+    servers, token = production_servers
+    role = "auth" if case.path.startswith("/api/auth/") else "tasks"
+    BearerToken.token = token
+    case.call_and_validate(base_url=servers[role], headers=dict(INGRESS), checks=CHECKS)
