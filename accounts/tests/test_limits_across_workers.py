@@ -24,7 +24,7 @@ def auth_env(tmp_path, redis_url):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         REDIS_URL=redis_url,
         TMS_JWT_PRIVATE_KEY_FILE=str(private_key),
-        TMS_RATELIMIT_LOGIN_IP=f"{LIMIT}/m",
+        TMS_RATELIMIT_LOGIN_IP=f"{LIMIT}/d",  # a window that cannot end during the test
         TMS_TRUSTED_PROXIES="1",
     )
     assert manage("migrate", "--noinput", env=env).returncode == 0

@@ -10,6 +10,13 @@ from tests.support.clients import client_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _one_window(monkeypatch):
+    """Every attempt of a test falls in one window: a test must not straddle the end of a minute."""
+    start_of_a_window = 1_700_000_040  # a multiple of 60, 840 s into its hour
+    monkeypatch.setattr("tms_project.ratelimit.time.time", lambda: start_of_a_window + 0.5)
+
+
 @pytest.fixture
 def limits(settings):
     def _set(**rates: str) -> None:
