@@ -51,3 +51,32 @@ def test_flush_expired_sessions_keeps_live_ones(user, login):
     assert live.pk in remaining
     assert expired.pk not in remaining and revoked.pk not in remaining
     assert not OutstandingToken.objects.filter(jti="expired-jti").exists()
+
+
+@pytest.mark.django_db
+def test_flush_expired_sessions_forgets_finished_mails_but_never_pending_ones():
+    from accounts.models import OutgoingMail
+
+    long_ago = timezone.now() - timedelta(days=31)
+    old_sent = OutgoingMail.objects.create(
+        kind="email_in_use",
+        payload={"email": "a@example.com"},
+        state="sent",
+        next_attempt_at=long_ago,
+        finished_at=long_ago,
+    )
+    recent_sent = OutgoingMail.objects.create(
+        kind="email_in_use",
+        payload={"email": "b@example.com"},
+        state="sent",
+        next_attempt_at=timezone.now(),
+        finished_at=timezone.now() - timedelta(days=1),
+    )
+    old_pending = OutgoingMail.objects.create(
+        kind="email_in_use", payload={"email": "c@example.com"}, next_attempt_at=long_ago
+    )
+    # when
+    call_command("flush_expired_sessions")
+    # then
+    assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_pending.pk}
+    assert not OutgoingMail.objects.filter(pk=old_sent.pk).exists()
