@@ -1,6 +1,18 @@
 import { useState, type FormEvent } from "react";
+import { ApiError } from "../api/client";
 import { tms } from "../api/tms";
 import { ErrorNote, Field } from "./common";
+
+/** Why the link did not work, in the API's words: the token's (or the address's) own message first. */
+function LinkError({ error }: { error: unknown }) {
+  const own = error instanceof ApiError ? (error.fieldMessage("token") ?? error.fieldMessage("email")) : undefined;
+  if (!own) return <ErrorNote error={error} />;
+  return (
+    <p role="alert" className="error">
+      {own}
+    </p>
+  );
+}
 
 /** The pages the links in TMS's mails open: reset a password, confirm or undo an email change. */
 export type MailLink =
@@ -82,7 +94,7 @@ export function MailLinkPage({ link }: { link: MailLink }) {
                 Your account goes back to this address, every device is signed out, and you choose a new password from a link we mail you.
               </p>
             )}
-            <ErrorNote error={error} />
+            <LinkError error={error} />
             <button type="submit" disabled={busy}>
               {link.kind === "reset-password" ? "Set password" : link.kind === "confirm-email" ? "Confirm address" : "Undo the change"}
             </button>
