@@ -56,6 +56,9 @@ CHECKS = [
 ]
 EXAMPLES = int(os.environ.get("TMS_FUZZ_EXAMPLES", "15"))
 RANDOM = os.environ.get("TMS_FUZZ_RANDOM") == "1"
+FUZZING = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, suppress_health_check=list(HealthCheck)
+)
 PASSWORD = "fuzzing passphrase 77"  # a throwaway account on a throwaway database
 
 
@@ -117,12 +120,7 @@ class BearerToken:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not RANDOM,
-    suppress_health_check=list(HealthCheck),
-)
+@FUZZING
 def test_every_operation_answers_as_documented(case, fuzz_server):
     server, token = fuzz_server
     BearerToken.token = token
@@ -177,12 +175,7 @@ def production_servers(tmp_path_factory):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=not RANDOM,
-    suppress_health_check=list(HealthCheck),
-)
+@FUZZING
 def test_every_operation_answers_as_documented_by_the_production_roles(case, production_servers):
     servers, token = production_servers
     role = "auth" if case.path.startswith("/api/auth/") else "tasks"
