@@ -14,7 +14,7 @@ from tasks.services.tasks import task_complete, task_reopen, task_restore
 class TaskAction(Protocol):
     """A task service the admin's actions call for each selected task."""
 
-    def __call__(self, *, owner_id: int, task_id: int, actor_id: int | None) -> Task: ...
+    def __call__(self, *, user_id: int, task_id: int, actor_id: int | None) -> Task: ...
 
 
 class TrashFilter(admin.SimpleListFilter):
@@ -97,7 +97,7 @@ class TaskAdmin(admin.ModelAdmin):
         tasks = list(queryset.values_list("owner_id", "pk"))
         for owner_id, task_id in tasks:
             try:
-                service(owner_id=owner_id, task_id=task_id, actor_id=request.user.pk)
+                service(user_id=owner_id, task_id=task_id, actor_id=request.user.pk)
             except TaskNotFound:  # trashed or restored meanwhile: the admin's 404
                 raise Http404 from None
         self.message_user(request, f"{verb} {len(tasks)} task(s).", messages.SUCCESS)

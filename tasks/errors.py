@@ -2,6 +2,7 @@
 
 from tms_project.errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     PreconditionFailed,
@@ -20,6 +21,38 @@ class TaskNotFound(NotFound):
 
 class LabelNotFound(NotFound):
     pass
+
+
+class ProjectNotFound(NotFound):
+    pass
+
+
+class CommentNotFound(NotFound):
+    pass
+
+
+class MemberNotFound(NotFound):
+    pass
+
+
+class RoleTooLow(Forbidden):
+    """A member whose role does not allow the write (a viewer editing, an editor renaming the project)."""
+
+
+class ParentInTrash(Conflict):
+    code = "parent_in_trash"
+    default_message = (
+        "This task's parent is in the trash: restore the parent, and its sub-tasks come with it."
+    )
+
+
+class ProjectNameTaken(Conflict):
+    code = "name_taken"
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+    default_message = "This person is already a member of the project."
 
 
 class TaskChanged(PreconditionFailed):

@@ -1,4 +1,9 @@
-"""Tasks. Every task belongs to one owner; nobody else can learn it exists."""
+"""Tasks, projects, members and comments.
+
+A task belongs to one owner: the person whose personal Inbox holds it, or, for a
+task in a project, the project's owner (whose quota it counts against). Who may
+read or change it is decided in one place, tasks.access.
+"""
 
 from typing import Any
 
@@ -23,6 +28,55 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Project(models.Model):
+    class Role(models.TextChoices):
+        # In increasing power; tasks.access compares them by this order.
+        VIEWER = "viewer"
+        EDITOR = "editor"
+        ADMIN = "admin"
+        OWNER = "owner"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_projects"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(max_length=2_000, blank=True, default="")
+    colour = models.CharField(max_length=7, default="#2563eb")
+    archived = models.BooleanField(default=False)
+    # Set with the same moment on the tasks it took to the trash, so a restore brings back exactly those.
+    trashed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "projects"
+        constraints = [
+            models.UniqueConstraint(F("owner"), Lower("name"), name="projects_owner_name_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["trashed_at"], name="projects_trashed_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectMember(models.Model):
+    """A person's role in a project. The owner has a row too, with the role ``owner``."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=8, choices=Project.Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "project_members"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="project_members_user_project_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.project_id}"
 
 
 class Task(models.Model):
@@ -58,6 +112,17 @@ class Task(models.Model):
     # Manual order inside a status column; see tasks.positions.
     position = models.BigIntegerField()
     labels = models.ManyToManyField(Label, related_name="tasks", blank=True)
+    # None: the owner's personal Inbox.
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    # A sub-task's parent: a task of the same project (tasks.services.hierarchy keeps the rules).
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subtasks"
+    )
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_tasks", blank=True, db_table="task_assignees"
+    )
     # Bumped by every change; the ETag clients send back in If-Match.
     version = models.PositiveIntegerField(default=1)
     trashed_at = models.DateTimeField(null=True, blank=True)
@@ -67,6 +132,8 @@ class Task(models.Model):
     # Not a field: Django's prefetch cache, which prefetch_related and tasks.selectors.labels_attach
     # fill and task.labels.all() reads. Absent until filled, so it is read with getattr and a default.
     _prefetched_objects_cache: dict[str, Any]
+    # Not a field either: what tasks.selectors.details_attach loaded for one reader (TaskDetails).
+    details: Any
 
     class Meta:
         db_table = "tasks"
@@ -80,6 +147,8 @@ class Task(models.Model):
             models.Index(fields=["owner", "trashed_at"], name="tasks_owner_trashed_idx"),
             # Expression index: created on MySQL 8 and SQLite; MariaDB has none and sorts without it.
             models.Index(F("owner"), Lower("title"), name="tasks_owner_title_ci_idx"),
+            models.Index(fields=["project", "position"], name="tasks_project_position_idx"),
+            models.Index(fields=["parent", "status"], name="tasks_parent_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +174,10 @@ class TaskEvent(models.Model):
         RESTORED = "restored"
         LABELS = "labels"
         IMPORTED = "imported"
+        COMMENTED = "commented"
+        COMMENT_EDITED = "comment_edited"
+        COMMENT_DELETED = "comment_deleted"
+        ASSIGNED = "assigned"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     # No foreign key: the history outlives a staff member who acted on the task.
@@ -119,6 +192,27 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} task {self.task_id}"
+
+
+class Comment(models.Model):
+    """Plain text on a task, by a member who may write to it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    # Kept when the author's account is deleted: the discussion stays readable.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(max_length=10_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "task_comments"
+        indexes = [models.Index(fields=["task", "created_at"], name="task_comments_task_idx")]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on task {self.task_id}"
 
 
 class IdempotencyRecord(models.Model):

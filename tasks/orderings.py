@@ -31,3 +31,15 @@ HISTORY_ORDERING = Ordering("history", (Key("created_at", descending=True),))
 
 # Labels by name, any case, as everywhere labels are shown.
 LABEL_ORDERING = Ordering("labels", (Key("name_key", expression=Lower("name")),))
+
+# Projects by name, any case (a page of the caller's memberships).
+PROJECT_ORDERING = Ordering("projects", (Key("name_key", expression=Lower("project__name")),))
+
+# Trashed projects, most recently trashed first.
+PROJECT_TRASH_ORDERING = Ordering("project-trash", (Key("trashed_at", descending=True),))
+
+# A project's members in the order they joined (the owner first).
+MEMBER_ORDERING = Ordering("members", (Key("created_at"),))
+
+# A task's comments, oldest first, as a conversation reads.
+COMMENT_ORDERING = Ordering("comments", (Key("created_at"),))

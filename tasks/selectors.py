@@ -1,18 +1,24 @@
-"""Reads for tasks. Every query starts from the owner's tasks (or labels).
+"""Reads for tasks. Every query of tasks starts from what tasks.access lets the user read.
 
 Lists are returned unordered: the API pages them in one of the orderings of tasks.orderings.
 """
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tasks import access
 from tasks.errors import LabelNotFound, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
+
+# List filter values beside ids: ?project=inbox, ?parent=none, ?assignee=me.
+INBOX, TOP_LEVEL, ME = "inbox", "none", "me"
 
 
 def user_today(time_zone: str) -> datetime.date:
@@ -23,22 +29,15 @@ def user_today(time_zone: str) -> datetime.date:
     return timezone.now().astimezone(zone).date()
 
 
-def task_queryset(*, owner_id: int, trashed: bool = False) -> QuerySet[Task]:
-    """The owner's tasks outside the trash (or, with ``trashed``, in it)."""
-    return Task.objects.filter(owner_id=owner_id, trashed_at__isnull=not trashed)
-
-
-def task_get(*, owner_id: int, task_id: int) -> Task:
-    """The owner's task with its labels, or TaskNotFound — also when it exists but is someone else's."""
-    task = task_queryset(owner_id=owner_id).filter(pk=task_id).first()
+def task_get(*, user_id: int, task_id: int) -> Task:
+    """A task the user may read, with its details, or TaskNotFound — also when it exists elsewhere."""
+    task = access.readable_tasks(user_id).filter(pk=task_id).first()
     if task is None:
         raise TaskNotFound
-    return labels_attach([task])[0]
+    return details_attach([task], user_id)[0]
 
 
-def task_list(*, owner_id: int, filters: dict[str, Any], time_zone: str) -> QuerySet[Task]:
-    """The owner's tasks matching validated list filters (see TaskListQuerySerializer)."""
-    tasks = task_queryset(owner_id=owner_id)
+def _parse_filters(tasks: QuerySet[Task], filters: dict[str, Any], time_zone: str) -> QuerySet[Task]:
     if filters.get("status"):
         tasks = tasks.filter(status__in=filters["status"])
     if filters.get("priority"):
@@ -56,58 +55,132 @@ def task_list(*, owner_id: int, filters: dict[str, Any], time_zone: str) -> Quer
         tasks = tasks.filter(updated_at__gte=filters["updated_since"])
     if filters.get("q"):
         tasks = tasks.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
+    return tasks
+
+
+def task_list(*, user_id: int, filters: dict[str, Any], time_zone: str) -> QuerySet[Task]:
+    """The tasks the user reads matching validated list filters (see TaskListQuerySerializer).
+
+    Without ``project``: the Inbox and every project they are a member of that is not archived.
+    """
+    scope = access.scope_of(user_id)
+    projects = filters.get("project")
+    if projects:
+        where = scope.tasks(project_ids=[p for p in projects if p != INBOX], inbox=INBOX in projects)
+    else:
+        where = scope.tasks()
+    tasks = _parse_filters(Task.objects.filter(where, trashed_at__isnull=True), filters, time_zone)
+    if filters.get("parent") is not None:
+        parent = filters["parent"]
+        tasks = tasks.filter(parent__isnull=True) if parent == TOP_LEVEL else tasks.filter(parent_id=parent)
+    if filters.get("assignee") is not None:
+        assignee = user_id if filters["assignee"] == ME else filters["assignee"]
+        assigned = Task.assignees.through.objects.filter(task_id=OuterRef("pk"), user_id=assignee)
+        tasks = tasks.filter(Exists(assigned))
     if filters.get("label"):
         tagged = Task.labels.through.objects.filter(task_id=OuterRef("pk"), label_id__in=filters["label"])
         tasks = tasks.filter(Exists(tagged))
-    return tasks  # a page's labels come from labels_attach: one query for the whole page
+    return tasks  # a page's labels, assignees and sub-task counts come from details_attach: one query
 
 
-def trash_list(*, owner_id: int) -> QuerySet[Task]:
-    return task_queryset(owner_id=owner_id, trashed=True)
+def owned_tasks(*, owner_id: int) -> QuerySet[Task]:
+    """The tasks the account holds outside the trash: its Inbox and the projects it owns."""
+    return Task.objects.filter(owner_id=owner_id, trashed_at__isnull=True)
 
 
-def labels_attach(tasks: list[Task]) -> list[Task]:
-    """Load the labels of these tasks with one query and keep them where ``task.labels.all()`` looks.
+def trash_list(*, user_id: int) -> QuerySet[Task]:
+    """Trashed tasks the user may read (a trashed project's tasks are in the project's trash)."""
+    return access.readable_tasks(user_id, trashed=True)
 
-    Unlike prefetch_related this builds no related manager per task and no
-    ORM query: together a third of a list page's time (docs/performance.md).
+
+@dataclass(frozen=True)
+class UserRef:
+    id: int
+    username: str
+    display_name: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "username": self.username, "display_name": self.display_name}
+
+
+@dataclass
+class TaskDetails:
+    """What a task shows beyond its columns, for one reader: their labels, the assignees, sub-tasks."""
+
+    labels: list[Label] = field(default_factory=list)
+    assignees: list[UserRef] = field(default_factory=list)
+    subtask_count: int = 0
+    subtasks_done: int = 0
+
+
+def details_of(task: Task) -> TaskDetails:
+    details = getattr(task, "details", None)
+    return details if details is not None else TaskDetails()
+
+
+def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
+    """Load, for these tasks and with one query, the viewer's labels, the assignees and the
+    sub-task counts, and keep them on each task (``task.details``; labels also where
+    ``task.labels.all()`` looks).
+
+    Unlike prefetch_related this builds no related manager per task and no ORM
+    query: together a third of a list page's time (docs/performance.md).
     """
-    pending = {
-        task.pk: task for task in tasks if "labels" not in getattr(task, "_prefetched_objects_cache", {})
-    }
+    pending = {task.pk: task for task in tasks if getattr(task, "details", None) is None}
     if not pending:
         return tasks
-    found: dict[int, list[Label]] = {task_id: [] for task_id in pending}
+    found = {task_id: TaskDetails() for task_id in pending}
+    marks = ", ".join(["%s"] * len(pending))
     link, label = Task.labels.through._meta.db_table, Label._meta.db_table
-    # Hand-written: compiling the equivalent ORM query cost more than running it.
+    assigned, users = Task.assignees.through._meta.db_table, get_user_model()._meta.db_table
+    table = Task._meta.db_table
+    # Hand-written: compiling the equivalent ORM queries cost more than running them. One row per
+    # label (kind l), per assignee (kind a), and per sub-task status with its count (kind s).
     sql = (
-        f"SELECT link.task_id, label.id, label.name, label.colour FROM {link} link "  # noqa: S608 - model names
+        f"SELECT link.task_id, 'l', label.id, label.name, label.colour FROM {link} link "  # noqa: S608 - model names
         f"JOIN {label} label ON label.id = link.label_id "
-        f"WHERE link.task_id IN ({', '.join(['%s'] * len(pending))})"
+        f"WHERE link.task_id IN ({marks}) AND label.owner_id = %s "
+        f"UNION ALL SELECT a.task_id, 'a', u.id, u.username, u.display_name FROM {assigned} a "
+        f"JOIN {users} u ON u.id = a.user_id WHERE a.task_id IN ({marks}) "
+        f"UNION ALL SELECT sub.parent_id, 's', COUNT(*), sub.status, '' FROM {table} sub "
+        f"WHERE sub.parent_id IN ({marks}) AND sub.trashed_at IS NULL GROUP BY sub.parent_id, sub.status"
     )
+    ids = list(pending)
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(pending))
+        cursor.execute(sql, [*ids, viewer_id, *ids, *ids])
         rows = cursor.fetchall()
-    for task_id, label_id, name, colour in rows:
-        found[task_id].append(
-            Label(id=label_id, owner_id=pending[task_id].owner_id, name=name, colour=colour)
-        )
+    for task_id, kind, number, text, extra in rows:
+        details = found[task_id]
+        if kind == "l":
+            details.labels.append(Label(id=number, owner_id=viewer_id, name=text, colour=extra))
+        elif kind == "a":
+            details.assignees.append(UserRef(number, text, extra))
+        else:
+            details.subtask_count += number
+            details.subtasks_done += number if text == Task.Status.DONE else 0
     for task_id, task in pending.items():
+        details = found[task_id]
+        details.labels.sort(key=lambda item: item.name.lower())
+        details.assignees.sort(key=lambda item: item.username.lower())
+        task.details = details
         cache = getattr(task, "_prefetched_objects_cache", {})
-        task._prefetched_objects_cache = {**cache, "labels": found[task_id]}
+        task._prefetched_objects_cache = {**cache, "labels": details.labels}
     return tasks
 
 
 def labels_of(task: Task) -> list[Label]:
-    """The task's labels by name (any case), from labels_attach or prefetch_related when loaded."""
+    """The task's labels (the reader's) by name, any case, from details_attach or a write that set them."""
+    details = getattr(task, "details", None)
+    if details is not None:
+        return details.labels
     cache = getattr(task, "_prefetched_objects_cache", {})
     labels = cache["labels"] if "labels" in cache else task.labels.all()
     return sorted(labels, key=lambda label: label.name.lower())
 
 
-def task_events(*, owner_id: int, task_id: int) -> QuerySet[TaskEvent]:
-    """The history of one of the owner's tasks (TaskNotFound for anyone else's, or a trashed one)."""
-    if not task_queryset(owner_id=owner_id).filter(pk=task_id).exists():
+def task_events(*, user_id: int, task_id: int) -> QuerySet[TaskEvent]:
+    """The history of a task the user may read (TaskNotFound for any other, or a trashed one)."""
+    if not access.readable_tasks(user_id).filter(pk=task_id).exists():
         raise TaskNotFound
     return TaskEvent.objects.filter(task_id=task_id)
 
@@ -133,8 +206,8 @@ def label_count(owner_id: int) -> int:
     return Label.objects.filter(owner_id=owner_id).count()
 
 
-def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:
-    """Counts for the dashboard, in one query."""
+def task_stats(*, user_id: int, time_zone: str) -> dict[str, Any]:
+    """Counts for the dashboard over what the default list shows, in two queries."""
     today = user_today(time_zone)
     week_ago = timezone.now() - datetime.timedelta(days=7)
     not_done = ~Q(status=Task.Status.DONE)
@@ -146,7 +219,8 @@ def task_stats(*, owner_id: int, time_zone: str) -> dict[str, Any]:
         "due_today": Count("pk", filter=Q(due_date=today) & not_done),
         "completed_last_7_days": Count("pk", filter=Q(completed_at__gte=week_ago)),
     }
-    row = task_queryset(owner_id=owner_id).aggregate(**counts)
+    where = access.scope_of(user_id).tasks()
+    row = Task.objects.filter(where, trashed_at__isnull=True).aggregate(**counts)
     return {
         "total": row["total"],
         "by_status": {status: row[f"status_{status}"] for status in Task.Status.values},

@@ -10,10 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from tasks.models import PRIORITY_NAMES, Label, Task, TaskEvent
+from tasks.models import PRIORITY_NAMES, Comment, Label, Project, ProjectMember, Task, TaskEvent
 from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
-from tasks.selectors import labels_of
+from tasks.selectors import INBOX, ME, TOP_LEVEL, UserRef, details_of, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
+from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import MAX_IMPORT_TASKS
 from tms_project.api.ids import MAX_ID, id_field
@@ -67,6 +68,38 @@ class TaskLabelsField(serializers.Field):
         return [{"id": label.pk, "name": label.name, "colour": label.colour} for label in ordered]
 
 
+class UserRefSerializer(serializers.Serializer):
+    """A person as tasks, projects and comments show them."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1},
+        "maxItems": MAX_ASSIGNEES,
+        "description": "User ids in; {id, username, display_name} out.",
+    }
+)
+class TaskAssigneesField(serializers.Field):
+    """User ids in (members of the task's project; on an Inbox task only yourself); people out."""
+
+    def to_internal_value(self, data: Any) -> list[int]:
+        if not isinstance(data, list) or len(data) > MAX_ASSIGNEES:
+            raise serializers.ValidationError(f"Expected a list of at most {MAX_ASSIGNEES} user ids.")
+        if not all(
+            isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID for item in data
+        ):
+            raise serializers.ValidationError("User ids are positive integers.")
+        return list(dict.fromkeys(data))
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return [person.as_dict() for person in value]
+
+
 class TaskListSerializer(serializers.ListSerializer):
     # The list_serializer_class of TaskSerializer (and TrashedTaskSerializer) only.
     child: "TaskSerializer"
@@ -92,6 +125,23 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     labels = TaskLabelsField(required=False, default=list)
+    project = id_field(
+        required=False,
+        allow_null=True,
+        help_text="A project you may edit, or null for your Inbox. Omitted: unchanged (new tasks: Inbox).",
+    )
+    # Declared fields leave the class (SerializerMetaclass), so this does not replace Field.parent at
+    # runtime; mypy does not model the metaclass (as for ``label`` below).
+    parent = id_field(  # type: ignore[assignment]
+        required=False,
+        allow_null=True,
+        help_text="The parent task (same project, at most 4 levels). Omitted: unchanged.",
+    )
+    assignees = TaskAssigneesField(required=False, source="details.assignees")
+    subtask_count = serializers.IntegerField(
+        read_only=True, source="details.subtask_count", help_text="Direct sub-tasks outside the trash."
+    )
+    subtasks_done = serializers.IntegerField(read_only=True, source="details.subtasks_done")
     position = serializers.IntegerField(read_only=True)
     version = serializers.IntegerField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
@@ -114,6 +164,7 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
     DRF's field-by-field rendering cost a quarter of a list request
     (docs/performance.md); tests hold this equal to it for every field.
     """
+    details = details_of(task)
     return {
         "id": task.pk,
         "title": task.title,
@@ -123,6 +174,11 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         "due_date": task.due_date.isoformat() if task.due_date else None,
         "completed_at": _iso(task.completed_at, zone),
         "labels": [{"id": label.pk, "name": label.name, "colour": label.colour} for label in labels_of(task)],
+        "project": task.project_id,
+        "parent": task.parent_id,
+        "assignees": [person.as_dict() for person in details.assignees],
+        "subtask_count": details.subtask_count,
+        "subtasks_done": details.subtasks_done,
         "position": task.position,
         "version": task.version,
         "created_at": _iso(task.created_at, zone),
@@ -152,6 +208,23 @@ class QueryBooleanField(serializers.BooleanField):
     default_empty_html = empty  # absent means "no filter", not False
 
 
+@extend_schema_field({"type": "string", "description": "An id, or the word this parameter names."})
+class IdOrWordField(serializers.Field):
+    """An object id, or one word that stands for a choice (``inbox``, ``none``, ``me``)."""
+
+    def __init__(self, word: str, **kwargs: Any) -> None:
+        self.word = word
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int | str:
+        if isinstance(data, str) and data.strip().lower() == self.word:
+            return self.word
+        return id_field().run_validation(data)
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 class TaskListQuerySerializer(QueryParametersSerializer):
     status = CommaListField(child=serializers.ChoiceField(choices=Task.Status.values), required=False)
     priority = CommaListField(child=PriorityField(), required=False)
@@ -164,6 +237,18 @@ class TaskListQuerySerializer(QueryParametersSerializer):
     # Field.label at runtime; mypy does not model the metaclass and sees it as replacing that attribute.
     label = CommaListField(child=id_field(), required=False, max_length=20)  # type: ignore[assignment]
     updated_since = serializers.DateTimeField(required=False)
+    project = CommaListField(
+        child=IdOrWordField(INBOX),
+        required=False,
+        max_length=50,
+        help_text="Project ids, or `inbox` for your Inbox; repeatable. Absent: the Inbox and every"
+        " project you are a member of that is not archived.",
+    )
+    # A declared field, as ``label`` above.
+    parent = IdOrWordField(  # type: ignore[assignment]
+        TOP_LEVEL, required=False, help_text="Sub-tasks of this task; `none`: top-level only."
+    )
+    assignee = IdOrWordField(ME, required=False, help_text="Tasks assigned to this user id, or `me`.")
     ordering = serializers.ChoiceField(choices=list(ORDERINGS), required=False, default=DEFAULT_ORDERING)
     page_size = serializers.IntegerField(
         required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
@@ -302,3 +387,112 @@ class ImportSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
     labels_created = serializers.IntegerField()
+
+
+class ProjectSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """A project: what you send to create or change one, and what TMS answers (with your ``role``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(
+        max_length=100, help_text="1–100 characters, unique among the owner's projects."
+    )
+    description = serializers.CharField(max_length=2_000, allow_blank=True, required=False, default="")
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$", required=False, default="#2563eb", help_text="#rrggbb"
+    )
+    archived = serializers.BooleanField(
+        required=False, help_text="Archived: its tasks leave the default list."
+    )
+    owner = UserRefSerializer(read_only=True)
+    role = serializers.ChoiceField(choices=Project.Role.values, read_only=True, help_text="Your role.")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class TrashedProjectSerializer(ProjectSerializer):
+    trashed_at = serializers.DateTimeField(read_only=True)
+
+
+def project_data(project: Project, role: str) -> dict[str, Any]:
+    """ProjectSerializer's answer for ``project`` seen by someone with ``role`` (its owner loaded)."""
+    zone = timezone.get_current_timezone()
+    owner = project.owner
+    data = {
+        "id": project.pk,
+        "name": project.name,
+        "description": project.description,
+        "colour": project.colour,
+        "archived": project.archived,
+        "owner": UserRef(owner.pk, owner.username, owner.display_name).as_dict(),
+        "role": role,
+        "created_at": _iso(project.created_at, zone),
+        "updated_at": _iso(project.updated_at, zone),
+    }
+    if project.trashed_at is not None:
+        data["trashed_at"] = _iso(project.trashed_at, zone)
+    return data
+
+
+class ProjectListQuerySerializer(QueryParametersSerializer):
+    archived = QueryBooleanField(
+        required=False, help_text="Only archived (true) or only active (false) projects."
+    )
+    page_size = serializers.IntegerField(
+        required=False, default=DEFAULT_PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE
+    )
+    cursor = serializers.CharField(required=False, max_length=2048, trim_whitespace=False)
+
+
+class MemberSerializer(serializers.Serializer):
+    user = UserRefSerializer(read_only=True)
+    role = serializers.ChoiceField(choices=Project.Role.values, read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+def member_data(member: ProjectMember) -> dict[str, Any]:
+    user = member.user
+    return {
+        "user": UserRef(user.pk, user.username, user.display_name).as_dict(),
+        "role": member.role,
+        "created_at": _iso(member.created_at, timezone.get_current_timezone()),
+    }
+
+
+INVITABLE_ROLES = [Project.Role.VIEWER, Project.Role.EDITOR, Project.Role.ADMIN]
+
+
+class MemberAddSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    user = serializers.CharField(max_length=254, help_text="A username, or an e-mail address (contains @).")
+    role = serializers.ChoiceField(choices=INVITABLE_ROLES, required=False, default=Project.Role.EDITOR)
+
+
+class MemberRoleSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    role = serializers.ChoiceField(choices=INVITABLE_ROLES)
+
+
+class InviteSentSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class CommentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="null once the author's account is gone."
+    )
+    body = serializers.CharField(max_length=10_000, help_text="Plain text, 1–10,000 characters; never HTML.")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    edited = serializers.BooleanField(read_only=True)
+
+
+def comment_data(comment: Comment) -> dict[str, Any]:
+    zone = timezone.get_current_timezone()
+    author = comment.author
+    return {
+        "id": comment.pk,
+        "author": UserRef(author.pk, author.username, author.display_name).as_dict() if author else None,
+        "body": comment.body,
+        "created_at": _iso(comment.created_at, zone),
+        "updated_at": _iso(comment.updated_at, zone),
+        "edited": comment.edited,
+    }

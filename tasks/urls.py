@@ -2,7 +2,16 @@ from django.urls import path
 
 import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from tasks.views.bulk import BulkView, StatsView
+from tasks.views.comments import CommentDetailView, CommentListView
 from tasks.views.labels import LabelDetailView, LabelListView
+from tasks.views.projects import (
+    MemberDetailView,
+    MemberListView,
+    ProjectDetailView,
+    ProjectListView,
+    ProjectRestoreView,
+    ProjectTrashView,
+)
 from tasks.views.tasks import (
     TaskCompleteView,
     TaskDetailView,
@@ -24,10 +33,18 @@ urlpatterns = [
     path("<id:task_id>/move/", TaskMoveView.as_view(), name="move"),
     path("<id:task_id>/history/", TaskHistoryView.as_view(), name="history"),
     path("<id:task_id>/restore/", TaskRestoreView.as_view(), name="restore"),
+    path("<id:task_id>/comments/", CommentListView.as_view(), name="comments"),
+    path("<id:task_id>/comments/<id:comment_id>/", CommentDetailView.as_view(), name="comment-detail"),
     path("trash/", TrashListView.as_view(), name="trash"),
     path("trash/<id:task_id>/", TrashPurgeView.as_view(), name="trash-purge"),
     path("labels/", LabelListView.as_view(), name="labels"),
     path("labels/<id:label_id>/", LabelDetailView.as_view(), name="label-detail"),
+    path("projects/", ProjectListView.as_view(), name="projects"),
+    path("projects/trash/", ProjectTrashView.as_view(), name="project-trash"),
+    path("projects/<id:project_id>/", ProjectDetailView.as_view(), name="project-detail"),
+    path("projects/<id:project_id>/restore/", ProjectRestoreView.as_view(), name="project-restore"),
+    path("projects/<id:project_id>/members/", MemberListView.as_view(), name="project-members"),
+    path("projects/<id:project_id>/members/<id:user_id>/", MemberDetailView.as_view(), name="project-member"),
     path("bulk/", BulkView.as_view(), name="bulk"),
     path("stats/", StatsView.as_view(), name="stats"),
     path("export/", ExportView.as_view(), name="export"),

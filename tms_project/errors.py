@@ -36,6 +36,13 @@ class NotFound(DomainError):
     default_message = "Not found."
 
 
+class Forbidden(DomainError):
+    """The user may see the object but not do this to it (a viewer's write, say)."""
+
+    code = "permission_denied"
+    default_message = "You do not have permission to perform this action."
+
+
 class Unauthenticated(DomainError):
     """The credentials no longer stand for an account that may act."""
 

@@ -256,11 +256,16 @@ TMS_RATE_LIMITS = {
     "tasks_import": env_rate("TMS_RATELIMIT_TASKS_IMPORT", "5/h"),
     "tasks_export": env_rate("TMS_RATELIMIT_TASKS_EXPORT", "10/h"),
     "tasks_stats": env_rate("TMS_RATELIMIT_TASKS_STATS", "60/m"),
+    # Adding members by e-mail address answers alike for every address; this bounds guessing.
+    "project_invite": env_rate("TMS_RATELIMIT_PROJECT_INVITE", "30/h"),
 }
 
 # --- Quotas: what one account may hold (tasks.services.quotas) -------------------
 TMS_QUOTA_TASKS = env_int("TMS_QUOTA_TASKS", 100_000, minimum=1)  # the trash counts too
 TMS_QUOTA_LABELS = env_int("TMS_QUOTA_LABELS", 200, minimum=1)
+TMS_QUOTA_PROJECTS = env_int("TMS_QUOTA_PROJECTS", 500, minimum=1)  # owned; the trash counts too
+TMS_QUOTA_PROJECT_MEMBERS = env_int("TMS_QUOTA_PROJECT_MEMBERS", 100, minimum=2)  # the owner included
+TMS_QUOTA_COMMENTS_PER_TASK = env_int("TMS_QUOTA_COMMENTS_PER_TASK", 1_000, minimum=1)
 
 # --- Email (password reset) -------------------------------------------------------
 EMAIL_BACKEND = env_str("TMS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

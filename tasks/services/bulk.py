@@ -11,13 +11,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
+from tasks import access
 from tasks.errors import TaskInvalid, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
+from tasks.services.hierarchy import descendant_ids
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 
 MAX_BULK_IDS = 100
@@ -32,7 +34,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class Context:
-    owner_id: int
+    owner_id: int  # the person acting: their labels
     now: datetime
 
 
@@ -86,6 +88,11 @@ def _owned_label(owner_id: int, label_id: int) -> Label:
     return label
 
 
+def mine(task: Task, user_id: int) -> list[Label]:
+    """The user's own labels on the task (labels are personal)."""
+    return [label for label in task.labels.all() if label.owner_id == user_id]
+
+
 def _refuse_full(full: list[int]) -> None:
     if full:
         raise TaskInvalid(
@@ -105,7 +112,7 @@ def _add_label(tasks: list[Task], value: Any, context: Context) -> Plan:
     changed = {}
     full = []  # tasks that already carry as many labels as a task may
     for task in tasks:
-        before = history.label_names(task.labels.all())
+        before = history.label_names(mine(task, context.owner_id))
         if label.name in before:
             continue
         if len(before) >= MAX_LABELS_PER_TASK:
@@ -121,7 +128,7 @@ def _remove_label(tasks: list[Task], value: Any, context: Context) -> Plan:
     label = _owned_label(context.owner_id, value)
     changed = {}
     for task in tasks:
-        before = history.label_names(task.labels.all())
+        before = history.label_names(mine(task, context.owner_id))
         if label.name in before:
             changed[task.pk] = {"labels": [before, [n for n in before if n != label.name]]}
     Task.labels.through.objects.filter(task_id__in=list(changed), label_id=label.pk).delete()
@@ -142,36 +149,66 @@ ACTION_PLANS: dict[str, Action] = {
 ACTIONS = tuple(ACTION_PLANS)
 
 
-def _locked_tasks(owner_id: int, ids: list[int], *, in_trash: bool) -> list[Task]:
-    """Every task of ``ids``, row-locked with its labels; TaskNotFound if any is not the owner's."""
+def _locked_tasks(user_id: int, ids: list[int], *, in_trash: bool) -> list[Task]:
+    """Every task of ``ids``, row-locked with its labels; TaskNotFound if the user may not read
+    one of them, RoleTooLow if they may read it but not change it."""
     wanted = set(ids)
     tasks = list(
-        Task.objects.select_for_update()
-        .filter(owner_id=owner_id, pk__in=wanted, trashed_at__isnull=not in_trash)
+        access.readable_tasks(user_id, trashed=in_trash)
+        .select_for_update()
+        .filter(pk__in=wanted)
         .prefetch_related("labels")
     )
     if len(tasks) != len(wanted):
         raise TaskNotFound
+    projects = {task.project_id for task in tasks if task.project_id is not None}
+    if projects:
+        roles = access.memberships(user_id).filter(project_id__in=projects).values_list("role", flat=True)
+        for role in roles:
+            access.require(role, access.EDITOR, "change these tasks")
     return tasks
 
 
 @transaction.atomic
 def tasks_bulk_apply(
-    *, owner_id: int, actor_id: int | None, ids: list[int], action: str, value: Any = None
+    *, user_id: int, actor_id: int | None, ids: list[int], action: str, value: Any = None
 ) -> int:
-    """Apply ``action`` to every task in ``ids``; 404 and no change if any is not the owner's.
+    """Apply ``action`` to every task in ``ids``; 404 and no change if the user may not read one,
+    403 if they may not change one. Trash and restore carry sub-tasks, as for one task.
 
     Returns how many tasks actually changed (some may already be in the wanted state).
     """
-    tasks = _locked_tasks(owner_id, ids, in_trash=action == "restore")
+    tasks = _locked_tasks(user_id, ids, in_trash=action == "restore")
     now = timezone.now()
-    plan = ACTION_PLANS[action](tasks, value, Context(owner_id=owner_id, now=now))
+    plan = ACTION_PLANS[action](tasks, value, Context(owner_id=user_id, now=now))
     if plan.changed:
         Task.objects.filter(pk__in=list(plan.changed)).update(
             **plan.update, version=F("version") + 1, updated_at=now
         )
         by_id = {task.pk: task for task in tasks}
+        # Labels are personal: on a shared task their change stays out of the shared history.
         history.record_many(
-            [history.event(by_id[pk], actor_id, plan.kind, changes) for pk, changes in plan.changed.items()]
+            [
+                history.event(by_id[pk], actor_id, plan.kind, changes)
+                for pk, changes in plan.changed.items()
+                if not (plan.kind == TaskEvent.Kind.LABELS and by_id[pk].project_id is not None)
+            ]
         )
+    _carry_subtasks(tasks, action, now, actor_id)
     return len(plan.changed)
+
+
+def _carry_subtasks(tasks: list[Task], action: str, now: datetime, actor_id: int | None) -> None:
+    if action == "trash":
+        below = descendant_ids([task.pk for task in tasks], trashed_at_in=Q(trashed_at__isnull=True))
+        update: dict[str, Any] = {"trashed_at": now}
+    elif action == "restore":
+        moments = {task.trashed_at for task in tasks}
+        below = descendant_ids([task.pk for task in tasks], trashed_at_in=Q(trashed_at__in=moments))
+        update = {"trashed_at": None}
+    else:
+        return
+    if below:
+        Task.objects.filter(pk__in=below).update(**update, version=F("version") + 1, updated_at=now)
+        kind = TaskEvent.Kind.TRASHED if action == "trash" else TaskEvent.Kind.RESTORED
+        history.record_many([TaskEvent(task_id=pk, actor_id=actor_id, kind=kind) for pk in below])

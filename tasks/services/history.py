@@ -25,6 +25,11 @@ def label_names(labels: Iterable[Label]) -> list[str]:
     return sorted(label.name for label in labels)
 
 
+def usernames(people: Iterable[Any]) -> list[str]:
+    """Assignees as history shows them: usernames, sorted (a UserRef or anything with ``username``)."""
+    return sorted(person.username for person in people)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {field: [before[field], after[field]] for field in after if before.get(field) != after[field]}
 

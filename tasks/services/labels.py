@@ -51,7 +51,9 @@ def label_delete(*, owner_id: int, label_id: int, actor_id: int | None) -> None:
     tasks = list(label.tasks.filter(trashed_at__isnull=True).prefetch_related("labels"))
     events = []
     for task in tasks:
-        before = history.label_names(task.labels.all())
+        if task.project_id is not None:
+            continue  # labels are personal: a shared task's history does not show them
+        before = history.label_names(mine for mine in task.labels.all() if mine.owner_id == owner_id)
         after = [name for name in before if name != label.name]
         events.append(history.event(task, actor_id, TaskEvent.Kind.LABELS, {"labels": [before, after]}))
     label.delete()

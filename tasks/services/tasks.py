@@ -2,7 +2,8 @@
 
 Each runs in one transaction that also writes the history entry, and bumps the
 task's ``version`` (its ETag). Status and completion stay consistent here and
-only here: a task is ``done`` exactly when ``completed_at`` is set.
+only here: a task is ``done`` exactly when ``completed_at`` is set. Who may write
+is tasks.access's answer: ``user_id`` is the person asking.
 """
 
 from collections.abc import Iterable
@@ -10,12 +11,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from tasks import positions
-from tasks.errors import OwnerGone, TaskChanged, TaskInvalid, TaskNotFound
-from tasks.models import Label, Task, TaskEvent
+from tasks import access, positions
+from tasks.errors import OwnerGone, ParentInTrash, ProjectNotFound, TaskChanged, TaskInvalid, TaskNotFound
+from tasks.models import Label, Project, Task, TaskEvent
+from tasks.selectors import TaskDetails
 from tasks.services import history, quotas
+from tasks.services.hierarchy import check_parent, descendant_ids
+from tasks.services.members import allowed_assignees, assignee_refs, valid_assignees
 from tms_project.metrics import TASKS_CREATED
 
 
@@ -27,16 +32,9 @@ def _apply_status(task: Task, status: str) -> None:
     task.status = status
 
 
-def _locked(*, owner_id: int, task_id: int, trashed: bool = False) -> Task:
-    """The owner's task, row-locked for this transaction; TaskNotFound for anyone else's."""
-    task = (
-        Task.objects.select_for_update()
-        .filter(owner_id=owner_id, pk=task_id, trashed_at__isnull=not trashed)
-        .first()
-    )
-    if task is None:
-        raise TaskNotFound
-    return task
+def _locked(*, user_id: int, task_id: int, needed: str = access.EDITOR, trashed: bool = False) -> Task:
+    """The task, row-locked for this transaction, if the user's role allows ``needed``."""
+    return access.task_for(user_id, task_id, needed, trashed=trashed, lock=True)[0]
 
 
 def _check_version(task: Task, if_match: list[int] | None) -> None:
@@ -66,9 +64,36 @@ def _cache_labels(task: Task, labels: list[Label]) -> None:
     task._prefetched_objects_cache = {"labels": sorted(labels, key=lambda label: label.name.lower())}
 
 
+def _project_for_task(user_id: int, project_id: int) -> Project:
+    """A project the user may add tasks to; a 400 naming it if they are not a member, 403 below editor."""
+    try:
+        return access.project_for(user_id, project_id, access.EDITOR)[0]
+    except ProjectNotFound as exc:
+        raise TaskInvalid({"project": [f"There is no project {project_id}."]}) from exc
+
+
+def _parent_for_task(user_id: int, parent_id: int) -> Task:
+    try:
+        return access.task_for(user_id, parent_id, access.VIEWER)[0]
+    except TaskNotFound as exc:
+        raise TaskInvalid({"parent": [f"There is no task {parent_id}."]}) from exc
+
+
+def _placement(user_id: int, project_id: int | None, parent_id: int | None) -> tuple[int, Task | None]:
+    """The owner (whose quota counts) and parent of a new task in ``project_id`` under ``parent_id``."""
+    parent = _parent_for_task(user_id, parent_id) if parent_id is not None else None
+    if parent is not None:
+        if project_id is not None and project_id != parent.project_id:
+            raise TaskInvalid({"parent": ["A sub-task's parent must be a task of the same project."]})
+        project_id = parent.project_id
+    if project_id is None:
+        return user_id, parent
+    return _project_for_task(user_id, project_id).owner_id, parent
+
+
 def task_create(
     *,
-    owner_id: int,
+    user_id: int,
     actor_id: int | None,
     title: str,
     description: str = "",
@@ -76,71 +101,154 @@ def task_create(
     priority: int = Task.Priority.NONE,
     due_date: date | None = None,
     labels: list[int] | None = None,
+    project: int | None = None,
+    parent: int | None = None,
+    assignees: list[int] | None = None,
 ) -> Task:
-    task = Task(
-        owner_id=owner_id,
-        title=title,
-        description=description,
-        priority=priority,
-        due_date=due_date,
-        position=positions.position_now(),
-    )
-    _apply_status(task, status)
+    """A new task in the user's Inbox, or in ``project`` (editor or more), or under ``parent``."""
     try:
         with transaction.atomic():
+            owner_id, parent_task = _placement(user_id, project, parent)
+            task = Task(
+                owner_id=owner_id,
+                project_id=parent_task.project_id if parent_task else project,
+                parent=parent_task,
+                title=title,
+                description=description,
+                priority=priority,
+                due_date=due_date,
+                position=positions.position_now(),
+            )
+            _apply_status(task, status)
+            # The owner's lock first, as in every write that adds to a quota.
             quotas.lock_owner(owner_id)
             quotas.ensure_task_room(owner_id=owner_id, adding=1)
-            label_objects = owner_labels(owner_id=owner_id, label_ids=labels or [])
+            if parent_task is not None:
+                check_parent(None, parent_task)
+            label_objects = owner_labels(owner_id=user_id, label_ids=labels or [])
+            people = valid_assignees(task, assignees or [])
             task.save(force_insert=True)
             if label_objects:
                 task.labels.add(*label_objects)
+            if people:
+                task.assignees.add(*people)
             changes = history.snapshot(task)
-            if label_objects:
+            if label_objects and task.project_id is None:
                 changes["labels"] = history.label_names(label_objects)
+            if people:
+                changes["assignees"] = history.usernames(assignee_refs(people))
             history.record(task, actor_id, TaskEvent.Kind.CREATED, changes)
             transaction.on_commit(TASKS_CREATED.labels("api").inc)
     except IntegrityError as exc:
         # A valid access token can outlive its account by a few minutes.
         raise OwnerGone from exc
     _cache_labels(task, label_objects)
+    task.details = TaskDetails(
+        labels=task._prefetched_objects_cache["labels"], assignees=assignee_refs(people)
+    )
     return task
+
+
+def _set_labels(task: Task, user_id: int, label_ids: list[int], changes: dict[str, Any]) -> None:
+    """Replace the user's own labels on the task (labels are personal: others' stay)."""
+    old_labels = [label for label in task.labels.all() if label.owner_id == user_id]
+    new_labels = owner_labels(owner_id=user_id, label_ids=label_ids)
+    old_ids, new_ids = {label.pk for label in old_labels}, {label.pk for label in new_labels}
+    if old_ids != new_ids:
+        task.labels.remove(*[label for label in old_labels if label.pk not in new_ids])
+        task.labels.add(*[label for label in new_labels if label.pk not in old_ids])
+        # On a shared task they stay out of the history the other members read.
+        if task.project_id is None:
+            changes["labels"] = [history.label_names(old_labels), history.label_names(new_labels)]
+        else:
+            changes["labels_changed"] = True
+    _cache_labels(task, new_labels)
+
+
+def _move_to_project(task: Task, user_id: int, project_id: int | None, changes: dict[str, Any]) -> None:
+    """Put the task and all its sub-tasks in ``project_id`` (None: the user's Inbox).
+
+    The task leaves its parent (a parent is in the same project); assignees who are not members
+    of the new project are dropped. The new owner's quota must hold the moved tasks.
+    """
+    owner_id = user_id if project_id is None else _project_for_task(user_id, project_id).owner_id
+    moved = [task.pk, *descendant_ids([task.pk])]
+    if owner_id != task.owner_id:
+        quotas.lock_owner(owner_id)
+        quotas.ensure_task_room(owner_id=owner_id, adding=len(moved))
+    changes["project"] = [task.project_id, project_id]
+    if task.parent_id is not None:
+        changes["parent"] = [task.parent_id, None]
+        task.parent = None
+    Task.objects.filter(pk__in=moved[1:]).update(
+        project_id=project_id, owner_id=owner_id, version=F("version") + 1
+    )
+    task.project_id, task.owner_id = project_id, owner_id
+    Task.assignees.through.objects.filter(task_id__in=moved).exclude(
+        user_id__in=allowed_assignees(task)
+    ).delete()
+
+
+def _set_parent(task: Task, user_id: int, parent_id: int | None, changes: dict[str, Any]) -> None:
+    if parent_id == task.parent_id:
+        return
+    if parent_id is not None:
+        check_parent(task, _parent_for_task(user_id, parent_id))
+    changes["parent"] = [task.parent_id, parent_id]
+    task.parent_id = parent_id
+
+
+def _set_assignees(task: Task, user_ids: list[int], changes: dict[str, Any]) -> None:
+    people = valid_assignees(task, user_ids)
+    old = sorted(task.assignees.values_list("pk", flat=True))
+    if old != sorted(people):
+        task.assignees.set(people)
+        changes["assignees"] = [
+            history.usernames(assignee_refs(old)),
+            history.usernames(assignee_refs(people)),
+        ]
 
 
 @transaction.atomic
 def task_update(
     *,
-    owner_id: int,
+    user_id: int,
     task_id: int,
     actor_id: int | None,
     data: dict[str, Any],
     if_match: list[int] | None = None,
 ) -> Task:
     """Set the given fields (a PATCH subset, or every writable field for PUT)."""
-    task = _locked(owner_id=owner_id, task_id=task_id)
+    task = _locked(user_id=user_id, task_id=task_id)
     _check_version(task, if_match)
     before = history.snapshot(task)
     label_ids = data.pop("labels", None)
     status = data.pop("status", None)
+    project_id = data.pop("project", task.project_id)
+    parent_id = data.pop("parent", task.parent_id)
+    assignee_ids = data.pop("assignees", None)
     for field, value in data.items():
         setattr(task, field, value)
     if status is not None:
         _apply_status(task, status)
-    changes = history.diff(before, history.snapshot(task))
+    changes: dict[str, Any] = history.diff(before, history.snapshot(task))
+    if project_id != task.project_id:
+        _move_to_project(task, user_id, project_id, changes)
+    _set_parent(task, user_id, parent_id, changes)
+    if assignee_ids is not None:
+        _set_assignees(task, assignee_ids, changes)
     if label_ids is not None:
-        old_labels = list(task.labels.all())
-        new_labels = owner_labels(owner_id=owner_id, label_ids=label_ids)
-        if {label.pk for label in old_labels} != {label.pk for label in new_labels}:
-            task.labels.set(new_labels)
-            changes["labels"] = [history.label_names(old_labels), history.label_names(new_labels)]
-        _cache_labels(task, new_labels)
+        _set_labels(task, user_id, label_ids, changes)
     if changes:
-        _save(task, [*data, "status", "completed_at"])
-        history.record(task, actor_id, TaskEvent.Kind.UPDATED, changes)
+        _save(task, [*data, "status", "completed_at", "project", "parent", "owner"])
+        recorded = {key: value for key, value in changes.items() if key != "labels_changed"}
+        if recorded:
+            history.record(task, actor_id, TaskEvent.Kind.UPDATED, recorded)
     return task
 
 
-def _set_status(owner_id: int, task_id: int, actor_id: int | None, status: str, kind: str) -> Task:
-    task = _locked(owner_id=owner_id, task_id=task_id)
+def _set_status(user_id: int, task_id: int, actor_id: int | None, status: str, kind: str) -> Task:
+    task = _locked(user_id=user_id, task_id=task_id)
     if (task.status == Task.Status.DONE) == (status == Task.Status.DONE):
         return task  # already there: nothing to record
     before = task.status
@@ -151,35 +259,37 @@ def _set_status(owner_id: int, task_id: int, actor_id: int | None, status: str, 
 
 
 @transaction.atomic
-def task_complete(*, owner_id: int, task_id: int, actor_id: int | None) -> Task:
-    return _set_status(owner_id, task_id, actor_id, Task.Status.DONE, TaskEvent.Kind.COMPLETED)
+def task_complete(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
+    return _set_status(user_id, task_id, actor_id, Task.Status.DONE, TaskEvent.Kind.COMPLETED)
 
 
 @transaction.atomic
-def task_reopen(*, owner_id: int, task_id: int, actor_id: int | None) -> Task:
-    return _set_status(owner_id, task_id, actor_id, Task.Status.TODO, TaskEvent.Kind.REOPENED)
+def task_reopen(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
+    return _set_status(user_id, task_id, actor_id, Task.Status.TODO, TaskEvent.Kind.REOPENED)
 
 
-def _neighbour(owner_id: int, task_id: int | None, status: str, field: str) -> Task | None:
-    if task_id is None:
+def _column(task: Task, status: str) -> QuerySet[Task]:
+    """The board column ``status`` the task is in: of its project, or of its owner's Inbox."""
+    where = (
+        Q(project_id=task.project_id) if task.project_id else Q(owner_id=task.owner_id, project__isnull=True)
+    )
+    return Task.objects.filter(where, status=status, trashed_at__isnull=True)
+
+
+def _neighbour(task: Task, neighbour_id: int | None, status: str, field: str) -> Task | None:
+    if neighbour_id is None:
         return None
-    neighbour = Task.objects.filter(
-        owner_id=owner_id, pk=task_id, status=status, trashed_at__isnull=True
-    ).first()
+    neighbour = _column(task, status).filter(pk=neighbour_id).first()
     if neighbour is None:
-        raise TaskInvalid({field: [f"There is no task {task_id} in the {status} column."]})
+        raise TaskInvalid({field: [f"There is no task {neighbour_id} in the {status} column."]})
     return neighbour
 
 
-def _renumber_column(owner_id: int, status: str) -> None:
-    column = list(
-        Task.objects.select_for_update()
-        .filter(owner_id=owner_id, status=status, trashed_at__isnull=True)
-        .order_by("position", "pk")
-    )
+def _renumber_column(task: Task, status: str) -> None:
+    column = list(_column(task, status).select_for_update().order_by("position", "pk"))
     start = column[0].position if column else 0
-    for task, position in zip(column, positions.spread(len(column), start), strict=True):
-        task.position = position
+    for item, position in zip(column, positions.spread(len(column), start), strict=True):
+        item.position = position
     Task.objects.bulk_update(column, ["position"], batch_size=500)
 
 
@@ -190,18 +300,16 @@ def _refuse_self_neighbour(task: Task, before_id: int | None, after_id: int | No
 
 
 def _neighbours(
-    owner_id: int, task: Task, target: str, before_id: int | None, after_id: int | None
+    task: Task, target: str, before_id: int | None, after_id: int | None
 ) -> tuple[Task | None, Task | None]:
     """The tasks that will be right above and right below ``task`` in column ``target``.
 
     With one neighbour given, the other is the task next to it; with none, the task
     goes to the end of the column.
     """
-    below = _neighbour(owner_id, before_id, target, "before_id")
-    above = _neighbour(owner_id, after_id, target, "after_id")
-    column = Task.objects.filter(owner_id=owner_id, status=target, trashed_at__isnull=True).exclude(
-        pk=task.pk
-    )
+    below = _neighbour(task, before_id, target, "before_id")
+    above = _neighbour(task, after_id, target, "after_id")
+    column = _column(task, target).exclude(pk=task.pk)
     if above is not None and below is None and before_id is None:
         below = column.filter(position__gt=above.position).order_by("position", "pk").first()
     elif below is not None and above is None and after_id is None:
@@ -213,16 +321,14 @@ def _neighbours(
     return above, below
 
 
-def _free_position(
-    owner_id: int, task: Task, target: str, before_id: int | None, after_id: int | None
-) -> int:
+def _free_position(task: Task, target: str, before_id: int | None, after_id: int | None) -> int:
     """A position between the new neighbours, renumbering the column once when there is no room."""
     for _attempt in range(2):
-        above, below = _neighbours(owner_id, task, target, before_id, after_id)
+        above, below = _neighbours(task, target, before_id, after_id)
         position = positions.between(above.position if above else None, below.position if below else None)
         if position is not None:
             return position
-        _renumber_column(owner_id, target)
+        _renumber_column(task, target)
         task.refresh_from_db(fields=["position"])
     # Renumbering leaves GAP between every two neighbours, so the second attempt always finds room.
     raise RuntimeError(f"No free position in the {target!r} column after renumbering it.")
@@ -231,18 +337,19 @@ def _free_position(
 @transaction.atomic
 def task_move(
     *,
-    owner_id: int,
+    user_id: int,
     task_id: int,
     actor_id: int | None,
     status: str | None = None,
     before_id: int | None = None,
     after_id: int | None = None,
 ) -> Task:
-    """Put the task between ``after_id`` (above) and ``before_id`` (below) in column ``status``."""
-    task = _locked(owner_id=owner_id, task_id=task_id)
+    """Put the task between ``after_id`` (above) and ``before_id`` (below) in column ``status``
+    of its own board (its project's, or its Inbox's)."""
+    task = _locked(user_id=user_id, task_id=task_id)
     target = status or task.status
     _refuse_self_neighbour(task, before_id, after_id)
-    position = _free_position(owner_id, task, target, before_id, after_id)
+    position = _free_position(task, target, before_id, after_id)
     changes: dict[str, list[Any]] = {"position": [task.position, position]}
     if target != task.status:
         changes["status"] = [task.status, target]
@@ -253,31 +360,52 @@ def task_move(
     return task
 
 
+def _carry(task: Task, ids: list[int], kind: str, update: dict[str, Any], actor_id: int | None) -> None:
+    """Give the task's sub-tasks in ``ids`` the same change, each with its history entry."""
+    if not ids:
+        return
+    Task.objects.filter(pk__in=ids).update(**update, version=F("version") + 1, updated_at=timezone.now())
+    history.record_many(
+        [TaskEvent(task_id=pk, actor_id=actor_id, kind=kind, changes={"with": task.pk}) for pk in ids]
+    )
+
+
 @transaction.atomic
 def task_trash(
-    *, owner_id: int, task_id: int, actor_id: int | None, if_match: list[int] | None = None
+    *, user_id: int, task_id: int, actor_id: int | None, if_match: list[int] | None = None
 ) -> Task:
-    task = _locked(owner_id=owner_id, task_id=task_id)
+    """Move the task and its sub-tasks (those not in the trash yet) to the trash, at one moment."""
+    task = _locked(user_id=user_id, task_id=task_id)
     _check_version(task, if_match)
     task.trashed_at = timezone.now()
+    subtasks = descendant_ids([task.pk], trashed_at_in=Q(trashed_at__isnull=True))
     _save(task, ["trashed_at"])
     history.record(task, actor_id, TaskEvent.Kind.TRASHED)
+    _carry(task, subtasks, TaskEvent.Kind.TRASHED, {"trashed_at": task.trashed_at}, actor_id)
     return task
 
 
 @transaction.atomic
-def task_restore(*, owner_id: int, task_id: int, actor_id: int | None) -> Task:
-    task = _locked(owner_id=owner_id, task_id=task_id, trashed=True)
+def task_restore(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
+    """Take the task out of the trash, with the sub-tasks that went there with it."""
+    task = _locked(user_id=user_id, task_id=task_id, trashed=True)
+    if (
+        task.parent_id is not None
+        and Task.objects.filter(pk=task.parent_id, trashed_at__isnull=False).exists()
+    ):
+        raise ParentInTrash
+    subtasks = descendant_ids([task.pk], trashed_at_in=Q(trashed_at=task.trashed_at))
     task.trashed_at = None
     _save(task, ["trashed_at"])
     history.record(task, actor_id, TaskEvent.Kind.RESTORED)
+    _carry(task, subtasks, TaskEvent.Kind.RESTORED, {"trashed_at": None}, actor_id)
     return task
 
 
 @transaction.atomic
-def task_purge(*, owner_id: int, task_id: int) -> None:
-    """Delete a trashed task for good, with its history."""
-    _locked(owner_id=owner_id, task_id=task_id, trashed=True).delete()
+def task_purge(*, user_id: int, task_id: int) -> None:
+    """Delete a trashed task for good, with its history and sub-tasks (an admin's decision in a project)."""
+    _locked(user_id=user_id, task_id=task_id, needed=access.ADMIN, trashed=True).delete()
 
 
 def trash_purge_older_than(*, days: int) -> int:

@@ -65,7 +65,7 @@ def test_task_page_shows_history_read_only(staff_client):
     from tasks.services.tasks import task_update
 
     task = TaskFactory(title="old title")
-    task_update(owner_id=task.owner_id, task_id=task.pk, actor_id=None, data={"title": "new title"})
+    task_update(user_id=task.owner_id, task_id=task.pk, actor_id=None, data={"title": "new title"})
     content = staff_client.get(f"/admin/tasks/task/{task.pk}/change/").content.decode()
     assert "old title" in content and "updated" in content
     assert "taskevent_set-TOTAL_FORMS" in content or "events-TOTAL_FORMS" in content

@@ -28,12 +28,18 @@ def test_create_with_only_a_title_fills_the_defaults(owner_client, owner):
         "due_date",
         "completed_at",
         "labels",
+        "project",
+        "parent",
+        "assignees",
+        "subtask_count",
+        "subtasks_done",
         "position",
         "version",
         "created_at",
         "updated_at",
     }
     assert body["title"] == "Buy milk"
+    assert (body["project"], body["parent"], body["assignees"], body["subtask_count"]) == (None, None, [], 0)
     assert (body["description"], body["status"], body["priority"], body["due_date"]) == (
         "",
         "todo",

@@ -104,6 +104,6 @@ def test_admin_actions_record_the_staff_member(owner):
 
     staff = UserFactory(is_staff=True)
     task = TaskFactory(owner=owner)
-    task_services.task_complete(owner_id=owner.pk, task_id=task.pk, actor_id=staff.pk)
+    task_services.task_complete(user_id=owner.pk, task_id=task.pk, actor_id=staff.pk)
     assert TaskEvent.objects.get(task=task).actor_id == staff.pk
     assert Task.objects.get(pk=task.pk).status == "done"

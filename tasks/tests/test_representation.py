@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from tasks.models import Task
-from tasks.selectors import labels_attach
+from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer, TrashedTaskSerializer
 from tasks.tests.factories import LabelFactory, TaskFactory
 
@@ -41,15 +41,16 @@ def varied_tasks(owner):
 def test_each_task_renders_as_the_declared_fields_would(varied_tasks, zone):
     with timezone.override(zone):
         for task in varied_tasks:
+            details_attach([task], task.owner_id)
             expected = drf_rendering(TaskSerializer, task)
-            labels_attach([task])
             assert TaskSerializer(task).data == expected
             assert TrashedTaskSerializer(task).data == drf_rendering(TrashedTaskSerializer, task)
 
 
 def test_a_page_renders_as_its_tasks_do_with_labels_in_name_order(varied_tasks):
+    details_attach(varied_tasks, varied_tasks[0].owner_id)
     expected = [drf_rendering(TaskSerializer, task) for task in varied_tasks]
-    assert TaskSerializer(labels_attach(varied_tasks), many=True).data == expected
+    assert TaskSerializer(varied_tasks, many=True).data == expected
     trashed = [drf_rendering(TrashedTaskSerializer, task) for task in varied_tasks]
     assert TrashedTaskSerializer(varied_tasks, many=True).data == trashed
     assert [label["name"] for label in expected[1]["labels"]] == ["Errands", "home"]

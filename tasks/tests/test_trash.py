@@ -106,5 +106,5 @@ def test_purge_trash_command_removes_old_ones(owner, capsys):
     assert set(Task.objects.values_list("pk", flat=True)) == {recent.pk, live.pk}
     call_command("purge_trash", "--days", "7")
     assert set(Task.objects.values_list("pk", flat=True)) == {live.pk}
-    assert "purged 1 trashed task(s)" in capsys.readouterr().out
+    assert "purged 0 trashed project(s), 1 trashed task(s)" in capsys.readouterr().out
     assert old.pk not in Task.objects.values_list("pk", flat=True)

@@ -1,5 +1,5 @@
 """What every /api/tasks/ view shares: stateless token authentication, per-user rate limits,
-the owner, ETags."""
+the person asking, ETags."""
 
 import re
 from typing import Any
@@ -15,7 +15,7 @@ from rest_framework_simplejwt.authentication import JWTStatelessUserAuthenticati
 from rest_framework_simplejwt.tokens import Token
 
 from tasks.models import Task
-from tasks.selectors import labels_attach
+from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer
 from tms_project.api.pagination import KeysetPagination, Ordering
 from tms_project.claims import TIME_ZONE_CLAIM
@@ -47,7 +47,7 @@ class TaskAPIView(APIView):
         names = [] if request.method in SAFE_METHODS else [WRITE_LIMIT]
         if request.method in self.rate_limits:
             names.append(self.rate_limits[request.method])
-        user = f"user:{self.owner_id(request)}"
+        user = f"user:{self.user_id(request)}"
         for name in names:
             hit(request, name, value=user)
 
@@ -68,15 +68,15 @@ class TaskAPIView(APIView):
     def paginated_response(self, data: Any) -> Response:
         return self.paginator.get_paginated_response(data)
 
-    def owner_id(self, request: Request) -> int:
+    def user_id(self, request: Request) -> int:
         # A TokenUser: its id is the token's user id claim, which may hold the digits as a string.
         user_id = request.user.id
         if user_id is None:  # AnonymousUser: IsAuthenticated refused it before the handler ran
             raise NotAuthenticated
         return int(user_id)
 
-    # Every change is made by the owner through the API.
-    actor_id = owner_id
+    # Every change through the API is made by the person asking.
+    actor_id = user_id
 
     def time_zone(self, request: Request) -> str:
         token = request.auth
@@ -97,8 +97,8 @@ def etag(task: Task) -> str:
     return f'"{task.version}"'
 
 
-def task_response(task: Task, status: int = 200) -> Response:
-    labels_attach([task])
+def task_response(task: Task, viewer_id: int, status: int = 200) -> Response:
+    details_attach([task], viewer_id)
     response = Response(TaskSerializer(task).data, status=status)
     response["ETag"] = etag(task)
     return response

@@ -21,7 +21,7 @@ class BulkView(TaskAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         changed = tasks_bulk_apply(
-            owner_id=self.owner_id(request),
+            user_id=self.user_id(request),
             actor_id=self.actor_id(request),
             ids=data["ids"],
             action=data["action"],
@@ -35,4 +35,4 @@ class StatsView(TaskAPIView):
 
     @extend_schema(responses={200: StatsSerializer}, summary="Counts by status, priority and due date")
     def get(self, request: Request) -> Response:
-        return Response(task_stats(owner_id=self.owner_id(request), time_zone=self.time_zone(request)))
+        return Response(task_stats(user_id=self.user_id(request), time_zone=self.time_zone(request)))

@@ -26,7 +26,7 @@ class LabelListView(TaskAPIView):
     def get(self, request: Request) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        labels = label_list(owner_id=self.owner_id(request))
+        labels = label_list(owner_id=self.user_id(request))
         rows = self.paginate(request, labels, ordering=LABEL_ORDERING, query=query.validated_data)
         return self.paginated_response(LabelSerializer(rows, many=True).data)
 
@@ -38,14 +38,14 @@ class LabelListView(TaskAPIView):
     def post(self, request: Request) -> Response:
         serializer = LabelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        label = label_create(owner_id=self.owner_id(request), **serializer.validated_data)
+        label = label_create(owner_id=self.user_id(request), **serializer.validated_data)
         return Response(LabelSerializer(label).data, status=status.HTTP_201_CREATED)
 
 
 class LabelDetailView(TaskAPIView):
     @extend_schema(responses={200: LabelSerializer}, summary="A label")
     def get(self, request: Request, label_id: int) -> Response:
-        return Response(LabelSerializer(label_get(owner_id=self.owner_id(request), label_id=label_id)).data)
+        return Response(LabelSerializer(label_get(owner_id=self.user_id(request), label_id=label_id)).data)
 
     @extend_schema(
         request=LabelSerializer, responses={200: LabelSerializer}, summary="Rename or recolour a label"
@@ -54,11 +54,11 @@ class LabelDetailView(TaskAPIView):
         serializer = LabelSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         label = label_update(
-            owner_id=self.owner_id(request), label_id=label_id, data=dict(serializer.validated_data)
+            owner_id=self.user_id(request), label_id=label_id, data=dict(serializer.validated_data)
         )
         return Response(LabelSerializer(label).data)
 
     @extend_schema(responses={204: None}, summary="Delete a label (tasks keep existing without it)")
     def delete(self, request: Request, label_id: int) -> Response:
-        label_delete(owner_id=self.owner_id(request), label_id=label_id, actor_id=self.actor_id(request))
+        label_delete(owner_id=self.user_id(request), label_id=label_id, actor_id=self.actor_id(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.orderings import HISTORY_ORDERING, ORDERINGS
-from tasks.selectors import labels_attach, task_events, task_get, task_list
+from tasks.selectors import details_attach, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
     TaskEventSerializer,
@@ -53,9 +53,10 @@ class TaskListView(TaskAPIView):
         query = TaskListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        tasks = task_list(owner_id=self.owner_id(request), filters=filters, time_zone=self.time_zone(request))
+        user_id = self.user_id(request)
+        tasks = task_list(user_id=user_id, filters=filters, time_zone=self.time_zone(request))
         rows = self.paginate(request, tasks, ordering=ORDERINGS[filters["ordering"]], query=filters)
-        return self.paginated_response(TaskSerializer(labels_attach(rows), many=True).data)
+        return self.paginated_response(TaskSerializer(details_attach(rows, user_id), many=True).data)
 
     @extend_schema(
         request=TaskSerializer,
@@ -66,13 +67,11 @@ class TaskListView(TaskAPIView):
     def post(self, request: Request) -> Response:
         serializer = TaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        owner_id = self.owner_id(request)
+        user_id = self.user_id(request)
 
         def create() -> tuple[int, dict]:
-            task = task_create(
-                owner_id=owner_id, actor_id=self.actor_id(request), **serializer.validated_data
-            )
-            return status.HTTP_201_CREATED, task_response(task).data
+            task = task_create(user_id=user_id, actor_id=user_id, **serializer.validated_data)
+            return status.HTTP_201_CREATED, task_response(task, user_id).data
 
         key = request.headers.get("Idempotency-Key")
         if key is None:
@@ -80,7 +79,7 @@ class TaskListView(TaskAPIView):
             replayed = False
         else:
             outcome = run_once(
-                owner_id=owner_id,
+                owner_id=user_id,
                 key=validate_key(key),
                 fingerprint=request_fingerprint(request.data),
                 create=create,
@@ -96,19 +95,20 @@ class TaskListView(TaskAPIView):
 class TaskDetailView(TaskAPIView):
     @extend_schema(responses={200: TaskSerializer}, summary="A task")
     def get(self, request: Request, task_id: int) -> Response:
-        return task_response(task_get(owner_id=self.owner_id(request), task_id=task_id))
+        user_id = self.user_id(request)
+        return task_response(task_get(user_id=user_id, task_id=task_id), user_id)
 
     def _update(self, request: Request, task_id: int, *, partial: bool) -> Response:
         serializer = TaskSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         task = task_update(
-            owner_id=self.owner_id(request),
+            user_id=self.user_id(request),
             task_id=task_id,
             actor_id=self.actor_id(request),
             data=dict(serializer.validated_data),
             if_match=self.if_match(request),
         )
-        return task_response(task)
+        return task_response(task, self.user_id(request))
 
     @extend_schema(
         request=TaskSerializer,
@@ -131,7 +131,7 @@ class TaskDetailView(TaskAPIView):
     @extend_schema(responses={204: None}, parameters=[IF_MATCH], summary="Move a task to the trash")
     def delete(self, request: Request, task_id: int) -> Response:
         task_trash(
-            owner_id=self.owner_id(request),
+            user_id=self.user_id(request),
             task_id=task_id,
             actor_id=self.actor_id(request),
             if_match=self.if_match(request),
@@ -142,17 +142,15 @@ class TaskDetailView(TaskAPIView):
 class TaskCompleteView(TaskAPIView):
     @extend_schema(request=None, responses={200: TaskSerializer}, summary="Mark done")
     def post(self, request: Request, task_id: int) -> Response:
-        task = task_complete(
-            owner_id=self.owner_id(request), task_id=task_id, actor_id=self.actor_id(request)
-        )
-        return task_response(task)
+        task = task_complete(user_id=self.user_id(request), task_id=task_id, actor_id=self.actor_id(request))
+        return task_response(task, self.user_id(request))
 
 
 class TaskReopenView(TaskAPIView):
     @extend_schema(request=None, responses={200: TaskSerializer}, summary="Reopen (back to todo)")
     def post(self, request: Request, task_id: int) -> Response:
-        task = task_reopen(owner_id=self.owner_id(request), task_id=task_id, actor_id=self.actor_id(request))
-        return task_response(task)
+        task = task_reopen(user_id=self.user_id(request), task_id=task_id, actor_id=self.actor_id(request))
+        return task_response(task, self.user_id(request))
 
 
 class TaskMoveView(TaskAPIView):
@@ -161,12 +159,12 @@ class TaskMoveView(TaskAPIView):
         serializer = TaskMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         task = task_move(
-            owner_id=self.owner_id(request),
+            user_id=self.user_id(request),
             task_id=task_id,
             actor_id=self.actor_id(request),
             **serializer.validated_data,
         )
-        return task_response(task)
+        return task_response(task, self.user_id(request))
 
 
 class TaskHistoryView(TaskAPIView):
@@ -181,6 +179,6 @@ class TaskHistoryView(TaskAPIView):
     def get(self, request: Request, task_id: int) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        events = task_events(owner_id=self.owner_id(request), task_id=task_id)
+        events = task_events(user_id=self.user_id(request), task_id=task_id)
         rows = self.paginate(request, events, ordering=HISTORY_ORDERING, query=query.validated_data)
         return self.paginated_response(TaskEventSerializer(rows, many=True).data)

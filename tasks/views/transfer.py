@@ -9,7 +9,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tasks.selectors import task_queryset
+from tasks.selectors import owned_tasks
 from tasks.serializers import ExportQuerySerializer, ImportResultSerializer, ImportSerializer
 from tasks.services.quotas import ensure_task_room
 from tasks.services.transfer import export_csv, export_json, tasks_import
@@ -44,7 +44,7 @@ class ExportView(TaskAPIView):
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         kind = query.validated_data["format"]
-        tasks = task_queryset(owner_id=self.owner_id(request))
+        tasks = owned_tasks(owner_id=self.user_id(request))
         stream, content_type = (
             (export_csv(tasks), "text/csv; charset=utf-8")
             if kind == "csv"
@@ -67,12 +67,12 @@ class ImportView(TaskAPIView):
     def post(self, request: Request) -> Response:
         # A full account is told so before its body is parsed (up to 10 MiB, 5,000 rows);
         # tasks_import checks the exact numbers again under the owner's lock.
-        ensure_task_room(owner_id=self.owner_id(request), adding=1)
+        ensure_task_room(owner_id=self.user_id(request), adding=1)
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = serializer.validated_data["tasks"]
         created, labels_created = tasks_import(
-            owner_id=self.owner_id(request), actor_id=self.actor_id(request), rows=rows
+            owner_id=self.user_id(request), actor_id=self.actor_id(request), rows=rows
         )
         return Response(
             {"imported": len(created), "labels_created": labels_created}, status=status.HTTP_201_CREATED

@@ -2,7 +2,8 @@
 
 A refusal becomes the DRF exception whose body and status it always had, so the
 exception handler renders it like any other: field errors a 400 ``invalid`` with
-``fields``, a missing object a 404, a gone account a 401 with WWW-Authenticate.
+``fields``, a missing object a 404, a gone account a 401 with WWW-Authenticate, a forbidden
+write a 403.
 """
 
 from rest_framework import exceptions
@@ -10,6 +11,7 @@ from rest_framework import exceptions
 from tms_project.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     NotFound,
     PreconditionFailed,
@@ -30,6 +32,8 @@ def api_exception_for(exc: DomainError) -> exceptions.APIException:
         return exceptions.ValidationError(exc.fields)
     if isinstance(exc, NotFound):
         return exceptions.NotFound()
+    if isinstance(exc, Forbidden):
+        return exceptions.PermissionDenied(exc.message, exc.code)
     if isinstance(exc, Unauthenticated):
         return exceptions.AuthenticationFailed(exc.message, exc.code)
     status = next((s for kind, s in STATUS_BY_KIND.items() if isinstance(exc, kind)), 400)

@@ -65,7 +65,7 @@ class Command(BaseCommand):
             if title in existing:
                 continue
             task_create(
-                owner_id=user.pk,
+                user_id=user.pk,
                 actor_id=user.pk,
                 title=title,
                 description=description,
