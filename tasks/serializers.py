@@ -150,6 +150,12 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     class Meta:
         list_serializer_class = TaskListSerializer
 
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        if "details" in values:  # assignees are read from task.details; written as a plain list
+            values["assignees"] = values.pop("details")["assignees"]
+        return values
+
     def to_representation(self, task: Task) -> dict[str, Any]:
         return self.represent(task, timezone.get_current_timezone())
 
