@@ -359,6 +359,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A project role (any of four) and a role you can give a member (not owner).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectRoleEnum": ["viewer", "editor", "admin", "owner"],
+        "MemberRoleEnum": ["viewer", "editor", "admin"],
+    },
     # <id:...> path segments (tms_project/api/ids.py): up to 18 digits
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
     "POSTPROCESSING_HOOKS": [
