@@ -225,7 +225,8 @@ def task_update(
     label_ids = data.pop("labels", None)
     status = data.pop("status", None)
     project_id = data.pop("project", task.project_id)
-    parent_id = data.pop("parent", task.parent_id)
+    new_parent = "parent" in data
+    parent_id = data.pop("parent", None)
     assignee_ids = data.pop("assignees", None)
     for field, value in data.items():
         setattr(task, field, value)
@@ -234,7 +235,8 @@ def task_update(
     changes: dict[str, Any] = history.diff(before, history.snapshot(task))
     if project_id != task.project_id:
         _move_to_project(task, user_id, project_id, changes)
-    _set_parent(task, user_id, parent_id, changes)
+    if new_parent:  # a move to another project already took the task out of its parent
+        _set_parent(task, user_id, parent_id, changes)
     if assignee_ids is not None:
         _set_assignees(task, assignee_ids, changes)
     if label_ids is not None:
