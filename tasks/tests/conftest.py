@@ -28,3 +28,11 @@ def stranger(db):
 def owner_client(owner) -> APIClient:
     """An API client signed in as ``owner``."""
     return client_for(owner)
+
+
+@pytest.fixture
+def team(db):
+    """A shared project: its owner, an admin, an editor, a viewer, and a stranger (tasks.tests.sharing)."""
+    from tasks.tests.sharing import make_team
+
+    return make_team()
