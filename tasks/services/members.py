@@ -73,6 +73,8 @@ def member_add(*, user_id: int, project_id: int, name: str, role: str) -> Projec
     """Add the account named by username or e-mail with ``role``. None for an e-mail address (whether
     or not an account was added: the caller answers the same either way)."""
     project, _ = access.project_for(user_id, project_id, access.MANAGE_MEMBERS, lock=True)
+    # Before looking the name up: a full project answers the same for any address.
+    _ensure_room(project)
     by_email = "@" in name
     account = _account_for(name)
     if account is None:
@@ -83,7 +85,6 @@ def member_add(*, user_id: int, project_id: int, name: str, role: str) -> Projec
         if by_email:
             return None
         raise AlreadyMember
-    _ensure_room(project)
     try:
         with transaction.atomic():
             member = ProjectMember.objects.create(project=project, user=account, role=role)
