@@ -4,10 +4,47 @@
 import { api, type ApiClient } from "./client";
 import { operations, relative, url } from "./operations";
 import type { paths } from "./schema";
-import type { Label, Page, Session, Task, TaskChanges, TaskEvent, TaskInput, TaskMove, TrashedTask, User } from "./types";
+import type {
+  Comment,
+  Invite,
+  InviteSent,
+  Label,
+  Member,
+  Page,
+  Project,
+  Session,
+  Task,
+  TaskChanges,
+  TaskEvent,
+  TaskInput,
+  TaskMove,
+  TrashedProject,
+  TrashedTask,
+  User,
+} from "./types";
 
 /** The task list's filters, sort and page size: the documented query of GET /api/tasks/ (cursor aside). */
 export type ListQuery = Omit<NonNullable<paths["/api/tasks/"]["get"]["parameters"]["query"]>, "cursor">;
+
+// The schema documents Task.assignees only as the ids a request sends; answers carry people (types.ts),
+// so a task answer is read as the app's Task through this.
+const taskAnswer = <T>(answer: Promise<unknown>) => answer as Promise<T>;
+
+interface AnyPage<T> {
+  results: T[];
+  next?: string | null;
+}
+
+/** Every item of a list: its first page, then each `next` page. */
+async function everything<T>(first: Promise<AnyPage<T>>, more: (link: string) => Promise<AnyPage<T>>): Promise<T[]> {
+  let page = await first;
+  const all = [...page.results];
+  while (page.next) {
+    page = await more(page.next);
+    all.push(...page.results);
+  }
+  return all;
+}
 
 export function listUrl(query: ListQuery): string {
   return url("/api/tasks/", { query });
@@ -39,23 +76,26 @@ export const tms = (client: ApiClient = api) => {
     sessions: () => GET("/api/auth/sessions/") as Promise<Session[]>,
     revokeSession: (id: number) => DELETE("/api/auth/sessions/{session_id}/", { path: { session_id: id } }),
 
-    tasks: (query: ListQuery) => GET("/api/tasks/", { query }) as Promise<Page<Task>>,
-    page: (link: string) => next("/api/tasks/", link) as Promise<Page<Task>>,
+    tasks: (query: ListQuery) => taskAnswer<Page<Task>>(GET("/api/tasks/", { query })),
+    task: (id: number) => taskAnswer<Task>(GET("/api/tasks/{task_id}/", { path: { task_id: id } })),
+    page: (link: string) => taskAnswer<Page<Task>>(next("/api/tasks/", link)),
     createTask: (input: TaskInput) =>
-      POST("/api/tasks/", { body: input, header: { "Idempotency-Key": crypto.randomUUID() } }) as Promise<Task>,
+      taskAnswer<Task>(POST("/api/tasks/", { body: input, header: { "Idempotency-Key": crypto.randomUUID() } })),
     updateTask: (task: Task, changes: TaskChanges) =>
-      PATCH("/api/tasks/{task_id}/", {
-        path: { task_id: task.id },
-        body: changes,
-        header: { "If-Match": `"${task.version}"` },
-      }) as Promise<Task>,
-    complete: (task: Task) => POST("/api/tasks/{task_id}/complete/", { path: { task_id: task.id } }) as Promise<Task>,
-    reopen: (task: Task) => POST("/api/tasks/{task_id}/reopen/", { path: { task_id: task.id } }) as Promise<Task>,
+      taskAnswer<Task>(
+        PATCH("/api/tasks/{task_id}/", {
+          path: { task_id: task.id },
+          body: changes,
+          header: { "If-Match": `"${task.version}"` },
+        }),
+      ),
+    complete: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/complete/", { path: { task_id: task.id } })),
+    reopen: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/reopen/", { path: { task_id: task.id } })),
     move: (task: Task, target: TaskMove) =>
-      POST("/api/tasks/{task_id}/move/", { path: { task_id: task.id }, body: target }) as Promise<Task>,
+      taskAnswer<Task>(POST("/api/tasks/{task_id}/move/", { path: { task_id: task.id }, body: target })),
     trash: (task: Task) => DELETE("/api/tasks/{task_id}/", { path: { task_id: task.id } }),
-    trashList: () => GET("/api/tasks/trash/") as Promise<Page<TrashedTask>>,
-    restore: (task: Task) => POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } }) as Promise<Task>,
+    trashList: () => taskAnswer<Page<TrashedTask>>(GET("/api/tasks/trash/")),
+    restore: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } })),
     history: (task: Task) => GET("/api/tasks/{task_id}/history/", { path: { task_id: task.id } }) as Promise<Page<TaskEvent>>,
     /** Every label of the account (at most 200), following the pages of the list. */
     labels: async (): Promise<Label[]> => {
@@ -69,5 +109,56 @@ export const tms = (client: ApiClient = api) => {
     },
     createLabel: (name: string, colour: string) => POST("/api/tasks/labels/", { body: { name, colour } }) as Promise<Label>,
     deleteLabel: (label: Label) => DELETE("/api/tasks/labels/{label_id}/", { path: { label_id: label.id } }),
+
+    /** Every project the account is a member of, archived ones too. */
+    projects: () =>
+      everything(GET("/api/tasks/projects/", { query: { page_size: 100 } }), (link) => next("/api/tasks/projects/", link)) as Promise<
+        Project[]
+      >,
+    createProject: (name: string, colour: string) => POST("/api/tasks/projects/", { body: { name, colour } }) as Promise<Project>,
+    updateProject: (project: Project, changes: Partial<Pick<Project, "name" | "description" | "colour" | "archived">>) =>
+      PATCH("/api/tasks/projects/{project_id}/", { path: { project_id: project.id }, body: changes }) as Promise<Project>,
+    deleteProject: (project: Project) => DELETE("/api/tasks/projects/{project_id}/", { path: { project_id: project.id } }),
+    trashedProjects: () => GET("/api/tasks/projects/trash/") as Promise<Page<TrashedProject>>,
+    restoreProject: (project: Project) =>
+      POST("/api/tasks/projects/{project_id}/restore/", { path: { project_id: project.id } }) as Promise<Project>,
+    members: (project: Project) => {
+      const path = "/api/tasks/projects/{project_id}/members/" as const;
+      return everything(GET(path, { path: { project_id: project.id }, query: { page_size: 100 } }), (link) => next(path, link)) as Promise<
+        Member[]
+      >;
+    },
+    /** By username: the new Member (201). By e-mail address: the server's `detail` (202), the same whether or not it has an account. */
+    invite: (project: Project, invite: Invite) =>
+      POST("/api/tasks/projects/{project_id}/members/", { path: { project_id: project.id }, body: invite }) as Promise<Member | InviteSent>,
+    changeRole: (project: Project, userId: number, role: Invite["role"]) =>
+      PATCH("/api/tasks/projects/{project_id}/members/{user_id}/", {
+        path: { project_id: project.id, user_id: userId },
+        body: { role },
+      }) as Promise<Member>,
+    /** Remove a member, or (your own id) leave the project. */
+    removeMember: (project: Project, userId: number) =>
+      DELETE("/api/tasks/projects/{project_id}/members/{user_id}/", { path: { project_id: project.id, user_id: userId } }),
+    subtasks: (parent: Pick<Task, "id">) =>
+      taskAnswer<Task[]>(
+        everything(GET("/api/tasks/", { query: { parent: String(parent.id), ordering: "position", page_size: 100 } }), (link) =>
+          next("/api/tasks/", link),
+        ),
+      ),
+    comments: (task: Pick<Task, "id">) => {
+      const path = "/api/tasks/{task_id}/comments/" as const;
+      return everything(GET(path, { path: { task_id: task.id }, query: { page_size: 100 } }), (link) => next(path, link)) as Promise<
+        Comment[]
+      >;
+    },
+    addComment: (task: Task, body: string) =>
+      POST("/api/tasks/{task_id}/comments/", { path: { task_id: task.id }, body: { body } }) as Promise<Comment>,
+    editComment: (task: Task, comment: Comment, body: string) =>
+      PATCH("/api/tasks/{task_id}/comments/{comment_id}/", {
+        path: { task_id: task.id, comment_id: comment.id },
+        body: { body },
+      }) as Promise<Comment>,
+    deleteComment: (task: Task, comment: Comment) =>
+      DELETE("/api/tasks/{task_id}/comments/{comment_id}/", { path: { task_id: task.id, comment_id: comment.id } }),
   };
 };

@@ -15,8 +15,23 @@ export const STATUS_NAMES: Record<Status, string> = { todo: "To do", in_progress
 
 export type User = Required<Schemas["User"]>;
 export type Label = Required<Schemas["Label"]>;
-export type Task = Required<Schemas["Task"]>;
-export type TrashedTask = Required<Schemas["TrashedTask"]>;
+
+export type UserRef = Required<Schemas["UserRef"]>;
+export type Project = Required<Schemas["Project"]>;
+export type TrashedProject = Required<Schemas["TrashedProject"]>;
+/** A role in a project, the caller's (Project.role) or a member's. */
+export type Role = Project["role"];
+export type Member = Required<Schemas["Member"]>;
+/** Who to add to a project (a username or an e-mail address) and the role they get. */
+export type Invite = Required<Schemas["MemberAddRequest"]>;
+/** The answer to an invitation by e-mail address. */
+export type InviteSent = Schemas["InviteSent"];
+export type Comment = Required<Schemas["Comment"]>;
+// The schema documents `assignees` only as the user ids a request sends; answers carry UserRefs
+// (its own description: "User ids in; {id, username, display_name} out").
+type Assigned<T> = Omit<T, "assignees"> & { assignees: UserRef[] };
+export type Task = Assigned<Required<Schemas["Task"]>>;
+export type TrashedTask = Assigned<Required<Schemas["TrashedTask"]>>;
 export type Session = Required<Schemas["Session"]>;
 // The schema types `changes` (a JSONField) as any JSON; the history always writes an object of changed fields.
 export type TaskEvent = Required<Schemas["TaskEvent"]> & { changes: Record<string, unknown> };
@@ -26,7 +41,7 @@ export type TaskInput = Schemas["TaskRequest"];
 export type TaskChanges = Schemas["PatchedTaskRequest"];
 export type TaskMove = Schemas["TaskMoveRequest"];
 
-/** One page of a cursor-paginated list (TaskPage, LabelPage, TrashPage, TaskEventPage). */
+/** One page of a cursor-paginated list (TaskPage, LabelPage, TrashPage, TaskEventPage, ProjectPage, MemberPage, CommentPage). */
 export type Page<T> = Omit<Schemas["TaskPage"], "results"> & { results: T[] };
 
 export type ErrorBody = Schemas["Error"];

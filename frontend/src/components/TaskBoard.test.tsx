@@ -2,23 +2,11 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Task } from "../api/types";
+import { makeTask } from "../test-support";
 import { TaskBoard } from "./TaskBoard";
 
 function task(id: number, title: string, status: Task["status"] = "todo"): Task {
-  return {
-    id,
-    title,
-    description: "",
-    status,
-    priority: "none",
-    due_date: null,
-    completed_at: null,
-    labels: [],
-    position: id,
-    version: 1,
-    created_at: "2026-11-01T00:00:00Z",
-    updated_at: "2026-11-01T00:00:00Z",
-  };
+  return makeTask({ id, title, status, position: id });
 }
 
 const board = [task(1, "A"), task(2, "B"), task(3, "C"), task(4, "D", "in_progress")];

@@ -3,24 +3,17 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import type { Task } from "../api/types";
+import { makeTask } from "../test-support";
 import { dueState, todayIn } from "./common";
 import { TaskCard } from "./TaskCard";
 import { TaskEditor } from "./TaskEditor";
 
-const task: Task = {
-  id: 1,
+const task: Task = makeTask({
   title: "Pay rent",
-  description: "",
-  status: "todo",
   priority: "high",
   due_date: "2026-11-20",
-  completed_at: null,
   labels: [{ id: 3, name: "home", colour: "#00ff00" }],
-  position: 1,
-  version: 1,
-  created_at: "2026-11-01T00:00:00Z",
-  updated_at: "2026-11-01T00:00:00Z",
-};
+});
 
 describe("due dates", () => {
   it("computes today in the user's time zone", () => {
