@@ -46,3 +46,30 @@ class TaskLabelsFieldExtension(OpenApiSerializerFieldExtension):
                 "required": ["id", "name", "colour"],
             },
         }
+
+
+class TaskAssigneesFieldExtension(OpenApiSerializerFieldExtension):
+    """User ids going in, people coming out."""
+
+    target_class = "tasks.serializers.TaskAssigneesField"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        if direction == "request":
+            return {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "maxItems": 10,
+                "description": "User ids: members of the task's project (on an Inbox task, only you).",
+            }
+        return {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "username": {"type": "string"},
+                    "display_name": {"type": "string"},
+                },
+                "required": ["id", "username", "display_name"],
+            },
+        }

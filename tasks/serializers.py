@@ -18,7 +18,12 @@ from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import MAX_IMPORT_TASKS
 from tms_project.api.ids import MAX_ID, id_field
-from tms_project.api.strict import QueryParametersSerializer, RejectUnknownFieldsMixin, TextOnlyMixin
+from tms_project.api.strict import (
+    QueryParametersSerializer,
+    RejectUnknownFieldsMixin,
+    StrictBooleanField,
+    TextOnlyMixin,
+)
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -76,14 +81,7 @@ class UserRefSerializer(serializers.Serializer):
     display_name = serializers.CharField()
 
 
-@extend_schema_field(
-    {
-        "type": "array",
-        "items": {"type": "integer", "minimum": 1},
-        "maxItems": MAX_ASSIGNEES,
-        "description": "User ids in; {id, username, display_name} out.",
-    }
-)
+# Documented by tasks.schema.TaskAssigneesFieldExtension: ids in, people out.
 class TaskAssigneesField(serializers.Field):
     """User ids in (members of the task's project; on an Inbox task only yourself); people out."""
 
@@ -406,7 +404,7 @@ class ProjectSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$", required=False, default="#2563eb", help_text="#rrggbb"
     )
-    archived = serializers.BooleanField(
+    archived = StrictBooleanField(
         required=False, help_text="Archived: its tasks leave the default list."
     )
     owner = UserRefSerializer(read_only=True)

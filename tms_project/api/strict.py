@@ -65,3 +65,12 @@ class RejectUnknownFieldsMixin(TextOnlyMixin):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A body's boolean is JSON true or false: not 0, 1, "yes" or "on" (a form's spellings)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            raise serializers.ValidationError("Expected true or false.")
+        return data
