@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from tasks import access
-from tasks.errors import TaskInvalid, TaskNotFound
+from tasks.errors import ParentInTrash, TaskInvalid, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 from tasks.services import history
 from tasks.services.hierarchy import descendant_ids
@@ -179,6 +179,8 @@ def tasks_bulk_apply(
     Returns how many tasks actually changed (some may already be in the wanted state).
     """
     tasks = _locked_tasks(user_id, ids, in_trash=action == "restore")
+    if action == "restore":
+        _refuse_parents_in_trash(tasks)
     now = timezone.now()
     plan = ACTION_PLANS[action](tasks, value, Context(owner_id=user_id, now=now))
     if plan.changed:
@@ -196,6 +198,15 @@ def tasks_bulk_apply(
         )
     _carry_subtasks(tasks, action, now, actor_id)
     return len(plan.changed)
+
+
+def _refuse_parents_in_trash(tasks: list[Task]) -> None:
+    """As for one task: a sub-task comes back with its parent, never alone into a trashed one
+    (restoring both in the same request is fine)."""
+    restoring = {task.pk for task in tasks}
+    parents = {task.parent_id for task in tasks if task.parent_id is not None} - restoring
+    if parents and Task.objects.filter(pk__in=parents, trashed_at__isnull=False).exists():
+        raise ParentInTrash
 
 
 def _carry_subtasks(tasks: list[Task], action: str, now: datetime, actor_id: int | None) -> None:
