@@ -1,13 +1,17 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "./api/client";
-import { tms } from "./api/tms";
-import type { Label, Task, TaskInput, User } from "./api/types";
+import { tms, type ListQuery } from "./api/tms";
+import type { Label, Project, Task, TaskInput, User } from "./api/types";
+import { ALL, canWrite, scopeQuery, type Scope } from "./components/access";
 import { AuthScreen } from "./components/AuthScreen";
-import { ErrorNote, Loading, OfflineBanner, todayIn } from "./components/common";
+import { ErrorNote, isGone, Loading, OfflineBanner, todayIn } from "./components/common";
 import { MailLinkPage, mailLinkFrom } from "./components/MailLinks";
+import { MembersPanel } from "./components/MembersPanel";
 import { AccountPage, HistoryPanel, LabelsManager, TrashView } from "./components/Panels";
+import { ProjectHeader } from "./components/ProjectHeader";
+import { ProjectSidebar } from "./components/ProjectSidebar";
 import { TaskBoard } from "./components/TaskBoard";
-import { TaskEditor } from "./components/TaskEditor";
+import { TaskDialog } from "./components/TaskDialog";
 import { TaskList } from "./components/TaskList";
 
 type View = "list" | "board" | "trash" | "labels" | "account";
@@ -30,6 +34,10 @@ function Workspace() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [view, setView] = useState<View>("list");
   const [labels, setLabels] = useState<Label[]>([]);
+  const [projects, setProjects] = useState<Project[] | null>(null);
+  const [scope, setScope] = useState<Scope>(ALL);
+  const [membersOpen, setMembersOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
   const [history, setHistory] = useState<Task | null>(null);
   const [version, setVersion] = useState(0);
@@ -54,15 +62,51 @@ function Workspace() {
     if (user) tms().labels().then(setLabels, setError);
   }, [user, version]);
 
+  useEffect(() => {
+    if (user) tms().projects().then(setProjects, setError);
+  }, [user, version]);
+
+  // The project chosen in the sidebar; once it is gone (deleted, or no longer shared) the app shows everything.
+  const project = scope.kind === "project" ? projects?.find((p) => p.id === scope.id) : undefined;
+  const lost = scope.kind === "project" && projects !== null && !project;
+  const shown = lost ? ALL : scope;
+  const filterKey = JSON.stringify(scopeQuery(shown));
+  const filter = useMemo(() => JSON.parse(filterKey) as ListQuery, [filterKey]);
+
   if (user === undefined) return <Loading what="TMS" />;
   if (user === null) return <AuthScreen onSignedIn={setUser} />;
 
   const today = todayIn(user.time_zone);
+  const all = projects ?? [];
   async function save(input: TaskInput) {
-    if (editing === "new") await tms().createTask(input);
-    else if (editing) await tms().updateTask(editing, input);
+    try {
+      if (editing === "new") await tms().createTask(input);
+      else if (editing) await tms().updateTask(editing, input);
+    } catch (caught) {
+      if (isGone(caught)) changed(); // the project may be gone too: the sidebar catches up
+      throw caught;
+    }
     setEditing(null);
     changed();
+  }
+
+  function select(next: Scope) {
+    setScope(next);
+    setNotice(null);
+    setMembersOpen(false);
+  }
+
+  /** Left or deleted: back to everything, saying what happened. */
+  function gone(message: string) {
+    select(ALL);
+    setNotice(message);
+    changed();
+  }
+
+  // After a sub-task changes, the task shown gets its new counts and version (what its Save sends in If-Match).
+  function refreshEditing() {
+    changed();
+    if (editing && editing !== "new") tms().task(editing.id).then(setEditing, setError);
   }
 
   return (
@@ -90,21 +134,97 @@ function Workspace() {
       </header>
       <main>
         <ErrorNote error={error} />
-        {(view === "list" || view === "board") && (
-          <button type="button" onClick={() => setEditing("new")}>
-            New task
-          </button>
-        )}
         {editing && (
-          <div className="dialog" role="dialog" aria-modal="true" aria-label={editing === "new" ? "New task" : "Edit task"}>
-            <TaskEditor task={editing === "new" ? undefined : editing} labels={labels} onSave={save} onCancel={() => setEditing(null)} />
-          </div>
+          <TaskDialog
+            key={editing === "new" ? "new" : editing.id}
+            task={editing}
+            labels={labels}
+            projects={all}
+            me={user}
+            defaults={{ project: project?.id ?? null, assignees: shown.kind === "assigned" ? [user.id] : [] }}
+            onSave={save}
+            onClose={() => setEditing(null)}
+            onOpen={setEditing}
+            onOpenParent={(task) => task.parent && tms().task(task.parent).then(setEditing, setError)}
+            onSubtasksChanged={refreshEditing}
+            onGone={changed}
+            gone={editing !== "new" && editing.project !== null && projects !== null && !projects.some((p) => p.id === editing.project)}
+          />
         )}
         {history && <HistoryPanel task={history} onClose={() => setHistory(null)} />}
-        {view === "list" && (
-          <TaskList labels={labels} today={today} version={version} onEdit={setEditing} onHistory={setHistory} onChanged={changed} />
+        {(view === "list" || view === "board") && (
+          <div className="workspace">
+            <ProjectSidebar
+              projects={all}
+              scope={shown}
+              onSelect={select}
+              onCreated={(created) => {
+                select({ kind: "project", id: created.id, name: created.name });
+                changed();
+              }}
+            />
+            <div className="scope-view">
+              {lost && (
+                <p role="status" className="notice">
+                  {scope.name ? `“${scope.name}”` : "That project"} is no longer available to you: it was deleted or is no longer shared
+                  with you.
+                </p>
+              )}
+              {notice && (
+                <p role="status" className="notice">
+                  {notice}
+                </p>
+              )}
+              {project && (
+                <ProjectHeader
+                  project={project}
+                  membersOpen={membersOpen}
+                  onToggleMembers={() => setMembersOpen(!membersOpen)}
+                  onChanged={changed}
+                  onDeleted={(p) => gone(`“${p.name}” and its tasks are in the trash.`)}
+                  onGone={changed}
+                />
+              )}
+              {project && membersOpen && (
+                <MembersPanel
+                  project={project}
+                  me={user}
+                  onLeft={(p) => gone(`You left “${p.name}”.`)}
+                  onClose={() => setMembersOpen(false)}
+                  onGone={changed}
+                />
+              )}
+              {(!project || canWrite(project.role)) && (
+                <button type="button" onClick={() => setEditing("new")}>
+                  New task
+                </button>
+              )}
+              {view === "list" && (
+                <TaskList
+                  scope={filter}
+                  projects={all}
+                  labels={labels}
+                  today={today}
+                  version={version}
+                  onEdit={setEditing}
+                  onHistory={setHistory}
+                  onChanged={changed}
+                />
+              )}
+              {view === "board" && (
+                <TaskBoard
+                  scope={filter}
+                  projects={all}
+                  today={today}
+                  version={version}
+                  onEdit={setEditing}
+                  onHistory={setHistory}
+                  onChanged={changed}
+                />
+              )}
+            </div>
+          </div>
         )}
-        {view === "board" && <TaskBoard today={today} version={version} onEdit={setEditing} onHistory={setHistory} onChanged={changed} />}
         {view === "trash" && <TrashView version={version} onChanged={changed} />}
         {view === "labels" && <LabelsManager labels={labels} onChanged={changed} />}
         {view === "account" && <AccountPage user={user} onUser={setUser} onSignedOut={signedOut} />}

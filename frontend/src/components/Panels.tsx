@@ -1,15 +1,19 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { tms } from "../api/tms";
-import type { Label, Session, Task, TaskEvent, User } from "../api/types";
+import type { Label, Session, Task, TaskEvent, TrashedProject, User } from "../api/types";
 import { ErrorNote, Field, Loading } from "./common";
 
 export function TrashView(props: { version: number; onChanged: () => void }) {
   const [tasks, setTasks] = useState<Task[] | null>(null);
+  const [projects, setProjects] = useState<TrashedProject[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     tms()
       .trashList()
       .then((page) => setTasks(page.results), setError);
+    tms()
+      .trashedProjects()
+      .then((page) => setProjects(page.results), setError);
   }, [props.version]);
   if (!tasks && !error) return <Loading what="the trash" />;
   return (
@@ -17,7 +21,7 @@ export function TrashView(props: { version: number; onChanged: () => void }) {
       <h2>Trash</h2>
       <p className="muted">Tasks stay here for 30 days.</p>
       <ErrorNote error={error} />
-      {tasks?.length === 0 && <p className="empty">The trash is empty.</p>}
+      {tasks?.length === 0 && projects.length === 0 && <p className="empty">The trash is empty.</p>}
       <ul className="plain">
         {tasks?.map((task) => (
           <li key={task.id}>
@@ -28,6 +32,22 @@ export function TrashView(props: { version: number; onChanged: () => void }) {
           </li>
         ))}
       </ul>
+      {projects.length > 0 && (
+        <>
+          <h3>Projects</h3>
+          <p className="muted">A project comes back with the tasks it took to the trash.</p>
+          <ul className="plain">
+            {projects.map((project) => (
+              <li key={project.id}>
+                <span className="swatch" style={{ background: project.colour }} aria-hidden="true" /> {project.name}{" "}
+                <button type="button" className="small" onClick={() => tms().restoreProject(project).then(props.onChanged, setError)}>
+                  Restore {project.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

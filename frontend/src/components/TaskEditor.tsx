@@ -1,16 +1,51 @@
 import { useState, type FormEvent } from "react";
-import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Priority, type Status, type Task, type TaskInput } from "../api/types";
-import { ErrorNote, Field } from "./common";
+import {
+  PRIORITIES,
+  STATUSES,
+  STATUS_NAMES,
+  type Label,
+  type Priority,
+  type Project,
+  type Status,
+  type Task,
+  type TaskInput,
+  type User,
+} from "../api/types";
+import { canWrite } from "./access";
+import { AssigneePicker } from "./AssigneePicker";
+import { ErrorNote, Field, TASK_GONE } from "./common";
 
-/** Create or edit a task: title, description, status, priority, due date, labels. */
-export function TaskEditor(props: { task?: Task; labels: Label[]; onSave: (input: TaskInput) => Promise<void>; onCancel: () => void }) {
-  const { task } = props;
+/** Create or edit a task: title, description, status, priority, due date, labels, project, assignees. */
+export function TaskEditor(props: {
+  task?: Task;
+  labels: Label[];
+  projects?: Project[];
+  me: User;
+  /** For a new task: the project it goes to (null: the Inbox) and who it is assigned to. */
+  defaults?: { project: number | null; assignees: number[] };
+  onSave: (input: TaskInput) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const { task, me } = props;
+  const projects = props.projects ?? [];
   const [title, setTitle] = useState(task?.title ?? "");
   const [description, setDescription] = useState(task?.description ?? "");
   const [status, setStatus] = useState<Status>(task?.status ?? "todo");
   const [priority, setPriority] = useState<Priority>(task?.priority ?? "none");
   const [due, setDue] = useState(task?.due_date ?? "");
   const [labelIds, setLabelIds] = useState<number[]>(task?.labels.map((l) => l.id) ?? []);
+  const [projectId, setProjectId] = useState<number | null>(task ? task.project : (props.defaults?.project ?? null));
+  const [assignees, setAssignees] = useState<number[]>(task?.assignees.map((a) => a.id) ?? props.defaults?.assignees ?? []);
+  const project = projects.find((p) => p.id === projectId) ?? null;
+  // A sub-task stays in its parent's project; a task moves to projects the caller may write to.
+  const movable = !task || task.parent === null;
+  const targets = projects.filter((p) => p.id === projectId || (!p.archived && canWrite(p.role)));
+
+  function moveTo(id: number | null) {
+    setProjectId(id);
+    // Assignees must be members of the new project: keep only yourself, who is one.
+    setAssignees(assignees.filter((a) => a === me.id));
+  }
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -19,7 +54,9 @@ export function TaskEditor(props: { task?: Task; labels: Label[]; onSave: (input
     setBusy(true);
     setError(null);
     try {
-      await props.onSave({ title, description, status, priority, due_date: due || null, labels: labelIds });
+      const input: TaskInput = { title, description, status, priority, due_date: due || null, labels: labelIds, assignees };
+      if (movable && (!task || task.project !== projectId)) input.project = projectId;
+      await props.onSave(input);
     } catch (caught) {
       setError(caught);
     } finally {
@@ -61,6 +98,19 @@ export function TaskEditor(props: { task?: Task; labels: Label[]; onSave: (input
           <input id="due_date" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
         </Field>
       </div>
+      {movable && (
+        <Field label="Project" name="project" error={error}>
+          <select id="project" value={projectId ?? ""} onChange={(e) => moveTo(e.target.value ? Number(e.target.value) : null)}>
+            <option value="">Inbox</option>
+            {targets.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      )}
+      <AssigneePicker project={project} me={me} value={assignees} onChange={setAssignees} error={error} />
       {props.labels.length > 0 && (
         <fieldset>
           <legend>Labels</legend>
@@ -76,7 +126,7 @@ export function TaskEditor(props: { task?: Task; labels: Label[]; onSave: (input
           ))}
         </fieldset>
       )}
-      <ErrorNote error={error} />
+      <ErrorNote error={error} notFound={TASK_GONE} />
       <div className="actions">
         <button type="submit" disabled={busy}>
           Save

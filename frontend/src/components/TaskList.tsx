@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { tms, type ListQuery } from "../api/tms";
-import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Page, type Task } from "../api/types";
+import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Page, type Project, type Task } from "../api/types";
+import { canWrite, roleFor } from "./access";
 import { ErrorNote, Loading, useAction } from "./common";
 import { cardActions, TaskCard } from "./TaskCard";
 
@@ -15,6 +16,9 @@ const ORDERINGS: [string, string][] = [
 
 /** The list: filters, search, sort, and more tasks loaded with the API's cursor. */
 export function TaskList(props: {
+  /** The sidebar's choice (Inbox, a project, assigned to me) as list filters. */
+  scope?: ListQuery;
+  projects?: Project[];
   labels: Label[];
   today: string;
   version: number;
@@ -26,15 +30,18 @@ export function TaskList(props: {
   const [search, setSearch] = useState("");
   const [page, setPage] = useState<Page<Task> | null>(null);
   const [error, act, setError] = useAction(props.onChanged);
+  const { scope } = props;
+  const projects = props.projects ?? [];
 
   const load = useCallback(async () => {
     setError(null);
     try {
-      setPage(await tms().tasks({ ...query, q: search || undefined }));
+      setPage(await tms().tasks({ ...scope, ...query, q: search || undefined }));
     } catch (caught) {
+      setPage(null);
       setError(caught);
     }
-  }, [query, search, setError]);
+  }, [scope, query, search, setError]);
 
   useEffect(() => {
     const timer = setTimeout(load, 200);
@@ -130,7 +137,16 @@ export function TaskList(props: {
       {page && page.results.length === 0 && <p className="empty">No tasks here. Create one with “New task”.</p>}
       <div className="cards">
         {page?.results.map((task) => (
-          <TaskCard key={task.id} task={task} today={props.today} {...cardActions(act)} onEdit={props.onEdit} onHistory={props.onHistory} />
+          <TaskCard
+            key={task.id}
+            task={task}
+            today={props.today}
+            canEdit={canWrite(roleFor(task, projects))}
+            projectName={scope?.project ? undefined : projectName(task, projects)}
+            {...cardActions(act)}
+            onEdit={props.onEdit}
+            onHistory={props.onHistory}
+          />
         ))}
       </div>
       {page?.next && (
@@ -140,4 +156,11 @@ export function TaskList(props: {
       )}
     </section>
   );
+}
+
+/** The name of a task's project, for lists that mix projects ("Inbox" for none). */
+export function projectName(task: Task, projects: Project[]): string | undefined {
+  if (projects.length === 0) return undefined;
+  if (task.project === null) return "Inbox";
+  return projects.find((p) => p.id === task.project)?.name;
 }

@@ -7,11 +7,13 @@ export function messageOf(error: unknown): string {
   return "Something went wrong. Please try again.";
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
+/** The error's message; `notFound` words a 404 for what the view shows (gone, or no longer shared with you). */
+export function ErrorNote({ error, notFound }: { error: unknown; notFound?: string }) {
   if (!error) return null;
+  const gone = notFound && error instanceof ApiError && error.status === 404;
   return (
     <p role="alert" className="error">
-      {messageOf(error)}
+      {gone ? notFound : messageOf(error)}
     </p>
   );
 }
@@ -95,4 +97,31 @@ export function useAction(onChanged: () => void): [unknown, (action: () => Promi
     [onChanged],
   );
   return [error, act, setError];
+}
+
+/** A 404: the thing is gone, or is no longer shared with the caller (the API does not say which). */
+export function isGone(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+export const TASK_GONE = "This task no longer exists, or you no longer have access to it.";
+export const PROJECT_GONE = "This project no longer exists, or is no longer shared with you.";
+
+/**
+ * A function that runs a change against the API, then `after` (reload what it changed); on failure it keeps the
+ * error with `setError`, and on a 404 also calls `onGone`. It resolves to whether the change worked.
+ */
+export function changer(setError: (error: unknown) => void, after: () => unknown, onGone?: () => void) {
+  return async (action: () => Promise<unknown>): Promise<boolean> => {
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(caught);
+      if (isGone(caught)) onGone?.();
+      return false;
+    }
+    await after();
+    return true;
+  };
 }

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import type { Task } from "../api/types";
-import { makeTask } from "../test-support";
+import { makeTask, ME } from "../test-support";
 import { dueState, todayIn } from "./common";
 import { TaskCard } from "./TaskCard";
 import { TaskEditor } from "./TaskEditor";
@@ -45,7 +45,7 @@ describe("TaskCard", () => {
 describe("TaskEditor", () => {
   it("sends what was typed", async () => {
     const onSave = vi.fn().mockResolvedValue(undefined);
-    render(<TaskEditor labels={[{ id: 3, name: "home", colour: "#00ff00" }]} onSave={onSave} onCancel={vi.fn()} />);
+    render(<TaskEditor labels={[{ id: 3, name: "home", colour: "#00ff00" }]} me={ME} onSave={onSave} onCancel={vi.fn()} />);
     await userEvent.type(screen.getByLabelText("Title"), "Buy milk");
     await userEvent.selectOptions(screen.getByLabelText("Priority"), "urgent");
     await userEvent.click(screen.getByRole("checkbox", { name: /home/ }));
@@ -57,6 +57,8 @@ describe("TaskEditor", () => {
       priority: "urgent",
       due_date: null,
       labels: [3],
+      assignees: [],
+      project: null,
     });
   });
 
@@ -64,7 +66,7 @@ describe("TaskEditor", () => {
     const error = new ApiError(400, "invalid", "Some fields are invalid.", {
       title: ["Ensure this field has no more than 200 characters."],
     });
-    render(<TaskEditor task={task} labels={[]} onSave={vi.fn().mockRejectedValue(error)} onCancel={vi.fn()} />);
+    render(<TaskEditor task={task} labels={[]} me={ME} onSave={vi.fn().mockRejectedValue(error)} onCancel={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     const message = await screen.findByText("Ensure this field has no more than 200 characters.");
     expect(message).toHaveAttribute("id", "title-error");
