@@ -205,6 +205,87 @@ await flow("forgot password: the mailed link sets a new one", async () => {
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 });
 
+// A second person: a fresh browser context, registered through the app like the first.
+async function newAccount(name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const tab = await context.newPage();
+  tab.setDefaultTimeout(15000);
+  await tab.goto(base);
+  await tab.getByRole("button", { name: "No account yet? Create one" }).click();
+  await tab.getByLabel("Username").fill(name);
+  await tab.getByLabel("Email").fill(`${name}@example.com`);
+  await tab.getByLabel("Password").fill(password);
+  await tab.getByRole("button", { name: "Create account" }).click();
+  await tab.getByRole("button", { name: "Sign out" }).waitFor();
+  return { context, tab };
+}
+
+await flow("share a project: the member sees it, is assigned a task, comments, and loses access when removed", async () => {
+  const ann = await newAccount(`${username}ann`);
+  const benName = `${username}ben`;
+  const ben = await newAccount(benName);
+  const a = ann.tab;
+  const b = ben.tab;
+  const lists = (tab) => tab.getByRole("navigation", { name: "Task lists" });
+  try {
+    // Ann creates a project and shares it with Ben as an editor
+    await a.getByRole("button", { name: "New project" }).click();
+    await a.getByLabel("Project name").fill("Launch");
+    await a.getByRole("button", { name: "Create project" }).click();
+    await a.getByRole("heading", { name: "Launch" }).waitFor();
+    await a.getByRole("button", { name: "Members" }).click();
+    await a.getByLabel("Username or email").fill(benName);
+    await a.getByRole("combobox", { name: "Role" }).selectOption("editor");
+    await a.getByRole("button", { name: "Invite" }).click();
+    await a.getByRole("combobox", { name: `Role of ${benName}` }).waitFor();
+
+    // Ben sees it
+    await b.reload();
+    await lists(b).getByRole("button", { name: "Launch" }).click();
+    await b.getByRole("region", { name: "Project Launch" }).getByText("Editor").waitFor();
+
+    // Ann assigns Ben a task in it
+    await a.getByRole("button", { name: "New task" }).click();
+    await a.getByRole("textbox", { name: "Title" }).fill("Write the press release");
+    await a.getByRole("checkbox", { name: benName }).click();
+    await a.getByRole("button", { name: "Save" }).click();
+    await a.getByRole("article", { name: "Write the press release" }).getByText(`Assigned: ${benName}`).waitFor();
+
+    // Ben finds it assigned to him, and comments on it
+    await lists(b).getByRole("button", { name: "Assigned to me" }).click();
+    await b.getByRole("article", { name: "Write the press release" }).waitFor();
+    await lists(b).getByRole("button", { name: "Launch" }).click();
+    await b.getByRole("button", { name: "Edit Write the press release" }).click();
+    await b.getByRole("textbox", { name: "Comment" }).fill("On it.\n<b>draft</b> by Friday");
+    await b.getByRole("button", { name: "Add comment" }).click();
+    const comment = b.getByRole("listitem", { name: `Comment by ${benName}` });
+    expect(
+      (await comment.locator(".comment-body").textContent()) === "On it.\n<b>draft</b> by Friday",
+      "the comment is not shown as typed",
+    );
+
+    // Ann reads the comment, then removes Ben
+    await a.getByRole("button", { name: "Edit Write the press release" }).click();
+    await a.getByRole("listitem", { name: `Comment by ${benName}` }).waitFor();
+    await a.getByRole("button", { name: "Cancel" }).click();
+    await a.getByRole("button", { name: `Remove ${benName}` }).click();
+    await a.getByRole("button", { name: `Remove ${benName}` }).waitFor({ state: "detached" });
+
+    // Ben's next request is refused: the task answers 404, the app says so, and the project is gone
+    await b.getByRole("textbox", { name: "Comment" }).fill("Still there?");
+    await b.getByRole("button", { name: "Add comment" }).click();
+    await b.getByRole("alert").getByText("This task no longer exists, or you no longer have access to it.").waitFor();
+    await b.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    await b.getByText("“Launch” is no longer available to you").waitFor();
+    await b.reload();
+    await lists(b).getByRole("button", { name: "Inbox" }).waitFor();
+    expect((await lists(b).getByRole("button", { name: "Launch" }).count()) === 0, "the project is still in Ben's sidebar");
+  } finally {
+    await ann.context.close();
+    await ben.context.close();
+  }
+});
+
 if (screenshotPath) {
   // The README's picture: the demo account's board (run-e2e.py seeds it when asked for a screenshot).
   await page.setViewportSize({ width: 1280, height: 900 });
