@@ -78,7 +78,10 @@ def task_list(*, user_id: int, filters: dict[str, Any], time_zone: str) -> Query
         assigned = Task.assignees.through.objects.filter(task_id=OuterRef("pk"), user_id=assignee)
         tasks = tasks.filter(Exists(assigned))
     if filters.get("label"):
-        tagged = Task.labels.through.objects.filter(task_id=OuterRef("pk"), label_id__in=filters["label"])
+        # Labels are personal: someone else's label id on a shared task matches nothing.
+        tagged = Task.labels.through.objects.filter(
+            task_id=OuterRef("pk"), label_id__in=filters["label"], label__owner_id=user_id
+        )
         tasks = tasks.filter(Exists(tagged))
     return tasks  # a page's labels, assignees and sub-task counts come from details_attach: one query
 
@@ -179,10 +182,25 @@ def labels_of(task: Task) -> list[Label]:
 
 
 def task_events(*, user_id: int, task_id: int) -> QuerySet[TaskEvent]:
-    """The history of a task the user may read (TaskNotFound for any other, or a trashed one)."""
+    """The history of a task the user may read (TaskNotFound for any other, or a trashed one).
+
+    Labels are personal, and so are their changes: only the person who made one reads it. A task
+    in a project records none, but one moved in from someone's Inbox brings entries naming that
+    person's labels. Their ``labels`` entries are left out here; history_as_read_by drops the
+    names from their other entries.
+    """
     if not access.readable_tasks(user_id).filter(pk=task_id).exists():
         raise TaskNotFound
-    return TaskEvent.objects.filter(task_id=task_id)
+    someone_elses_labels = Q(kind=TaskEvent.Kind.LABELS) & ~Q(actor_id=user_id)
+    return TaskEvent.objects.filter(task_id=task_id).exclude(someone_elses_labels)
+
+
+def history_as_read_by(events: list[TaskEvent], user_id: int) -> list[TaskEvent]:
+    """The events of task_events without the label names of changes someone else made."""
+    for event in events:
+        if event.actor_id != user_id and "labels" in event.changes:
+            event.changes = {key: value for key, value in event.changes.items() if key != "labels"}
+    return events
 
 
 def label_list(*, owner_id: int) -> QuerySet[Label]:

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.orderings import HISTORY_ORDERING, ORDERINGS
-from tasks.selectors import details_attach, task_events, task_get, task_list
+from tasks.selectors import details_attach, history_as_read_by, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
     TaskEventSerializer,
@@ -179,6 +179,7 @@ class TaskHistoryView(TaskAPIView):
     def get(self, request: Request, task_id: int) -> Response:
         query = PageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        events = task_events(user_id=self.user_id(request), task_id=task_id)
+        user_id = self.user_id(request)
+        events = task_events(user_id=user_id, task_id=task_id)
         rows = self.paginate(request, events, ordering=HISTORY_ORDERING, query=query.validated_data)
-        return self.paginated_response(TaskEventSerializer(rows, many=True).data)
+        return self.paginated_response(TaskEventSerializer(history_as_read_by(rows, user_id), many=True).data)
