@@ -2,12 +2,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuthSession, User
 from accounts.services.sessions import sessions_revoke_all
-from accounts.services.users import user_deactivate
+from accounts.services.users import user_deactivate, user_remove
+from tasks.services.handover import projects_hand_over
 
 
 @admin.register(User)
@@ -40,6 +42,27 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             sessions_revoke_all(user=obj)
+
+    # Deleting from the admin, one account or the selected ones, hands shared projects over first,
+    # as deleting through the API does (accounts.services.users.user_remove).
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        user_remove(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        with transaction.atomic():
+            for user in queryset.order_by("pk"):
+                user_remove(user=user)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """The confirmation page lists what the delete will remove: the projects that will be handed
+        over are not in it. The hand-over is tried and rolled back to find out."""
+        with transaction.atomic():
+            for user in objs:
+                projects_hand_over(user_id=user.pk)
+            deleted = super().get_deleted_objects(objs, request)
+            transaction.set_rollback(True)
+        return deleted
 
 
 @admin.register(AuthSession)

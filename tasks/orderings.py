@@ -3,6 +3,7 @@
 Each ordering's name goes into its cursors; the primary key is appended as the tiebreaker.
 """
 
+from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 
 from tms_project.api.pagination import Key, Ordering
@@ -38,8 +39,18 @@ PROJECT_ORDERING = Ordering("projects", (Key("name_key", expression=Lower("proje
 # Trashed projects, most recently trashed first.
 PROJECT_TRASH_ORDERING = Ordering("project-trash", (Key("trashed_at", descending=True),))
 
-# A project's members in the order they joined (the owner first).
-MEMBER_ORDERING = Ordering("members", (Key("created_at"),))
+# A project's members: the owner first, then in the order they joined. (The owner need not have joined
+# first: a deleted account's project goes to a member who joined later, tasks.services.handover.)
+MEMBER_ORDERING = Ordering(
+    "members",
+    (
+        Key(
+            "owner_first",
+            expression=Case(When(role="owner", then=Value(0)), default=Value(1), output_field=IntegerField()),
+        ),
+        Key("created_at"),
+    ),
+)
 
 # A task's comments, oldest first, as a conversation reads.
 COMMENT_ORDERING = Ordering("comments", (Key("created_at"),))

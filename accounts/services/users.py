@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services.mail import mail_enqueue
 from accounts.services.sessions import sessions_revoke_all
 from accounts.usernames import username_key, username_normalize
+from tasks.services.handover import HandedOver, projects_hand_over
 
 USERNAME_TAKEN = "A user with that username, or one that looks like it, already exists."
 
@@ -139,9 +140,22 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
 
 @transaction.atomic
 def user_delete(*, user: User, password: str) -> None:
-    """Delete the account and everything it owns."""
+    """The person deletes their own account (see user_remove)."""
     _require_password(user, password, "password")
+    user_remove(user=user)
+
+
+@transaction.atomic
+def user_remove(*, user: User) -> list[HandedOver]:
+    """Delete the account and what is only its own; every path that deletes an account comes here.
+
+    Its projects shared with others are handed over first, in this transaction, so that the
+    account's cascade leaves them (tasks.services.handover); its other projects, its Inbox, labels
+    and sessions go with it, and its comments stay, without an author.
+    """
+    handed = projects_hand_over(user_id=user.pk)
     user.delete()
+    return handed
 
 
 @transaction.atomic
