@@ -1,12 +1,18 @@
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import Http404, HttpRequest
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html, format_html_join
 
-from tasks.errors import QuotaExceeded, TaskNotFound
-from tasks.models import Label, Task, TaskEvent
+from tasks import access
+from tasks.errors import QuotaExceeded, TaskInvalid, TaskNotFound
+from tasks.models import Comment, Label, Project, ProjectMember, Task, TaskEvent
+from tasks.services.hierarchy import check_parent
+from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room
 from tasks.services.tasks import task_complete, task_reopen, task_restore
 
@@ -24,9 +30,23 @@ class TrashFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("no", "Not in the trash"), ("yes", "In the trash")]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Tasks and projects alike: both have ``trashed_at``.
         if self.value() in ("yes", "no"):
             return queryset.filter(trashed_at__isnull=self.value() == "no")
+        return queryset
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = "level"
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("top", "Top-level tasks"), ("sub", "Sub-tasks")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        if self.value() in ("top", "sub"):
+            return queryset.filter(parent__isnull=self.value() == "top")
         return queryset
 
 
@@ -47,13 +67,57 @@ class TaskEventInline(admin.TabularInline):
 
 
 class TaskAdminForm(forms.ModelForm):
-    """Staff edits keep the caps the API keeps (docs/api.md)."""
+    """Staff edits keep the caps and rules the API keeps (docs/api.md): a task in a project belongs to
+    the project's owner, its parent is a task of the same project (tasks.services.hierarchy), and its
+    assignees are members of the project."""
 
     def clean_labels(self) -> QuerySet[Label]:
         labels = self.cleaned_data["labels"]
         if len(labels) > MAX_LABELS_PER_TASK:
             raise forms.ValidationError(f"A task has at most {MAX_LABELS_PER_TASK} labels.")
         return labels
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        owner, project = cleaned.get("owner"), cleaned.get("project")
+        if owner is None:
+            return cleaned
+        if project is not None and project.owner_id != owner.pk:
+            self.add_error("owner", f"A task in a project belongs to the project's owner ({project.owner}).")
+            return cleaned
+        moved = self.instance.pk is not None and self.instance.project_id != getattr(project, "pk", None)
+        if moved and self.instance.subtasks.exists():
+            self.add_error(
+                "project", "This task has sub-tasks: move it in the app or the API, which moves them along."
+            )
+        self._check_parent(owner, project, cleaned.get("parent"))
+        self._check_assignees(owner, project, cleaned.get("assignees"))
+        return cleaned
+
+    def _check_parent(self, owner: Any, project: Project | None, parent: Task | None) -> None:
+        if parent is None:
+            return
+        candidate = Task(pk=self.instance.pk, owner_id=owner.pk, project_id=getattr(project, "pk", None))
+        try:
+            check_parent(candidate, parent)
+        except TaskInvalid as exc:
+            self.add_error("parent", exc.fields["parent"])
+
+    def _check_assignees(self, owner: Any, project: Project | None, people: Any) -> None:
+        if not people:
+            return
+        if len(people) > MAX_ASSIGNEES:
+            self.add_error("assignees", f"A task has at most {MAX_ASSIGNEES} assignees.")
+            return
+        if project is None:
+            allowed = {owner.pk}
+        else:
+            allowed = set(ProjectMember.objects.filter(project=project).values_list("user_id", flat=True))
+        outside = sorted(person.username for person in people if person.pk not in allowed)
+        if outside:
+            where = "members of its project" if project else "its owner (it is in an Inbox)"
+            self.add_error("assignees", f"A task is assigned only to {where}; not to {', '.join(outside)}.")
 
 
 class LabelAdminForm(forms.ModelForm):
@@ -75,6 +139,8 @@ class TaskAdmin(admin.ModelAdmin):
     list_display = (
         "title",
         "owner",
+        "project",
+        "parent",
         "status",
         "priority",
         "due_date",
@@ -82,16 +148,57 @@ class TaskAdmin(admin.ModelAdmin):
         "trashed_at",
         "updated_at",
     )
-    list_filter = ("status", "priority", "due_date", TrashFilter, ("owner", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("owner",)
-    search_fields = ("title", "description", "owner__username", "owner__email")
+    list_filter = (
+        "status",
+        "priority",
+        "due_date",
+        TrashFilter,
+        LevelFilter,
+        ("owner", admin.RelatedOnlyFieldListFilter),
+        ("project", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("owner", "project", "parent")
+    search_fields = ("title", "description", "owner__username", "owner__email", "project__name")
     date_hierarchy = "created_at"
-    autocomplete_fields = ("owner",)
+    # The changelist's own default, named so that the parent autocomplete pages in the same order.
+    ordering = ("-pk",)
+    autocomplete_fields = ("owner", "project", "parent", "assignees")
     filter_horizontal = ("labels",)
-    readonly_fields = ("completed_at", "position", "version", "trashed_at", "created_at", "updated_at")
+    readonly_fields = (
+        "completed_at",
+        "position",
+        "version",
+        "trashed_at",
+        "created_at",
+        "updated_at",
+        "comment_thread",
+    )
     inlines = [TaskEventInline]
     actions = ["mark_done", "reopen", "restore"]
     list_per_page = 100
+
+    @admin.display(description="comments")
+    def comment_thread(self, task: Task) -> str:
+        """The task's comments, oldest first, read-only. Their bodies are plain text: format_html and
+        linebreaksbr escape them, so markup in a comment shows as typed and never runs."""
+        comments = (
+            Comment.objects.filter(task_id=task.pk).select_related("author").order_by("created_at", "pk")
+        )
+        rows = [
+            (
+                comment.created_at.strftime("%Y-%m-%d %H:%M"),
+                comment.author.username if comment.author else "(deleted account)",
+                " (edited)" if comment.edited else "",
+                linebreaksbr(comment.body),
+            )
+            for comment in comments
+        ]
+        if not rows:
+            return "-"
+        return format_html(
+            '<ol class="comment-thread">{}</ol>',
+            format_html_join("", "<li><p><strong>{} {}{}</strong></p><p>{}</p></li>", rows),
+        )
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Task], service: TaskAction, verb: str) -> None:
         tasks = list(queryset.values_list("owner_id", "pk"))
@@ -122,3 +229,86 @@ class LabelAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     search_fields = ("name", "owner__username")
     autocomplete_fields = ("owner",)
+
+
+class MemberInlineForm(forms.ModelForm):
+    """A member row: the owner's row is fixed (the owner changes only when their account is deleted,
+    tasks.services.handover); another row may change its role but not its person; nobody is made owner."""
+
+    class Meta:
+        model = ProjectMember
+        fields = ("user", "role")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["user"].disabled = True
+        if self.instance.pk is not None and self.instance.role == access.OWNER:
+            self.fields["role"].disabled = True
+        else:
+            role = cast(forms.ChoiceField, self.fields["role"])  # the model field has choices
+            role.choices = [(value, label) for value, label in Project.Role.choices if value != access.OWNER]
+
+
+class MemberInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        kept = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            leaving = form.cleaned_data.get("DELETE", False)
+            if leaving and form.instance.role == access.OWNER:
+                raise forms.ValidationError("The project's owner cannot be removed.")
+            kept += not leaving
+        limit = settings.TMS_QUOTA_PROJECT_MEMBERS
+        if kept > limit:
+            raise forms.ValidationError(f"A project has at most {limit} members.")
+
+
+class MemberInline(admin.TabularInline):
+    model = ProjectMember
+    form = MemberInlineForm
+    formset = MemberInlineFormSet
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    ordering = ("created_at", "id")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProjectMember]:
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    """Projects are made by people (who become their owners); staff read them, rename or archive them,
+    and manage their members."""
+
+    list_display = ("name", "owner", "member_count", "archived", "trashed_at", "created_at")
+    list_filter = ("archived", TrashFilter)
+    list_select_related = ("owner",)
+    ordering = ("name", "pk")
+    search_fields = ("name", "owner__username", "owner__email")
+    fields = ("name", "owner", "description", "colour", "archived", "trashed_at", "created_at", "updated_at")
+    readonly_fields = ("owner", "trashed_at", "created_at", "updated_at")
+    inlines = [MemberInline]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Project]:
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, project: Project) -> int:
+        return getattr(project, "member_total", 0)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        removed: list[Model] = list(getattr(formset, "deleted_objects", []))
+        gone = [member.user_id for member in removed if isinstance(member, ProjectMember)]
+        if gone:
+            # As when a member is removed through the API: their assignments in the project go too.
+            Task.assignees.through.objects.filter(user_id__in=gone, task__project=form.instance).delete()
