@@ -57,8 +57,15 @@ def project_create(*, user_id: int, name: str, description: str = "", colour: st
 
 @transaction.atomic
 def project_update(*, user_id: int, project_id: int, data: dict[str, Any]) -> tuple[Project, str]:
-    """Rename, describe, recolour or (un)archive: an admin's or the owner's change."""
-    project, role = access.project_for(user_id, project_id, access.CHANGE_PROJECT, lock=True)
+    """Rename, describe, recolour or (un)archive: an admin's or the owner's change.
+
+    A new name is checked under the owner's lock, as on create: two renames to one name run one
+    after the other (MariaDB has no unique index on the lower-cased name to stop the second).
+    """
+    project, role = access.project_for(user_id, project_id, access.CHANGE_PROJECT)
+    if "name" in data:
+        quotas.lock_owner(project.owner_id)  # the owner's lock first, as in every write that takes it
+    project = Project.objects.select_for_update().select_related("owner").get(pk=project.pk)
     for field, value in data.items():
         setattr(project, field, value)
     return _save(project), role
