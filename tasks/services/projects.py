@@ -41,7 +41,9 @@ def _save(project: Project) -> Project:
 
 
 @transaction.atomic
-def project_create(*, user_id: int, name: str, description: str = "", colour: str = "#2563eb") -> Project:
+def project_create(
+    *, user_id: int, name: str, description: str = "", colour: str = "#2563eb", archived: bool = False
+) -> Project:
     quotas.lock_owner(user_id)
     quota = settings.TMS_QUOTA_PROJECTS
     have = Project.objects.filter(owner_id=user_id).count()
@@ -50,7 +52,9 @@ def project_create(*, user_id: int, name: str, description: str = "", colour: st
             f"The projects quota is {quota:,} per account, and you have {have:,}."
             " Delete some projects first (the trash counts too)."
         )
-    project = _save(Project(owner_id=user_id, name=name, description=description, colour=colour))
+    project = _save(
+        Project(owner_id=user_id, name=name, description=description, colour=colour, archived=archived)
+    )
     ProjectMember.objects.create(project=project, user_id=user_id, role=access.OWNER)
     return project
 

@@ -63,6 +63,14 @@ def test_a_bad_project_is_a_400_naming_the_field(owner_client, body, field):
     assert not Project.objects.exists()
 
 
+def test_a_project_may_be_created_archived(owner_client):
+    # the field is writable: taken, not silently dropped
+    response = create(owner_client, name="Someday", archived=True)
+    assert response.status_code == 201
+    assert response.json()["archived"] is True
+    assert Project.objects.get().archived is True
+
+
 def test_names_of_1_and_100_characters_are_fine(owner_client):
     assert create(owner_client, name="x").status_code == 201
     assert create(owner_client, name="y" * 100).status_code == 201

@@ -63,8 +63,7 @@ class ProjectListView(TaskAPIView):
     def post(self, request: Request) -> Response:
         serializer = ProjectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = {key: value for key, value in serializer.validated_data.items() if key != "archived"}
-        project = project_create(user_id=self.user_id(request), **data)
+        project = project_create(user_id=self.user_id(request), **serializer.validated_data)
         return Response(project_data(project, access.OWNER), status=status.HTTP_201_CREATED)
 
 
