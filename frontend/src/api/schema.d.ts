@@ -980,7 +980,7 @@ export interface components {
         };
         /** @description A task: what you send to create or change one, and what TMS answers. */
         PatchedTaskRequest: {
-            /** @description User ids in; {id, username, display_name} out. */
+            /** @description User ids: members of the task's project (on an Inbox task, only you). */
             assignees?: number[];
             /** @default  */
             description?: string;
@@ -1140,8 +1140,11 @@ export interface components {
         StatusEnum: "todo" | "in_progress" | "done";
         /** @description A task: what you send to create or change one, and what TMS answers. */
         Task: {
-            /** @description User ids in; {id, username, display_name} out. */
-            assignees?: number[];
+            assignees?: {
+                display_name: string;
+                id: number;
+                username: string;
+            }[];
             /** Format: date-time */
             readonly completed_at: string | null;
             /** Format: date-time */
@@ -1219,7 +1222,7 @@ export interface components {
         };
         /** @description A task: what you send to create or change one, and what TMS answers. */
         TaskRequest: {
-            /** @description User ids in; {id, username, display_name} out. */
+            /** @description User ids: members of the task's project (on an Inbox task, only you). */
             assignees?: number[];
             /** @default  */
             description?: string;
@@ -1282,8 +1285,11 @@ export interface components {
         };
         /** @description A task: what you send to create or change one, and what TMS answers. */
         TrashedTask: {
-            /** @description User ids in; {id, username, display_name} out. */
-            assignees?: number[];
+            assignees?: {
+                display_name: string;
+                id: number;
+                username: string;
+            }[];
             /** Format: date-time */
             readonly completed_at: string | null;
             /** Format: date-time */

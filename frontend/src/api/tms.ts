@@ -26,10 +26,6 @@ import type {
 /** The task list's filters, sort and page size: the documented query of GET /api/tasks/ (cursor aside). */
 export type ListQuery = Omit<NonNullable<paths["/api/tasks/"]["get"]["parameters"]["query"]>, "cursor">;
 
-// The schema documents Task.assignees only as the ids a request sends; answers carry people (types.ts),
-// so a task answer is read as the app's Task through this.
-const taskAnswer = <T>(answer: Promise<unknown>) => answer as Promise<T>;
-
 interface AnyPage<T> {
   results: T[];
   next?: string | null;
@@ -76,26 +72,24 @@ export const tms = (client: ApiClient = api) => {
     sessions: () => GET("/api/auth/sessions/") as Promise<Session[]>,
     revokeSession: (id: number) => DELETE("/api/auth/sessions/{session_id}/", { path: { session_id: id } }),
 
-    tasks: (query: ListQuery) => taskAnswer<Page<Task>>(GET("/api/tasks/", { query })),
-    task: (id: number) => taskAnswer<Task>(GET("/api/tasks/{task_id}/", { path: { task_id: id } })),
-    page: (link: string) => taskAnswer<Page<Task>>(next("/api/tasks/", link)),
+    tasks: (query: ListQuery) => GET("/api/tasks/", { query }) as Promise<Page<Task>>,
+    task: (id: number) => GET("/api/tasks/{task_id}/", { path: { task_id: id } }) as Promise<Task>,
+    page: (link: string) => next("/api/tasks/", link) as Promise<Page<Task>>,
     createTask: (input: TaskInput) =>
-      taskAnswer<Task>(POST("/api/tasks/", { body: input, header: { "Idempotency-Key": crypto.randomUUID() } })),
+      POST("/api/tasks/", { body: input, header: { "Idempotency-Key": crypto.randomUUID() } }) as Promise<Task>,
     updateTask: (task: Task, changes: TaskChanges) =>
-      taskAnswer<Task>(
-        PATCH("/api/tasks/{task_id}/", {
-          path: { task_id: task.id },
-          body: changes,
-          header: { "If-Match": `"${task.version}"` },
-        }),
-      ),
-    complete: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/complete/", { path: { task_id: task.id } })),
-    reopen: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/reopen/", { path: { task_id: task.id } })),
+      PATCH("/api/tasks/{task_id}/", {
+        path: { task_id: task.id },
+        body: changes,
+        header: { "If-Match": `"${task.version}"` },
+      }) as Promise<Task>,
+    complete: (task: Task) => POST("/api/tasks/{task_id}/complete/", { path: { task_id: task.id } }) as Promise<Task>,
+    reopen: (task: Task) => POST("/api/tasks/{task_id}/reopen/", { path: { task_id: task.id } }) as Promise<Task>,
     move: (task: Task, target: TaskMove) =>
-      taskAnswer<Task>(POST("/api/tasks/{task_id}/move/", { path: { task_id: task.id }, body: target })),
+      POST("/api/tasks/{task_id}/move/", { path: { task_id: task.id }, body: target }) as Promise<Task>,
     trash: (task: Task) => DELETE("/api/tasks/{task_id}/", { path: { task_id: task.id } }),
-    trashList: () => taskAnswer<Page<TrashedTask>>(GET("/api/tasks/trash/")),
-    restore: (task: Task) => taskAnswer<Task>(POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } })),
+    trashList: () => GET("/api/tasks/trash/") as Promise<Page<TrashedTask>>,
+    restore: (task: Task) => POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } }) as Promise<Task>,
     history: (task: Task) => GET("/api/tasks/{task_id}/history/", { path: { task_id: task.id } }) as Promise<Page<TaskEvent>>,
     /** Every label of the account (at most 200), following the pages of the list. */
     labels: async (): Promise<Label[]> => {
@@ -140,11 +134,9 @@ export const tms = (client: ApiClient = api) => {
     removeMember: (project: Project, userId: number) =>
       DELETE("/api/tasks/projects/{project_id}/members/{user_id}/", { path: { project_id: project.id, user_id: userId } }),
     subtasks: (parent: Pick<Task, "id">) =>
-      taskAnswer<Task[]>(
-        everything(GET("/api/tasks/", { query: { parent: String(parent.id), ordering: "position", page_size: 100 } }), (link) =>
-          next("/api/tasks/", link),
-        ),
-      ),
+      everything(GET("/api/tasks/", { query: { parent: String(parent.id), ordering: "position", page_size: 100 } }), (link) =>
+        next("/api/tasks/", link),
+      ) as Promise<Task[]>,
     comments: (task: Pick<Task, "id">) => {
       const path = "/api/tasks/{task_id}/comments/" as const;
       return everything(GET(path, { path: { task_id: task.id }, query: { page_size: 100 } }), (link) => next(path, link)) as Promise<

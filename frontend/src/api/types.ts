@@ -27,11 +27,8 @@ export type Invite = Required<Schemas["MemberAddRequest"]>;
 /** The answer to an invitation by e-mail address. */
 export type InviteSent = Schemas["InviteSent"];
 export type Comment = Required<Schemas["Comment"]>;
-// The schema documents `assignees` only as the user ids a request sends; answers carry UserRefs
-// (its own description: "User ids in; {id, username, display_name} out").
-type Assigned<T> = Omit<T, "assignees"> & { assignees: UserRef[] };
-export type Task = Assigned<Required<Schemas["Task"]>>;
-export type TrashedTask = Assigned<Required<Schemas["TrashedTask"]>>;
+export type Task = Required<Schemas["Task"]>;
+export type TrashedTask = Required<Schemas["TrashedTask"]>;
 export type Session = Required<Schemas["Session"]>;
 // The schema types `changes` (a JSONField) as any JSON; the history always writes an object of changed fields.
 export type TaskEvent = Required<Schemas["TaskEvent"]> & { changes: Record<string, unknown> };
