@@ -10,13 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from accounts.usernames import username_key
 from tasks import access
 from tasks.errors import AlreadyMember, MemberNotFound, QuotaExceeded, TaskInvalid
-from tasks.models import Project, ProjectMember, Task
+from tasks.models import Project, ProjectMember, Task, TaskEvent
 from tasks.selectors import UserRef
+from tasks.services import history
 
 MAX_ASSIGNEES = 10
 EMAIL_INVITE_DETAIL = (
@@ -46,6 +48,30 @@ def valid_assignees(task: Task, user_ids: list[int]) -> list[int]:
             }
         )
     return list(user_ids)
+
+
+def unassign(stale: QuerySet, task_ids: list[int]) -> dict[int, list[list[str]]]:
+    """Delete the assignments ``stale`` (rows of task_assignees, all among ``task_ids``); answer, for
+    each task that lost one, its assignees' usernames before and after, as the history shows them.
+
+    The tasks that lost one get a new version, so that an ETag or ``updated_since`` read before
+    sees the change.
+    """
+    through = Task.assignees.through
+    gone = set(stale.values_list("pk", flat=True))
+    if not gone:
+        return {}
+    rows = through.objects.filter(task_id__in=task_ids).values_list("pk", "task_id", "user__username")
+    names: dict[int, list[list[str]]] = {}
+    for pk, task_id, username in rows:
+        before_after = names.setdefault(task_id, [[], []])
+        before_after[0].append(username)
+        if pk not in gone:
+            before_after[1].append(username)
+    through.objects.filter(pk__in=gone).delete()
+    changed = {task_id: [sorted(b), sorted(a)] for task_id, (b, a) in names.items() if b != a}
+    Task.objects.filter(pk__in=list(changed)).update(version=F("version") + 1, updated_at=timezone.now())
+    return changed
 
 
 def assignee_refs(people: list[int]) -> list[UserRef]:
@@ -129,4 +155,13 @@ def member_remove(*, user_id: int, project_id: int, member_id: int) -> None:
         what = "leave it" if member_id == user_id else "be removed"
         raise TaskInvalid({"user": [f"The project's owner cannot {what}; delete the project instead."]})
     member.delete()
-    Task.assignees.through.objects.filter(user_id=member_id, task__project=project).delete()
+    stale = Task.assignees.through.objects.filter(user_id=member_id, task__project=project)
+    lost = unassign(stale, list(stale.values_list("task_id", flat=True)))
+    history.record_many(
+        [
+            TaskEvent(
+                task_id=task_id, actor_id=user_id, kind=TaskEvent.Kind.UPDATED, changes={"assignees": names}
+            )
+            for task_id, names in lost.items()
+        ]
+    )

@@ -20,7 +20,7 @@ from tasks.models import Label, Project, Task, TaskEvent
 from tasks.selectors import TaskDetails
 from tasks.services import history, quotas
 from tasks.services.hierarchy import check_parent, descendant_ids
-from tasks.services.members import allowed_assignees, assignee_refs, valid_assignees
+from tasks.services.members import allowed_assignees, assignee_refs, unassign, valid_assignees
 from tms_project.metrics import TASKS_CREATED
 
 
@@ -165,11 +165,14 @@ def _set_labels(task: Task, user_id: int, label_ids: list[int], changes: dict[st
     _cache_labels(task, new_labels)
 
 
-def _move_to_project(task: Task, user_id: int, project_id: int | None, changes: dict[str, Any]) -> None:
+def _move_to_project(
+    task: Task, user_id: int, actor_id: int | None, project_id: int | None, changes: dict[str, Any]
+) -> None:
     """Put the task and all its sub-tasks in ``project_id`` (None: the user's Inbox).
 
     The task leaves its parent (a parent is in the same project); assignees who are not members
-    of the new project are dropped. The new owner's quota must hold the moved tasks.
+    of the new project are dropped. The new owner's quota must hold the moved tasks. Each sub-task
+    records the move in its history, with the task that carried it.
     """
     owner_id = user_id if project_id is None else _project_for_task(user_id, project_id).owner_id
     moved = [task.pk, *descendant_ids([task.pk])]
@@ -180,13 +183,28 @@ def _move_to_project(task: Task, user_id: int, project_id: int | None, changes: 
     if task.parent_id is not None:
         changes["parent"] = [task.parent_id, None]
         task.parent = None
+    carried = {"project": [task.project_id, project_id], "with": task.pk}
     Task.objects.filter(pk__in=moved[1:]).update(
-        project_id=project_id, owner_id=owner_id, version=F("version") + 1
+        project_id=project_id, owner_id=owner_id, version=F("version") + 1, updated_at=timezone.now()
     )
     task.project_id, task.owner_id = project_id, owner_id
-    Task.assignees.through.objects.filter(task_id__in=moved).exclude(
+    stale = Task.assignees.through.objects.filter(task_id__in=moved).exclude(
         user_id__in=allowed_assignees(task)
-    ).delete()
+    )
+    lost = unassign(stale, moved)
+    if task.pk in lost:
+        changes["assignees"] = lost[task.pk]
+    history.record_many(
+        [
+            TaskEvent(
+                task_id=pk,
+                actor_id=actor_id,
+                kind=TaskEvent.Kind.UPDATED,
+                changes={**carried, **({"assignees": lost[pk]} if pk in lost else {})},
+            )
+            for pk in moved[1:]
+        ]
+    )
 
 
 def _set_parent(task: Task, user_id: int, parent_id: int | None, changes: dict[str, Any]) -> None:
@@ -234,7 +252,7 @@ def task_update(
         _apply_status(task, status)
     changes: dict[str, Any] = history.diff(before, history.snapshot(task))
     if project_id != task.project_id:
-        _move_to_project(task, user_id, project_id, changes)
+        _move_to_project(task, user_id, actor_id, project_id, changes)
     if new_parent:  # a move to another project already took the task out of its parent
         _set_parent(task, user_id, parent_id, changes)
     if assignee_ids is not None:

@@ -329,3 +329,14 @@ def test_invitations_are_rate_limited(team, settings, monkeypatch):
     assert "late" not in roles(team)
     # another admin's budget is their own
     assert add(team.client("admin"), team, "late").status_code == 201
+
+
+def test_assignments_a_removal_takes_are_in_the_tasks_history(team):
+    task = project_task(team.project)
+    task.assignees.add(team.editor, team.viewer)
+    version = task.version
+    team.client("admin").delete(members_url(team, team.editor.pk))
+    event = team.client("viewer").get(f"/api/tasks/{task.pk}/history/").json()["results"][0]
+    assert (event["kind"], event["actor_id"]) == ("updated", team.admin.pk)
+    assert event["changes"] == {"assignees": [["editor1", "viewer1"], ["viewer1"]]}
+    assert Task.objects.get(pk=task.pk).version == version + 1  # an ETag read before no longer matches

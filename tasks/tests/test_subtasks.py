@@ -451,3 +451,29 @@ def test_a_list_of_more_than_50_projects_is_400(owner_client):
 def test_filtering_by_another_users_id_shows_only_shared_tasks(team, spread):
     # the stranger sees nothing assigned to the editor: the filter narrows what they read already
     assert titles(team.client("stranger"), f"?assignee={team.editor.pk}") == []
+
+
+def test_a_move_is_in_the_history_of_every_task_it_carries(team, target):
+    top = project_task(team.project)
+    child = project_task(team.project, parent=top)
+    child.assignees.add(team.viewer, team.editor)
+    top.assignees.add(team.viewer)
+    before = {task.pk: fresh(task).updated_at for task in (top, child)}
+    # when
+    assert patch(team.client("editor"), top, project=target.pk).status_code == 200
+    # then each moved task says so, and which assignees it lost
+    client = team.client("editor")
+    top_event = client.get(f"/api/tasks/{top.pk}/history/").json()["results"][0]
+    assert top_event["changes"] == {"project": [team.project.pk, target.pk], "assignees": [["viewer1"], []]}
+    child_event = client.get(f"/api/tasks/{child.pk}/history/").json()["results"][0]
+    assert (child_event["kind"], child_event["actor_id"]) == ("updated", team.editor.pk)
+    assert child_event["changes"] == {
+        "project": [team.project.pk, target.pk],
+        "with": top.pk,
+        "assignees": [["editor1", "viewer1"], ["editor1"]],
+    }
+    # and a client syncing with updated_since sees the sub-task changed
+    assert all(fresh(task).updated_at > before[task.pk] for task in (top, child))
+    since = before[top.pk].isoformat().replace("+00:00", "Z")
+    synced = client.get("/api/tasks/", {"updated_since": since, "project": target.pk}).json()["results"]
+    assert sorted(t["id"] for t in synced) == sorted([top.pk, child.pk])
