@@ -15,6 +15,9 @@ another person's account fail, or lose the work. The new owner may then hold mor
 TMS_QUOTA_TASKS or TMS_QUOTA_PROJECTS, and adds nothing until back under them. A name the
 new owner already uses (case-insensitively) becomes "<name> (from <old username>)".
 
+The person's assignments on the tasks that outlive the account end as a member's removal ends
+them: each such task records the change in its history and gets a new version.
+
 It runs inside the transaction that deletes the account, just before the delete: the
 account's row is locked first, so a task added to one of its projects at the same moment
 either commits before (and is handed over with the rest) or finds the account gone.
@@ -28,8 +31,9 @@ from django.db import IntegrityError, transaction
 
 from tasks import access
 from tasks.errors import ProjectNameTaken
-from tasks.models import Project, ProjectMember, Task
-from tasks.services import quotas
+from tasks.models import Project, ProjectMember, Task, TaskEvent
+from tasks.services import history, quotas
+from tasks.services.members import unassign
 
 NAME_MAX = Project._meta.get_field("name").max_length or 100
 # The old username in a new name is cut to this: a long one would leave too little of the name.
@@ -124,4 +128,22 @@ def projects_hand_over(*, user_id: int) -> list[HandedOver]:
         heir = heir_of(project.pk, user_id)
         if heir is not None:
             handed.append(_hand_over(project, heir, user_id, old_username))
+    _unassign_leaving(user_id)
     return handed
+
+
+def _unassign_leaving(user_id: int) -> None:
+    """Take the leaving person off every task of a project someone else now owns (the rest goes with
+    the account), recorded as their removal from a project is."""
+    stale = Task.assignees.through.objects.filter(user_id=user_id, task__project__isnull=False).exclude(
+        task__owner_id=user_id
+    )
+    lost = unassign(stale, list(stale.values_list("task_id", flat=True)))
+    history.record_many(
+        [
+            TaskEvent(
+                task_id=task_id, actor_id=user_id, kind=TaskEvent.Kind.UPDATED, changes={"assignees": names}
+            )
+            for task_id, names in lost.items()
+        ]
+    )

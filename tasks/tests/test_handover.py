@@ -189,10 +189,15 @@ def test_leaving_someone_elses_project_keeps_it_and_the_comments_without_an_auth
     assert said.status_code == 201
     boss_label = Label.objects.create(owner=boss, name="mine")
     task.labels.add(boss_label)
+    version = client_for(owner).get(f"/api/tasks/{task.pk}/").json()["version"]
     assert delete_account(boss).status_code == 204
     assert members_seen_by(owner, theirs.pk) == [("keeper", "owner")]
     detail = client_for(owner).get(f"/api/tasks/{task.pk}/").json()
     assert [a["username"] for a in detail["assignees"]] == ["keeper"]
+    # as when a member is removed: the change is in the task's history and its version (ETag)
+    assert detail["version"] == version + 1
+    newest = client_for(owner).get(f"/api/tasks/{task.pk}/history/").json()["results"][0]
+    assert (newest["kind"], newest["changes"]) == ("updated", {"assignees": [["boss", "keeper"], ["keeper"]]})
     assert detail["labels"] == []
     comments = client_for(owner).get(f"/api/tasks/{task.pk}/comments/").json()["results"]
     assert [(c["author"], c["body"]) for c in comments] == [(None, "done on my side")]
