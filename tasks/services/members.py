@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from accounts.usernames import username_key
 from tasks import access
 from tasks.errors import AlreadyMember, MemberNotFound, QuotaExceeded, TaskInvalid
 from tasks.models import Project, ProjectMember, Task, TaskEvent
@@ -87,11 +86,11 @@ def member_list(*, user_id: int, project_id: int) -> QuerySet[ProjectMember]:
 
 
 def _account_for(name: str) -> Any:
-    """The active account with this e-mail address, or this username (any case, any look-alike)."""
+    """The active account with this e-mail address, or this username (any case)."""
     users = get_user_model().objects.filter(is_active=True)
     if "@" in name:
         return users.filter(email__iexact=name).first()
-    return users.filter(username_key=username_key(name)).first()
+    return users.filter(username__iexact=name).first()
 
 
 @transaction.atomic
