@@ -29,18 +29,22 @@ def lock_owner(owner_id: int) -> None:
         raise OwnerGone
 
 
-def _refuse(what: str, quota: int, have: int, adding: int) -> None:
+def _refuse(what: str, quota: int, have: int, adding: int, holder: str = "you have") -> None:
     raise QuotaExceeded(
-        f"The {what} quota is {quota:,} per account: you have {have:,}, and this would add {adding:,}."
+        f"The {what} quota is {quota:,} per account: {holder} {have:,}, and this would add {adding:,}."
         f" Delete some {what} first{' (the trash counts too)' if what == 'tasks' else ''}."
     )
 
 
-def ensure_task_room(*, owner_id: int, adding: int, have: int | None = None) -> None:
+def ensure_task_room(
+    *, owner_id: int, adding: int, have: int | None = None, for_project: bool = False
+) -> None:
+    """Room for ``adding`` tasks in the owner's account; ``for_project``: tasks of a project, which
+    count against its owner (the refusal says so, since the person asking may be another member)."""
     quota = settings.TMS_QUOTA_TASKS
     have = task_count(owner_id) if have is None else have
     if have + adding > quota:
-        _refuse("tasks", quota, have, adding)
+        _refuse("tasks", quota, have, adding, "the project's owner has" if for_project else "you have")
 
 
 def ensure_label_room(*, owner_id: int, adding: int, have: int | None = None) -> None:

@@ -122,7 +122,7 @@ def task_create(
             _apply_status(task, status)
             # The owner's lock first, as in every write that adds to a quota.
             quotas.lock_owner(owner_id)
-            quotas.ensure_task_room(owner_id=owner_id, adding=1)
+            quotas.ensure_task_room(owner_id=owner_id, adding=1, for_project=task.project_id is not None)
             if parent_task is not None:
                 check_parent(None, parent_task)
             label_objects = owner_labels(owner_id=user_id, label_ids=labels or [])
@@ -178,7 +178,7 @@ def _move_to_project(
     moved = [task.pk, *descendant_ids([task.pk])]
     if owner_id != task.owner_id:
         quotas.lock_owner(owner_id)
-        quotas.ensure_task_room(owner_id=owner_id, adding=len(moved))
+        quotas.ensure_task_room(owner_id=owner_id, adding=len(moved), for_project=project_id is not None)
     changes["project"] = [task.project_id, project_id]
     if task.parent_id is not None:
         changes["parent"] = [task.parent_id, None]

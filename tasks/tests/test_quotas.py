@@ -146,6 +146,7 @@ def test_import_past_the_label_quota_is_refused_and_creates_nothing(owner_client
     assert owner_client.post(IMPORT, {"tasks": rows}, format="json").json() == {
         "imported": 3,
         "labels_created": 2,
+        "projects_created": 0,
     }
     assert Label.objects.filter(owner=owner).count() == 200
 
@@ -289,3 +290,22 @@ def test_label_creates_racing_at_the_quota_cannot_pass_it(owner, settings):
     statuses = race(6, create)
     assert Counter(statuses) == {201: 2, 409: 4}
     assert Label.objects.filter(owner=owner).count() == 3
+
+
+def test_a_project_task_counts_against_the_project_owner_and_the_refusal_says_so(owner, stranger, quota):
+    from tasks.tests.factories import ProjectFactory, ProjectMemberFactory
+
+    project = ProjectFactory(owner=owner)
+    ProjectMemberFactory(project=project, user=stranger, role="editor")
+    TaskFactory(owner=owner)
+    quota(tasks=2)
+    editor = client_for(stranger)
+    assert (
+        editor.post("/api/tasks/", {"title": "fits", "project": project.pk}, format="json").status_code == 201
+    )
+    assert Task.objects.filter(owner=owner).count() == 2  # the project's task is the owner's
+    refused = editor.post("/api/tasks/", {"title": "full", "project": project.pk}, format="json")
+    assert refused.status_code == 409
+    assert "the project's owner has 2" in refused.json()["error"]["message"]
+    # the editor's own Inbox is their own account: it still has room
+    assert editor.post("/api/tasks/", {"title": "mine"}, format="json").status_code == 201
