@@ -85,6 +85,16 @@ def test_a_name_is_unique_per_owner_in_any_case(owner_client, other):
     assert Project.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("first", "second"), [("100%", "100x"), ("a_b", "axb"), ("back\\slash", "backslash")]
+)
+def test_names_that_differ_only_where_a_pattern_would_match_are_different_names(owner_client, first, second):
+    # the comparison is of the names, not a pattern: no character is a wildcard
+    assert create(owner_client, name=first).status_code == 201
+    assert create(owner_client, name=second).status_code == 201
+    assert create(owner_client, name=first.upper()).status_code == 409
+
+
 def test_a_trashed_projects_name_is_still_taken(owner_client):
     project_id = create(owner_client, name="Garden").json()["id"]
     assert owner_client.delete(f"/api/tasks/projects/{project_id}/").status_code == 204

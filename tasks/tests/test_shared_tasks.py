@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tasks.models import Task, TaskEvent
-from tasks.tests.factories import LabelFactory, ProjectFactory, project_task
+from tasks.tests.factories import LabelFactory, ProjectFactory, TaskFactory, project_task
 from tasks.tests.sharing import error_code, shared_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +252,19 @@ def test_a_bad_project_value_is_400(owner_client, value):
     response = owner_client.post("/api/tasks/", {"title": "x", "project": value}, format="json")
     assert response.status_code == 400
     assert "project" in response.json()["error"]["fields"]
+
+
+def test_a_shared_task_moves_on_its_projects_board_only(team, shared):
+    own = TaskFactory(owner=team.editor, status="done")
+    other = project_task(team.project, status="done")
+    client = team.client("editor")
+    # next to a task of the editor's Inbox: not on this board
+    refused = client.post(f"/api/tasks/{shared.pk}/move/", {"before_id": own.pk}, format="json")
+    assert refused.status_code == 400
+    assert "before_id" in refused.json()["error"]["fields"]
+    mixed = client.post(f"/api/tasks/{own.pk}/move/", {"after_id": shared.pk}, format="json")
+    assert mixed.status_code == 400
+    # next to a task of the same project: fine
+    moved = client.post(f"/api/tasks/{shared.pk}/move/", {"before_id": other.pk}, format="json")
+    assert moved.status_code == 200
+    assert moved.json()["position"] < Task.objects.get(pk=other.pk).position
