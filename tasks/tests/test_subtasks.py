@@ -18,7 +18,7 @@ def patch(client, task, **body):
     return client.patch(f"/api/tasks/{task.pk if isinstance(task, Task) else task}/", body, format="json")
 
 
-def chain(levels: int, **fields) -> list[Task]:
+def chain(levels, **fields):
     """``levels`` tasks, each the sub-task of the one before."""
     tasks = [TaskFactory(**fields)]
     for _ in range(levels - 1):
