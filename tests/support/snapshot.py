@@ -1,16 +1,20 @@
 """Everything a request could change in the database, to assert that a refused one changed nothing."""
 
 from accounts.models import AuthSession, OutgoingMail, User
-from tasks.models import IdempotencyRecord, Label, Task, TaskEvent
+from tasks.models import Comment, IdempotencyRecord, Label, Project, ProjectMember, Task, TaskEvent
 
 
 def database_snapshot() -> list:
     return [
         list(Task.objects.values().order_by("id")),
         list(Task.labels.through.objects.values().order_by("id")),
+        list(Task.assignees.through.objects.values().order_by("id")),
         list(Label.objects.values().order_by("id")),
         list(TaskEvent.objects.values().order_by("id")),
         list(IdempotencyRecord.objects.values().order_by("id")),
+        list(Project.objects.values().order_by("id")),
+        list(ProjectMember.objects.values().order_by("id")),
+        list(Comment.objects.values().order_by("id")),
         list(User.objects.values().order_by("id")),
         list(AuthSession.objects.values().order_by("id")),
         list(OutgoingMail.objects.values().order_by("id")),
