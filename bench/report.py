@@ -6,6 +6,8 @@ TARGETS = [
     ("authenticated list of 50 ≥ 0.5 × raw-SQL read", "list", "raw_read", 0.5),
     ("create ≥ 0.4 × raw-SQL insert", "create", "raw_insert", 0.4),
     ("login ≥ 0.9 × password hasher alone", "login", "hasher", 0.9),
+    # Issue 19: a member's list within 1.25× of the personal list's throughput (1 / 1.25 = 0.8).
+    ("list of a member of 20 shared projects ≥ 0.8 × personal list", "list_shared", "list", 0.8),
 ]
 
 
@@ -27,6 +29,16 @@ def _ratio(runs: dict, mode: str, baseline: str | None) -> str:
     if not baseline or not runs.get(baseline, {}).get("rps") or mode not in runs:
         return ""
     return f"{runs[mode]['rps'] / runs[baseline]['rps']:.2f} × {baseline}"
+
+
+def comparisons(runs: dict, endpoints: list) -> list[str]:
+    """One line per measured endpoint that has a baseline measured in the same run: its ratio."""
+    found = []
+    for mode, _, baseline in endpoints:
+        if ratio := _ratio(runs, mode, baseline):
+            rates = f"{runs[mode]['rps']:.1f} vs {runs[baseline]['rps']:.1f} req/s"
+            found.append(f"bench: {mode} {ratio} ({rates})")
+    return found
 
 
 def _table(runs: dict, endpoints: list) -> list[str]:

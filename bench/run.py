@@ -5,6 +5,8 @@ under gunicorn with production settings, nginx ingress) on free ports and a
 database of its own, seeds it, drives every endpoint with wrk
 (bench/wrk/tms.lua) and reports requests/s, latency percentiles, errors, SQL
 statements and CPU time per request, and memory per worker and per pod.
+list_shared is the list of a member of 20 shared projects (bench.seed's
+--members), compared with the personal list in the same run.
 `--smoke` runs every endpoint for a second on a small table and fails on any
 error response (part of `make test`). See docs/performance.md.
 """
@@ -29,7 +31,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import stack  # noqa: E402
 
 from bench import measure, profile, report  # noqa: E402
-from bench.seed import PASSWORD  # noqa: E402
+from bench.seed import MEMBER_PREFIX, PASSWORD, project_count  # noqa: E402
 from tests.support.server import api, free_port  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "tms.lua"
@@ -38,6 +40,7 @@ ENDPOINTS = [
     ("json", "tasks", None),
     ("raw_read", "tasks", None),
     ("list", "tasks", "raw_read"),
+    ("list_shared", "tasks", "list"),  # a member of shared projects; sent by other users (members.txt)
     ("list_filtered", "tasks", "raw_read"),
     ("retrieve", "tasks", "raw_read"),
     ("stats", "tasks", "raw_read"),
@@ -57,6 +60,10 @@ def options() -> argparse.Namespace:
     parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in the table for the main run")
     parser.add_argument("--small", type=int, default=10_000, help="tasks in the table for the first list run")
     parser.add_argument("--tasks-per-user", type=int, default=500)
+    parser.add_argument(
+        "--shared-projects", type=int, default=20, help="projects each list_shared user is a member of"
+    )
+    parser.add_argument("--project-tasks", type=int, default=25, help="tasks in each shared project")
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per endpoint")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first")
     parser.add_argument("--concurrency", type=int, default=12, help="wrk connections (one user each)")
@@ -127,34 +134,28 @@ def own_stack(
             measure.sql(conf, f"DROP DATABASE IF EXISTS `{conf['database']}`", database=None)
 
 
-def seed(conf: dict, extra: dict, users: int, per_user: int, first: int) -> float:
+def seed(conf: dict, extra: dict, users: int, per_user: int, first: int, *more: str) -> float:
+    """Run bench.seed (`more`: its further options) and refresh the statistics the optimizer plans by."""
     started = time.monotonic()
     env = stack.service_env(conf, "tasks", Path(conf["state"]), extra)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.seed",
-            "--users",
-            str(users),
-            "--tasks-per-user",
-            str(per_user),
-            "--first",
-            str(first),
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    measure.sql(conf, "ANALYZE TABLE tasks, tasks_labels, labels, users")
+    options = ["--users", str(users), "--tasks-per-user", str(per_user), "--first", str(first), *more]
+    subprocess.run([sys.executable, "-m", "bench.seed", *options], cwd=ROOT, env=env, check=True)
+    tables = "tasks, tasks_labels, labels, users, projects, project_members, task_assignees"
+    measure.sql(conf, f"ANALYZE TABLE {tables}")
     return time.monotonic() - started
 
 
-def write_users(base: str, conf: dict, count: int, path: Path) -> None:
+def shared_tasks(args: argparse.Namespace) -> int:
+    """Tasks the list_shared users add: their Inboxes and their shared projects."""
+    projects = project_count(args.concurrency, args.shared_projects)
+    return args.concurrency * args.tasks_per_user + projects * args.project_tasks
+
+
+def write_users(base: str, conf: dict, count: int, path: Path, prefix: str = "bench") -> None:
     """Sign in `count` bench users; one line per wrk thread (see bench/wrk/tms.lua)."""
     lines = []
     for index in range(count):
-        username = f"bench-{index:06d}"
+        username = f"{prefix}-{index:06d}"
         status, _, body = api("POST", f"{base}/api/auth/login/", {"username": username, "password": PASSWORD})
         if status != 200:
             sys.exit(f"bench: signing in {username} failed: {status} {body}")
@@ -279,7 +280,7 @@ def main() -> int:
     extra = configure_stack("bench-smoke" if args.smoke else "bench")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    data = out / "users.txt"
+    data, members = out / "users.txt", out / "members.txt"
     with own_stack(extra, BASELINE_ROUTES, keep=args.keep) as (conf, base):
         results: dict = {"machine": measure.machine(conf), "args": vars(args), "runs": {}}
         small_users = max(args.small // args.tasks_per_user, args.concurrency)
@@ -289,18 +290,31 @@ def main() -> int:
         print(f"bench: {results['tasks_small']:,} tasks; list at this size", flush=True)
         for mode in ("list", "list_filtered"):
             results["runs"][f"{mode}@small"] = run_endpoint(base, conf, mode, "tasks", args, data)
-        large_users = max(args.tasks // args.tasks_per_user - small_users, 0)
-        results["seed_large_s"] = seed(conf, extra, large_users, args.tasks_per_user, small_users)
+        # At least one more user: the shared projects' owners are users no wrk connection signs in as.
+        large_users = max((args.tasks - shared_tasks(args)) // args.tasks_per_user - small_users, 1)
+        results["seed_large_s"] = seed(
+            conf,
+            extra,
+            large_users,
+            args.tasks_per_user,
+            small_users,
+            *("--members", str(args.concurrency), "--owners-first", str(args.concurrency)),
+            *("--projects-per-member", str(args.shared_projects)),
+            *("--tasks-per-project", str(args.project_tasks)),
+        )
         results["tasks_large"] = measure.count_tasks(conf)
         print(f"bench: {results['tasks_large']:,} tasks; every endpoint", flush=True)
         write_users(base, conf, args.concurrency, data)
+        write_users(base, conf, args.concurrency, members, MEMBER_PREFIX)
         if not args.smoke:
             results["runs"]["hasher"] = hasher_alone(args.duration)
         for mode, service, _ in ENDPOINTS:
             if not args.only or mode in args.only:
-                results["runs"][mode] = run_endpoint(base, conf, mode, service, args, data)
+                users = members if mode == "list_shared" else data
+                results["runs"][mode] = run_endpoint(base, conf, mode, service, args, users)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     errors = {mode: run["errors_total"] for mode, run in results["runs"].items() if run.get("errors_total")}
+    print("\n".join(report.comparisons(results["runs"], ENDPOINTS)))
     if args.smoke or args.only:
         count = len(results["runs"])
         print(f"bench: {count} endpoint runs through the ingress, error responses: {errors or 'none'}")

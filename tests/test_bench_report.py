@@ -24,6 +24,7 @@ def results(list_rps: float, list_p50_small: float, list_p50_large: float, pod_m
         "runs": {
             "raw_read": run(400),
             "list": run(list_rps, p50_ms=list_p50_large, pod_mib=pod_mib),
+            "list_shared": run(list_rps * 0.85),
             "list@small": run(list_rps, p50_ms=list_p50_small),
             "raw_insert": run(500),
             "create": run(250),
@@ -39,6 +40,7 @@ def test_each_target_is_judged_from_its_ratio():
         "authenticated list of 50 ≥ 0.5 × raw-SQL read": True,  # 250 / 400
         "create ≥ 0.4 × raw-SQL insert": True,  # 250 / 500
         "login ≥ 0.9 × password hasher alone": False,  # 5.5 / 6.4 = 0.86
+        "list of a member of 20 shared projects ≥ 0.8 × personal list": True,  # 0.85
         "list p50 at 1,000,000 tasks ≤ 1.5 × at 10,000": True,
         "tasks pod memory (master + one worker, RSS) ≤ 128 MiB": True,
     }

@@ -1,8 +1,10 @@
 -- One wrk script for every TMS bench endpoint. The mode and the data come from
 -- the environment (bench/run.py and bench/soak.py set them):
---   TMS_BENCH_MODE  login | refresh | list | list_filtered | retrieve | create |
---                   update | complete | stats | json | raw_read | raw_insert |
+--   TMS_BENCH_MODE  login | refresh | list | list_shared | list_filtered | retrieve |
+--                   create | update | complete | stats | json | raw_read | raw_insert |
 --                   mixed (the soak: each request picked by the weights in MIX)
+--                   (list_shared is list's request sent by members of shared projects:
+--                   bench/run.py hands it a data file of those users)
 --   TMS_BENCH_DATA  a file with one line per wrk thread:
 --                   username password access refresh owner_id task_id,task_id,...
 --   TMS_BENCH_INTERVAL_MS  optional: each connection sends one request per this
@@ -64,6 +66,9 @@ local requests = {
     return wrk.format("POST", "/api/auth/refresh/", json_headers, '{"refresh":"' .. refresh .. '"}')
   end,
   list = function()
+    return wrk.format("GET", "/api/tasks/", auth_headers)
+  end,
+  list_shared = function()
     return wrk.format("GET", "/api/tasks/", auth_headers)
   end,
   list_filtered = function()
