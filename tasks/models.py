@@ -148,6 +148,13 @@ class Task(models.Model):
             # Expression index: created on MySQL 8 and SQLite; MariaDB has none and sorts without it.
             models.Index(F("owner"), Lower("title"), name="tasks_owner_title_ci_idx"),
             models.Index(fields=["project", "position"], name="tasks_project_position_idx"),
+            # The list's scope (tasks.access.Scope.tasks): the Inbox (project null, owner) and the
+            # member's projects, outside the trash, are ranges of this index, and it holds the
+            # position: MariaDB sorts a member's Inbox and projects by reading only the index, then
+            # reads the page's rows (docs/performance.md, "list of a member of 20 shared projects").
+            models.Index(
+                fields=["project", "owner", "trashed_at", "position"], name="tasks_proj_owner_trash_pos_idx"
+            ),
             models.Index(fields=["parent", "status"], name="tasks_parent_status_idx"),
         ]
 
