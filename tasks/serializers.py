@@ -16,13 +16,11 @@ from tasks.selectors import INBOX, ME, TOP_LEVEL, UserRef, details_of, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
-from tasks.services.transfer import MAX_IMPORT_TASKS
 from tms_project.api.ids import MAX_ID, id_field
 from tms_project.api.strict import (
     QueryParametersSerializer,
     RejectUnknownFieldsMixin,
     StrictBooleanField,
-    TextOnlyMixin,
 )
 
 MAX_PAGE_SIZE = 100
@@ -331,66 +329,6 @@ class StatsSerializer(serializers.Serializer):
     due_today = serializers.IntegerField()
     completed_last_7_days = serializers.IntegerField()
     today = serializers.DateField()
-
-
-class ExportQuerySerializer(QueryParametersSerializer):
-    # An empty value counts as absent, as for every optional query parameter.
-    format = serializers.ChoiceField(
-        choices=["json", "csv"], required=False, default="json", allow_blank=True
-    )
-
-
-class ImportLabelSerializer(TextOnlyMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    colour = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, default="#6b7280")
-
-
-class ImportRowSerializer(TextOnlyMixin, serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=10_000, allow_blank=True, required=False, default="")
-    status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
-    priority = PriorityField(required=False, default=Task.Priority.NONE)
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    completed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    created_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="Informational; ignored."
-    )
-    # With many=True DRF passes max_length on to the ListSerializer; the stubs do not list it.
-    labels = ImportLabelSerializer(  # type: ignore[call-arg]
-        many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK
-    )
-
-
-@extend_schema_field(ImportRowSerializer(many=True))
-class ImportRowsField(serializers.ListField):
-    """Rows are validated one by one in validate_tasks, so errors name each bad row's index."""
-
-
-class ImportSerializer(serializers.Serializer):
-    """An export file: what GET /api/tasks/export/?format=json gives and POST /api/tasks/import/ takes."""
-
-    format = serializers.ChoiceField(choices=["tms-tasks"], required=False)
-    version = serializers.ChoiceField(choices=[1], required=False)
-    exported_at = serializers.DateTimeField(required=False)
-    tasks = ImportRowsField(child=serializers.DictField(), max_length=MAX_IMPORT_TASKS)
-
-    def validate_tasks(self, rows: list[dict]) -> list[dict]:
-        """Validate every row, and report every bad one by its index."""
-        valid, errors = [], {}
-        for index, row in enumerate(rows):
-            serializer = ImportRowSerializer(data=row)
-            if serializer.is_valid():
-                valid.append(serializer.validated_data)
-            else:
-                errors[str(index)] = serializer.errors
-        if errors:
-            raise serializers.ValidationError(errors)
-        return valid
-
-
-class ImportResultSerializer(serializers.Serializer):
-    imported = serializers.IntegerField()
-    labels_created = serializers.IntegerField()
 
 
 class ProjectSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

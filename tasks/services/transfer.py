@@ -1,30 +1,52 @@
-"""Export a user's tasks (CSV or JSON, streamed) and import a JSON export.
+"""Export an account's projects and tasks as CSV (one file) or JSON (parts that import as they are).
 
-The JSON export is the import format:
-    {"format": "tms-tasks", "version": 1, "exported_at": "...", "tasks": [{...}, ...]}
-Import validates every row before writing any, then writes all of them in one
-transaction (labels are matched by name, created when missing). The account's
-quotas are checked under the owner's lock before the first write, so an import
-that would pass one writes nothing.
+The JSON export is the import format (tasks.services.transfer_import), version 2:
+
+    {"format": "tms-tasks", "version": 2, "exported_at": "...", "export": "<id>", "part": 1,
+     "projects": [{"ref": "p3", "name": ..., "description": ..., "colour": ..., "archived": false}],
+     "tasks": [{"ref": "t9", "project": "p3", "parent": null, "title": ..., ...}, ...],
+     "next": "https://…/api/tasks/export/?format=json&cursor=…" | null}
+
+It holds what the account owns outside the trash: its Inbox and the projects it owns (not those
+shared with it). Ids are not portable, so the file names projects and tasks by refs (``p``/``t``
+and the id here), the same in every part of one export.
+
+A part holds at most MAX_IMPORT_TASKS tasks and TMS_MAX_IMPORT_BYTES bytes, what one import takes,
+so every part of every export imports as it is. Tasks come project by project (the Inbox first),
+each followed by its sub-tasks (depth first, siblings in board order), so a parent always comes
+before its sub-tasks — in the same part or an earlier one. ``next`` carries a signed cursor: the
+export id and the place in that order where the next part begins, so parts follow each other
+however long the download takes (tasks changed in between may land in either part, as with any
+keyset page).
 """
 
+import bisect
 import csv
 import io
 import json
-from collections.abc import Iterator
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core import signing
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from tasks import positions
-from tasks.models import Label, Task, TaskEvent
-from tasks.services import history, quotas
-from tms_project.metrics import TASKS_CREATED
+from tasks.errors import TaskInvalid
+from tasks.models import Label, Project, Task
 
 EXPORT_FORMAT = "tms-tasks"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+# Version 1 (tasks only, all in the Inbox) still imports.
+IMPORT_VERSIONS = (1, 2)
+# Tasks per import, and so per export part.
+MAX_IMPORT_TASKS = 5000
+# The longest ref (or export id) a file may use.
+MAX_REF = 64
 CSV_COLUMNS = [
     "title",
     "description",
@@ -34,12 +56,156 @@ CSV_COLUMNS = [
     "completed_at",
     "created_at",
     "labels",
+    "project",
+    "ref",
+    "parent",
 ]
-MAX_IMPORT_TASKS = 5000
+CURSOR_MAX_AGE = timedelta(days=7)
+_CURSOR_SALT = "tms.tasks.export"
+# Bytes kept free in a part for its end: the `next` URL (its cursor is a few hundred bytes).
+_TRAILER_ROOM = 4096
+# Tasks read per query while a part is written.
+_CHUNK = 500
+
+# A task's place in the export order: its container (0 = the Inbox, else the project id), then
+# (status, position, id) of each task from its top-level ancestor down to itself.
+SortKey = tuple[Any, ...]
 
 
-def export_row(task: Task) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ExportPart:
+    """Which part to write: of which export, and where in the order it begins (None: the start)."""
+
+    export: str
+    number: int
+    start: SortKey | None
+
+    @classmethod
+    def first(cls) -> "ExportPart":
+        return cls(export=f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}", number=1, start=None)
+
+
+def task_ref(task_id: int) -> str:
+    return f"t{task_id}"
+
+
+def project_ref(project_id: int) -> str:
+    return f"p{project_id}"
+
+
+# -- cursors -----------------------------------------------------------------------------------------
+def cursor_for(owner_id: int, part: ExportPart) -> str:
+    """A signed token for ``part``; only ``owner_id`` can use it, for CURSOR_MAX_AGE."""
+    payload = {"u": owner_id, "e": part.export, "n": part.number, "k": part.start}
+    return signing.dumps(payload, salt=_CURSOR_SALT, compress=True)
+
+
+def part_from_cursor(owner_id: int, cursor: str) -> ExportPart:
+    """The part a cursor names; TaskInvalid (400 naming ``cursor``) for a forged, foreign or old one."""
+    try:
+        payload = signing.loads(cursor, salt=_CURSOR_SALT, max_age=CURSOR_MAX_AGE)
+        if payload["u"] != owner_id:
+            raise ValueError("another account's cursor")
+        container, *path = payload["k"]
+        start = (int(container), *(tuple(step) for step in path))
+        return ExportPart(export=str(payload["e"]), number=int(payload["n"]), start=start)
+    except signing.SignatureExpired as exc:
+        raise TaskInvalid(
+            {"cursor": ["This export cursor is older than 7 days: export again from the first part."]}
+        ) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise TaskInvalid({"cursor": ["This cursor is not one of your exports' `next` links."]}) from exc
+
+
+# -- what is exported, in which order -----------------------------------------------------------------
+def exported_tasks(owner_id: int) -> QuerySet[Task]:
+    """The account's tasks outside the trash: its Inbox and the projects it owns (outside the trash)."""
+    return Task.objects.filter(owner_id=owner_id, trashed_at__isnull=True).filter(
+        Q(project__isnull=True) | Q(project__owner_id=owner_id, project__trashed_at__isnull=True)
+    )
+
+
+def exported_projects(owner_id: int) -> list[Project]:
+    return list(Project.objects.filter(owner_id=owner_id, trashed_at__isnull=True).order_by("pk"))
+
+
+class ExportOrder:
+    """Every exported task's id in export order, from one query of ids, parents and board places.
+
+    Projects by id (the Inbox first); in each, top-level tasks in board order (status, position),
+    each followed depth first by its sub-tasks. A parent that is not exported (it cannot be, but
+    the file must stay importable) makes its sub-task a top-level one.
+    """
+
+    def __init__(self, owner_id: int) -> None:
+        rows = exported_tasks(owner_id).values_list("pk", "parent_id", "project_id", "status", "position")
+        self.place: dict[int, tuple[int, str, int]] = {}
+        raw_parent: dict[int, int | None] = {}
+        for pk, parent_id, project_id, status, position in rows:
+            self.place[pk] = (project_id or 0, status, position)
+            raw_parent[pk] = parent_id
+        self.parent: dict[int, int | None] = {
+            pk: parent if parent in self.place and self.place[parent][0] == self.place[pk][0] else None
+            for pk, parent in raw_parent.items()
+        }
+        self.ids: list[int] = self._depth_first()
+
+    def _depth_first(self) -> list[int]:
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent in self.parent.items():
+            children[parent].append(pk)
+        for siblings in children.values():
+            siblings.sort(key=self._sibling_key)
+        ordered: list[int] = []
+        roots = children[None]
+        stack = sorted(roots, key=lambda pk: (self.place[pk][0], self._sibling_key(pk)), reverse=True)
+        while stack:
+            pk = stack.pop()
+            ordered.append(pk)
+            stack.extend(reversed(children.get(pk, [])))
+        return ordered
+
+    def _sibling_key(self, pk: int) -> tuple[str, int, int]:
+        _, status, position = self.place[pk]
+        return (status, position, pk)
+
+    def key(self, pk: int) -> SortKey:
+        path: list[tuple[str, int, int]] = []
+        node: int | None = pk
+        while node is not None:
+            path.append(self._sibling_key(node))
+            node = self.parent[node]
+        return (self.place[pk][0], *reversed(path))
+
+    def index_of(self, start: SortKey | None) -> int:
+        """Where a part beginning at ``start`` begins: the first task at or after it."""
+        if start is None:
+            return 0
+        return bisect.bisect_left(self.ids, start, key=self.key)
+
+
+def _tasks_between(owner_id: int, order: ExportOrder, start: int, end: int) -> Iterator[tuple[int, Task]]:
+    """(index in the order, task) for order.ids[start:end], with the owner's own labels; two queries
+    per _CHUNK tasks. A task gone since the order was read is left out."""
+    labels = Prefetch("labels", queryset=Label.objects.filter(owner_id=owner_id).order_by("name", "pk"))
+    for offset in range(start, end, _CHUNK):
+        ids = order.ids[offset : min(end, offset + _CHUNK)]
+        # By id alone, checked here: the order came from exported_tasks (a task whose project went to the
+        # trash since went there with it), and with the owner in the query MariaDB read the whole
+        # account through its owner index for every chunk.
+        chunk = Task.objects.filter(pk__in=ids).prefetch_related(labels)
+        found = {task.pk: task for task in chunk if task.owner_id == owner_id and task.trashed_at is None}
+        for index, pk in enumerate(ids, offset):
+            if pk in found:
+                yield index, found[pk]
+
+
+# -- rows ----------------------------------------------------------------------------------------------
+def export_row(task: Task, parent_id: int | None) -> dict[str, Any]:
     return {
+        "ref": task_ref(task.pk),
+        "project": project_ref(task.project_id) if task.project_id else None,
+        "parent": task_ref(parent_id) if parent_id else None,
         "title": task.title,
         "description": task.description,
         "status": task.status,
@@ -51,19 +217,62 @@ def export_row(task: Task) -> dict[str, Any]:
     }
 
 
-def _tasks_in_order(tasks: QuerySet[Task]) -> Iterator[Task]:
-    return tasks.order_by("status", "position", "pk").prefetch_related("labels").iterator(chunk_size=500)
+def project_row(project: Project) -> dict[str, Any]:
+    return {
+        "ref": project_ref(project.pk),
+        "name": project.name,
+        "description": project.description,
+        "colour": project.colour,
+        "archived": project.archived,
+    }
 
 
-def export_json(tasks: QuerySet[Task]) -> Iterator[str]:
-    header = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": timezone.now().isoformat()}
-    yield json.dumps(header)[:-1] + ', "tasks": ['
-    for index, task in enumerate(_tasks_in_order(tasks)):
-        yield ("," if index else "") + "\n" + json.dumps(export_row(task), ensure_ascii=False)
-    yield "\n]}\n"
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
-def export_csv(tasks: QuerySet[Task]) -> Iterator[str]:
+def _part_head(part: ExportPart, projects: list[Project]) -> str:
+    header = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "export": part.export,
+        "part": part.number,
+    }
+    rows = ",".join("\n" + _dumps(project_row(project)) for project in projects)
+    return _dumps(header)[:-1] + ',\n"projects": [' + rows + ("\n" if rows else "") + '],\n"tasks": ['
+
+
+def export_json(*, owner_id: int, part: ExportPart, next_url: Callable[[str], str]) -> Iterator[str]:
+    """Stream one part: every project, then tasks from ``part.start`` while the part stays within
+    MAX_IMPORT_TASKS and TMS_MAX_IMPORT_BYTES (at least one task, so an export always advances);
+    ``next`` is ``next_url(cursor)`` of the following part, or null."""
+    order = ExportOrder(owner_id)
+    start = order.index_of(part.start)
+    end = min(len(order.ids), start + MAX_IMPORT_TASKS)
+    head = _part_head(part, exported_projects(owner_id))
+    yield head
+    room = settings.TMS_MAX_IMPORT_BYTES - _TRAILER_ROOM - len(head.encode())
+    separator, cut = "", end
+    for index, task in _tasks_between(owner_id, order, start, end):
+        text = separator + "\n" + _dumps(export_row(task, order.parent[task.pk]))
+        size = len(text.encode())
+        if separator and size > room:
+            cut = index
+            break
+        yield text
+        room -= size
+        separator = ","
+    following = None
+    if cut < len(order.ids):
+        following = next_url(
+            cursor_for(owner_id, ExportPart(part.export, part.number + 1, order.key(order.ids[cut])))
+        )
+    yield '\n],\n"next": ' + _dumps(following) + "}\n"
+
+
+def export_csv(*, owner_id: int) -> Iterator[str]:
+    """Every task in one file, in the JSON export's order; ``project`` is the project's name."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -73,11 +282,14 @@ def export_csv(tasks: QuerySet[Task]) -> Iterator[str]:
         buffer.truncate(0)
         return text
 
+    order = ExportOrder(owner_id)
+    names = {project.pk: project.name for project in exported_projects(owner_id)}
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for task in _tasks_in_order(tasks):
-        row = export_row(task)
+    for _, task in _tasks_between(owner_id, order, 0, len(order.ids)):
+        row = export_row(task, order.parent[task.pk])
         row["labels"] = ";".join(label["name"] for label in row["labels"])
+        row["project"] = names.get(task.project_id, "") if task.project_id else ""
         writer.writerow([_csv_safe(row[column]) for column in CSV_COLUMNS])
         yield flush()
 
@@ -87,79 +299,3 @@ def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value if value is not None else ""
-
-
-def _import_labels(owner_id: int, rows: list[dict[str, Any]]) -> tuple[dict[str, Label], int]:
-    """The owner's labels by lower-case name, creating those the rows name and lack (within the quota)."""
-    names = {label["name"].lower(): label for row in rows for label in row.get("labels", [])}
-    labels = list(Label.objects.filter(owner_id=owner_id))
-    existing = {label.name.lower(): label for label in labels}
-    missing = [
-        Label(owner_id=owner_id, name=spec["name"], colour=spec["colour"])
-        for key, spec in names.items()
-        if key not in existing
-    ]
-    quotas.ensure_label_room(owner_id=owner_id, adding=len(missing), have=len(labels))
-    for label in Label.objects.bulk_create(missing):
-        existing[label.name.lower()] = label
-    return existing, len(missing)
-
-
-def _imported_task(owner_id: int, row: dict[str, Any], position: int) -> Task:
-    task = Task(
-        owner_id=owner_id,
-        title=row["title"],
-        description=row.get("description", ""),
-        status=row["status"],
-        priority=row["priority"],
-        due_date=row.get("due_date"),
-        position=position,
-    )
-    done = row["status"] == Task.Status.DONE
-    task.completed_at = (row.get("completed_at") or timezone.now()) if done else None
-    return task
-
-
-def _insert_tasks(owner_id: int, rows: list[dict[str, Any]]) -> list[Task]:
-    """Insert the rows' tasks in order; the saved tasks, with their ids."""
-    # Consecutive positions that never equal a clock position (multiples of GAP),
-    # so the imported rows can be found again on databases that return no ids.
-    start = positions.position_now() + 1
-    spacing = 1024
-    new_tasks = [_imported_task(owner_id, row, start + index * spacing) for index, row in enumerate(rows)]
-    created = Task.objects.bulk_create(new_tasks, batch_size=500)
-    if any(task.pk is None for task in created):  # MySQL returns no ids from a bulk insert
-        wanted = [task.position for task in new_tasks]
-        created = list(Task.objects.filter(owner_id=owner_id, position__in=wanted).order_by("position"))
-    return created
-
-
-def _link_labels(created: list[Task], rows: list[dict[str, Any]], labels: dict[str, Label]) -> None:
-    through = Task.labels.through
-    links = [
-        through(task_id=task.pk, label_id=labels[label["name"].lower()].pk)
-        for task, row in zip(created, rows, strict=True)
-        for label in row.get("labels", [])
-    ]
-    through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
-
-
-@transaction.atomic
-def tasks_import(
-    *, owner_id: int, actor_id: int | None, rows: list[dict[str, Any]]
-) -> tuple[list[Task], int]:
-    """Create validated rows (see ImportRowSerializer) for ``owner_id``, in order.
-
-    Returns the tasks and how many labels had to be created. Refuses (409) an
-    import that would take the account past its task or label quota.
-    """
-    quotas.lock_owner(owner_id)
-    quotas.ensure_task_room(owner_id=owner_id, adding=len(rows))
-    labels, labels_created = _import_labels(owner_id, rows)
-    created = _insert_tasks(owner_id, rows)
-    _link_labels(created, rows, labels)
-    history.record_many(
-        [history.event(task, actor_id, TaskEvent.Kind.IMPORTED, history.snapshot(task)) for task in created]
-    )
-    transaction.on_commit(lambda: TASKS_CREATED.labels("import").inc(len(created)))
-    return created, labels_created
