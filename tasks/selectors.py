@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tasks import access
-from tasks.errors import LabelNotFound, TaskNotFound
+from tasks.errors import LabelNotFound, ProjectNotFound, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
 
 # List filter values beside ids: ?project=inbox, ?parent=none, ?assignee=me.
@@ -62,11 +62,16 @@ def task_list(*, user_id: int, filters: dict[str, Any], time_zone: str) -> Query
     """The tasks the user reads matching validated list filters (see TaskListQuerySerializer).
 
     Without ``project``: the Inbox and every project they are a member of that is not archived.
+    Naming a project they are not a member of (or one in the trash) is ProjectNotFound.
     """
     scope = access.scope_of(user_id)
     projects = filters.get("project")
     if projects:
-        where = scope.tasks(project_ids=[p for p in projects if p != INBOX], inbox=INBOX in projects)
+        named = [p for p in projects if p != INBOX]
+        if any(project_id not in scope.projects for project_id in named):
+            # As for the project itself: a project you are not a member of does not exist for you.
+            raise ProjectNotFound
+        where = scope.tasks(project_ids=named, inbox=INBOX in projects)
     else:
         where = scope.tasks()
     tasks = _parse_filters(Task.objects.filter(where, trashed_at__isnull=True), filters, time_zone)

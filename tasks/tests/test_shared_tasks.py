@@ -171,7 +171,9 @@ def test_a_non_member_gets_404_as_for_a_missing_task(team, shared, method, path,
 def test_a_non_member_sees_nothing_of_the_project_in_lists(team, shared):
     client = team.client("stranger")
     assert client.get("/api/tasks/").json()["results"] == []
-    assert client.get(f"/api/tasks/?project={team.project.pk}").json()["results"] == []
+    assert (
+        client.get(f"/api/tasks/?project={team.project.pk}").status_code == 404
+    )  # as for a project that does not exist
     assert client.get(f"/api/tasks/?parent={shared.pk}").json()["results"] == []
     assert client.get("/api/tasks/stats/").json()["total"] == 0
     team.client("editor").delete(f"/api/tasks/{shared.pk}/")
@@ -268,3 +270,14 @@ def test_a_shared_task_moves_on_its_projects_board_only(team, shared):
     moved = client.post(f"/api/tasks/{shared.pk}/move/", {"before_id": other.pk}, format="json")
     assert moved.status_code == 200
     assert moved.json()["position"] < Task.objects.get(pk=other.pk).position
+
+
+def test_listing_a_project_you_are_not_in_is_404_exactly_like_a_missing_one(team):
+    client = team.client("stranger")
+    hidden = client.get(f"/api/tasks/?project={team.project.pk}")
+    missing = client.get("/api/tasks/?project=987654321")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["error"]["code"] == missing.json()["error"]["code"] == "not_found"
+    # also when named next to the Inbox or a project they are in
+    assert client.get(f"/api/tasks/?project=inbox&project={team.project.pk}").status_code == 404
+    assert team.client("viewer").get(f"/api/tasks/?project=inbox,{team.project.pk}").status_code == 200

@@ -50,3 +50,21 @@ describe("TaskBoard keyboard moves", () => {
     expect(await screen.findByRole("button", { name: "Move A up" })).toBeDisabled();
   });
 });
+
+describe("TaskBoard of a project that is no longer shared", () => {
+  it("says the project is no longer available instead of a bare 'Not found'", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(
+        async () =>
+          new Response(JSON.stringify({ error: { status: 404, code: "not_found", message: "Not found.", request_id: "r" } }), {
+            status: 404,
+          }),
+      ),
+    );
+    render(
+      <TaskBoard today="2026-11-27" version={0} scope={{ project: ["7"] }} onEdit={vi.fn()} onHistory={vi.fn()} onChanged={vi.fn()} />,
+    );
+    expect(await screen.findByRole("alert")).toHaveTextContent("no longer available to you");
+  });
+});

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type DragEvent } from "react";
 import { tms, type ListQuery } from "../api/tms";
 import { STATUSES, STATUS_NAMES, type Project, type Status, type Task } from "../api/types";
 import { canWrite, roleFor } from "./access";
-import { ErrorNote, Loading, useAction } from "./common";
+import { ErrorNote, GONE_PROJECT, Loading, useAction } from "./common";
 import { cardActions, TaskCard } from "./TaskCard";
 import { projectName } from "./TaskList";
 
@@ -65,7 +65,7 @@ export function TaskBoard(props: {
   if (!tasks && !error) return <Loading what="the board" />;
   return (
     <section aria-label="Board" className="board">
-      <ErrorNote error={error} />
+      <ErrorNote error={error} notFound={GONE_PROJECT} />
       {STATUSES.map((status, columnIndex) => {
         const cards = column(status);
         return (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { tms, type ListQuery } from "../api/tms";
 import { PRIORITIES, STATUSES, STATUS_NAMES, type Label, type Page, type Project, type Task } from "../api/types";
 import { canWrite, roleFor } from "./access";
-import { ErrorNote, Loading, useAction } from "./common";
+import { ErrorNote, GONE_PROJECT, Loading, useAction } from "./common";
 import { cardActions, TaskCard } from "./TaskCard";
 
 const ORDERINGS: [string, string][] = [
@@ -132,7 +132,7 @@ export function TaskList(props: {
           With a due date
         </label>
       </div>
-      <ErrorNote error={error} />
+      <ErrorNote error={error} notFound={GONE_PROJECT} />
       {!page && !error && <Loading what="tasks" />}
       {page && page.results.length === 0 && <p className="empty">No tasks here. Create one with “New task”.</p>}
       <div className="cards">

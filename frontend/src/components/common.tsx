@@ -7,6 +7,10 @@ export function messageOf(error: unknown): string {
   return "Something went wrong. Please try again.";
 }
 
+/** What a list or board of a project says when the project answers 404. */
+export const GONE_PROJECT =
+  "This project is no longer available to you: it was deleted or is no longer shared with you. Choose another list.";
+
 /** The error's message; `notFound` words a 404 for what the view shows (gone, or no longer shared with you). */
 export function ErrorNote({ error, notFound }: { error: unknown; notFound?: string }) {
   if (!error) return null;
