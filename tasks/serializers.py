@@ -342,9 +342,7 @@ class ProjectSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$", required=False, default="#2563eb", help_text="#rrggbb"
     )
-    archived = StrictBooleanField(
-        required=False, help_text="Archived: its tasks leave the default list."
-    )
+    archived = StrictBooleanField(required=False, help_text="Archived: its tasks leave the default list.")
     owner = UserRefSerializer(read_only=True)
     role = serializers.ChoiceField(choices=Project.Role.values, read_only=True, help_text="Your role.")
     created_at = serializers.DateTimeField(read_only=True)

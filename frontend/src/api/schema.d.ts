@@ -452,7 +452,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download every task */
+        /**
+         * Download your projects and tasks
+         * @description Spends ``budget`` for every request, keeping the attempt so that a later part can give it back.
+         */
         get: operations["tasks_export_retrieve"];
         put?: never;
         post?: never;
@@ -471,7 +474,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import an export */
+        /**
+         * Import one part of an export
+         * @description Spends ``budget`` for every request, keeping the attempt so that a later part can give it back.
+         */
         post: operations["tasks_import_create"];
         delete?: never;
         options?: never;
@@ -760,61 +766,111 @@ export interface components {
             };
         };
         /**
+         * @description One part of a JSON export: at most 5,000 tasks and TMS_MAX_IMPORT_BYTES, so it can be imported
+         *     as it is; ``next`` downloads the following part (null on the last).
+         */
+        ExportFile: {
+            /** @description The same in every part of one export. */
+            readonly export: string;
+            /** Format: date-time */
+            readonly exported_at: string;
+            readonly format: components["schemas"]["FormatEnum"];
+            /**
+             * Format: uri
+             * @description The next part; null on the last.
+             */
+            readonly next: string | null;
+            /** @description 1, 2, … in download order. */
+            readonly part: number;
+            /** @description Every project you own outside the trash (in every part). */
+            readonly projects: components["schemas"]["ExportProject"][];
+            readonly tasks: components["schemas"]["ExportTask"][];
+            readonly version: components["schemas"]["ExportFileVersionEnum"];
+        };
+        /**
+         * @description * `2` - 2
+         * @enum {integer}
+         */
+        ExportFileVersionEnum: 2;
+        ExportLabel: {
+            readonly colour: string;
+            readonly name: string;
+        };
+        ExportProject: {
+            readonly archived: boolean;
+            readonly colour: string;
+            readonly description: string;
+            readonly name: string;
+            /** @description `p` and the project's id in your account. */
+            readonly ref: string;
+        };
+        ExportTask: {
+            /** Format: date-time */
+            readonly completed_at: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly description: string;
+            /** Format: date */
+            readonly due_date: string | null;
+            readonly labels: components["schemas"]["ExportLabel"][];
+            /** @description The parent's ref, in this part or an earlier one. */
+            readonly parent: string | null;
+            readonly priority: components["schemas"]["PriorityEnum"];
+            /** @description A project's ref; null: Inbox. */
+            readonly project: string | null;
+            /** @description `t` and the task's id in your account. */
+            readonly ref: string;
+            readonly status: components["schemas"]["StatusEnum"];
+            readonly title: string;
+        };
+        /**
          * @description * `tms-tasks` - tms-tasks
          * @enum {string}
          */
         FormatEnum: "tms-tasks";
-        /** @description An export file: what GET /api/tasks/export/?format=json gives and POST /api/tasks/import/ takes. */
-        Import: {
-            /** Format: date-time */
-            exported_at?: string;
-            format?: components["schemas"]["FormatEnum"];
-            tasks: components["schemas"]["ImportRow"][];
-            version?: components["schemas"]["VersionEnum"];
-        };
-        /** @description Text fields accept JSON strings only (and null where allowed). */
-        ImportLabel: {
-            /** @default #6b7280 */
-            colour?: string;
-            name: string;
-        };
         /** @description Text fields accept JSON strings only (and null where allowed). */
         ImportLabelRequest: {
             /** @default #6b7280 */
             colour?: string;
             name: string;
         };
-        /** @description An export file: what GET /api/tasks/export/?format=json gives and POST /api/tasks/import/ takes. */
+        /** @description Text fields accept JSON strings only (and null where allowed). */
+        ImportProjectRequest: {
+            /** @default false */
+            archived?: boolean;
+            /** @default #2563eb */
+            colour?: string;
+            /** @default  */
+            description?: string;
+            /** @description A project of yours with this name (any case) takes the tasks. */
+            name: string;
+            /** @description What the file's tasks name it by. */
+            ref: string;
+        };
+        /**
+         * @description An export file (one part): what GET /api/tasks/export/?format=json gives and
+         *     POST /api/tasks/import/ takes. Version 1 files (tasks only) are read too.
+         */
         ImportRequest: {
+            /** @description The export this part belongs to: parents in its earlier parts are found, and a part already imported is refused. */
+            export?: string;
             /** Format: date-time */
             exported_at?: string;
             format?: components["schemas"]["FormatEnum"];
+            /** @description Where the export's next part is; ignored here. */
+            next?: string | null;
+            /** @default 1 */
+            part?: number;
+            projects?: components["schemas"]["ImportProjectRequest"][];
             tasks: components["schemas"]["ImportRowRequest"][];
-            version?: components["schemas"]["VersionEnum"];
+            version?: components["schemas"]["ImportVersionEnum"];
         };
         ImportResult: {
+            /** @description Tasks created. */
             imported: number;
             labels_created: number;
-        };
-        /** @description Text fields accept JSON strings only (and null where allowed). */
-        ImportRow: {
-            /** Format: date-time */
-            completed_at?: string | null;
-            /**
-             * Format: date-time
-             * @description Informational; ignored.
-             */
-            created_at?: string | null;
-            /** @default  */
-            description?: string;
-            /** Format: date */
-            due_date?: string | null;
-            labels?: components["schemas"]["ImportLabel"][];
-            /** @default none */
-            priority?: components["schemas"]["PriorityEnum"];
-            /** @default todo */
-            status?: components["schemas"]["StatusEnum"];
-            title: string;
+            /** @description Projects created; the others went into your project of the same name. */
+            projects_created: number;
         };
         /** @description Text fields accept JSON strings only (and null where allowed). */
         ImportRowRequest: {
@@ -830,12 +886,24 @@ export interface components {
             /** Format: date */
             due_date?: string | null;
             labels?: components["schemas"]["ImportLabelRequest"][];
+            /** @description The ref of a task earlier in this file, or in an earlier part of the same export. */
+            parent?: string | null;
             /** @default none */
             priority?: components["schemas"]["PriorityEnum"];
+            /** @description The ref of one of the file's projects; null or absent: your Inbox. */
+            project?: string | null;
+            /** @description What sub-tasks name this task by as their parent; unique in the export. */
+            ref?: string | null;
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             title: string;
         };
+        /**
+         * @description * `1` - 1
+         *     * `2` - 2
+         * @enum {integer}
+         */
+        ImportVersionEnum: 1 | 2;
         InviteSent: {
             detail: string;
         };
@@ -1363,11 +1431,6 @@ export interface components {
             id: number;
             username: string;
         };
-        /**
-         * @description * `1` - 1
-         * @enum {integer}
-         */
-        VersionEnum: 1;
     };
     responses: never;
     parameters: never;
@@ -5526,6 +5589,8 @@ export interface operations {
     tasks_export_retrieve: {
         parameters: {
             query?: {
+                /** @description JSON only: the next part of an export, from the `next` of the part before. */
+                cursor?: string;
                 /**
                  * @description * `json` - json
                  *     * `csv` - csv
@@ -5538,13 +5603,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The JSON export file */
+            /** @description One part of the JSON export (at most 5,000 tasks and TMS_MAX_IMPORT_BYTES); `next` is the following part, null on the last */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Import"];
+                    "application/json": components["schemas"]["ExportFile"];
                     "text/csv": string;
                 };
             };
@@ -5724,7 +5789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A quota of your account would be exceeded (code quota_exceeded); nothing was written */
+            /** @description Nothing was written: a quota of your account would be exceeded (code quota_exceeded), this part of this export is already in your account (already_imported), or a project of the file has the name of one in your trash (project_in_trash) */
             409: {
                 headers: {
                     [name: string]: unknown;
