@@ -67,7 +67,8 @@ class Scope:
         if inbox:
             parts.append(Q(owner_id=self.user_id, project__isnull=True))
         if wanted:
-            # The ids are written into the query: its plan then reads the (project, position) index.
+            # The ids are written into the query: with the Inbox they are ranges of one index, (project,
+            # owner, trashed_at, position), and a page by position is sorted from it (docs/performance.md).
             parts.append(Q(project_id__in=sorted(wanted)))
         if not parts:
             return Q(pk__in=[])
