@@ -395,8 +395,9 @@ def test_the_project_filter(team, spread):
         "sub",
     ]
     assert titles(client, f"?project={spread['other'].pk},inbox") == ["inbox", "inbox done", "side"]
-    # a project the caller is not in shows nothing (and does not say whether it exists)
-    assert titles(team.client("viewer"), f"?project={spread['other'].pk}") == []
+    # a project the caller is not in is 404, as one that does not exist
+    hidden = team.client("viewer").get(f"/api/tasks/?project={spread['other'].pk}")
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "not_found"
 
 
 def test_the_parent_filter(team, spread):
