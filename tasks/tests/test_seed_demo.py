@@ -13,7 +13,7 @@ def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     user = User.objects.get(username="demo")
     assert user.check_password(DEMO_PASSWORD)
-    assert Task.objects.filter(owner=user).count() == len(DEMO_TASKS)
+    assert Task.objects.filter(owner=user, project__isnull=True).count() == len(DEMO_TASKS)
     statuses = set(Task.objects.values_list("status", flat=True))
     assert statuses == {"todo", "in_progress", "done"}
     assert Task.objects.filter(due_date__isnull=True).exists()
@@ -27,3 +27,23 @@ def test_seed_demo_refuses_production(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_seed_demo_shares_a_project_with_sub_tasks_assignees_and_a_comment():
+    from tests.support.clients import client_for
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    demo, sam = User.objects.get(username="demo"), User.objects.get(username="sam")
+    assert not sam.has_usable_password()  # a member to look at, not an account to sign in to
+    client = client_for(demo)
+    projects = client.get("/api/tasks/projects/").json()["results"]
+    assert [(p["name"], p["role"]) for p in projects] == [("Home renovation", "owner")]
+    tasks = client.get(f"/api/tasks/?project={projects[0]['id']}&parent=none").json()["results"]
+    paint = next(task for task in tasks if task["title"] == "Paint the living room")
+    assert (paint["subtask_count"], paint["subtasks_done"]) == (2, 1)
+    assert [person["username"] for person in paint["assignees"]] == ["demo", "sam"]
+    comments = client.get(f"/api/tasks/{paint['id']}/comments/").json()["results"]
+    assert [(c["author"]["username"], c["body"]) for c in comments] == [
+        ("sam", "I can help on Saturday morning.")
+    ]

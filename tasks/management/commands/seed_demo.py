@@ -1,4 +1,5 @@
-"""A demo account with a realistic spread of tasks. Running it again changes nothing."""
+"""A demo account with a realistic spread of tasks, and a project it shares. Running it again changes
+nothing."""
 
 from datetime import timedelta
 from typing import Any
@@ -8,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from tasks.models import Task
+from tasks.models import Project, ProjectMember, Task
 from tasks.selectors import user_today
+from tasks.services.comments import comment_add
+from tasks.services.projects import project_create
 from tasks.services.tasks import task_create
 
 DEMO_USERNAME = "demo"
@@ -40,6 +43,9 @@ DEMO_TASKS = [
     ("Sort the photo library", "todo", P.NONE, None, ""),
     ("Update the CV", "done", P.LOW, None, ""),
 ]
+DEMO_PROJECT = "Home renovation"
+# The demo project's other member: an account nobody can sign in to (no password).
+DEMO_FRIEND = ("sam", "sam@example.com", "Sam Rivera")
 
 
 class Command(BaseCommand):
@@ -74,7 +80,35 @@ class Command(BaseCommand):
                 due_date=None if due_in is None else today + timedelta(days=due_in),
             )
             added += 1
+        if not Project.objects.filter(owner=user, name=DEMO_PROJECT).exists():
+            self._shared_project(user)
         self.stdout.write(
             f"Demo account ready: sign in as '{DEMO_USERNAME}' with password '{DEMO_PASSWORD}' "
             f"({added} task(s) added)."
         )
+
+    def _shared_project(self, user: Any) -> None:
+        """A project shared with a second person: a task assigned to them, sub-tasks, a comment."""
+        username, email, display_name = DEMO_FRIEND
+        friend, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": email, "display_name": display_name}
+        )
+        if created:
+            friend.set_unusable_password()
+            friend.save(update_fields=["password"])
+        project = project_create(
+            user_id=user.pk, name=DEMO_PROJECT, description="The flat, room by room.", colour="#16a34a"
+        )
+        ProjectMember.objects.create(project=project, user=friend, role=Project.Role.EDITOR)
+        paint = task_create(
+            user_id=user.pk,
+            actor_id=user.pk,
+            title="Paint the living room",
+            priority=P.MEDIUM,
+            project=project.pk,
+            assignees=[user.pk, friend.pk],
+        )
+        for title, status in (("Choose the colour", "done"), ("Buy paint and rollers", "todo")):
+            task_create(user_id=user.pk, actor_id=user.pk, title=title, status=status, parent=paint.pk)
+        task_create(user_id=user.pk, actor_id=user.pk, title="Get quotes for the floor", project=project.pk)
+        comment_add(user_id=friend.pk, task_id=paint.pk, body="I can help on Saturday morning.")
