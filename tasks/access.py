@@ -16,6 +16,7 @@ request, so a removed member loses access on their next one.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from tasks.errors import ProjectNotFound, RoleTooLow, TaskNotFound
@@ -79,8 +80,19 @@ class Scope:
 
 
 def scope_of(user_id: int) -> Scope:
-    rows = memberships(user_id).values_list("project_id", "project__archived")
-    return Scope(user_id, dict(rows))
+    """What ``memberships(user_id)`` holds, as project id -> archived: one query per list request.
+
+    Hand-written: compiling the equivalent ORM query was a tenth of a list request's time
+    (docs/performance.md).
+    """
+    members, projects = ProjectMember._meta.db_table, Project._meta.db_table
+    sql = (
+        f"SELECT m.project_id, p.archived FROM {members} m JOIN {projects} p ON p.id = m.project_id "  # noqa: S608 - model names
+        "WHERE m.user_id = %s AND p.trashed_at IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        return Scope(user_id, {project_id: bool(archived) for project_id, archived in cursor.fetchall()})
 
 
 def readable_tasks(user_id: int, *, trashed: bool = False) -> QuerySet[Task]:

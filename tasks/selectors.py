@@ -138,7 +138,9 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
     if not pending:
         return tasks
     found = {task_id: TaskDetails() for task_id in pending}
-    marks = ", ".join(["%s"] * len(pending))
+    # The page's ids are primary keys read from the database, so integers: written into the query
+    # once each instead of 150 parameters the driver escapes one by one.
+    marks = ", ".join(str(int(task_id)) for task_id in pending)
     link, label = Task.labels.through._meta.db_table, Label._meta.db_table
     assigned, users = Task.assignees.through._meta.db_table, get_user_model()._meta.db_table
     table = Task._meta.db_table
@@ -153,9 +155,8 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
         f"UNION ALL SELECT sub.parent_id, 's', COUNT(*), sub.status, '' FROM {table} sub "
         f"WHERE sub.parent_id IN ({marks}) AND sub.trashed_at IS NULL GROUP BY sub.parent_id, sub.status"
     )
-    ids = list(pending)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, viewer_id, *ids, *ids])
+        cursor.execute(sql, [viewer_id])
         rows = cursor.fetchall()
     for task_id, kind, number, text, extra in rows:
         details = found[task_id]
