@@ -21,55 +21,41 @@ class StatelessJWTScheme(SimpleJWTScheme):
         return definition
 
 
-class TaskLabelsFieldExtension(OpenApiSerializerFieldExtension):
+class _IdsInObjectsOut(OpenApiSerializerFieldExtension):
+    """A list field that takes ids and answers objects: its request and response schemas differ."""
+
+    max_items: int
+    id_item: dict[str, Any]
+    description: str
+    object_fields: tuple[str, ...]  # besides ``id``; all strings
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        if direction == "request":
+            return {
+                "type": "array",
+                "items": self.id_item,
+                "maxItems": self.max_items,
+                "description": self.description,
+            }
+        properties = {"id": {"type": "integer"}} | {name: {"type": "string"} for name in self.object_fields}
+        return {
+            "type": "array",
+            "items": {"type": "object", "properties": properties, "required": list(properties)},
+        }
+
+
+class TaskLabelsFieldExtension(_IdsInObjectsOut):
     """Label ids going in, label objects coming out."""
 
     target_class = "tasks.serializers.TaskLabelsField"
-
-    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
-        if direction == "request":
-            return {
-                "type": "array",
-                "items": {"type": "integer"},
-                "maxItems": 20,
-                "description": "Label ids.",
-            }
-        return {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "name": {"type": "string"},
-                    "colour": {"type": "string"},
-                },
-                "required": ["id", "name", "colour"],
-            },
-        }
+    max_items, id_item, description = 20, {"type": "integer"}, "Label ids."
+    object_fields = ("name", "colour")
 
 
-class TaskAssigneesFieldExtension(OpenApiSerializerFieldExtension):
+class TaskAssigneesFieldExtension(_IdsInObjectsOut):
     """User ids going in, people coming out."""
 
     target_class = "tasks.serializers.TaskAssigneesField"
-
-    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
-        if direction == "request":
-            return {
-                "type": "array",
-                "items": {"type": "integer", "minimum": 1},
-                "maxItems": 10,
-                "description": "User ids: members of the task's project (on an Inbox task, only you).",
-            }
-        return {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "username": {"type": "string"},
-                    "display_name": {"type": "string"},
-                },
-                "required": ["id", "username", "display_name"],
-            },
-        }
+    max_items, id_item = 10, {"type": "integer", "minimum": 1}
+    description = "User ids: members of the task's project (on an Inbox task, only you)."
+    object_fields = ("username", "display_name")

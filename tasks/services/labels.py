@@ -1,33 +1,20 @@
 """Label writes. Names are unique per owner regardless of case; an account holds at most
 TMS_QUOTA_LABELS of them (tasks.services.quotas)."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from tasks.errors import TaskInvalid
 from tasks.models import Label, Task, TaskEvent
 from tasks.selectors import label_get
 from tasks.services import history, quotas
+from tasks.services.names import save_with_unique_name
 
 NAME_TAKEN = {"name": ["You already have a label with this name."]}
 
 
-def _name_taken(owner_id: int, name: str, exclude_id: int | None = None) -> bool:
-    labels = Label.objects.filter(owner_id=owner_id, name__iexact=name)
-    if exclude_id is not None:
-        labels = labels.exclude(pk=exclude_id)
-    return labels.exists()
-
-
 def _save(label: Label) -> Label:
-    if _name_taken(label.owner_id, label.name, exclude_id=label.pk):
-        raise TaskInvalid(NAME_TAKEN)
-    try:
-        with transaction.atomic():
-            label.save()
-    except IntegrityError as exc:  # a concurrent request took the name first
-        raise TaskInvalid(NAME_TAKEN) from exc
-    return label
+    return save_with_unique_name(label, lambda: TaskInvalid(NAME_TAKEN))
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from tasks import access
 from tasks.errors import ProjectNameTaken, ProjectNotFound, QuotaExceeded
 from tasks.models import Project, ProjectMember, Task, TaskEvent
 from tasks.services import history, quotas
+from tasks.services.names import save_with_unique_name
 
 
 def _name_taken(project: Project) -> ProjectNameTaken:
@@ -27,17 +28,7 @@ def _name_taken(project: Project) -> ProjectNameTaken:
 
 
 def _save(project: Project) -> Project:
-    same_name = Project.objects.filter(owner_id=project.owner_id, name__iexact=project.name)
-    if project.pk is not None:
-        same_name = same_name.exclude(pk=project.pk)
-    if same_name.exists():
-        raise _name_taken(project)
-    try:
-        with transaction.atomic():
-            project.save()
-    except IntegrityError as exc:  # a concurrent request took the name first
-        raise _name_taken(project) from exc
-    return project
+    return save_with_unique_name(project, lambda: _name_taken(project))
 
 
 @transaction.atomic
