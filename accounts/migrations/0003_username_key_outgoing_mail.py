@@ -23,6 +23,12 @@ def fill_username_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Rolling update: not safe from the release before it (docs/release.md, "Migrations in a rolling update").
+    expand_contract = (
+        "downtime: users.username_key is NOT NULL and unique without a database default, so the previous "
+        "release's sign-ups (an INSERT without it) fail until its pods are gone; outgoing_mail is new"
+    )
+
     dependencies = [
         ("accounts", "0002_authsession"),
     ]

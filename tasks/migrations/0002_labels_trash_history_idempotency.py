@@ -7,6 +7,12 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Rolling update: not safe from the release before it (docs/release.md, "Migrations in a rolling update").
+    expand_contract = (
+        "downtime: tasks.version is NOT NULL and Django drops its default from the database, so the previous "
+        "release's task creation (an INSERT without it) fails until its pods are gone (MySQL error 1364); "
+        "the other NOT NULL columns are on tables created here"
+    )
 
     dependencies = [
         ('tasks', '0001_initial'),

@@ -7,6 +7,12 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Rolling update: safe from the release before it (docs/release.md, "Migrations in a rolling update").
+    expand_contract = (
+        "expand: the NOT NULL columns (project_members.project_id, user_id) are on a table created here and "
+        "tasks gains only nullable ones, so the previous release reads and writes as before; it cannot delete "
+        "for good a task or account the new release has linked to comments, sub-tasks, assignees or projects"
+    )
 
     dependencies = [
         ('tasks', '0002_labels_trash_history_idempotency'),
