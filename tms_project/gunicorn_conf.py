@@ -49,7 +49,8 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 def on_starting(server: Any) -> None:
-    """Start every server with an empty metrics directory: old samples are stale."""
+    """Start every server with an empty metrics directory (old samples are stale) and not draining."""
+    clear_drain_flag()
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     if directory.exists():
         for entry in directory.iterdir():
@@ -58,6 +59,18 @@ def on_starting(server: Any) -> None:
             else:
                 entry.unlink()
     directory.mkdir(parents=True, exist_ok=True)
+
+
+def clear_drain_flag() -> None:
+    """Remove the preStop hook's drain flag (TMS_DRAIN_FILE) that a stopped server left behind.
+
+    The kubelet runs the preStop hook before it kills a container for failing its liveness
+    probe too; the restarted container finds the pod's /tmp as it was, and the old flag would
+    keep it unready for good.
+    """
+    path = os.environ.get("TMS_DRAIN_FILE")
+    if path:
+        Path(path).unlink(missing_ok=True)
 
 
 def child_exit(server: Any, worker: Any) -> None:

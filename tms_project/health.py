@@ -3,14 +3,19 @@
 Liveness asks only "is this process serving?": it never touches the database,
 so a database outage makes pods unready instead of restarting all of them.
 Readiness asks whether this pod can do useful work: database reachable, cache
-reachable, no unapplied migrations (the migration Job runs before the pods).
+reachable, no unapplied migrations (the migration Job runs before the pods) — and
+not being stopped: a pod whose preStop hook has created TMS_DRAIN_FILE is draining
+(docs/reliability.md, "Rolling updates without downtime").
 """
 
 import logging
+import os
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tms_project.env import env_str
 
 logger = logging.getLogger("tms.health")
 
@@ -65,3 +70,15 @@ def readiness() -> tuple[bool, dict[str, str]]:
     checks = {"database": check_database(), "cache": check_cache()}
     checks["migrations"] = check_migrations() if checks["database"] == OK else SKIPPED
     return all(state == OK for state in checks.values()), checks
+
+
+def draining() -> bool:
+    """Whether this pod is being stopped: its preStop hook created the file TMS_DRAIN_FILE names.
+
+    Kubernetes runs the preStop hook before it sends SIGTERM. While the hook waits, /readyz
+    answers 503, so whatever routes by readiness stops sending requests here while gunicorn
+    still serves the ones on their way. The file lives in /tmp, the pod's writable emptyDir
+    (the root filesystem is read-only). Without TMS_DRAIN_FILE nothing drains this way.
+    """
+    path = env_str("TMS_DRAIN_FILE")
+    return path is not None and path != "" and os.path.exists(path)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_prometheus.exports import ExportToDjangoView
 
-from tms_project.health import readiness
+from tms_project.health import draining, readiness
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -20,6 +20,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
+    if draining():
+        # A pod on its way out: no database round trip, and nothing else to check.
+        return JsonResponse({"status": "draining"}, status=503)
     ready, checks = readiness()
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},

@@ -82,3 +82,27 @@ def test_metrics_through_a_proxy_when_configured(client, settings):
     response = client.get("/metrics", HTTP_HOST=POD_HOST, **PROXIED["ingress-nginx"])
     assert response.status_code == 200
     assert b"django_http_requests_total_by_method_total" in response.content
+
+
+@pytest.mark.django_db
+def test_a_draining_pod_is_not_ready_but_alive(client, monkeypatch, tmp_path):
+    # given the pod's preStop hook has created the drain flag
+    flag = tmp_path / "draining"
+    monkeypatch.setenv("TMS_DRAIN_FILE", str(flag))
+    assert client.get("/readyz").status_code == 200
+    flag.touch()
+    # when the kubelet probes it
+    ready, live = client.get("/readyz", HTTP_HOST=POD_HOST), client.get("/healthz", HTTP_HOST=POD_HOST)
+    # then readiness fails at once (the endpoints drop it), liveness does not (no restart mid-drain)
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "draining"}
+    assert ready["Cache-Control"] == "no-store"
+    assert live.status_code == 200
+
+
+@pytest.mark.django_db
+def test_without_a_drain_file_setting_a_pod_never_drains(client, monkeypatch, tmp_path):
+    monkeypatch.delenv("TMS_DRAIN_FILE", raising=False)
+    (tmp_path / "draining").touch()
+    monkeypatch.chdir(tmp_path)
+    assert client.get("/readyz").status_code == 200
