@@ -6,6 +6,10 @@ TMS_SERVICE=tasks) with production settings, JSON logs and multiprocess metrics,
 and nginx as the ingress on :8080 with TMS's ingress routes, serving the
 built web app at / and setting X-Forwarded-For (the services trust one hop).
 State lives in .stack/ (keys, logs, pids); the database is `tms_stack`.
+
+The parts (prepare, migrate, start_instance, write_ingress, reload_ingress) also
+serve `make upgrade-test` (bench/upgrade.py), which runs several instances of
+each service, from two checkouts, behind the same ingress.
 """
 # ruff: noqa: S603, S607 - this script starts the machine's own services by name
 
@@ -43,8 +47,8 @@ http {{
   fastcgi_temp_path {state}/nginx/fcgi; uwsgi_temp_path {state}/nginx/uwsgi;
   scgi_temp_path {state}/nginx/scgi;
   client_max_body_size 10m;
-  upstream auth {{ server 127.0.0.1:{auth_port}; keepalive 32; }}
-  upstream tasks {{ server 127.0.0.1:{tasks_port}; keepalive 32; }}
+  upstream auth {{ {auth_servers}keepalive 32; }}
+  upstream tasks {{ {tasks_servers}keepalive 32; }}
   server {{
     listen 127.0.0.1:{ingress_port};
     # Like ingress-nginx: the client address replaces whatever the client sent.
@@ -139,7 +143,18 @@ def ensure_services(conf: dict[str, str]) -> None:
     connection.close()
 
 
-def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None = None) -> dict[str, str]:
+def service_env(
+    conf: dict[str, str],
+    role: str,
+    state: Path,
+    extra: dict | None = None,
+    name: str | None = None,
+    port: str | None = None,
+) -> dict[str, str]:
+    """The environment of one instance of `role`: `name` (default: the role) names its metrics
+    directory and drain flag, `port` (default: the role's port in `conf`) is where it listens."""
+    name = name or role
+    port = port or conf["auth_port" if role == "auth" else "tasks_port"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TMS_", "DATABASE_URL", "REDIS_URL"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the services load the real settings
     env.update(
@@ -154,11 +169,13 @@ def service_env(conf: dict[str, str], role: str, state: Path, extra: dict | None
         TMS_TRUSTED_PROXIES="1",
         TMS_ALLOW_CONSOLE_EMAIL="true",  # no mail server here: reset mails are printed into the auth log
         DATABASE_URL=f"{conf['mysql']}/{conf['database']}",
-        PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{role}"),
+        PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{name}"),
         GUNICORN_WORKERS=conf["workers"],
         GUNICORN_THREADS=conf["threads"],
-        GUNICORN_BIND=f"127.0.0.1:{conf['auth_port' if role == 'auth' else 'tasks_port']}",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKER_TMP_DIR=str(state),
+        # What the pod's preStop hook creates in its /tmp (k8s/base/*/deployment.yaml).
+        TMS_DRAIN_FILE=str(state / f"{name}.draining"),
     )
     env.update(REDIS_URL=conf["redis"])  # both roles count rate limits in the shared cache
     if role == "auth":
@@ -260,9 +277,8 @@ def port_free(port: str) -> bool:
     return True
 
 
-def start(extra: dict | None = None, extra_routes: str = "") -> None:
-    """Start the stack; `extra` adds environment per role, `extra_routes` nginx locations (bench)."""
-    conf = settings()
+def prepare(conf: dict[str, str], ports: list[str]) -> tuple[Path, Path]:
+    """State folders, MariaDB and Redis, keys and secret: what every instance needs; (state, web app)."""
     state = Path(conf["state"])
     for sub in ("logs", "nginx", "keys"):
         (state / sub).mkdir(parents=True, exist_ok=True)
@@ -271,7 +287,7 @@ def start(extra: dict | None = None, extra_routes: str = "") -> None:
     dist = ROOT / "frontend" / "dist"
     if not (dist / "index.html").exists():
         sys.exit("stack: the web app is not built (make frontend)")
-    busy = [p for p in (conf["ingress_port"], conf["auth_port"], conf["tasks_port"]) if not port_free(p)]
+    busy = [p for p in ports if not port_free(p)]
     if busy:
         sys.exit(f"stack: port(s) {', '.join(busy)} already in use (TMS_STACK_*_PORT choose others)")
     ensure_services(conf)
@@ -279,7 +295,19 @@ def start(extra: dict | None = None, extra_routes: str = "") -> None:
         write_key_pair(state / "keys")
     if not (state / "secret-key").exists():
         (state / "secret-key").write_text(secrets.token_urlsafe(50))
-    run([PYTHON, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=service_env(conf, "auth", state))
+    return state, dist
+
+
+def migrate(conf: dict[str, str], state: Path, checkout: Path = ROOT, python: str = PYTHON) -> None:
+    """`manage.py migrate` with `checkout`'s code (another checkout: its own migrations)."""
+    run([python, "manage.py", "migrate", "--noinput"], cwd=checkout, env=service_env(conf, "auth", state))
+
+
+def start(extra: dict | None = None, extra_routes: str = "") -> None:
+    """Start the stack; `extra` adds environment per role, `extra_routes` nginx locations (bench)."""
+    conf = settings()
+    state, dist = prepare(conf, [conf["ingress_port"], conf["auth_port"], conf["tasks_port"]])
+    migrate(conf, state)
     try:
         launch(conf, state, dist, extra, extra_routes)
     except BaseException:
@@ -287,26 +315,69 @@ def start(extra: dict | None = None, extra_routes: str = "") -> None:
         raise
 
 
-def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, extra_routes: str) -> None:
-    for role in ("auth", "tasks"):
-        log = open(state / "logs" / f"{role}.log", "a")  # noqa: SIM115 - owned by the child
+def start_instance(
+    conf: dict[str, str],
+    role: str,
+    name: str,
+    port: str,
+    extra: dict | None = None,
+    checkout: Path = ROOT,
+    python: str = PYTHON,
+) -> subprocess.Popen:
+    """One gunicorn server of `role` on `port` with `checkout`'s code; log and pid file named `name`."""
+    state = Path(conf["state"])
+    with open(state / "logs" / f"{name}.log", "a") as log:  # the child keeps its own copy
         process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
-            cwd=ROOT,
-            env=service_env(conf, role, state, extra),
+            [python, "-m", "gunicorn", "-c", "tms_project/gunicorn_conf.py", "tms_project.wsgi"],
+            cwd=checkout,
+            env=service_env(conf, role, state, extra, name=name, port=port),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        (state / f"{role}.pid").write_text(str(process.pid))
-        _children[role] = process
-    ports = {key: conf[key] for key in ("ingress_port", "auth_port", "tasks_port")}
+    (state / f"{name}.pid").write_text(str(process.pid))
+    _children[name] = process
+    return process
+
+
+def write_ingress(
+    conf: dict[str, str], dist: Path, upstreams: dict[str, list[str]], extra_routes: str = ""
+) -> None:
+    """nginx.conf, each role's upstream listing the ports `upstreams` gives (none: its requests get 502)."""
+    state = Path(conf["state"])
+    servers = {
+        # nginx needs a server in every upstream; one marked down answers 502, as a Service without
+        # ready endpoints does
+        f"{role}_servers": "".join(f"server 127.0.0.1:{port}; " for port in ports)
+        or "server 127.0.0.1:9 down; "
+        for role, ports in upstreams.items()
+    }
     (state / "nginx.conf").write_text(
         NGINX_TEMPLATE.format(
-            user=nginx_user(dist), state=state, dist=dist, extra_routes=extra_routes, **ports
+            user=nginx_user(dist),
+            state=state,
+            dist=dist,
+            extra_routes=extra_routes,
+            ingress_port=conf["ingress_port"],
+            **servers,
         )
     )
-    run(["nginx", "-c", str(state / "nginx.conf")])
+
+
+def start_ingress(conf: dict[str, str]) -> None:
+    run(["nginx", "-c", str(Path(conf["state"]) / "nginx.conf")])
+
+
+def reload_ingress(conf: dict[str, str]) -> None:
+    """nginx re-reads nginx.conf: new workers take new connections, old ones finish theirs and exit."""
+    run(["nginx", "-c", str(Path(conf["state"]) / "nginx.conf"), "-s", "reload"])
+
+
+def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, extra_routes: str) -> None:
+    for role in ("auth", "tasks"):
+        start_instance(conf, role, role, conf["auth_port" if role == "auth" else "tasks_port"], extra)
+    write_ingress(conf, dist, {"auth": [conf["auth_port"]], "tasks": [conf["tasks_port"]]}, extra_routes)
+    start_ingress(conf)
     wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz", state, ["auth.log"])
     wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz", state, ["tasks.log"])
     wait_ready(f"http://127.0.0.1:{conf['ingress_port']}/", state, ["nginx-error.log"])
@@ -323,15 +394,18 @@ def stop() -> None:
         subprocess.run(
             ["nginx", "-c", str(state / "nginx.conf"), "-s", "quit"], check=False, capture_output=True
         )
-    for role in ("auth", "tasks"):
-        pid_file = state / f"{role}.pid"
+    # The two services, then any further instance (bench/upgrade.py) that left its pid file.
+    names = ["auth", "tasks"]
+    names += sorted(path.stem for path in state.glob("*.pid") if path.stem not in (*names, "nginx"))
+    for name in names:
+        pid_file = state / f"{name}.pid"
         if not pid_file.exists():
             continue
         pid = int(pid_file.read_text())
         try:
             os.kill(pid, signal.SIGTERM)
-            if role in _children:  # started by this process: reap it
-                _children.pop(role).wait(timeout=10)
+            if name in _children:  # started by this process: reap it
+                _children.pop(name).wait(timeout=10)
             for _ in range(100):
                 os.kill(pid, 0)
                 time.sleep(0.1)
