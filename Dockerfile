@@ -3,26 +3,40 @@
 # Python minor version matches CI (3.11). Runs as UID/GID 1000 with a read-only root
 # filesystem; only /tmp (an emptyDir in Kubernetes) is written to.
 
+# The base is a build argument: the official image by tag and digest (the multi-architecture
+# index), or, where no registry serves it, a Debian base that `make images` builds (docs/deploy.md).
+# checkov:skip=CKV_DOCKER_7: the base is a build argument whose default is pinned by tag and digest (tests/test_dockerfile.py)
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
+
 # --- build: wheels compiled against the MariaDB client headers -----------------
-FROM python:3.11.14-slim-bookworm AS build
-RUN apt-get update \
+FROM ${PYTHON_IMAGE} AS build
+# Python's headers come with the official image; a Debian base gets them from python3-dev.
+RUN headers="$(python -c 'import sysconfig; print(sysconfig.get_path("include"))')" \
+    && apt-get update \
     && apt-get install -y --no-install-recommends build-essential libmariadb-dev pkg-config \
+       $(test -f "$headers/Python.h" || echo python3-dev) \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY requirements.txt .
-RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+RUN python -m venv /opt/tms && /opt/tms/bin/pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
 
 # --- runtime: only the client library, the wheels and the code ------------------
-FROM python:3.11.14-slim-bookworm AS runtime
+FROM ${PYTHON_IMAGE} AS runtime
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmariadb3 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 1000 tms \
     && useradd --uid 1000 --gid 1000 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin tms
+# The dependencies live in their own virtualenv: the same layout on either base, and apart
+# from the operating system's Python packages.
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index --find-links /wheels /wheels/*.whl && rm -rf /wheels
+RUN python -m venv /opt/tms \
+    && /opt/tms/bin/pip install --no-cache-dir --no-index --find-links /wheels /wheels/*.whl \
+    && /opt/tms/bin/pip uninstall --quiet --yes pip setuptools \
+    && rm -rf /wheels
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+ENV PATH=/opt/tms/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     TMS_ENV=production \
     TMS_STATIC_ROOT=/app/staticfiles \

@@ -1,6 +1,7 @@
 """The backend Dockerfile, checked statically (no Docker engine here): structure and checkov."""
 
 import json
+import re
 
 import pytest
 
@@ -13,20 +14,31 @@ BUILD, RUNTIME = read(ROOT / "Dockerfile")
 def test_multi_stage_build_on_the_ci_python():
     assert (BUILD.name, RUNTIME.name) == ("build", "runtime")
     assert BUILD.base == RUNTIME.base
-    assert BUILD.base.startswith("python:3.11.") and "latest" not in BUILD.base
+    # the official image by tag and digest, unless `make images` passes a local base (docs/deploy.md)
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}", BUILD.base), BUILD.base
+    assert "FROM ${PYTHON_IMAGE} AS build" in (ROOT / "Dockerfile").read_text()
     ci = (ROOT / ".ci" / "run").read_text() + (ROOT / "scripts" / "ensure-system-packages.sh").read_text()
     assert "3, 11" in ci  # the same minor version as the machines that run the tests
 
 
 def test_wheels_are_built_in_the_build_stage_and_installed_offline_in_the_runtime():
     assert {"build-essential", "libmariadb-dev", "pkg-config"} <= BUILD.installed_packages()
-    assert ["pip", "wheel", "--no-cache-dir", "--wheel-dir", "/wheels", "-r", "requirements.txt"] in (
-        BUILD.commands()
-    )
+    wheel = [
+        "/opt/tms/bin/pip",
+        "wheel",
+        "--no-cache-dir",
+        "--wheel-dir",
+        "/wheels",
+        "-r",
+        "requirements.txt",
+    ]
+    assert wheel in BUILD.commands()
     [wheels] = [copy for copy in RUNTIME.all("COPY") if copy.flags.get("from") == "build"]
     assert wheels.arguments == ["/wheels", "/wheels"]
-    [install] = [c for c in RUNTIME.commands() if c[:2] == ["pip", "install"]]
+    # into a virtualenv of their own, from the wheels only; pip itself does not stay in the image
+    [install] = [c for c in RUNTIME.commands() if c[:2] == ["/opt/tms/bin/pip", "install"]]
     assert "--no-index" in install
+    assert ["/opt/tms/bin/pip", "uninstall", "--quiet", "--yes", "pip", "setuptools"] in RUNTIME.commands()
 
 
 def test_the_runtime_has_the_client_library_only():

@@ -90,14 +90,28 @@ def instructions(text: str) -> list[Instruction]:
     return result
 
 
+def build_arguments(text: str) -> dict[str, str]:
+    """The `ARG NAME=default` instructions before the first FROM (the base images)."""
+    found = {}
+    for instruction in instructions(text):
+        if instruction.keyword == "FROM":
+            break
+        if instruction.keyword == "ARG" and "=" in instruction.value:
+            name, _, default = instruction.value.partition("=")
+            found[name] = default
+    return found
+
+
 def stages(text: str) -> list[Stage]:
-    """The build stages in order; instructions before the first FROM (ARG) are not kept."""
+    """The build stages in order, each base with the build arguments' defaults put in."""
     result: list[Stage] = []
+    defaults = build_arguments(text)
     for instruction in instructions(text):
         if instruction.keyword == "FROM":
             words = [w for w in instruction.value.split() if not w.startswith("--")]
             name = words[2] if len(words) == 3 and words[1].upper() == "AS" else None
-            result.append(Stage(base=words[0], name=name))
+            base = re.sub(r"\$\{(\w+)\}", lambda match: defaults[match[1]], words[0])
+            result.append(Stage(base=base, name=name))
         elif result:
             result[-1].instructions.append(instruction)
     return result
