@@ -16,7 +16,7 @@ $(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" 
 $(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
 endef
 
-.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability clean
+.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability images apiserver upgrade-test clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +70,19 @@ reliability: install-dev frontend ## tests/reliability with long fuzzing, then a
 	$(ensure_stack)
 	TMS_FUZZ_EXAMPLES=200 TMS_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/reliability
 	$(BIN)/python -m bench.soak
+
+images: ## build the backend and frontend images with buildah (local Debian bases where no registry serves the official ones)
+	$(ENSURE) buildah mmdebstrap
+	$(PYTHON) scripts/images.py build
+
+apiserver: ## build (once, cached in .cache/) a Kubernetes API server for custom resources: apiextensions-apiserver + etcd
+	$(ENSURE) mmdebstrap
+	bash scripts/apiserver/build.sh
+
+upgrade-test: install-dev frontend ## a rolling update under load, two instances per service, old code to this one: 0 failed, 0 lost
+	$(ENSURE) wrk
+	$(ensure_stack)
+	$(BIN)/python -m bench.upgrade $(UPGRADE_ARGS)
 
 frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
 

@@ -18,17 +18,33 @@ run() {
 
 run "lint (ruff)" "$bin/ruff" check .
 run "types (mypy)" "$bin/mypy"
+run "migrations keep the previous release working (django-migration-linter)" "$bin/python" scripts/lint_migrations.py
 run "web app unit tests (vitest)" bash -c "cd frontend && npx vitest run"
 run "web app lint (eslint, prettier --check)" bash -c "cd frontend && npm run --silent lint"
 # The committed API types (frontend/src/api/schema.d.ts) against a fresh copy from this code's OpenAPI schema
 # (the script runs manage.py spectacular with $VENV, relative to the repository).
 run "web app API types match the OpenAPI schema" bash -c "cd frontend && npm run --silent api-types -- --check"
 run "web app in a real browser (playwright + chromium)" "$bin/python" scripts/run-e2e.py
+# The images the cluster runs, built here so that the SQLite pass below runs them (tests/images).
+if command -v buildah >/dev/null 2>&1 && command -v mmdebstrap >/dev/null 2>&1; then
+  run "container images (buildah; Debian bases where no registry serves the official ones)" \
+    make --no-print-directory images PYTHON="$bin/python"
+else
+  why="buildah and mmdebstrap are not installed (Debian: apt-get install buildah mmdebstrap)"
+  echo
+  echo "=== container images: SKIPPED — $why; the image smoke tests skip too"
+  if [ "${TMS_REQUIRE_SERVICES:-0}" = 1 ]; then
+    results+=("container images: FAILED (required but $why)"); status=1
+  else
+    results+=("container images: skipped ($why)")
+  fi
+fi
 run "tests on SQLite" env -u DATABASE_URL "$bin/pytest" "$@"
 
 if reason=$("$bin/python" scripts/db_reachable.py "$mysql_url"); then
-  # Manifest checks and the server tests (own SQLite files) do not use this database: they ran above.
-  run "tests on MySQL/MariaDB" env DATABASE_URL="$mysql_url" "$bin/pytest" -m "not manifests and not server" "$@"
+  # Manifest checks, the server tests (own SQLite files) and the image smoke tests (own database)
+  # do not use this database: they ran above.
+  run "tests on MySQL/MariaDB" env DATABASE_URL="$mysql_url" "$bin/pytest" -m "not manifests and not server and not images" "$@"
 else
   echo
   echo "=== tests on MySQL/MariaDB: SKIPPED — $reason (set TMS_TEST_DATABASE_URL)"
