@@ -26,13 +26,13 @@ DROP_APT_LISTS = (
 )
 # What Debian's own container images configure: apt keeps no downloaded packages or caches, so a
 # RUN that installs something leaves only what it installed in its layer.
-APT_CLEAN = """\
+ARCHIVES = "/var/cache/apt/archives"
+CLEAN = f"rm -f {ARCHIVES}/*.deb {ARCHIVES}/partial/*.deb /var/cache/apt/*.bin || true"
+APT_CLEAN = f"""\
 set -e
-archives=/var/cache/apt/archives
-clean="\"rm -f $archives/*.deb $archives/partial/*.deb /var/cache/apt/*.bin || true\""
-cat > "$1/etc/apt/apt.conf.d/docker-clean" <<CONF
-DPkg::Post-Invoke { $clean; };
-APT::Update::Post-Invoke { $clean; };
+cat > "$1/etc/apt/apt.conf.d/docker-clean" <<'CONF'
+DPkg::Post-Invoke {{ "{CLEAN}"; }};
+APT::Update::Post-Invoke {{ "{CLEAN}"; }};
 Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 CONF
