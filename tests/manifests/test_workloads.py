@@ -1,5 +1,7 @@
 """What every workload must have, and the deployment's numbers (resources, replicas, probes)."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.manifests
@@ -206,9 +208,10 @@ def test_pdbs(docs):
 def test_probes_and_rolling_updates_follow_the_seed(docs):
     for name in ("frontend", "auth", "task"):
         deployment = objects(docs, "Deployment")[name]
+        # maxUnavailable 0 (the seed had 1): a new pod is ready before an old one goes (issue #20)
         assert deployment["spec"]["strategy"] == {
             "type": "RollingUpdate",
-            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1},
+            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
         }
         main = pod_spec(deployment)["containers"][0]
         readiness, liveness = main["readinessProbe"], main["livenessProbe"]
@@ -217,6 +220,51 @@ def test_probes_and_rolling_updates_follow_the_seed(docs):
         assert "startupProbe" in main
         if name != "frontend":
             assert readiness["httpGet"]["path"] == "/readyz" and liveness["httpGet"]["path"] == "/healthz"
+
+
+PRESTOP = re.compile(r'touch "\$TMS_DRAIN_FILE" && sleep (\d+)')
+# ingress-nginx applies endpoint changes at most 0.3 times a second (--sync-rate-limit), and its
+# Lua balancer picks them up within a second more.
+INGRESS_SYNC_SECONDS = 4.3
+
+
+def drain(deployment: dict) -> dict:
+    """The numbers a backend pod's stop is made of (bench/upgrade.py reads the same ones)."""
+    spec = pod_spec(deployment)
+    main = spec["containers"][0]
+    command = main["lifecycle"]["preStop"]["exec"]["command"]
+    assert command[:2] == ["/bin/sh", "-c"], command
+    found = PRESTOP.fullmatch(command[2])
+    assert found, command
+    return {
+        "pre_stop": int(found[1]),
+        "grace": spec["terminationGracePeriodSeconds"],
+        "readiness": main["readinessProbe"],
+        "env": {item["name"]: item.get("value") for item in main["env"]},
+        "tmp": [m for m in main["volumeMounts"] if m["mountPath"] == "/tmp"],
+    }
+
+
+def test_backend_pods_drain_before_they_stop(docs):
+    config = objects(docs, "ConfigMap")["tms-config"]["data"]
+    graceful = int(config["GUNICORN_GRACEFUL_TIMEOUT"])
+    for name in ("auth", "task"):
+        found = drain(objects(docs, "Deployment")[name])
+        readiness = found["readiness"]
+        # the preStop hook writes its flag where the pod may write (the read-only root has /tmp only)
+        assert found["env"]["TMS_DRAIN_FILE"].startswith("/tmp/") and found["tmp"], name
+        # it waits until the readiness probe has failed often enough to take the pod out of the endpoints,
+        # and the ingress has heard of it
+        unready_after = readiness["periodSeconds"] * readiness["failureThreshold"]
+        assert found["pre_stop"] > unready_after + INGRESS_SYNC_SECONDS, name
+        # and the kubelet waits for the hook and for gunicorn's graceful stop before it kills anything
+        assert found["grace"] > found["pre_stop"] + graceful, name
+
+
+def test_the_frontend_keeps_serving_until_the_ingress_has_dropped_it(docs):
+    spec = pod_spec(objects(docs, "Deployment")["frontend"])
+    pre_stop = spec["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert 0 < pre_stop < spec.get("terminationGracePeriodSeconds", 30)
 
 
 def test_only_auth_pods_get_the_private_key(docs):
