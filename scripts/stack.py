@@ -87,10 +87,12 @@ def settings() -> dict[str, str]:
     }
 
 
-def run(command: list[str], **kwargs: Any) -> None:
+def run(command: list[str], **kwargs: Any) -> str:
+    """Run a command to its end; its output, or exit with it when the command failed."""
     result = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     if result.returncode != 0:
         sys.exit(f"stack: {' '.join(command[:3])} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
 
 
 def ensure_services(conf: dict[str, str]) -> None:
@@ -298,9 +300,11 @@ def prepare(conf: dict[str, str], ports: list[str]) -> tuple[Path, Path]:
     return state, dist
 
 
-def migrate(conf: dict[str, str], state: Path, checkout: Path = ROOT, python: str = PYTHON) -> None:
-    """`manage.py migrate` with `checkout`'s code (another checkout: its own migrations)."""
-    run([python, "manage.py", "migrate", "--noinput"], cwd=checkout, env=service_env(conf, "auth", state))
+def migrate(conf: dict[str, str], state: Path, checkout: Path = ROOT, python: str = PYTHON) -> list[str]:
+    """`manage.py migrate` with `checkout`'s code (another checkout: its own migrations); those applied."""
+    env = service_env(conf, "auth", state)
+    output = run([python, "manage.py", "migrate", "--noinput"], cwd=checkout, env=env)
+    return re.findall(r"Applying (\S+)\.\.\. OK", output)
 
 
 def start(extra: dict | None = None, extra_routes: str = "") -> None:
