@@ -72,7 +72,10 @@ def private_checkout(parent: Path) -> Path:
     parent.mkdir(mode=0o700)
     parent.chmod(0o700)
     checkout = parent / "tms"
+    # What git ignores and the stack does not need: caches, virtualenvs, builds (.cache can hold
+    # the API server's build tree, gigabytes).
     skip = {".git", ".venv", ".venv-tools", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"}
+    skip |= {".cache", ".mypy_cache", "build", "backups", "staticfiles"}
     shutil.copytree(
         ROOT,
         checkout,
