@@ -50,7 +50,10 @@ class Endpoints:
     def apply(self, first: bool = False) -> None:
         """Write the upstreams of the pods listed now and make nginx use them."""
         wanted = self.wanted()
-        stack.write_ingress(self.conf, self.dist, {r: [p.port for p in pods] for r, pods in wanted.items()})
+        # ingress-nginx's balancer does not set a pod aside after a failed request, as nginx's
+        # max_fails does by default (for 10 s): each request decides for itself, as there.
+        ports = {role: [pod.port for pod in pods] for role, pods in wanted.items()}
+        stack.write_ingress(self.conf, self.dist, ports, server_options="max_fails=0")
         if first:
             stack.start_ingress(self.conf)
         else:

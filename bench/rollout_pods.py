@@ -10,6 +10,7 @@ wait alike (the short test in `make test`); 1 keeps the manifests' seconds.
 # ruff: noqa: S603 - runs the manifest's own preStop command
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -148,9 +149,9 @@ class Pod:
         successes = failures = 0
         while self.alive() and not stop.is_set():
             try:
-                status = http("GET", f"{self.url}/readyz", timeout=self.spec.probe_timeout)[0]
+                status, _, body = http("GET", f"{self.url}/readyz", timeout=self.spec.probe_timeout)
             except OSError:
-                status = 0
+                status, body = 0, b""
             self.probes.append((time.time(), status))
             if status == 200:
                 successes, failures = successes + 1, 0
@@ -160,7 +161,7 @@ class Pod:
             else:
                 successes, failures = 0, failures + 1
                 if self.terminating and failures == 1:
-                    said = "503 (draining)" if status == 503 else f"{status or 'no answer'}"
+                    said = f"{status} {answer_status(body)}" if status else "no answer"
                     self.timeline.add(self.name, f"readiness probe: {said}")
                 if self.ready and failures >= self.spec.failure_threshold:
                     self.ready = False
@@ -191,6 +192,14 @@ class Pod:
             kill_group(self.process)
             self.exit_code = self.process.wait()
         self.timeline.add(self.name, f"exited ({self.exit_code})")
+
+
+def answer_status(body: bytes) -> str:
+    """The "status" of a /readyz answer ("draining", "unavailable"), or "" when it has none."""
+    try:
+        return str(json.loads(body).get("status", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def kill_group(process: subprocess.Popen) -> None:

@@ -177,7 +177,9 @@ class Cluster:
 
     def terminate(self, pod: Pod, drain: bool) -> None:
         pod.terminate(drain)
+        # The pod is gone, and its /tmp with it.
         (self.state / f"{pod.name}.pid").unlink(missing_ok=True)
+        pod.drain_file.unlink(missing_ok=True)
 
     def roll(self, spec: PodSpec, new: Code, replicas: int, drain: bool) -> None:
         """One Deployment's rolling update; a reason to give up goes to `errors` (this runs in a thread)."""
@@ -249,8 +251,11 @@ def task_rows(conf: dict[str, str], ids: list[int]) -> dict[int, tuple[int, str,
 
 
 def upstream_errors(lines: list[str]) -> list[str]:
-    """nginx's error-log lines about a pod: a request that met a pod which was stopping or gone."""
-    return [line for line in lines if "upstream" in line]
+    """nginx's errors about a pod: each a request that met a pod which was stopping or gone.
+
+    (nginx passes such a request on to another pod when nothing had been sent, or when it is a
+    GET; a POST or PATCH already sent gets a 502. Its warnings that follow are left out.)"""
+    return [line for line in lines if "[error]" in line and "upstream" in line]
 
 
 def versions(args: argparse.Namespace, state: Path) -> tuple[Code, Code, dict[str, list[str]]]:

@@ -345,14 +345,20 @@ def start_instance(
 
 
 def write_ingress(
-    conf: dict[str, str], dist: Path, upstreams: dict[str, list[str]], extra_routes: str = ""
+    conf: dict[str, str],
+    dist: Path,
+    upstreams: dict[str, list[str]],
+    extra_routes: str = "",
+    server_options: str = "",
 ) -> None:
-    """nginx.conf, each role's upstream listing the ports `upstreams` gives (none: its requests get 502)."""
+    """nginx.conf, each role's upstream listing the ports `upstreams` gives (none: its requests get 502);
+    `server_options` go on every server line (e.g. max_fails=0)."""
     state = Path(conf["state"])
+    options = f" {server_options}" if server_options else ""
     servers = {
         # nginx needs a server in every upstream; one marked down answers 502, as a Service without
         # ready endpoints does
-        f"{role}_servers": "".join(f"server 127.0.0.1:{port}; " for port in ports)
+        f"{role}_servers": "".join(f"server 127.0.0.1:{port}{options}; " for port in ports)
         or "server 127.0.0.1:9 down; "
         for role, ports in upstreams.items()
     }

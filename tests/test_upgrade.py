@@ -15,7 +15,7 @@ import pytest
 
 from bench import rollout_load, rollout_pods, rollout_versions
 from tests.support.server import ROOT
-from tests.support.services import require
+from tests.support.services import require, unavailable
 from tests.support.tools import require_tool
 
 
@@ -93,6 +93,8 @@ def test_the_pods_follow_the_deployment_manifests():
 
 
 def test_the_old_code_is_the_parent_of_the_newest_commit_that_added_a_migration():
+    if rollout_versions.git("rev-parse", "--is-shallow-repository") == "true":
+        unavailable("this clone is shallow: make upgrade-test needs the history (git fetch --unshallow)")
     commit, why = rollout_versions.default_old_ref()
     newest = rollout_versions.git(
         "log", "-1", "--format=%H", "--diff-filter=A", "--", *rollout_versions.MIGRATIONS
@@ -147,7 +149,7 @@ def test_a_pod_replaced_under_load_drops_no_request_and_no_write(tmp_path):
     # the old pod left the ingress through its readiness probe (the drain flag), before SIGTERM
     steps = [step.split(" (")[0] for step in events_of(results, "task-old-1")]
     drained, removed, stopped = (
-        steps.index("readiness probe: 503"),
+        steps.index("readiness probe: 503 draining"),
         steps.index("out of the ingress's upstream"),
         steps.index("SIGTERM"),
     )
