@@ -12,6 +12,7 @@ task done.
 """
 # ruff: noqa: S603 - runs wrk by name
 
+import json
 import os
 import re
 import signal
@@ -58,6 +59,15 @@ def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=60)
     return output
+
+
+def summary(output: str) -> dict[str, Any]:
+    """wrk's own summary (tms.lua's BENCH_RESULT line): its counts and latency percentiles."""
+    for line in output.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            found: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
+            return found
+    raise ValueError(f"wrk gave no result:\n{output[-2000:]}")
 
 
 def kind(method: str, path: str) -> str:

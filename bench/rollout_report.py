@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from bench.report import verdict_table
+from bench.report import ms, verdict_table
 
 
 def pod_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -102,7 +102,9 @@ def markdown(results: dict[str, Any]) -> str:
         (
             f"- Load: the soak's mix, {args['concurrency']} signed-in users at {args['rate']:g} req/s "
             f"in all, {load['duration_s']:.0f} s ({load['requests']:,} requests; {load['cut']} still on the "
-            f"wire when it stopped, not counted); the rollout took {results['rollout_s']:.0f} s of it"
+            f"wire when it stopped, not counted); the rollout took {results['rollout_s']:.0f} s of it; "
+            f"latency p50 {ms(load['wrk'], 'p50')} ms, p99 {ms(load['wrk'], 'p99')} ms, "
+            f"max {ms(load['wrk'], 'max')} ms"
         ),
         "",
         "| request | sent | 2xx | failed |",

@@ -329,7 +329,7 @@ def rollout(
             "by_kind": read.by_kind(),
             "failed_count": len(failed),
             "failed": failed[:50],
-            "wrk": wrk_output.splitlines()[-3:],
+            "wrk": rollout_load.summary(wrk_output),
         },
         "writes": rollout_load.verify(read, task_rows(conf, rollout_load.task_ids(read))),
         "ingress": {
