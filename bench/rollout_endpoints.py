@@ -3,7 +3,8 @@
 In the cluster a Service's EndpointSlice lists the pods that are ready and not
 terminating (a deleted pod leaves it at once, an unready one when its
 readiness probe has failed often enough), and ingress-nginx picks the change up
-within about a second. Here a loop does the same every `sync` seconds: it
+within a few seconds (it applies endpoint changes at most 0.3 times a second,
+then its balancer within a second). Here a loop does the same every `sync` seconds: it
 rewrites the ingress's upstreams and reloads nginx, and waits until new nginx
 workers run (the new configuration is in force). With `follow="readiness"` a
 terminating pod stays listed until its readiness probe fails: a proxy that
@@ -92,8 +93,3 @@ def nginx_workers(conf: dict) -> set[int]:
         return {int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()}
     except (OSError, ValueError):
         return set()
-
-
-def wait_listed(endpoints: Endpoints, pod: Pod, timeout: float) -> bool:
-    """Wait until `pod` is in its service's upstream."""
-    return wait_until(lambda: pod in endpoints.current[pod.spec.role], timeout, interval=0.1)

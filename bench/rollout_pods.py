@@ -111,12 +111,6 @@ class Timeline:
         print(f"  {at - self.start:7.1f} s  {who:<12} {what}", flush=True)
         return at
 
-    def first(self, who: str, prefix: str) -> float | None:
-        with self._lock:
-            return next(
-                (e["t"] for e in self.events if e["who"] == who and e["what"].startswith(prefix)), None
-            )
-
 
 @dataclass
 class Pod:

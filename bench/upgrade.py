@@ -194,7 +194,7 @@ class Cluster:
         """As the Deployment controller does it, with the manifest's maxSurge and maxUnavailable."""
         stopping: list[threading.Thread] = []
         deadline = time.monotonic() + PROGRESS_DEADLINE
-        while True:
+        while not self.probing.is_set():  # set when the run ends early (Ctrl-C, another rollout failed)
             live = [p for p in self.pods if p.spec is spec and not p.terminating]
             old = [p for p in live if p.code == "old"]
             if not old:
@@ -210,7 +210,7 @@ class Cluster:
             if sum(p.ready for p in live) - 1 >= replicas - spec.max_unavailable:
                 victim = sorted(old, key=lambda p: p.ready)[0]  # an unready old pod goes first
                 victim.terminating = True  # before the thread starts: the next pass must not count it
-                stopping.append(threading.Thread(target=self.terminate, args=(victim, drain)))
+                stopping.append(threading.Thread(target=self.terminate, args=(victim, drain), daemon=True))
                 stopping[-1].start()
                 deadline = time.monotonic() + PROGRESS_DEADLINE
                 continue
@@ -300,7 +300,9 @@ def rollout(
     applied = stack.migrate(conf, state, new.checkout, new.python)
     migrated = timeline.add("migrate", f"applied: {', '.join(applied) or 'none'}")
     rollouts = [
-        threading.Thread(target=cluster.roll, args=(specs[d], new, args.replicas, not args.no_drain))
+        threading.Thread(
+            target=cluster.roll, args=(specs[d], new, args.replicas, not args.no_drain), daemon=True
+        )
         for d in args.deployments
     ]
     for thread in rollouts:
