@@ -20,14 +20,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
+    response: HttpResponse
     if draining():
         # A pod on its way out: no database round trip, and nothing else to check.
-        return JsonResponse({"status": "draining"}, status=503)
-    ready, checks = readiness()
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
-    )
+        response = JsonResponse({"status": "draining"}, status=503)
+    else:
+        ready, checks = readiness()
+        response = JsonResponse(
+            {"status": "ok" if ready else "unavailable", "checks": checks},
+            status=200 if ready else 503,
+        )
+    # A 503 here is an answer to the kubelet, not a server error: Django would log every probe of
+    # a draining or waiting pod as ERROR. The checks log their causes as warnings.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 # What every proxy in front of TMS adds (ingress-nginx and the local stack's nginx set X-Forwarded-For).

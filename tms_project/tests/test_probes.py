@@ -106,3 +106,15 @@ def test_without_a_drain_file_setting_a_pod_never_drains(client, monkeypatch, tm
     (tmp_path / "draining").touch()
     monkeypatch.chdir(tmp_path)
     assert client.get("/readyz").status_code == 200
+
+
+def test_an_unready_answer_is_not_logged_as_a_server_error(client, monkeypatch, tmp_path, caplog):
+    # given a draining pod, whose kubelet probes it every few seconds until SIGTERM
+    flag = tmp_path / "tms-draining"
+    flag.touch()
+    monkeypatch.setenv("TMS_DRAIN_FILE", str(flag))
+    # when it answers 503
+    with caplog.at_level("INFO", logger="django.request"):
+        assert client.get("/readyz").status_code == 503
+    # then Django does not log that 503 as an ERROR (an API 503 still is: tms_project/tests)
+    assert [r for r in caplog.records if r.name == "django.request"] == []
