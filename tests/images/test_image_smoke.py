@@ -60,6 +60,19 @@ def machine_settings(database_url: str, secret_key: str) -> dict[str, str]:
     }
 
 
+def pod_container(deployment: str) -> dict:
+    """The first container of a Deployment in k8s/base (its env, lifecycle, probes)."""
+    manifest = yaml.safe_load((ROOT / "k8s" / "base" / deployment / "deployment.yaml").read_text())
+    return dict(manifest["spec"]["template"]["spec"]["containers"][0])
+
+
+def pod_env(deployment: str) -> dict[str, str]:
+    """The literal `env` values the Deployment gives its container (the ConfigMap comes separately)."""
+    return {
+        item["name"]: item["value"] for item in pod_container(deployment).get("env", []) if "value" in item
+    }
+
+
 def ingress_conf(state: Path, upstreams: dict[str, str], port: int) -> str:
     """An nginx configuration with the routes and limits of the cluster's Ingress object."""
     ingress = yaml.safe_load((ROOT / "k8s" / "base" / "common" / "ingress.yaml").read_text())
@@ -159,8 +172,8 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     ).run(timeout=300)
     cluster.ports = {"auth": free_port(), "tasks": free_port(), "ingress": free_port()}
     roles = {
-        "auth": {**private, "TMS_SERVICE": "auth"},
-        "tasks": {"TMS_SERVICE": "tasks"},  # only the public key, from the ConfigMap
+        "auth": {**pod_env("auth"), **private},
+        "tasks": pod_env("task"),  # only the public key, from the ConfigMap
     }
     try:
         for role, extra in roles.items():
@@ -325,6 +338,24 @@ def test_prometheus_scrapes_each_backend_but_not_through_the_ingress(cluster, ro
     assert (
         http("GET", f"{cluster.ingress}/metrics")[2] == http("GET", f"{cluster.ingress}/")[2]
     )  # the app's page
+
+
+def test_the_prestop_hook_turns_readiness_off_while_requests_still_succeed(cluster):
+    tasks, ready = cluster.containers["tasks"], f"http://127.0.0.1:{cluster.ports['tasks']}/readyz"
+    assert http("GET", ready)[0] == 200
+    # the kubelet runs the Deployment's preStop command in the container before its SIGTERM
+    hook = pod_container("task")["lifecycle"]["preStop"]["exec"]["command"]
+    env = {**pod_env("task"), "PATH": "/opt/tms/bin:/usr/local/bin:/usr/bin:/bin"}
+    running_hook = tasks.exec(hook, env)
+    try:
+        assert wait_for(lambda: http("GET", ready)[0] == 503, timeout=10), "readiness stayed 200"
+        assert json.loads(http("GET", ready)[2]) == {"status": "draining"}
+        # still serving what the endpoints send it until they drop it
+        assert http("GET", f"http://127.0.0.1:{cluster.ports['tasks']}/healthz")[0] == 200
+        assert running_hook.poll() is None, running_hook.stdout.read() if running_hook.stdout else ""
+    finally:
+        running_hook.kill()
+        running_hook.wait()
 
 
 def test_sigterm_stops_every_container_cleanly(cluster):

@@ -118,6 +118,28 @@ class Container:
             self.stop()
         return self.process.returncode, output or ""
 
+    def exec(self, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+        """Like `kubectl exec` or a preStop `exec` hook: `argv` in the running container, as its user."""
+        assert self.process is not None and self.running()
+        uid, gid = self.user.split(":")
+        return subprocess.Popen(
+            [
+                "nsenter",
+                f"--target={self.process.pid}",
+                "--mount",
+                "--root",
+                "--wd",
+                f"--setuid={uid}",
+                f"--setgid={gid}",
+                "--",
+                *argv,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
