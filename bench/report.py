@@ -1,5 +1,10 @@
 """The bench's report: one line per run while it goes, a Markdown summary at the end."""
 
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
 POD_BUDGET_MIB = 128  # the memory request of an auth/task pod (k8s/base)
 TARGETS = [
     # (label, endpoint, baseline, minimum ratio)
@@ -149,3 +154,23 @@ def markdown(results: dict, endpoints: list) -> str:
         )
     lines += verdict_table("target", targets(results))
     return "\n".join([*lines, ""])
+
+
+def publish(
+    out: Path,
+    name: str,
+    results: dict[str, Any],
+    summary: str,
+    checks: Iterable[tuple[str, Any, bool]],
+    note: str = "",
+) -> int:
+    """Write `<name>.json` and `<name>.md` into `out`, print the summary and the verdict (1: a miss)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2, default=str))
+    (out / f"{name}.md").write_text(summary)
+    print(summary)
+    print(f"{name}: results in {out}/{name}.md and {name}.json{note}")
+    missed = [label for label, _, met in checks if not met]
+    if missed:
+        print(f"{name}: FAILED — {'; '.join(missed)}")
+    return 1 if missed else 0

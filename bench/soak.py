@@ -13,14 +13,13 @@ Results: build/bench/soak.md and soak.json. See docs/reliability.md.
 """
 
 import argparse
-import json
 import os
 import re
 import sys
 import time
 from pathlib import Path
 
-from bench import measure, run, soak_report
+from bench import measure, report, run, soak_report
 
 STATUS = re.compile(r'" (\d{3}) ')  # nginx's combined log: "GET /path HTTP/1.1" 200 ...
 KEPT_LINES = 20  # log lines of errors kept for the report
@@ -148,15 +147,7 @@ def main() -> int:
             measure.wait_idle(conf, service)
         results.update(soak(base, conf, args, data, results["target_rps"], seconds))
         results["tasks_after"] = measure.count_tasks(conf)
-    (out / "soak.json").write_text(json.dumps(results, indent=2))
-    summary = soak_report.markdown(results)
-    (out / "soak.md").write_text(summary)
-    print(summary)
-    print(f"soak: results in {out}/soak.md and soak.json")
-    failed = [label for label, _, met in soak_report.checks(results) if not met]
-    if failed:
-        print(f"soak: FAILED — {'; '.join(failed)}")
-    return 1 if failed else 0
+    return report.publish(out, "soak", results, soak_report.markdown(results), soak_report.checks(results))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ before, and must then fail. See docs/reliability.md.
 # ruff: noqa: S603 - runs the old code's bench.seed
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -36,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import stack  # noqa: E402
 
-from bench import measure, rollout_load, rollout_report, rollout_versions, run  # noqa: E402
+from bench import measure, report, rollout_load, rollout_report, rollout_versions, run  # noqa: E402
 from bench.rollout_endpoints import Endpoints  # noqa: E402
 from bench.rollout_pods import DEPLOYMENTS, Pod, PodSpec, Timeline, kill_group, pod_spec, wait_until  # noqa: E402
 from bench.rollout_versions import Code  # noqa: E402
@@ -392,17 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         between=between,
         specs={name: spec.describe() for name, spec in specs.items()},
     )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "upgrade.json").write_text(json.dumps(results, indent=2, default=str))
-    summary = rollout_report.markdown(results)
-    (out / "upgrade.md").write_text(summary)
-    print(summary)
-    print(f"upgrade: report in {out}/upgrade.md and upgrade.json; logs in {state}/logs")
-    missed = [label for label, _, met in rollout_report.checks(results) if not met]
-    if missed:
-        print(f"upgrade: FAILED — {'; '.join(missed)}")
-    return 1 if missed else 0
+    summary, checks = rollout_report.markdown(results), rollout_report.checks(results)
+    return report.publish(Path(args.out), "upgrade", results, summary, checks, f"; logs in {state}/logs")
 
 
 if __name__ == "__main__":

@@ -11,17 +11,9 @@ import time
 
 import pytest
 
-from tests.support.server import GunicornServer, base_env, http, manage
+from tests.support.server import GunicornServer, http
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def sqlite_env(tmp_path):
-    env = base_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = manage("migrate", "--noinput", env=env)
-    assert result.returncode == 0, result.stderr
-    return env
 
 
 def test_the_drain_flag_turns_readiness_off_and_a_restart_clears_it(tmp_path, sqlite_env):

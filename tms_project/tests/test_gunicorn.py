@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.server import GunicornServer, base_env, http, manage
+from tests.support.server import GunicornServer, base_env, http
 
 pytestmark = pytest.mark.server
 
@@ -22,14 +22,6 @@ def metric_total(text: str, name: str, **labels: str) -> float:
         if all(f'{key}="{value}"' in line for key, value in labels.items()):
             total += float(line.rsplit(" ", 1)[1])
     return total
-
-
-@pytest.fixture
-def sqlite_env(tmp_path):
-    env = base_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = manage("migrate", "--noinput", env=env)
-    assert result.returncode == 0, result.stderr
-    return env
 
 
 def test_metrics_from_two_workers_add_up(tmp_path, sqlite_env):
