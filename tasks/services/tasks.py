@@ -330,14 +330,19 @@ def _neighbours(
     below = _neighbour(task, before_id, target, "before_id")
     above = _neighbour(task, after_id, target, "after_id")
     column = _column(task, target).exclude(pk=task.pk)
+    # A column is shown in (position, id) order: tasks created in the same millisecond share a
+    # position, so the next task is the next in that order, not the next larger position.
     if above is not None and below is None and before_id is None:
-        below = column.filter(position__gt=above.position).order_by("position", "pk").first()
+        later = Q(position__gt=above.position) | Q(position=above.position, pk__gt=above.pk)
+        below = column.filter(later).order_by("position", "pk").first()
     elif below is not None and above is None and after_id is None:
-        above = column.filter(position__lt=below.position).order_by("-position", "-pk").first()
+        earlier = Q(position__lt=below.position) | Q(position=below.position, pk__lt=below.pk)
+        above = column.filter(earlier).order_by("-position", "-pk").first()
     elif above is None and below is None:
         above = column.order_by("-position", "-pk").first()
-    if above is not None and below is not None and above.position >= below.position:
+    if above is not None and below is not None and (above.position, above.pk) > (below.position, below.pk):
         raise TaskInvalid({"before_id": ["before_id must come after after_id in the column."]})
+    # Neighbours that share a position leave no room: _free_position renumbers the column.
     return above, below
 
 

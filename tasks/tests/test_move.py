@@ -117,3 +117,46 @@ def test_a_task_cannot_be_its_own_neighbour(owner_client, board):
 def test_neighbours_in_the_wrong_order_are_refused(owner_client, owner, board):
     response = move(owner_client, board["d"], after_id=board["c"].pk, before_id=board["a"].pk)
     assert response.status_code == 400
+
+
+@pytest.fixture
+def same_millisecond(owner):
+    """Tasks created in one millisecond (seed_demo, a fast import) share a position."""
+    return {name: TaskFactory(owner=owner, title=name, position=500 << 20) for name in "abc"}
+
+
+def test_a_move_between_neighbours_that_share_a_position_renumbers_the_column(
+    owner_client, owner, same_millisecond
+):
+    a, b, c = (same_millisecond[name] for name in "abc")
+    response = move(owner_client, c, after_id=a.pk, before_id=b.pk)
+    assert response.status_code == 200, response.json()
+    assert column(owner) == ["a", "c", "b"]
+    assert len(set(Task.objects.values_list("position", flat=True))) == 3
+
+
+@pytest.mark.parametrize(
+    ("moved", "neighbour", "expected"),
+    [
+        ("a", {"after_id": "b"}, ["b", "a", "c"]),  # right after a tie: before the tie's next task
+        ("c", {"before_id": "b"}, ["a", "c", "b"]),  # right before a tie
+        ("a", {"after_id": "c"}, ["b", "c", "a"]),
+    ],
+)
+def test_one_neighbour_in_a_tie_puts_the_task_right_next_to_it(
+    owner_client, owner, same_millisecond, moved, neighbour, expected
+):
+    body = {field: same_millisecond[name].pk for field, name in neighbour.items()}
+    assert move(owner_client, same_millisecond[moved], **body).status_code == 200
+    assert column(owner) == expected
+
+
+def test_neighbours_that_share_a_position_in_the_wrong_order_are_still_refused(
+    owner_client, same_millisecond
+):
+    a, b, c = (same_millisecond[name] for name in "abc")
+    response = move(owner_client, c, after_id=b.pk, before_id=a.pk)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["before_id"] == [
+        "before_id must come after after_id in the column."
+    ]
