@@ -13,8 +13,11 @@ from tasks.errors import QuotaExceeded, TaskInvalid, TaskNotFound
 from tasks.models import Comment, Label, Project, ProjectMember, Task, TaskEvent
 from tasks.services.hierarchy import check_parent
 from tasks.services.members import MAX_ASSIGNEES
-from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room
-from tasks.services.tasks import task_complete, task_reopen, task_restore
+from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room, ensure_task_room
+from tasks.services.tasks import task_complete, task_create, task_reopen, task_restore, task_update
+
+# The change form's fields that task_update takes as they are (the others need ids).
+PLAIN_FIELDS = ("title", "description", "status", "priority", "due_date")
 
 
 class TaskAction(Protocol):
@@ -69,7 +72,21 @@ class TaskEventInline(admin.TabularInline):
 class TaskAdminForm(forms.ModelForm):
     """Staff edits keep the caps and rules the API keeps (docs/api.md): a task in a project belongs to
     the project's owner, its parent is a task of the same project (tasks.services.hierarchy), and its
-    assignees are members of the project."""
+    assignees are members of the project.
+
+    TaskAdmin saves through tasks.services.tasks acting as the task's owner, so what the services would
+    refuse is refused here first, as a form error rather than a server error: a task in the trash is
+    restored before it is changed, an Inbox task stays with its owner, a task moves only to a project
+    its owner may add tasks to, and only the owner's labels are set here (labels are personal)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read before validation copies the form's values onto the instance.
+        self.owner_before: int | None = self.instance.owner_id if self.instance.pk is not None else None
+
+    def acting_owner_id(self, owner: Any) -> int:
+        """Whose task the services see: its owner before this edit (a new task's chosen owner)."""
+        return self.owner_before if self.owner_before is not None else owner.pk
 
     def clean_labels(self) -> QuerySet[Label]:
         labels = self.cleaned_data["labels"]
@@ -93,7 +110,42 @@ class TaskAdminForm(forms.ModelForm):
             )
         self._check_parent(owner, project, cleaned.get("parent"))
         self._check_assignees(owner, project, cleaned.get("assignees"))
+        self._check_as_the_services_do(owner, project, cleaned.get("labels"))
         return cleaned
+
+    def _check_as_the_services_do(self, owner: Any, project: Project | None, labels: Any) -> None:
+        acting = self.acting_owner_id(owner)
+        if self.instance.pk is None:
+            try:
+                ensure_task_room(owner_id=owner.pk, adding=1, for_project=project is not None)
+            except QuotaExceeded as exc:
+                self.add_error("owner", exc.message)
+        elif self.instance.trashed_at is not None:
+            self.add_error(None, "This task is in the trash: restore it (an action of the task list) first.")
+            return
+        project_id = getattr(project, "pk", None)
+        if project_id is None and owner.pk != acting:
+            self.add_error(
+                "owner", "A task in an Inbox stays with its owner; it goes to another person with a project."
+            )
+        moved = self.instance.pk is not None and self.instance.project_id != project_id
+        role = (
+            access.project_role(acting, project_id)
+            if moved and project_id and acting != owner.pk
+            else access.OWNER
+        )
+        if not access.at_least(role, access.EDITOR):
+            self.add_error(
+                "project", "The task's owner is not an editor of this project, so the task cannot move there."
+            )
+        if labels is not None:
+            theirs = {label.pk for label in labels if label.owner_id != acting}
+            before = set() if self.instance.pk is None else self._others_labels(acting)
+            if theirs != before:
+                self.add_error("labels", "Labels are personal: only the task owner's labels are set here.")
+
+    def _others_labels(self, acting: int) -> set[int]:
+        return set(self.instance.labels.exclude(owner_id=acting).values_list("pk", flat=True))
 
     def _check_parent(self, owner: Any, project: Project | None, parent: Task | None) -> None:
         if parent is None:
@@ -176,6 +228,48 @@ class TaskAdmin(admin.ModelAdmin):
     inlines = [TaskEventInline]
     actions = ["mark_done", "reopen", "restore"]
     list_per_page = 100
+
+    def save_model(self, request: HttpRequest, obj: Task, form: forms.ModelForm, change: bool) -> None:
+        """Through the services the API uses, acting as the task's owner with the staff member as actor:
+        status and ``completed_at`` stay consistent, the history records the change, and ``version``
+        (the ETag) moves, so an editor open on the old version gets a conflict instead of overwriting."""
+        cleaned = form.cleaned_data
+        acting = cast(TaskAdminForm, form).acting_owner_id(cleaned["owner"])
+        own_labels = [label.pk for label in cleaned.get("labels", []) if label.owner_id == acting]
+        project = cleaned.get("project")
+        parent = cleaned.get("parent")
+        assignees = [person.pk for person in cleaned.get("assignees", [])]
+        if not change:
+            task = task_create(
+                user_id=acting,
+                actor_id=request.user.pk,
+                **{field: cleaned[field] for field in PLAIN_FIELDS},
+                labels=own_labels,
+                project=getattr(project, "pk", None),
+                parent=getattr(parent, "pk", None),
+                assignees=assignees,
+            )
+            obj.pk = task.pk
+        else:
+            data: dict[str, Any] = {
+                field: cleaned[field] for field in PLAIN_FIELDS if field in form.changed_data
+            }
+            if "project" in form.changed_data:
+                data["project"] = getattr(project, "pk", None)
+            if "parent" in form.changed_data:
+                data["parent"] = getattr(parent, "pk", None)
+            if "assignees" in form.changed_data:
+                data["assignees"] = assignees
+            if "labels" in form.changed_data:
+                data["labels"] = own_labels
+            task_update(user_id=acting, task_id=obj.pk, actor_id=request.user.pk, data=data)
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        # Labels and assignees were written by the service in save_model, with their history; the
+        # form's own many-to-many save would write them again behind its back.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description="comments")
     def comment_thread(self, task: Task) -> str:
