@@ -192,7 +192,9 @@ def test_a_task_made_in_the_admin_keeps_the_owners_task_quota(staff_client, sett
 def test_a_staff_change_costs_the_same_queries_with_more_assignees(staff_client):
     def queries(people: int) -> int:
         project = ProjectFactory()
-        members = [ProjectMemberFactory(project=project).user for _ in range(people)]
+        members = UserFactory.create_batch(people)
+        for member in members:
+            ProjectMemberFactory(project=project, user=member)
         task = project_task(project)
         with CaptureQueriesContext(connection) as context:
             save(staff_client, task, status="done", assignees=[member.pk for member in members])
