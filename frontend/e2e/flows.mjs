@@ -286,8 +286,46 @@ await flow("share a project: the member sees it, is assigned a task, comments, a
   }
 });
 
+await flow("board: a card dropped between two cards that share a position (seed_demo's data) moves there", async () => {
+  // run-e2e.py seeds the demo account and gives its Inbox's to-do tasks one position, as tasks
+  // created in the same millisecond get. A tall window: the whole column in view, no scrolling mid-drag.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 2400 } });
+  const tab = await context.newPage();
+  tab.setDefaultTimeout(15000);
+  try {
+    await tab.goto(base);
+    await tab.getByLabel("Username or email").fill("demo");
+    await tab.getByLabel("Password").fill("demo-password-123");
+    await tab.getByRole("button", { name: "Sign in" }).click();
+    // the Inbox's board: a move stays on one board (a project's, or the Inbox)
+    await tab.getByRole("navigation", { name: "Task lists" }).getByRole("button", { name: "Inbox" }).click();
+    await tab.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Board", exact: true }).click();
+    const todo = tab.locator('[data-status="todo"]');
+    await todo.getByRole("article").first().waitFor();
+    const titles = async () => todo.getByRole("article").evaluateAll((cards) => cards.map((c) => c.getAttribute("aria-label")));
+    const before = await titles();
+    const last = before[before.length - 1];
+    // drop the last card onto the second one: between the first and the second, which share a position
+    const wrapper = (title) => todo.locator("[data-task-id]").filter({ has: tab.getByRole("article", { name: title, exact: true }) });
+    await wrapper(last).dragTo(wrapper(before[1]));
+    const second = todo.getByRole("article").nth(1);
+    await second.and(tab.getByRole("article", { name: last, exact: true })).waitFor();
+    const after = await titles();
+    expect(after[0] === before[0] && after[1] === last, `the card is not second: ${after.join(", ")}`);
+    expect((await tab.getByText("Some fields are invalid.").count()) === 0, "the move was refused");
+    // and the order holds after a reload (the server renumbered the column)
+    await tab.reload(); // (a reload returns to the List: open the Inbox's board again)
+    await tab.getByRole("navigation", { name: "Task lists" }).getByRole("button", { name: "Inbox" }).click();
+    await tab.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Board", exact: true }).click();
+    await todo.getByRole("article").first().waitFor();
+    expect((await titles()).join("|") === after.join("|"), "the order changed after a reload");
+  } finally {
+    await context.close();
+  }
+});
+
 if (screenshotPath) {
-  // The README's picture: the demo account's board (run-e2e.py seeds it when asked for a screenshot).
+  // The README's picture: the demo account's board (run-e2e.py seeds it).
   await page.setViewportSize({ width: 1280, height: 900 });
   await context.clearCookies();
   await page.goto(base);
