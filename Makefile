@@ -21,11 +21,11 @@ endef
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-run: install frontend ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite)
+run: install frontend ## set up and serve TMS on http://127.0.0.1:8000 (embedded SQLite; HOST=, PORT= to change)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "TMS is starting on http://$(HOST):$(PORT)/ — API docs at /api/docs/, admin at /admin/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	TMS_PUBLIC_URL="$${TMS_PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev tools frontend ## set up and run the whole test suite (SQLite, then MySQL/MariaDB if reachable)
 	VENV=$(VENV) bash scripts/run-tests.sh $(PYTEST_ARGS)
