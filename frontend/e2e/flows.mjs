@@ -1,5 +1,6 @@
 // End-to-end flows in headless Chromium (Debian's /usr/bin/chromium) against a running TMS.
 // Usage: node e2e/flows.mjs BASE_URL [--screenshot PATH]
+/* global document, window -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -319,6 +320,55 @@ await flow("board: a card dropped between two cards that share a position (seed_
     await tab.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Board", exact: true }).click();
     await todo.getByRole("article").first().waitFor();
     expect((await titles()).join("|") === after.join("|"), "the order changed after a reload");
+  } finally {
+    await context.close();
+  }
+});
+
+/** Whether the page is no wider than the window: nothing pushes it sideways. */
+const fitsWidth = (tab) => tab.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+const pageWidth = (tab) => tab.evaluate(() => `${document.documentElement.scrollWidth} px in ${window.innerWidth} px`);
+
+await flow("a long unbroken title wraps: the page keeps its width, and the dialog's Save stays on a phone screen", async () => {
+  const { context, tab } = await newAccount(`${username}wrap`);
+  const title = `https://example.com/${"a".repeat(180)}`; // 200 characters, the most a title takes
+  const description = `https://example.com/${"b".repeat(280)}`;
+  const main = tab.getByRole("navigation", { name: "Main" });
+  try {
+    await tab.getByRole("button", { name: "New task" }).click();
+    await tab.getByRole("textbox", { name: "Title" }).fill(title);
+    await tab.getByRole("textbox", { name: "Description" }).fill(description);
+    await tab.getByRole("button", { name: "Save" }).click();
+    await tab.getByRole("article", { name: title }).waitFor();
+    for (const width of [1280, 390]) {
+      await tab.setViewportSize({ width, height: 800 });
+      await main.getByRole("button", { name: "List", exact: true }).click();
+      await tab.getByRole("article", { name: title }).waitFor();
+      expect(await fitsWidth(tab), `the list at ${width} px: ${await pageWidth(tab)}`);
+      await tab.getByRole("button", { name: `History of ${title}` }).click();
+      await tab
+        .getByRole("region", { name: `History of ${title}` })
+        .getByText(/created/)
+        .waitFor();
+      expect(await fitsWidth(tab), `the history at ${width} px: ${await pageWidth(tab)}`);
+      await tab
+        .getByRole("region", { name: `History of ${title}` })
+        .getByRole("button", { name: "Close" })
+        .click();
+      await main.getByRole("button", { name: "Board", exact: true }).click();
+      await tab.locator('[data-status="todo"]').getByRole("article", { name: title }).waitFor();
+      expect(await fitsWidth(tab), `the board at ${width} px: ${await pageWidth(tab)}`);
+      await tab.getByRole("button", { name: `Edit ${title}` }).click();
+      const save = tab.getByRole("dialog").getByRole("button", { name: "Save" });
+      await save.scrollIntoViewIfNeeded();
+      expect(await fitsWidth(tab), `the dialog at ${width} px: ${await pageWidth(tab)}`);
+      const box = await save.boundingBox();
+      expect(
+        box && box.x >= 0 && box.x + box.width <= width && box.y >= 0 && box.y + box.height <= 800,
+        `Save is outside the ${width} px window: ${JSON.stringify(box)}`,
+      );
+      await tab.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    }
   } finally {
     await context.close();
   }
