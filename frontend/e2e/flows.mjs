@@ -374,6 +374,24 @@ await flow("a long unbroken title wraps: the page keeps its width, and the dialo
   }
 });
 
+await flow("10,000 pasted characters: the title keeps 200 and says the rest was cut", async () => {
+  const { context, tab } = await newAccount(`${username}paste`);
+  try {
+    await tab.getByRole("button", { name: "New task" }).click();
+    const field = tab.getByRole("textbox", { name: "Title" });
+    await field.fill("x".repeat(10000));
+    const note = tab.getByRole("status").filter({ hasText: "Titles are at most 200 characters; the rest was cut." });
+    await note.waitFor();
+    expect((await field.inputValue()).length === 200, "the title does not keep its first 200 characters");
+    const described = (await field.getAttribute("aria-describedby")) ?? "";
+    expect(described.split(" ").includes(await note.getAttribute("id")), "the note is not tied to the field");
+    await field.fill("A short title");
+    await note.waitFor({ state: "detached" });
+  } finally {
+    await context.close();
+  }
+});
+
 if (screenshotPath) {
   // The README's picture: the demo account's board (run-e2e.py seeds it).
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -15,6 +15,10 @@ import { canWrite } from "./access";
 import { AssigneePicker } from "./AssigneePicker";
 import { ErrorNote, Field, TASK_GONE } from "./common";
 
+/** The most characters a title holds (the API's limit). */
+export const TITLE_MAX_LENGTH = 200;
+export const TITLE_CUT = `Titles are at most ${TITLE_MAX_LENGTH} characters; the rest was cut.`;
+
 /** Create or edit a task: title, description, status, priority, due date, labels, project, assignees. */
 export function TaskEditor(props: {
   task?: Task;
@@ -29,6 +33,12 @@ export function TaskEditor(props: {
   const { task, me } = props;
   const projects = props.projects ?? [];
   const [title, setTitle] = useState(task?.title ?? "");
+  // A longer title (pasted, say) keeps its start, and the editor says the rest was cut rather than dropping it silently.
+  const [titleCut, setTitleCut] = useState(false);
+  function changeTitle(value: string) {
+    setTitleCut(value.length > TITLE_MAX_LENGTH);
+    setTitle(value.slice(0, TITLE_MAX_LENGTH));
+  }
   const [description, setDescription] = useState(task?.description ?? "");
   const [status, setStatus] = useState<Status>(task?.status ?? "todo");
   const [priority, setPriority] = useState<Priority>(task?.priority ?? "none");
@@ -70,7 +80,10 @@ export function TaskEditor(props: {
       <Field label="Title" name="title" error={error}>
         {/* The editor opens on request (New task, Edit): the title is where the keyboard should be. */}
         {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
-        <input id="title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required autoFocus />
+        <input id="title" value={title} onChange={(e) => changeTitle(e.target.value)} aria-describedby="title-note" required autoFocus />
+        <span id="title-note" className="field-note" role="status">
+          {titleCut ? TITLE_CUT : ""}
+        </span>
       </Field>
       <Field label="Description" name="description" error={error}>
         <textarea id="description" value={description} maxLength={10000} onChange={(e) => setDescription(e.target.value)} rows={4} />

@@ -62,6 +62,24 @@ describe("TaskEditor", () => {
     });
   });
 
+  it("keeps the first 200 characters of a longer title and says the rest was cut", async () => {
+    const onSave = vi.fn().mockResolvedValue(undefined);
+    render(<TaskEditor labels={[]} me={ME} onSave={onSave} onCancel={vi.fn()} />);
+    const title = screen.getByLabelText("Title");
+    expect(screen.getByRole("status")).toBeEmptyDOMElement();
+    await userEvent.click(title);
+    await userEvent.paste("x".repeat(10000));
+    expect(title).toHaveValue("x".repeat(200));
+    const note = screen.getByRole("status");
+    expect(note).toHaveTextContent("Titles are at most 200 characters; the rest was cut.");
+    expect(title).toHaveAccessibleDescription("Titles are at most 200 characters; the rest was cut.");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(onSave.mock.calls[0][0].title).toHaveLength(200);
+    await userEvent.clear(title);
+    await userEvent.type(title, "Short");
+    expect(note).toBeEmptyDOMElement();
+  });
+
   it("shows the API's message next to the field that caused it", async () => {
     const error = new ApiError(400, "invalid", "Some fields are invalid.", {
       title: ["Ensure this field has no more than 200 characters."],
