@@ -392,6 +392,37 @@ await flow("10,000 pasted characters: the title keeps 200 and says the rest was 
   }
 });
 
+await flow("the task dialog by keyboard: Tab stays inside, Esc closes it unsaved, focus returns to the opener", async () => {
+  const { context, tab } = await newAccount(`${username}keys`);
+  const focusedInDialog = () => tab.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')));
+  try {
+    await tab.getByRole("button", { name: "New task" }).focus();
+    await tab.keyboard.press("Enter");
+    const dialog = tab.getByRole("dialog", { name: "New task" });
+    await dialog.waitFor();
+    await tab.keyboard.type("Never saved");
+    // Tab on past the last control (Cancel; the date field holds several stops) until the focus is back on the title
+    const onTitle = () => tab.evaluate(() => document.activeElement?.id === "title");
+    let cycled = false;
+    for (let step = 1; step <= 30 && !cycled; step++) {
+      await tab.keyboard.press("Tab");
+      expect(await focusedInDialog(), `Tab ${step} left the dialog`);
+      cycled = await onTitle();
+    }
+    expect(cycled, "Tab never came back round to the title");
+    await tab.getByRole("textbox", { name: "Title" }).focus();
+    await tab.keyboard.press("Shift+Tab");
+    expect(await focusedInDialog(), "Shift+Tab from the first field left the dialog");
+    await tab.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    expect(await tab.evaluate(() => document.activeElement?.textContent === "New task"), "focus did not return to the New task button");
+    await tab.getByRole("button", { name: "Sign out" }).waitFor();
+    expect((await tab.getByRole("article", { name: "Never saved" }).count()) === 0, "Esc saved the task");
+  } finally {
+    await context.close();
+  }
+});
+
 if (screenshotPath) {
   // The README's picture: the demo account's board (run-e2e.py seeds it).
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -269,5 +270,49 @@ describe("the task editor in a project", () => {
     ).toEqual(["Ada (you)"]);
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(onSave.mock.calls[1][0]).toMatchObject({ project: null, assignees: [1] });
+  });
+});
+
+describe("the dialog and the keyboard", () => {
+  function Opener() {
+    const [open, setOpen] = useState(false);
+    return (
+      <>
+        <button type="button" onClick={() => setOpen(true)}>
+          New task
+        </button>
+        {open && (
+          <TaskDialog
+            task="new"
+            labels={[]}
+            projects={[]}
+            me={ME}
+            onSave={vi.fn()}
+            onClose={() => setOpen(false)}
+            onOpen={vi.fn()}
+            onOpenParent={vi.fn()}
+            onSubtasksChanged={vi.fn()}
+          />
+        )}
+      </>
+    );
+  }
+
+  it("keeps Tab inside, closes on Esc without saving, and gives the focus back to the opener", async () => {
+    render(<Opener />);
+    const opener = screen.getByRole("button", { name: "New task" });
+    opener.focus();
+    await userEvent.keyboard("{Enter}");
+    const dialog = screen.getByRole("dialog", { name: "New task" });
+    const title = within(dialog).getByRole("textbox", { name: "Title" });
+    expect(title).toHaveFocus();
+    await userEvent.keyboard("Not saved");
+    await userEvent.keyboard("{Shift>}{Tab}{/Shift}");
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await userEvent.tab();
+    expect(title).toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(opener).toHaveFocus();
   });
 });

@@ -1,7 +1,9 @@
+import { useRef, type ReactNode } from "react";
 import { STATUS_NAMES, type Label, type Project, type Task, type TaskInput, type User } from "../api/types";
 import { canWrite, displayName, roleFor } from "./access";
 import { CommentThread } from "./CommentThread";
 import { TASK_GONE } from "./common";
+import { useModal } from "./modal";
 import { Progress, SubtaskList } from "./SubtaskList";
 import { TaskEditor } from "./TaskEditor";
 
@@ -28,33 +30,42 @@ export function TaskDialog(props: {
   const writer = canWrite(role);
   const title = !task ? "New task" : writer ? "Edit task" : task.title;
   return (
-    <div className="dialog" role="dialog" aria-modal="true" aria-label={title}>
-      <div className="sheet">
-        {task?.parent && (
-          <button type="button" className="link" onClick={() => props.onOpenParent(task)}>
-            ← Parent task
-          </button>
-        )}
-        {writer ? (
-          <TaskEditor
-            task={task}
-            labels={props.labels}
-            projects={props.projects}
-            me={props.me}
-            defaults={props.defaults}
-            onSave={props.onSave}
-            onCancel={props.onClose}
-          />
-        ) : (
-          task && <TaskDetails task={task} projects={props.projects} onClose={props.onClose} />
-        )}
-        {task && (
-          <>
-            <SubtaskList task={task} canWrite={writer} onOpen={props.onOpen} onChanged={props.onSubtasksChanged} onGone={props.onGone} />
-            <CommentThread task={task} me={props.me} myRole={role} onGone={props.onGone} />
-          </>
-        )}
-      </div>
+    <Modal label={title} onClose={props.onClose}>
+      {task?.parent && (
+        <button type="button" className="link" onClick={() => props.onOpenParent(task)}>
+          ← Parent task
+        </button>
+      )}
+      {writer ? (
+        <TaskEditor
+          task={task}
+          labels={props.labels}
+          projects={props.projects}
+          me={props.me}
+          defaults={props.defaults}
+          onSave={props.onSave}
+          onCancel={props.onClose}
+        />
+      ) : (
+        task && <TaskDetails task={task} projects={props.projects} onClose={props.onClose} />
+      )}
+      {task && (
+        <>
+          <SubtaskList task={task} canWrite={writer} onOpen={props.onOpen} onChanged={props.onSubtasksChanged} onGone={props.onGone} />
+          <CommentThread task={task} me={props.me} myRole={role} onGone={props.onGone} />
+        </>
+      )}
+    </Modal>
+  );
+}
+
+/** The dialog's frame: a sheet over the page that keeps the keyboard inside it and closes on Esc. */
+function Modal(props: { label: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useModal(ref, props.onClose);
+  return (
+    <div className="dialog" role="dialog" aria-modal="true" aria-label={props.label} ref={ref}>
+      <div className="sheet">{props.children}</div>
     </div>
   );
 }
@@ -94,16 +105,14 @@ export function TaskDetails(props: { task: Task; projects: Project[]; onClose: (
 /** A task whose project went away while it was open. */
 function TaskGone(props: { task: Task; onClose: () => void }) {
   return (
-    <div className="dialog" role="dialog" aria-modal="true" aria-label={props.task.title}>
-      <div className="sheet">
-        <h2>{props.task.title}</h2>
-        <p role="alert" className="error">
-          {TASK_GONE}
-        </p>
-        <button type="button" className="secondary" onClick={props.onClose}>
-          Close
-        </button>
-      </div>
-    </div>
+    <Modal label={props.task.title} onClose={props.onClose}>
+      <h2>{props.task.title}</h2>
+      <p role="alert" className="error">
+        {TASK_GONE}
+      </p>
+      <button type="button" className="secondary" onClick={props.onClose}>
+        Close
+      </button>
+    </Modal>
   );
 }
