@@ -315,9 +315,7 @@ await flow("board: a card dropped between two cards that share a position (seed_
     expect(after[0] === before[0] && after[1] === last, `the card is not second: ${after.join(", ")}`);
     expect((await tab.getByText("Some fields are invalid.").count()) === 0, "the move was refused");
     // and the order holds after a reload (the server renumbered the column)
-    await tab.reload(); // (a reload returns to the List: open the Inbox's board again)
-    await tab.getByRole("navigation", { name: "Task lists" }).getByRole("button", { name: "Inbox" }).click();
-    await tab.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Board", exact: true }).click();
+    await tab.reload(); // the Inbox's board again: the URL keeps both
     await todo.getByRole("article").first().waitFor();
     expect((await titles()).join("|") === after.join("|"), "the order changed after a reload");
   } finally {
@@ -418,6 +416,32 @@ await flow("the task dialog by keyboard: Tab stays inside, Esc closes it unsaved
     expect(await tab.evaluate(() => document.activeElement?.textContent === "New task"), "focus did not return to the New task button");
     await tab.getByRole("button", { name: "Sign out" }).waitFor();
     expect((await tab.getByRole("article", { name: "Never saved" }).count()) === 0, "Esc saved the task");
+  } finally {
+    await context.close();
+  }
+});
+
+await flow("a reload keeps the view and the list: the Inbox's board comes back", async () => {
+  const { context, tab } = await newAccount(`${username}place`);
+  const main = tab.getByRole("navigation", { name: "Main" });
+  const lists = tab.getByRole("navigation", { name: "Task lists" });
+  try {
+    await lists.getByRole("button", { name: "Inbox" }).click();
+    await main.getByRole("button", { name: "Board", exact: true }).click();
+    await tab.getByRole("region", { name: "Board" }).waitFor();
+    await tab.reload();
+    await tab.getByRole("region", { name: "Board" }).waitFor();
+    expect(
+      (await main.getByRole("button", { name: "Board", exact: true }).getAttribute("aria-current")) === "page",
+      "Board is not marked current",
+    );
+    expect((await lists.getByRole("button", { name: "Inbox" }).getAttribute("aria-current")) === "page", "the Inbox is not the list shown");
+    await main.getByRole("button", { name: "Trash", exact: true }).click();
+    await tab.reload();
+    expect(
+      (await main.getByRole("button", { name: "Trash", exact: true }).getAttribute("aria-current")) === "page",
+      "Trash is not shown after a reload",
+    );
   } finally {
     await context.close();
   }

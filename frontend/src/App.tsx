@@ -7,21 +7,13 @@ import { AuthScreen } from "./components/AuthScreen";
 import { ErrorNote, isGone, Loading, OfflineBanner, todayIn } from "./components/common";
 import { MailLinkPage, mailLinkFrom } from "./components/MailLinks";
 import { MembersPanel } from "./components/MembersPanel";
+import { placeFrom, searchFor, VIEWS, type View } from "./components/place";
 import { AccountPage, HistoryPanel, LabelsManager, TrashView } from "./components/Panels";
 import { ProjectHeader } from "./components/ProjectHeader";
 import { ProjectSidebar } from "./components/ProjectSidebar";
 import { TaskBoard } from "./components/TaskBoard";
 import { TaskDialog } from "./components/TaskDialog";
 import { TaskList } from "./components/TaskList";
-
-type View = "list" | "board" | "trash" | "labels" | "account";
-const VIEWS: [View, string][] = [
-  ["list", "List"],
-  ["board", "Board"],
-  ["trash", "Trash"],
-  ["labels", "Labels"],
-  ["account", "Account"],
-];
 
 export function App() {
   // A link from a mail (reset, email change) opens its own page, signed in or not.
@@ -32,10 +24,11 @@ export function App() {
 
 function Workspace() {
   const [user, setUser] = useState<User | null | undefined>(undefined);
-  const [view, setView] = useState<View>("list");
+  // The view and the list shown live in the URL's query, so a reload (or a copied link) comes back to them.
+  const [view, setView] = useState<View>(() => placeFrom(window.location.search).view);
   const [labels, setLabels] = useState<Label[]>([]);
   const [projects, setProjects] = useState<Project[] | null>(null);
-  const [scope, setScope] = useState<Scope>(ALL);
+  const [scope, setScope] = useState<Scope>(() => placeFrom(window.location.search).scope);
   const [membersOpen, setMembersOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<Task | "new" | null>(null);
@@ -48,6 +41,11 @@ function Workspace() {
     api.setAccessToken(null);
     setUser(null);
   }, []);
+
+  useEffect(() => {
+    const search = searchFor({ view, scope });
+    if (search !== window.location.search) window.history.replaceState(null, "", `${window.location.pathname}${search}`);
+  }, [view, scope]);
 
   // A reload keeps the session: the refresh cookie buys a new access token.
   useEffect(() => {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { placeFrom, searchFor } from "./place";
+
+describe("the place in the URL", () => {
+  it("round-trips every view and list", () => {
+    for (const place of [
+      { view: "board", scope: { kind: "inbox" } },
+      { view: "list", scope: { kind: "project", id: 12 } },
+      { view: "trash", scope: { kind: "assigned" } },
+      { view: "account", scope: { kind: "all" } },
+    ] as const) {
+      expect(placeFrom(searchFor(place))).toEqual(place);
+    }
+  });
+
+  it("leaves the front page's URL bare", () => {
+    expect(searchFor({ view: "list", scope: { kind: "all" } })).toBe("");
+  });
+
+  it("falls back to the List of everything for what it does not know", () => {
+    expect(placeFrom("?view=admin&list=project-x")).toEqual({ view: "list", scope: { kind: "all" } });
+    expect(placeFrom("")).toEqual({ view: "list", scope: { kind: "all" } });
+  });
+});
