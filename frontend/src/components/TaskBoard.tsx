@@ -64,91 +64,94 @@ export function TaskBoard(props: {
 
   if (!tasks && !error) return <Loading what="the board" />;
   return (
-    <section aria-label="Board" className="board">
+    <>
+      {/* Outside the board's grid: a notice is not a column. */}
       <ErrorNote error={error} notFound={GONE_PROJECT} />
-      {STATUSES.map((status, columnIndex) => {
-        const cards = column(status);
-        return (
-          <div
-            key={status}
-            className="column"
-            aria-label={STATUS_NAMES[status]}
-            data-status={status}
-            onDragOver={(e) => e.preventDefault()}
-            onDrop={(e) => onDrop(e, status, cards.length)}
-          >
-            <h2>
-              {STATUS_NAMES[status]} <span className="count">{cards.length}</span>
-            </h2>
-            {cards.length === 0 && <p className="empty">Nothing here.</p>}
-            {cards.map((task, index) => {
-              const canEdit = canWrite(roleFor(task, projects));
-              return (
-                <div
-                  key={task.id}
-                  draggable={canEdit}
-                  onDragStart={() => setDragged(task)}
-                  onDrop={(e) => {
-                    e.stopPropagation();
-                    onDrop(e, status, index);
-                  }}
-                  onDragOver={(e) => e.preventDefault()}
-                  data-task-id={task.id}
-                >
-                  <TaskCard
-                    task={task}
-                    today={props.today}
-                    canEdit={canEdit}
-                    projectName={scope?.project ? undefined : projectName(task, projects)}
-                    {...cardActions(act)}
-                    onEdit={props.onEdit}
-                    onHistory={props.onHistory}
+      <section aria-label="Board" className="board">
+        {STATUSES.map((status, columnIndex) => {
+          const cards = column(status);
+          return (
+            <div
+              key={status}
+              className="column"
+              aria-label={STATUS_NAMES[status]}
+              data-status={status}
+              onDragOver={(e) => e.preventDefault()}
+              onDrop={(e) => onDrop(e, status, cards.length)}
+            >
+              <h2>
+                {STATUS_NAMES[status]} <span className="count">{cards.length}</span>
+              </h2>
+              {cards.length === 0 && <p className="empty">Nothing here.</p>}
+              {cards.map((task, index) => {
+                const canEdit = canWrite(roleFor(task, projects));
+                return (
+                  <div
+                    key={task.id}
+                    draggable={canEdit}
+                    onDragStart={() => setDragged(task)}
+                    onDrop={(e) => {
+                      e.stopPropagation();
+                      onDrop(e, status, index);
+                    }}
+                    onDragOver={(e) => e.preventDefault()}
+                    data-task-id={task.id}
                   >
-                    <span className="movers" role="group" aria-label={`Move ${task.title}`}>
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={`Move ${task.title} up`}
-                        disabled={index === 0}
-                        onClick={() => moveTo(task, status, index - 1)}
-                      >
-                        ↑
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={`Move ${task.title} down`}
-                        disabled={index === cards.length - 1}
-                        onClick={() => moveTo(task, status, index + 1)}
-                      >
-                        ↓
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex - 1]] ?? ""}`}
-                        disabled={columnIndex === 0}
-                        onClick={() => moveTo(task, STATUSES[columnIndex - 1], column(STATUSES[columnIndex - 1]).length)}
-                      >
-                        ←
-                      </button>
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex + 1]] ?? ""}`}
-                        disabled={columnIndex === STATUSES.length - 1}
-                        onClick={() => moveTo(task, STATUSES[columnIndex + 1], column(STATUSES[columnIndex + 1]).length)}
-                      >
-                        →
-                      </button>
-                    </span>
-                  </TaskCard>
-                </div>
-              );
-            })}
-          </div>
-        );
-      })}
-    </section>
+                    <TaskCard
+                      task={task}
+                      today={props.today}
+                      canEdit={canEdit}
+                      projectName={scope?.project ? undefined : projectName(task, projects)}
+                      {...cardActions(act)}
+                      onEdit={props.onEdit}
+                      onHistory={props.onHistory}
+                    >
+                      <span className="movers" role="group" aria-label={`Move ${task.title}`}>
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={`Move ${task.title} up`}
+                          disabled={index === 0}
+                          onClick={() => moveTo(task, status, index - 1)}
+                        >
+                          ↑
+                        </button>
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={`Move ${task.title} down`}
+                          disabled={index === cards.length - 1}
+                          onClick={() => moveTo(task, status, index + 1)}
+                        >
+                          ↓
+                        </button>
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex - 1]] ?? ""}`}
+                          disabled={columnIndex === 0}
+                          onClick={() => moveTo(task, STATUSES[columnIndex - 1], column(STATUSES[columnIndex - 1]).length)}
+                        >
+                          ←
+                        </button>
+                        <button
+                          type="button"
+                          className="small"
+                          aria-label={`Move ${task.title} to ${STATUS_NAMES[STATUSES[columnIndex + 1]] ?? ""}`}
+                          disabled={columnIndex === STATUSES.length - 1}
+                          onClick={() => moveTo(task, STATUSES[columnIndex + 1], column(STATUSES[columnIndex + 1]).length)}
+                        >
+                          →
+                        </button>
+                      </span>
+                    </TaskCard>
+                  </div>
+                );
+              })}
+            </div>
+          );
+        })}
+      </section>
+    </>
   );
 }

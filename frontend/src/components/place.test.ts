@@ -21,4 +21,11 @@ describe("the place in the URL", () => {
     expect(placeFrom("?view=admin&list=project-x")).toEqual({ view: "list", scope: { kind: "all" } });
     expect(placeFrom("")).toEqual({ view: "list", scope: { kind: "all" } });
   });
+
+  it("takes no project id a number cannot hold exactly (a forged or mangled link)", () => {
+    for (const list of ["project-99999999999999999999", "project-0", "project-012", "project-1e3"]) {
+      expect(placeFrom(`?list=${list}`).scope).toEqual({ kind: "all" });
+    }
+    expect(placeFrom("?list=project-999999999999999").scope).toEqual({ kind: "project", id: 999999999999999 });
+  });
 });

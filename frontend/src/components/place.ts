@@ -20,7 +20,7 @@ export function placeFrom(search: string): Place {
   const query = new URLSearchParams(search);
   const view = VIEWS.find(([key]) => key === query.get("view"))?.[0] ?? "list";
   const list = query.get("list") ?? "";
-  const project = /^project-(\d+)$/.exec(list);
+  const project = /^project-([1-9]\d{0,14})$/.exec(list); // an id a number holds exactly; else the default
   const scope: Scope =
     list === "inbox" || list === "assigned" ? { kind: list } : project ? { kind: "project", id: Number(project[1]) } : { kind: "all" };
   return { view, scope };
