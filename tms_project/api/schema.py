@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.request import Request
 
 from tms_project.api.strict import STRICT_SERIALIZERS
@@ -15,6 +17,43 @@ class TmsAutoSchema(AutoSchema):
 
     def get_paginated_name(self, serializer_name: str) -> str:
         return getattr(self.view, "page_schema_name", None) or f"{serializer_name}Page"
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    """One security scheme, ``bearerAuth``, for every operation that takes an access token.
+
+    The account service checks the token with simplejwt's JWTAuthentication (it loads the user), the
+    task service with its subclass JWTStatelessUserAuthentication (the public key only). Both take the
+    same token in ``Authorization: Bearer``, but drf-spectacular names a scheme per authentication
+    class, so Swagger UI asked for the token twice.
+    """
+
+    target_class = "rest_framework_simplejwt.authentication.JWTAuthentication"
+    match_subclasses = True
+    priority = 2  # over drf-spectacular's SimpleJWTScheme and tasks.schema.StatelessJWTScheme
+    name: list[str] = []  # registered below under one identity, not one per authentication class
+    scheme_name = "bearerAuth"
+
+    def get_security_requirement(self, auto_schema: AutoSchema) -> dict[str, list[Any]]:
+        definition = {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "The access token from POST /api/auth/login/ or /api/auth/refresh/, "
+            "for /api/auth/ and /api/tasks/ alike.",
+        }
+        auto_schema.registry.register_on_missing(
+            ResolvedComponent(
+                name=self.scheme_name,
+                type=ResolvedComponent.SECURITY_SCHEMA,
+                object=BearerScheme,
+                schema=definition,
+            )
+        )
+        return {self.scheme_name: []}
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> list[dict[str, Any]]:
+        return []
 
 
 ERROR_SCHEMA = {
