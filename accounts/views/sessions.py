@@ -6,6 +6,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.cookies import clear_refresh_cookie
 from accounts.selectors import session_list_live
 from accounts.serializers import SessionSerializer
 from accounts.services.sessions import session_revoke
@@ -26,4 +27,7 @@ class SessionDetailView(AccountView):
     def delete(self, request: Request, session_id: int) -> Response:
         if not session_revoke(user=signed_in_user(request), session_id=session_id):
             raise Http404
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        if session_id == current_session_id(request):  # this browser's own session: its cookies are dead
+            clear_refresh_cookie(response)
+        return response
