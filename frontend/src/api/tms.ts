@@ -103,6 +103,8 @@ export const tms = (client: ApiClient = api) => {
     },
     createLabel: (name: string, colour: string) => POST("/api/tasks/labels/", { body: { name, colour } }) as Promise<Label>,
     deleteLabel: (label: Label) => DELETE("/api/tasks/labels/{label_id}/", { path: { label_id: label.id } }),
+    renameLabel: (label: Label, name: string) =>
+      PATCH("/api/tasks/labels/{label_id}/", { path: { label_id: label.id }, body: { name } }) as Promise<Label>,
 
     /** Every project the account is a member of, archived ones too. */
     projects: () =>
