@@ -168,3 +168,8 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
   const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
+
+/** Today's date (YYYY-MM-DD) in the time zone. */
+export function todayIn(timeZone: string, now: Date): string {
+  return isoDate(wallClock(now, timeZone));
+}
