@@ -30,7 +30,7 @@ function setup(options: { timeZone?: string; onCreate?: (input: TaskInput) => Pr
   }
   const user = userEvent.setup();
   render(<Harness />);
-  return { user, onCreate, onOpenChange, input: screen.getByRole("textbox", { name: "Task" }) };
+  return { user, onCreate, onOpenChange, input: screen.getByRole("textbox", { name: i18next.t("Task") }) };
 }
 
 /** The chips under the field, once the dates parser has arrived (it is loaded when the dialog opens). */

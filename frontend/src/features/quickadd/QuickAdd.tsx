@@ -23,7 +23,7 @@ export function QuickAdd(props: {
     <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="quick-add" aria-modal="true">
+        <Dialog.Content className="dialog-content quick-add" aria-modal="true">
           <Dialog.Title className="quick-add-title">{t("Quick add")}</Dialog.Title>
           <Dialog.Description className="quick-add-hint">
             {t(
