@@ -1,4 +1,6 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { TabSession } from "../offline/tabSession";
+import { channelHub, failure, json as answer, sharedLocks, token } from "../offline/testing";
 import { ApiClient, ApiError } from "./client";
 
 function json(status: number, body: unknown): Response {
@@ -103,5 +105,122 @@ describe("ApiClient", () => {
     const fetch = vi.fn().mockResolvedValue(json(200, { access: "t" }));
     await new ApiClient({ fetch }).refresh();
     expect(fetch.mock.calls[0][1].headers["X-CSRFToken"]).toBe("abc123");
+  });
+});
+
+/** A server with a rotating refresh cookie (one jar, as tabs of one browser share): presenting a
+ * rotated-away refresh token ends the session, as accounts/services/sessions.py does. */
+function sessionServer() {
+  const state = { jar: "refresh-1", valid: "refresh-1" as string | null, refreshes: 0, issued: [] as string[] };
+  const fetch = vi.fn(async (url: string, init: RequestInit = {}) => {
+    if (url === "/api/auth/refresh/") {
+      state.refreshes += 1;
+      const presented = state.jar; // the cookie goes with the request as it leaves
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (presented !== state.valid) {
+        state.valid = null; // reuse: the session is over
+        return failure(401, "session_ended");
+      }
+      const access = token(1, `t${state.refreshes}`);
+      state.issued.push(access);
+      state.valid = state.jar = `refresh-${state.refreshes + 1}`;
+      return answer(200, { access });
+    }
+    const auth = (init.headers as Record<string, string>).Authorization?.replace("Bearer ", "");
+    if (state.valid === null || !auth || !state.issued.includes(auth)) return failure(401, "token_not_valid");
+    return answer(200, { ok: true });
+  });
+  return { fetch: fetch as unknown as typeof globalThis.fetch, state };
+}
+
+describe("tabs of one browser", () => {
+  beforeEach(() => localStorage.clear());
+
+  function tabs(count: number, locks: ReturnType<typeof sharedLocks> | null, server: ReturnType<typeof sessionServer>) {
+    const channel = channelHub();
+    return Array.from({ length: count }, () => {
+      const ended = vi.fn();
+      const client = new ApiClient({ fetch: server.fetch, onSessionEnded: ended, tabs: new TabSession({ locks, channel: channel() }) });
+      client.setAccessToken(token(1, "expired"));
+      return { client, ended };
+    });
+  }
+
+  it("two tabs meeting a 401 at once refresh once and both stay signed in", async () => {
+    const server = sessionServer();
+    const [a, b] = tabs(2, sharedLocks(), server);
+    await expect(Promise.all([a.client.get("/api/tasks/"), b.client.get("/api/tasks/")])).resolves.toEqual([{ ok: true }, { ok: true }]);
+    expect(server.state.refreshes).toBe(1);
+    expect(server.state.valid).not.toBeNull();
+    expect(a.ended).not.toHaveBeenCalled();
+    expect(b.ended).not.toHaveBeenCalled();
+    expect(a.client.signedIn && b.client.signedIn).toBe(true);
+  });
+
+  it("three tabs: one refresh, the others take its token", async () => {
+    const server = sessionServer();
+    const all = tabs(3, sharedLocks(), server);
+    await Promise.all(all.map(({ client }) => client.get("/api/tasks/")));
+    expect(server.state.refreshes).toBe(1);
+    await Promise.all(all.map(({ client }) => client.get("/api/tasks/"))); // no new refresh needed
+    expect(server.state.refreshes).toBe(1);
+  });
+
+  it("a tab that asks after another's refresh finished refreshes again, with the new cookie", async () => {
+    const server = sessionServer();
+    const [a, b] = tabs(2, sharedLocks(), server);
+    await a.client.get("/api/tasks/");
+    await new Promise((resolve) => setTimeout(resolve, 10)); // b has heard of a's refresh
+    await b.client.refresh();
+    expect(server.state.refreshes).toBe(2);
+    expect(server.state.valid).not.toBeNull();
+  });
+
+  it("without Web Locks each tab refreshes on its own, as before (and the second refresh ends the session)", async () => {
+    const server = sessionServer();
+    const [a, b] = tabs(2, null, server);
+    await Promise.allSettled([a.client.get("/api/tasks/"), b.client.get("/api/tasks/")]);
+    expect(server.state.refreshes).toBe(2);
+    expect(server.state.valid).toBeNull();
+  });
+
+  it("signing out in one tab signs the others out", async () => {
+    const server = sessionServer();
+    const [a, b] = tabs(2, sharedLocks(), server);
+    await a.client.logout();
+    await vi.waitFor(() => expect(b.ended).toHaveBeenCalledOnce());
+    expect(b.client.signedIn).toBe(false);
+  });
+});
+
+describe("the start-up refresh", () => {
+  afterEach(() => {
+    document.cookie = "tms_session=; expires=Thu, 01 Jan 1970 00:00:00 GMT";
+  });
+
+  it("is skipped without the session marker cookie: no request, no 401 in the console", async () => {
+    const fetch = vi.fn().mockResolvedValue(answer(401, errorBody(401, "not_authenticated", "no cookie")));
+    const client = new ApiClient({ fetch, sessionMarker: "tms_session" });
+    await expect(client.refresh()).resolves.toBe(false);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("is made when the marker is there", async () => {
+    document.cookie = "tms_session=1";
+    const fetch = vi.fn().mockResolvedValue(answer(200, { access: token(1) }));
+    const client = new ApiClient({ fetch, sessionMarker: "tms_session" });
+    await expect(client.refresh()).resolves.toBe(true);
+    expect(fetch.mock.calls[0][0]).toBe("/api/auth/refresh/");
+  });
+
+  it("a 401 later still refreshes, marker or not", async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(answer(401, errorBody(401, "token_not_valid", "expired")))
+      .mockResolvedValueOnce(answer(200, { access: "token-2" }))
+      .mockResolvedValueOnce(answer(200, { id: 7 }));
+    const client = new ApiClient({ fetch, sessionMarker: "tms_session" });
+    client.setAccessToken("token-1");
+    await expect(client.get("/api/tasks/7/")).resolves.toEqual({ id: 7 });
   });
 });

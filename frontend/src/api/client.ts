@@ -1,7 +1,13 @@
 // The one place that talks to the API: access token in memory only, the refresh token in an
 // HttpOnly cookie (use_cookie), CSRF header on cookie calls, 401 -> one silent refresh -> retry.
+// Refreshes take turns across tabs (offline/tabSession); task creates and edits made offline wait in
+// the offline queue, and the task list pages last seen are served when the network is gone.
 
-import type { ErrorBody } from "./types";
+import { lastSeen as browserLastSeen, lastSeenKey, type LastSeenStore } from "../offline/lastSeen";
+import { browserLocks } from "../offline/locks";
+import { OfflineQueue } from "../offline/queue";
+import { browserChannel, TabSession } from "../offline/tabSession";
+import type { ErrorBody, Page, Task, TaskChanges, TaskInput } from "./types";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -53,14 +59,40 @@ export async function toApiError(response: Response): Promise<ApiError> {
 export const OFFLINE = new ApiError(0, "offline", "You appear to be offline. Check your connection and try again.");
 
 function readCookie(name: string): string | null {
-  const match = document.cookie.split("; ").find((part) => part.startsWith(`${name}=`));
+  const match = globalThis.document?.cookie.split("; ").find((part) => part.startsWith(`${name}=`));
   return match ? decodeURIComponent(match.slice(name.length + 1)) : null;
 }
+
+/** The account an access token is for (its user_id claim), or null for anything else. */
+export function tokenUser(token: string | null): string | null {
+  try {
+    const payload = token?.split(".")[1];
+    if (!payload) return null;
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { user_id?: unknown };
+    return claims.user_id === undefined || claims.user_id === null ? null : String(claims.user_id);
+  } catch {
+    return null;
+  }
+}
+
+const TASK_LIST = /^\/api\/tasks\/(\?|$)/;
+const TASK_DETAIL = /^\/api\/tasks\/(-?\d+)\/$/;
 
 export interface ApiClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   onSessionEnded?: () => void;
+  /** Where task creates and edits made offline wait (null: they fail with OFFLINE). */
+  queue?: OfflineQueue | null;
+  /** Where the task list pages last seen are kept for offline use (null: not kept). */
+  lastSeen?: LastSeenStore | null;
+  /** Refreshes in turn with the other tabs (null: each tab on its own). */
+  tabs?: TabSession | null;
+  /** A readable cookie the server sets beside the refresh cookie: without it there is no session to
+   * restore, so the start-up refresh is skipped (null: always try). */
+  sessionMarker?: string | null;
+  /** Whether the browser believes it is online. */
+  online?: () => boolean;
 }
 
 export class ApiClient {
@@ -68,21 +100,59 @@ export class ApiClient {
   private refreshing: Promise<boolean> | null = null;
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly lastSeen: LastSeenStore | null;
+  private readonly tabs: TabSession | null;
+  private readonly sessionMarker: string | null;
+  private readonly online: () => boolean;
+  /** Task writes made offline; subscribe for the pending count and conflicts. */
+  readonly queue: OfflineQueue | null;
   onSessionEnded: () => void;
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? "";
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
     this.onSessionEnded = options.onSessionEnded ?? (() => undefined);
+    this.queue = options.queue ?? null;
+    this.lastSeen = options.lastSeen ?? null;
+    this.tabs = options.tabs ?? null;
+    this.sessionMarker = options.sessionMarker ?? null;
+    this.online = options.online ?? (() => globalThis.navigator?.onLine !== false);
+    this.tabs?.listen((message) => {
+      if (message.type === "refreshed") {
+        // Another tab's refresh rotated the cookie; its access token is as good as ours, and newer.
+        if (this.accessToken !== null && tokenUser(message.access) === tokenUser(this.accessToken)) this.setAccessToken(message.access);
+      } else if (message.type === "signed-out" && this.accessToken !== null) {
+        this.ended();
+      }
+    });
+  }
+
+  /** The session is over (refused refresh, or signed out in another tab): nothing of it stays. */
+  private ended(): void {
+    this.setAccessToken(null);
+    this.lastSeen?.clear();
+    this.onSessionEnded();
   }
 
   get signedIn(): boolean {
     return this.accessToken !== null;
   }
 
+  /** The signed-in account's id (from the access token), or null. */
+  get user(): string | null {
+    return tokenUser(this.accessToken);
+  }
+
   setAccessToken(token: string | null): void {
     this.accessToken = token;
+    const user = tokenUser(token);
+    this.queue?.use(user, this.sendQueued);
+    // Signed in with writes left from an offline spell (this tab's or a closed one's): send them now.
+    if (user !== null && this.online()) void this.queue?.flush();
   }
+
+  private readonly sendQueued = <T>(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<T> =>
+    this.request<T>(method, path, body, headers, { queue: false });
 
   private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const allHeaders: Record<string, string> = { Accept: "application/json", ...headers };
@@ -100,38 +170,109 @@ export class ApiClient {
     }
   }
 
-  /** Exchange the refresh cookie for a new access token; one refresh at a time. */
+  /** Exchange the refresh cookie for a new access token; one refresh at a time, across tabs too. At
+   * start-up (no access token yet) without the session marker cookie there is nothing to exchange. */
   refresh(): Promise<boolean> {
+    if (this.accessToken === null && this.sessionMarker !== null && readCookie(this.sessionMarker) === null) {
+      return Promise.resolve(false);
+    }
     if (!this.refreshing) {
-      this.refreshing = (async () => {
+      const exchange = async (): Promise<string | null> => {
         const csrf = readCookie("csrftoken");
         const response = await this.send("POST", "/api/auth/refresh/", { use_cookie: true }, csrf ? { "X-CSRFToken": csrf } : {});
-        if (!response.ok) {
-          this.accessToken = null;
-          return false;
-        }
-        this.accessToken = ((await response.json()) as { access: string }).access;
-        return true;
-      })().finally(() => {
-        this.refreshing = null;
-      });
+        if (!response.ok) return null;
+        return ((await response.json()) as { access: string }).access;
+      };
+      this.refreshing = (this.tabs ? this.tabs.refresh(exchange) : exchange())
+        .then((access) => {
+          this.setAccessToken(access);
+          return access !== null;
+        })
+        .finally(() => {
+          this.refreshing = null;
+        });
     }
     return this.refreshing;
   }
 
-  /** A JSON request; on 401 the access token is refreshed once and the request retried. */
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    let response = await this.send(method, path, body, headers);
-    if (response.status === 401 && this.accessToken !== null) {
-      if (await this.refresh()) {
-        response = await this.send(method, path, body, headers);
-      } else {
-        this.onSessionEnded();
+  /** A JSON request; on 401 the access token is refreshed once and the request retried. Task creates
+   * and edits that cannot reach the server are queued (see offline/queue) unless `queue` is false. */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    options: { queue?: boolean } = {},
+  ): Promise<T> {
+    const queued = options.queue !== false ? this.queueable(method, path) : null;
+    if (queued && (!this.online() || TASK_DETAIL.exec(path)?.[1].startsWith("-"))) return this.enqueue<T>(queued, path, body, headers);
+    let response: Response;
+    try {
+      response = await this.send(method, path, body, headers);
+      const sentWith = this.accessToken;
+      if (response.status === 401 && sentWith !== null) {
+        // Another tab may have refreshed while this request was out: its token needs no refresh of ours.
+        if (this.accessToken !== sentWith || (await this.refresh())) {
+          response = await this.send(method, path, body, headers);
+        } else {
+          this.ended();
+        }
       }
+    } catch (error) {
+      if (error !== OFFLINE) throw error;
+      if (queued) return this.enqueue<T>(queued, path, body, headers);
+      const seen = method === "GET" ? this.seen(path) : null;
+      if (seen) return seen as T;
+      throw error;
     }
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    if (options.queue !== false && this.queue?.state.pending) void this.queue.flush(); // the network is back
+    const answer = (await response.json()) as T;
+    return method === "GET" && TASK_LIST.test(path) ? (this.keep(path, answer as Page<Task>) as T) : answer;
+  }
+
+  /** "create" or "edit" for the task writes the offline queue takes, when someone is signed in. */
+  private queueable(method: string, path: string): "create" | "edit" | null {
+    if (!this.queue || tokenUser(this.accessToken) === null) return null;
+    if (method === "POST" && path === "/api/tasks/") return "create";
+    if (method === "PATCH" && TASK_DETAIL.test(path)) return "edit";
+    return null;
+  }
+
+  private enqueue<T>(kind: "create" | "edit", path: string, body: unknown, headers: Record<string, string>): T {
+    const queue = this.queue as OfflineQueue;
+    if (kind === "create") return queue.create(body as TaskInput, headers["Idempotency-Key"] ?? crypto.randomUUID()) as T;
+    const id = Number(TASK_DETAIL.exec(path)?.[1]);
+    return queue.edit(id, body as TaskChanges, headers["If-Match"] ?? null, this.seenTask(id)) as T;
+  }
+
+  /** Keep a task list page for offline use; answer it with the unsent writes on it. */
+  private keep(path: string, page: Page<Task>): Page<Task> {
+    const user = this.user;
+    if (user !== null) this.lastSeen?.save(lastSeenKey(user, path), page);
+    return this.queue ? this.queue.overlay(page, path) : page;
+  }
+
+  /** The page of a task list last seen, with the unsent writes on it, or null. */
+  private seen(path: string): Page<Task> | null {
+    const user = this.user;
+    if (user === null || !this.lastSeen || !TASK_LIST.test(path)) return null;
+    const page = this.lastSeen.load<Page<Task>>(lastSeenKey(user, path));
+    if (!page) return null;
+    return this.queue ? this.queue.overlay(page, path) : page;
+  }
+
+  /** A task as last seen in any list page of this account. */
+  private seenTask(id: number): Task | null {
+    const user = this.user;
+    if (user === null || !this.lastSeen) return null;
+    for (const key of this.lastSeen.keys()) {
+      if (!key.startsWith(`${user} `)) continue;
+      const task = this.lastSeen.load<Page<Task>>(key)?.results.find((t) => t.id === id);
+      if (task) return task;
+    }
+    return null;
   }
 
   get<T>(path: string): Promise<T> {
@@ -147,15 +288,30 @@ export class ApiClient {
     return this.request<T>("DELETE", path, body);
   }
 
-  /** Sign out: the server ends the session and clears the cookie. */
+  /** Sign out: the server ends the session and clears the cookie; the other tabs and the task pages
+   * kept for offline use go with it. Unsent writes stay, for this account's next sign-in. */
   async logout(): Promise<void> {
     const csrf = readCookie("csrftoken");
     try {
       await this.send("POST", "/api/auth/logout/", {}, csrf ? { "X-CSRFToken": csrf } : {});
     } finally {
-      this.accessToken = null;
+      this.setAccessToken(null);
+      this.lastSeen?.clear();
+      this.tabs?.signedOut();
     }
   }
 }
 
-export const api = new ApiClient();
+/** The app's client: offline queue, last-seen pages, refreshes shared with the other tabs, and the
+ * `tms_session` marker cookie deciding whether a start-up refresh is worth a request. */
+export const api = new ApiClient({
+  queue: new OfflineQueue({ locks: browserLocks() }),
+  lastSeen: browserLastSeen,
+  tabs: new TabSession({ locks: browserLocks(), channel: browserChannel() }),
+  sessionMarker: "tms_session",
+});
+
+if (typeof window !== "undefined") {
+  window.addEventListener("online", () => void api.queue?.flush());
+  window.addEventListener("storage", (event) => api.queue?.changedElsewhere(event.key));
+}
