@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
 import type { Task } from "../api/types";
+import { cutTitle, TITLE_MAX_LENGTH } from "../lib/titles";
 import { changer, ErrorNote, Loading, TASK_GONE } from "./common";
 
 /** "2/5": done of all, or nothing when the task has no sub-tasks. */
 export function Progress(props: { done: number; count: number }) {
+  const { t } = useTranslation();
   if (props.count === 0) return null;
   return (
-    <span className="badge progress" title="Sub-tasks done">
-      <span className="visually-hidden">Sub-tasks done: </span>
+    <span className="badge progress" title={t("Sub-tasks done")}>
+      <span className="visually-hidden">{t("Sub-tasks done:")} </span>
       {props.done}/{props.count}
     </span>
   );
@@ -23,9 +26,16 @@ export function SubtaskList(props: {
   /** The task answered 404: deleted, or no longer shared. */
   onGone?: () => void;
 }) {
+  const { t } = useTranslation();
   const { task } = props;
   const [subtasks, setSubtasks] = useState<Task[] | null>(null);
   const [title, setTitle] = useState("");
+  const [titleCut, setTitleCut] = useState(false);
+  function changeTitle(value: string) {
+    const { title, cut } = cutTitle(value);
+    setTitle(title);
+    setTitleCut(cut);
+  }
   const id = task.id;
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => tms().subtasks({ id }).then(setSubtasks, setError), [id]);
@@ -44,24 +54,26 @@ export function SubtaskList(props: {
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    if (await act(() => tms().createTask({ title: title.trim(), parent: task.id }))) setTitle("");
+    if (await act(() => tms().createTask({ title: title.trim(), parent: task.id }))) changeTitle("");
   }
 
   const done = subtasks?.filter((t) => t.status === "done").length ?? task.subtasks_done;
   return (
-    <section className="subtasks" aria-label="Sub-tasks">
+    <section className="subtasks" aria-label={t("Sub-tasks")}>
       <h3>
-        Sub-tasks <Progress done={done} count={subtasks?.length ?? task.subtask_count} />
+        {t("Sub-tasks")} <Progress done={done} count={subtasks?.length ?? task.subtask_count} />
       </h3>
-      {!subtasks && !error && <Loading what="sub-tasks" />}
-      {subtasks?.length === 0 && <p className="muted">No sub-tasks.</p>}
+      {!subtasks && !error && <Loading what={t("sub-tasks")} />}
+      {subtasks?.length === 0 && <p className="muted">{t("No sub-tasks.")}</p>}
       <ul className="plain">
         {subtasks?.map((sub) => (
           <li key={sub.id} className={sub.status === "done" ? "check done" : "check"}>
             {props.canWrite && (
               <input
                 type="checkbox"
-                aria-label={sub.status === "done" ? `Reopen ${sub.title}` : `Complete ${sub.title}`}
+                aria-label={
+                  sub.status === "done" ? t("Reopen {{title}}", { title: sub.title }) : t("Complete {{title}}", { title: sub.title })
+                }
                 checked={sub.status === "done"}
                 onChange={() => act(() => (sub.status === "done" ? tms().reopen(sub) : tms().complete(sub)))}
               />
@@ -69,7 +81,7 @@ export function SubtaskList(props: {
             {!props.canWrite && (
               <span className="state">
                 <span aria-hidden="true">{sub.status === "done" ? "✓" : "○"}</span>
-                <span className="visually-hidden">{sub.status === "done" ? "Done:" : "To do:"}</span>
+                <span className="visually-hidden">{sub.status === "done" ? t("Done:") : t("To do:")}</span>
               </span>
             )}
             <button type="button" className="link" onClick={() => props.onOpen(sub)}>
@@ -80,12 +92,21 @@ export function SubtaskList(props: {
         ))}
       </ul>
       {props.canWrite && (
-        <form className="row" onSubmit={add} aria-label="Add a sub-task">
+        <form className="row" onSubmit={add} aria-label={t("Add a sub-task")}>
           <div className="field">
-            <label htmlFor="new-subtask">New sub-task</label>
-            <input id="new-subtask" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} required />
+            <label htmlFor="new-subtask">{t("New sub-task")}</label>
+            <input
+              id="new-subtask"
+              value={title}
+              onChange={(e) => changeTitle(e.target.value)}
+              aria-describedby="new-subtask-note"
+              required
+            />
+            <span id="new-subtask-note" className="field-note" role="status">
+              {titleCut ? t("Titles are at most {{max}} characters; the rest was cut.", { max: TITLE_MAX_LENGTH }) : ""}
+            </span>
           </div>
-          <button type="submit">Add sub-task</button>
+          <button type="submit">{t("Add sub-task")}</button>
         </form>
       )}
       <ErrorNote error={error} notFound={TASK_GONE} />
