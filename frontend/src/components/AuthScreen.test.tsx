@@ -1,9 +1,13 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { apiError, respond as answer, stubRoutes } from "../test-support";
 import { AuthScreen } from "./AuthScreen";
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 function respond(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -63,5 +67,63 @@ describe("AuthScreen", () => {
     await userEvent.type(screen.getByLabelText("Password"), "short");
     await userEvent.click(screen.getByRole("button", { name: "Create account" }));
     expect(await screen.findByText(/too short/)).toHaveAttribute("id", "password-error");
+  });
+
+  it("says once, in minutes, how long to wait after too many attempts", async () => {
+    // The API's message names the wait in seconds, and DRF appends its own "Expected available in …".
+    const message = "Too many attempts. Try again in 240 seconds. Expected available in 240 seconds.";
+    stubRoutes({ "POST /api/auth/login/": apiError(429, "throttled", message) });
+    render(<AuthScreen onSignedIn={vi.fn()} />);
+    await userEvent.type(screen.getByLabelText("Username or email"), "ada");
+    await userEvent.type(screen.getByLabelText("Password"), "guess");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    const alerts = await screen.findAllByRole("alert");
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toHaveTextContent(/^Too many attempts\. Try again in 4 minutes\.$/);
+  });
+
+  it("starts a new account in the browser's time zone", async () => {
+    const resolved = Intl.DateTimeFormat.prototype.resolvedOptions;
+    vi.spyOn(Intl.DateTimeFormat.prototype, "resolvedOptions").mockImplementation(function (this: Intl.DateTimeFormat) {
+      return { ...resolved.call(this), timeZone: "Europe/Berlin" };
+    });
+    const user = { id: 1, username: "ada", email: "ada@example.com", display_name: "", time_zone: "UTC", date_joined: "" };
+    const routes = stubRoutes({
+      "POST /api/auth/register/": answer(201, user),
+      "POST /api/auth/login/": answer(200, { access: "token", user }),
+      "PATCH /api/auth/me/": (body) => answer(200, { ...user, ...(body as object) }),
+    });
+    const onSignedIn = vi.fn();
+    render(<AuthScreen onSignedIn={onSignedIn} />);
+    await userEvent.click(screen.getByRole("button", { name: "No account yet? Create one" }));
+    await userEvent.type(screen.getByLabelText("Username"), "ada");
+    await userEvent.type(screen.getByLabelText("Email"), "ada@example.com");
+    await userEvent.type(screen.getByLabelText("Password"), "correct horse battery");
+    await userEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalled());
+    expect(routes.calls("PATCH", "/api/auth/me/").map((c) => c.body)).toEqual([{ time_zone: "Europe/Berlin" }]);
+    expect(onSignedIn).toHaveBeenCalledWith({ ...user, time_zone: "Europe/Berlin" });
+  });
+
+  it("signs the new account in even when its time zone cannot be set", async () => {
+    vi.spyOn(Intl.DateTimeFormat.prototype, "resolvedOptions").mockReturnValue({
+      ...new Intl.DateTimeFormat().resolvedOptions(),
+      timeZone: "Europe/Berlin",
+    });
+    const user = { id: 1, username: "ada", email: "ada@example.com", display_name: "", time_zone: "UTC", date_joined: "" };
+    stubRoutes({
+      "POST /api/auth/register/": answer(201, user),
+      "POST /api/auth/login/": answer(200, { access: "token", user }),
+      "PATCH /api/auth/me/": apiError(400, "invalid", "Some fields are invalid."),
+    });
+    const onSignedIn = vi.fn();
+    render(<AuthScreen onSignedIn={onSignedIn} />);
+    await userEvent.click(screen.getByRole("button", { name: "No account yet? Create one" }));
+    await userEvent.type(screen.getByLabelText("Username"), "ada");
+    await userEvent.type(screen.getByLabelText("Email"), "ada@example.com");
+    await userEvent.type(screen.getByLabelText("Password"), "correct horse battery");
+    await userEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 });

@@ -1,9 +1,34 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
 import type { User } from "../api/types";
 import { ErrorNote, Field } from "./common";
 
+/** The browser's IANA time zone, or null where Intl does not say. */
+function browserTimeZone(): string | null {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A new account starts in the browser's time zone. Sign-up does not take one (the account starts in UTC), so it is
+ * set right after; if that fails the account keeps UTC, which the Account page can change, and sign-up still succeeds.
+ */
+async function withBrowserTimeZone(user: User): Promise<User> {
+  const zone = browserTimeZone();
+  if (!zone || zone === user.time_zone) return user;
+  try {
+    return await tms().updateMe({ time_zone: zone });
+  } catch {
+    return user;
+  }
+}
+
 export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+  const { t } = useTranslation();
   const [mode, setMode] = useState<"login" | "register" | "forgot">("login");
   const [sent, setSent] = useState<string | null>(null);
   const [username, setUsername] = useState("");
@@ -21,7 +46,11 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
         setSent((await tms().requestPasswordReset(email)).detail);
         return;
       }
-      if (mode === "register") await tms().register(username, email, password);
+      if (mode === "register") {
+        await tms().register(username, email, password);
+        onSignedIn(await withBrowserTimeZone(await tms().login(username, password)));
+        return;
+      }
       onSignedIn(await tms().login(username, password));
     } catch (caught) {
       setError(caught);
@@ -40,18 +69,18 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
     return (
       <main className="auth">
         <h1>TMS</h1>
-        <form onSubmit={submit} aria-label="Reset your password">
-          <h2>Reset your password</h2>
-          <Field label="Email" name="email" error={error}>
+        <form onSubmit={submit} aria-label={t("Reset your password")}>
+          <h2>{t("Reset your password")}</h2>
+          <Field label={t("Email")} name="email" error={error}>
             <input id="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
           </Field>
           <ErrorNote error={error} />
           {sent && <p role="status">{sent}</p>}
           <button type="submit" disabled={busy}>
-            Mail me a link
+            {t("Mail me a link")}
           </button>
           <button type="button" className="link" onClick={() => switchTo("login")}>
-            Back to sign in
+            {t("Back to sign in")}
           </button>
         </form>
       </main>
@@ -61,17 +90,17 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
   return (
     <main className="auth">
       <h1>TMS</h1>
-      <form onSubmit={submit} aria-label={mode === "login" ? "Sign in" : "Create an account"}>
-        <h2>{mode === "login" ? "Sign in" : "Create an account"}</h2>
-        <Field label={mode === "login" ? "Username or email" : "Username"} name="username" error={error}>
+      <form onSubmit={submit} aria-label={mode === "login" ? t("Sign in") : t("Create an account")}>
+        <h2>{mode === "login" ? t("Sign in") : t("Create an account")}</h2>
+        <Field label={mode === "login" ? t("Username or email") : t("Username")} name="username" error={error}>
           <input id="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         </Field>
         {mode === "register" && (
-          <Field label="Email" name="email" error={error}>
+          <Field label={t("Email")} name="email" error={error}>
             <input id="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
           </Field>
         )}
-        <Field label="Password" name="password" error={error}>
+        <Field label={t("Password")} name="password" error={error}>
           <input
             id="password"
             type="password"
@@ -83,14 +112,14 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
         </Field>
         <ErrorNote error={error} />
         <button type="submit" disabled={busy}>
-          {mode === "login" ? "Sign in" : "Create account"}
+          {mode === "login" ? t("Sign in") : t("Create account")}
         </button>
         <button type="button" className="link" onClick={() => switchTo(mode === "login" ? "register" : "login")}>
-          {mode === "login" ? "No account yet? Create one" : "Already have an account? Sign in"}
+          {mode === "login" ? t("No account yet? Create one") : t("Already have an account? Sign in")}
         </button>
         {mode === "login" && (
           <button type="button" className="link" onClick={() => switchTo("forgot")}>
-            Forgot password?
+            {t("Forgot password?")}
           </button>
         )}
       </form>

@@ -1,23 +1,46 @@
 import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { t, translatable } from "../i18n";
+
+/** Seconds to wait after a 429: the Retry-After the client kept, else the first count of seconds in the message. */
+export function waitOf(error: ApiError): number | null {
+  const retryAfter = (error as ApiError & { retryAfter?: number | null }).retryAfter;
+  if (typeof retryAfter === "number" && retryAfter > 0) return retryAfter;
+  const match = /(\d+)\s*seconds?\b/i.exec(error.message);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * A 429 in people's words, saying the wait once: the API's message names it in seconds (twice, as DRF appends its own
+ * "Expected available in …"), which reads badly for minutes. Above 90 seconds the wait is rounded up to minutes.
+ */
+export function tooManyAttempts(seconds: number | null): string {
+  if (seconds === null) return t("Too many attempts. Try again later.");
+  if (seconds > 90) return t("Too many attempts. Try again in {{count}} minutes.", { count: Math.ceil(seconds / 60) });
+  return t("Too many attempts. Try again in {{count}} seconds.", { count: seconds });
+}
 
 /** The message to show for an error of any kind. */
 export function messageOf(error: unknown): string {
+  if (error instanceof ApiError && error.status === 429) return tooManyAttempts(waitOf(error));
   if (error instanceof ApiError) return error.message;
-  return "Something went wrong. Please try again.";
+  return t("Something went wrong. Please try again.");
 }
 
-/** What a list or board of a project says when the project answers 404. */
-export const GONE_PROJECT =
-  "This project is no longer available to you: it was deleted or is no longer shared with you. Choose another list.";
+/** What a list or board of a project says when the project answers 404 (a key: ErrorNote translates `notFound`). */
+export const GONE_PROJECT = translatable(
+  "This project is no longer available to you: it was deleted or is no longer shared with you. Choose another list.",
+);
 
-/** The error's message; `notFound` words a 404 for what the view shows (gone, or no longer shared with you). */
+/** The error's message; `notFound` (an English key) words a 404 for what the view shows (gone, or no longer shared with you). */
 export function ErrorNote({ error, notFound }: { error: unknown; notFound?: string }) {
+  const { t } = useTranslation();
   if (!error) return null;
   const gone = notFound && error instanceof ApiError && error.status === 404;
   return (
     <p role="alert" className="error">
-      {gone ? notFound : messageOf(error)}
+      {gone ? t(notFound) : messageOf(error)}
     </p>
   );
 }
@@ -38,15 +61,18 @@ export function Field(props: { label: string; name: string; id?: string; error?:
   );
 }
 
+/** "Loading the trash…": `what` is already translated. */
 export function Loading({ what }: { what: string }) {
+  const { t } = useTranslation();
   return (
     <p className="muted" role="status">
-      Loading {what}…
+      {t("Loading {{what}}…", { what })}
     </p>
   );
 }
 
 export function OfflineBanner() {
+  const { t } = useTranslation();
   const [online, setOnline] = useState(navigator.onLine);
   useEffect(() => {
     const up = () => setOnline(true);
@@ -61,7 +87,7 @@ export function OfflineBanner() {
   if (online) return null;
   return (
     <div role="status" className="offline">
-      You are offline. Changes will fail until the connection is back.
+      {t("You are offline. Changes will fail until the connection is back.")}
     </div>
   );
 }
@@ -108,8 +134,9 @@ export function isGone(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
-export const TASK_GONE = "This task no longer exists, or you no longer have access to it.";
-export const PROJECT_GONE = "This project no longer exists, or is no longer shared with you.";
+/** Keys for ErrorNote's `notFound`; shown elsewhere, they go through t(). */
+export const TASK_GONE = translatable("This task no longer exists, or you no longer have access to it.");
+export const PROJECT_GONE = translatable("This project no longer exists, or is no longer shared with you.");
 
 /**
  * A function that runs a change against the API, then `after` (reload what it changed); on failure it keeps the
