@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { tms } from "../api/tms";
 import type { Project, User, UserRef } from "../api/types";
@@ -16,6 +17,7 @@ export function AssigneePicker(props: {
   /** The task's save error: its message about the assignees is shown here. */
   error?: unknown;
 }) {
+  const { t } = useTranslation();
   const { project, me } = props;
   const fieldMessage = props.error instanceof ApiError ? props.error.fieldMessage("assignees") : undefined;
   const [members, setMembers] = useState<{ project: number; users: UserRef[] } | null>(null);
@@ -41,8 +43,8 @@ export function AssigneePicker(props: {
 
   return (
     <fieldset>
-      <legend>Assignees</legend>
-      {project && members?.project !== project.id && !error && <span className="muted">Loading members…</span>}
+      <legend>{t("Assignees")}</legend>
+      {project && members?.project !== project.id && !error && <span className="muted">{t("Loading members…")}</span>}
       {people.map((person) => (
         <label key={person.id} className="check">
           <input
@@ -52,7 +54,7 @@ export function AssigneePicker(props: {
             onChange={(e) => toggle(person.id, e.target.checked)}
           />
           {displayName(person)}
-          {person.id === me.id && " (you)"}
+          {person.id === me.id && ` ${t("(you)")}`}
         </label>
       ))}
       {fieldMessage && (

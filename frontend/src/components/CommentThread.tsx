@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
 import type { Comment, Role, Task, User } from "../api/types";
 import { canManage, canWrite, displayName } from "./access";
+import { formatDateTime } from "../lib/dates";
 import { ErrorNote, Field, Loading, TASK_GONE, changer } from "./common";
 
 /** A task's comments, oldest first: add one, edit or delete your own; admins and the owner delete any. */
@@ -12,6 +14,7 @@ export function CommentThread(props: {
   /** The task answered 404: deleted, or no longer shared. */
   onGone?: () => void;
 }) {
+  const { t } = useTranslation();
   const { task } = props;
   const [comments, setComments] = useState<Comment[] | null>(null);
   const writer = canWrite(props.myRole);
@@ -25,10 +28,12 @@ export function CommentThread(props: {
   }, [load]);
 
   return (
-    <section className="comments" aria-label="Comments">
-      <h3>Comments {comments && <span className="count">{comments.length}</span>}</h3>
-      {!comments && !error && <Loading what="comments" />}
-      {comments?.length === 0 && <p className="muted">No comments yet.</p>}
+    <section className="comments" aria-label={t("Comments")}>
+      <h3>
+        {t("Comments")} {comments && <span className="count">{comments.length}</span>}
+      </h3>
+      {!comments && !error && <Loading what={t("comments")} />}
+      {comments?.length === 0 && <p className="muted">{t("No comments yet.")}</p>}
       <ol className="plain">
         {comments?.map((comment) => {
           const mine = comment.author?.id === props.me.id;
@@ -36,6 +41,7 @@ export function CommentThread(props: {
             <CommentItem
               key={comment.id}
               comment={comment}
+              timeZone={props.me.time_zone}
               canEdit={mine && writer}
               canDelete={(mine && writer) || canManage(props.myRole)}
               onEdit={(body) => act(() => tms().editComment(task, comment, body))}
@@ -53,12 +59,16 @@ export function CommentThread(props: {
 /** One comment. Its body is plain text: shown as text, line breaks kept by CSS. */
 export function CommentItem(props: {
   comment: Comment;
+  /** The reader's time zone (their account's); the browser's when not given. */
+  timeZone?: string;
   canEdit: boolean;
   canDelete: boolean;
   onEdit: (body: string) => Promise<boolean>;
   onDelete: () => void;
 }) {
+  const { t, i18n } = useTranslation();
   const { comment } = props;
+  const when = (iso: string) => formatDateTime(iso, i18n.language, props.timeZone);
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(comment.body);
   const author = displayName(comment.author);
@@ -69,19 +79,19 @@ export function CommentItem(props: {
   }
 
   return (
-    <li className="comment" aria-label={`Comment by ${author}`}>
+    <li className="comment" aria-label={t("Comment by {{author}}", { author })}>
       <p className="meta">
         <strong>{author}</strong>
-        <time dateTime={comment.created_at}>{new Date(comment.created_at).toLocaleString()}</time>
+        <time dateTime={comment.created_at}>{when(comment.created_at)}</time>
         {comment.edited && (
-          <span className="muted" title={`Edited ${new Date(comment.updated_at).toLocaleString()}`}>
-            (edited)
+          <span className="muted" title={t("Edited {{when}}", { when: when(comment.updated_at) })}>
+            {t("(edited)")}
           </span>
         )}
       </p>
       {editing ? (
-        <form onSubmit={save} aria-label="Edit comment">
-          <Field label="Comment" name="body" id={`comment-${comment.id}`}>
+        <form onSubmit={save} aria-label={t("Edit comment")}>
+          <Field label={t("Comment")} name="body" id={`comment-${comment.id}`}>
             <textarea
               id={`comment-${comment.id}`}
               value={body}
@@ -93,10 +103,10 @@ export function CommentItem(props: {
           </Field>
           <div className="actions">
             <button type="submit" className="small">
-              Save comment
+              {t("Save comment")}
             </button>
             <button type="button" className="small secondary" onClick={() => setEditing(false)}>
-              Cancel
+              {t("Cancel")}
             </button>
           </div>
         </form>
@@ -107,12 +117,12 @@ export function CommentItem(props: {
         <div className="card-actions">
           {props.canEdit && (
             <button type="button" className="small" onClick={() => setEditing(true)}>
-              Edit comment
+              {t("Edit comment")}
             </button>
           )}
           {props.canDelete && (
             <button type="button" className="small danger" onClick={props.onDelete}>
-              Delete comment
+              {t("Delete comment")}
             </button>
           )}
         </div>
@@ -122,17 +132,18 @@ export function CommentItem(props: {
 }
 
 function CommentForm(props: { error: unknown; onAdd: (body: string) => Promise<boolean> }) {
+  const { t } = useTranslation();
   const [body, setBody] = useState("");
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (await props.onAdd(body)) setBody("");
   }
   return (
-    <form onSubmit={submit} aria-label="Add a comment">
-      <Field label="Comment" name="body" id="new-comment" error={props.error}>
+    <form onSubmit={submit} aria-label={t("Add a comment")}>
+      <Field label={t("Comment")} name="body" id="new-comment" error={props.error}>
         <textarea id="new-comment" value={body} maxLength={10000} rows={3} onChange={(e) => setBody(e.target.value)} required />
       </Field>
-      <button type="submit">Add comment</button>
+      <button type="submit">{t("Add comment")}</button>
     </form>
   );
 }

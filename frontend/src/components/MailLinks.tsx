@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { tms } from "../api/tms";
 import { ErrorNote, Field } from "./common";
@@ -34,13 +35,13 @@ export function mailLinkFrom(location: { pathname: string; search: string }): Ma
   return null;
 }
 
-const TITLES: Record<MailLink["kind"], string> = {
-  "reset-password": "Choose a new password",
-  "confirm-email": "Confirm your new email address",
-  "revert-email": "Undo the email change",
-};
-
 export function MailLinkPage({ link }: { link: MailLink }) {
+  const { t } = useTranslation();
+  const titles: Record<MailLink["kind"], string> = {
+    "reset-password": t("Choose a new password"),
+    "confirm-email": t("Confirm your new email address"),
+    "revert-email": t("Undo the email change"),
+  };
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -53,10 +54,10 @@ export function MailLinkPage({ link }: { link: MailLink }) {
     try {
       if (link.kind === "reset-password") {
         await tms().resetPassword(link.uid, link.token, password);
-        setDone("Your password is changed. Sign in with it on every device.");
+        setDone(t("Your password is changed. Sign in with it on every device."));
       } else if (link.kind === "confirm-email") {
         const user = await tms().confirmEmail(link.token);
-        setDone(`Your account now uses ${user.email}.`);
+        setDone(t("Your account now uses {{email}}.", { email: user.email }));
       } else {
         const { detail } = await tms().revertEmail(link.token);
         setDone(detail);
@@ -71,14 +72,14 @@ export function MailLinkPage({ link }: { link: MailLink }) {
   return (
     <main className="auth">
       <h1>TMS</h1>
-      <form onSubmit={submit} aria-label={TITLES[link.kind]}>
-        <h2>{TITLES[link.kind]}</h2>
+      <form onSubmit={submit} aria-label={titles[link.kind]}>
+        <h2>{titles[link.kind]}</h2>
         {done ? (
           <p role="status">{done}</p>
         ) : (
           <>
             {link.kind === "reset-password" && (
-              <Field label="New password (12 characters or more)" name="new_password" error={error}>
+              <Field label={t("New password (12 characters or more)")} name="new_password" error={error}>
                 <input
                   id="new_password"
                   type="password"
@@ -91,16 +92,22 @@ export function MailLinkPage({ link }: { link: MailLink }) {
             )}
             {link.kind === "revert-email" && (
               <p className="muted">
-                Your account goes back to this address, every device is signed out, and you choose a new password from a link we mail you.
+                {t(
+                  "Your account goes back to this address, every device is signed out, and you choose a new password from a link we mail you.",
+                )}
               </p>
             )}
             <LinkError error={error} />
             <button type="submit" disabled={busy}>
-              {link.kind === "reset-password" ? "Set password" : link.kind === "confirm-email" ? "Confirm address" : "Undo the change"}
+              {link.kind === "reset-password"
+                ? t("Set password")
+                : link.kind === "confirm-email"
+                  ? t("Confirm address")
+                  : t("Undo the change")}
             </button>
           </>
         )}
-        <a href="/">Go to TMS</a>
+        <a href="/">{t("Go to TMS")}</a>
       </form>
     </main>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
 import type { Invite, Member, Project, User } from "../api/types";
 import { canManage, displayName, GRANTABLE, ROLE_NAMES } from "./access";
@@ -13,6 +14,7 @@ export function MembersPanel(props: {
   /** The project answered 404: deleted, or no longer shared. */
   onGone?: () => void;
 }) {
+  const { t } = useTranslation();
   const { project, onGone } = props;
   const [members, setMembers] = useState<Member[] | null>(null);
   const manager = canManage(project.role);
@@ -44,11 +46,11 @@ export function MembersPanel(props: {
   }, [load]);
 
   return (
-    <section className="panel members" aria-label="Members">
-      <h2>Members of “{project.name}”</h2>
+    <section className="panel members" aria-label={t("Members")}>
+      <h2>{t("Members of “{{name}}”", { name: project.name })}</h2>
       {manager && <InviteForm project={project} onInvited={load} />}
       <ErrorNote error={error} notFound={PROJECT_GONE} />
-      {!members && !error && <Loading what="members" />}
+      {!members && !error && <Loading what={t("members")} />}
       <ul className="plain">
         {members?.map((m) => (
           <MemberRow
@@ -63,7 +65,7 @@ export function MembersPanel(props: {
         ))}
       </ul>
       <button type="button" className="secondary" onClick={props.onClose}>
-        Close members
+        {t("Close members")}
       </button>
     </section>
   );
@@ -77,6 +79,7 @@ function MemberRow(props: {
   onRemove: () => void;
   onLeave: () => void;
 }) {
+  const { t } = useTranslation();
   const { member, isMe } = props;
   const name = displayName(member.user);
   const owner = member.role === "owner";
@@ -86,10 +89,14 @@ function MemberRow(props: {
       <span>
         {name}
         {member.user.display_name && <span className="muted"> @{member.user.username}</span>}
-        {isMe && <span className="muted"> (you)</span>}
+        {isMe && <span className="muted"> {t("(you)")}</span>}
       </span>
       {editable ? (
-        <select aria-label={`Role of ${name}`} value={member.role} onChange={(e) => props.onRole(e.target.value as Invite["role"])}>
+        <select
+          aria-label={t("Role of {{name}}", { name })}
+          value={member.role}
+          onChange={(e) => props.onRole(e.target.value as Invite["role"])}
+        >
           {GRANTABLE.map((role) => (
             <option key={role} value={role}>
               {ROLE_NAMES[role]}
@@ -100,13 +107,13 @@ function MemberRow(props: {
         <span className="badge">{ROLE_NAMES[member.role]}</span>
       )}
       {editable && (
-        <button type="button" className="small danger" aria-label={`Remove ${name}`} onClick={props.onRemove}>
-          Remove
+        <button type="button" className="small danger" aria-label={t("Remove {{name}}", { name })} onClick={props.onRemove}>
+          {t("Remove")}
         </button>
       )}
       {isMe && !owner && (
         <button type="button" className="small danger" onClick={props.onLeave}>
-          Leave project
+          {t("Leave project")}
         </button>
       )}
     </li>
@@ -115,6 +122,7 @@ function MemberRow(props: {
 
 /** Invite by username (added at once) or by email (the server's answer is shown as it is). */
 function InviteForm(props: { project: Project; onInvited: () => void }) {
+  const { t } = useTranslation();
   const [user, setUser] = useState("");
   const [role, setRole] = useState<Invite["role"]>("editor");
   const [error, setError] = useState<unknown>(null);
@@ -135,11 +143,11 @@ function InviteForm(props: { project: Project; onInvited: () => void }) {
   }
 
   return (
-    <form className="row" onSubmit={submit} aria-label="Invite">
-      <Field label="Username or email" name="user" id="invite-user" error={error}>
+    <form className="row" onSubmit={submit} aria-label={t("Invite")}>
+      <Field label={t("Username or email")} name="user" id="invite-user" error={error}>
         <input id="invite-user" value={user} onChange={(e) => setUser(e.target.value)} autoComplete="off" required />
       </Field>
-      <Field label="Role" name="role" id="invite-role" error={error}>
+      <Field label={t("Role")} name="role" id="invite-role" error={error}>
         <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Invite["role"])}>
           {GRANTABLE.map((r) => (
             <option key={r} value={r}>
@@ -148,7 +156,7 @@ function InviteForm(props: { project: Project; onInvited: () => void }) {
           ))}
         </select>
       </Field>
-      <button type="submit">Invite</button>
+      <button type="submit">{t("Invite")}</button>
       <ErrorNote error={error} />
       {sent && <p role="status">{sent}</p>}
     </form>

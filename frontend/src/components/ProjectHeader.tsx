@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
 import type { Project } from "../api/types";
 import { canDelete, canManage, ROLE_NAMES } from "./access";
@@ -14,6 +15,7 @@ export function ProjectHeader(props: {
   /** The project answered 404: deleted, or no longer shared. */
   onGone?: () => void;
 }) {
+  const { t } = useTranslation();
   const { project } = props;
   const [mode, setMode] = useState<"view" | "rename" | "delete">("view");
   const [error, setError] = useState<unknown>(null);
@@ -37,11 +39,11 @@ export function ProjectHeader(props: {
     });
 
   return (
-    <section className="project-head" aria-label={`Project ${project.name}`}>
+    <section className="project-head" aria-label={t("Project {{name}}", { name: project.name })}>
       <div className="project-title">
         <span className="swatch" style={{ background: project.colour }} aria-hidden="true" />
         <h2>{project.name}</h2>
-        {project.archived && <span className="badge">Archived</span>}
+        {project.archived && <span className="badge">{t("Archived")}</span>}
         <span className="badge">{ROLE_NAMES[project.role]}</span>
       </div>
       {mode === "rename" ? (
@@ -52,33 +54,33 @@ export function ProjectHeader(props: {
           onGone={props.onGone}
         />
       ) : mode === "delete" ? (
-        <div className="confirm" role="group" aria-label="Confirm deletion">
-          <span>Move “{project.name}” and its tasks to the trash?</span>
+        <div className="confirm" role="group" aria-label={t("Confirm deletion")}>
+          <span>{t("Move “{{name}}” and its tasks to the trash?", { name: project.name })}</span>
           <button type="button" className="danger" onClick={remove}>
-            Delete {project.name}
+            {t("Delete {{name}}", { name: project.name })}
           </button>
           <button type="button" className="secondary" onClick={() => setMode("view")}>
-            Keep it
+            {t("Keep it")}
           </button>
         </div>
       ) : (
         <div className="card-actions">
           <button type="button" className="small" aria-expanded={props.membersOpen} onClick={props.onToggleMembers}>
-            Members
+            {t("Members")}
           </button>
           {canManage(project.role) && (
             <>
               <button type="button" className="small" onClick={() => setMode("rename")}>
-                Rename
+                {t("Rename")}
               </button>
               <button type="button" className="small" onClick={archive}>
-                {project.archived ? "Unarchive" : "Archive"}
+                {project.archived ? t("Unarchive") : t("Archive")}
               </button>
             </>
           )}
           {canDelete(project.role) && (
             <button type="button" className="small danger" onClick={() => setMode("delete")}>
-              Delete project
+              {t("Delete project")}
             </button>
           )}
         </div>
@@ -89,6 +91,7 @@ export function ProjectHeader(props: {
 }
 
 function RenameProject(props: { project: Project; onRenamed: (project: Project) => void; onCancel: () => void; onGone?: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(props.project.name);
   const [error, setError] = useState<unknown>(null);
   async function submit(event: FormEvent) {
@@ -102,14 +105,14 @@ function RenameProject(props: { project: Project; onRenamed: (project: Project) 
     }
   }
   return (
-    <form className="row" onSubmit={submit} aria-label="Rename project">
-      <Field label="Name" name="name" id="rename-project" error={error}>
+    <form className="row" onSubmit={submit} aria-label={t("Rename project")}>
+      <Field label={t("Name")} name="name" id="rename-project" error={error}>
         {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
         <input id="rename-project" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} required autoFocus />
       </Field>
-      <button type="submit">Save name</button>
+      <button type="submit">{t("Save name")}</button>
       <button type="button" className="secondary" onClick={props.onCancel}>
-        Cancel
+        {t("Cancel")}
       </button>
       <ErrorNote error={error} notFound={PROJECT_GONE} />
     </form>

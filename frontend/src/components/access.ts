@@ -2,10 +2,25 @@
 // what would be refused), and which tasks a sidebar entry shows.
 import type { ListQuery } from "../api/tms";
 import type { Invite, Project, Role, Task } from "../api/types";
+import { t } from "../i18n";
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 
-export const ROLE_NAMES: Record<Role, string> = { owner: "Owner", admin: "Admin", editor: "Editor", viewer: "Viewer" };
+/** Each role's name in the current language (read when shown, so a change of language shows at the next render). */
+export const ROLE_NAMES: Record<Role, string> = {
+  get owner() {
+    return t("Owner");
+  },
+  get admin() {
+    return t("Admin");
+  },
+  get editor() {
+    return t("Editor");
+  },
+  get viewer() {
+    return t("Viewer");
+  },
+};
 /** The roles an invitation or a role change can give (there is one owner). */
 export const GRANTABLE: Invite["role"][] = ["viewer", "editor", "admin"];
 
@@ -50,6 +65,6 @@ export function scopeQuery(scope: Scope): ListQuery {
 }
 
 export function displayName(user: { username: string; display_name: string } | null): string {
-  if (!user) return "Deleted account";
+  if (!user) return t("Deleted account");
   return user.display_name || user.username;
 }
