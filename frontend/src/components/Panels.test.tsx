@@ -71,8 +71,8 @@ describe("HistoryPanel", () => {
         <HistoryPanel task={task} onClose={onClose} timeZone="Europe/Berlin" />
       </>,
     );
-    const panel = screen.getByRole("region", { name: "History of “Pay rent”" });
-    expect(within(panel).getByRole("heading")).toHaveFocus();
+    const panel = screen.getByRole("region", { name: "History of Pay rent" });
+    expect(within(panel).getByRole("heading", { name: "History of “Pay rent”" })).toHaveFocus();
     expect(await within(panel).findByText("5 Dec 2026, 10:45")).toBeInTheDocument();
     expect(within(panel).getByText(/Completed/)).toHaveTextContent('Completed Status: "todo" → "done"');
 
@@ -86,7 +86,7 @@ describe("HistoryPanel", () => {
     setLanguage("de");
     stubRoutes({ "GET /api/tasks/7/history/": respond(200, page(events)) });
     render(<HistoryPanel task={task} onClose={vi.fn()} timeZone="Europe/Berlin" />);
-    const panel = screen.getByRole("region", { name: "Verlauf von „Pay rent“" });
+    const panel = screen.getByRole("region", { name: "Verlauf von Pay rent" });
     expect(await within(panel).findByText("05.12.2026, 10:45")).toBeInTheDocument();
     expect(within(panel).getByText(/Erledigt/)).toBeInTheDocument();
     expect(within(panel).getByRole("button", { name: "Schließen" })).toBeInTheDocument();

@@ -128,8 +128,8 @@ export function HistoryPanel(props: {
   }, [onClose]);
   const field = (name: string) => (FIELD_NAMES[name] ? t(FIELD_NAMES[name]) : name);
   return (
-    <section aria-labelledby="history-title" className="panel history" ref={panel}>
-      <h2 id="history-title" ref={heading} tabIndex={-1}>
+    <section aria-label={t("History of {{title}}", { title: props.task.title })} className="panel history" ref={panel}>
+      <h2 ref={heading} tabIndex={-1}>
         {t("History of “{{title}}”", { title: props.task.title })}
       </h2>
       <ErrorNote error={error} />
