@@ -1,51 +1,46 @@
+// The app: a link from a mail (reset, email change) opens its own page, signed in or not; otherwise the sign-in
+// screen or, once signed in, the workspace. Routing (react-router), server state (TanStack Query) and toasts wrap it.
+import { QueryClientProvider } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { BrowserRouter, useLocation } from "react-router";
 import { api } from "./api/client";
-import { tms, type ListQuery } from "./api/tms";
-import type { Label, Project, Task, TaskInput, User } from "./api/types";
-import { ALL, canWrite, scopeQuery, type Scope } from "./components/access";
+import { tms } from "./api/tms";
+import type { User } from "./api/types";
+import { queryClient, useLabels, useProjects } from "./app/queries";
+import { Shell } from "./app/Shell";
+import { ToastProvider } from "./app/toast";
+import { WorkspaceContext, type Workspace } from "./app/workspace";
 import { AuthScreen } from "./components/AuthScreen";
-import { ErrorNote, isGone, Loading, OfflineBanner, todayIn } from "./components/common";
+import { ErrorNote, Loading, todayIn } from "./components/common";
 import { MailLinkPage, mailLinkFrom } from "./components/MailLinks";
-import { MembersPanel } from "./components/MembersPanel";
-import { placeFrom, searchFor, VIEWS, type View } from "./components/place";
-import { AccountPage, HistoryPanel, LabelsManager, TrashView } from "./components/Panels";
-import { ProjectHeader } from "./components/ProjectHeader";
-import { ProjectSidebar } from "./components/ProjectSidebar";
-import { TaskBoard } from "./components/TaskBoard";
-import { TaskDialog } from "./components/TaskDialog";
-import { TaskList } from "./components/TaskList";
+import { t } from "./i18n";
 
 export function App() {
-  // A link from a mail (reset, email change) opens its own page, signed in or not.
-  const link = mailLinkFrom(window.location);
-  if (link) return <MailLinkPage link={link} />;
-  return <Workspace />;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <ToastProvider>
+          <Entry />
+        </ToastProvider>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
 }
 
-function Workspace() {
-  const [user, setUser] = useState<User | null | undefined>(undefined);
-  // The view and the list shown live in the URL's query, so a reload (or a copied link) comes back to them.
-  const [view, setView] = useState<View>(() => placeFrom(window.location.search).view);
-  const [labels, setLabels] = useState<Label[]>([]);
-  const [projects, setProjects] = useState<Project[] | null>(null);
-  const [scope, setScope] = useState<Scope>(() => placeFrom(window.location.search).scope);
-  const [membersOpen, setMembersOpen] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Task | "new" | null>(null);
-  const [history, setHistory] = useState<Task | null>(null);
-  const [version, setVersion] = useState(0);
-  const [error, setError] = useState<unknown>(null);
+function Entry() {
+  const location = useLocation();
+  const link = mailLinkFrom(location);
+  if (link) return <MailLinkPage link={link} />;
+  return <Session />;
+}
 
-  const changed = useCallback(() => setVersion((v) => v + 1), []);
+function Session() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
   const signedOut = useCallback(() => {
     api.setAccessToken(null);
+    queryClient.clear(); // nothing of this account stays in memory for the next one
     setUser(null);
   }, []);
-
-  useEffect(() => {
-    const search = searchFor({ view, scope });
-    if (search !== window.location.search) window.history.replaceState(null, "", `${window.location.pathname}${search}`);
-  }, [view, scope]);
 
   // A reload keeps the session: the refresh cookie buys a new access token.
   useEffect(() => {
@@ -56,177 +51,36 @@ function Workspace() {
     );
   }, [signedOut]);
 
-  useEffect(() => {
-    if (user) tms().labels().then(setLabels, setError);
-  }, [user, version]);
-
-  useEffect(() => {
-    if (user) tms().projects().then(setProjects, setError);
-  }, [user, version]);
-
-  // The project chosen in the sidebar; once it is gone (deleted, or no longer shared) the app shows everything.
-  const project = scope.kind === "project" ? projects?.find((p) => p.id === scope.id) : undefined;
-  const lost = scope.kind === "project" && projects !== null && !project;
-  const shown = lost ? ALL : scope;
-  const filterKey = JSON.stringify(scopeQuery(shown));
-  const filter = useMemo(() => JSON.parse(filterKey) as ListQuery, [filterKey]);
-
   if (user === undefined) return <Loading what="TMS" />;
   if (user === null) return <AuthScreen onSignedIn={setUser} />;
+  return <SignedIn user={user} onUser={setUser} onSignOut={() => api.logout().finally(signedOut)} onSignedOut={signedOut} />;
+}
 
-  const today = todayIn(user.time_zone);
-  const all = projects ?? [];
-  async function save(input: TaskInput) {
-    try {
-      if (editing === "new") await tms().createTask(input);
-      else if (editing) await tms().updateTask(editing, input);
-    } catch (caught) {
-      if (isGone(caught)) changed(); // the project may be gone too: the sidebar catches up
-      throw caught;
-    }
-    setEditing(null);
-    changed();
-  }
-
-  function select(next: Scope) {
-    setScope(next);
-    setNotice(null);
-    setMembersOpen(false);
-  }
-
-  /** Left or deleted: back to everything, saying what happened. */
-  function gone(message: string) {
-    select(ALL);
-    setNotice(message);
-    changed();
-  }
-
-  // After a sub-task changes, the task shown gets its new counts and version (what its Save sends in If-Match).
-  function refreshEditing() {
-    changed();
-    if (editing && editing !== "new") tms().task(editing.id).then(setEditing, setError);
-  }
-
+function SignedIn(props: { user: User; onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
+  const projects = useProjects();
+  const labels = useLabels();
+  const [newTaskOpen, setNewTaskOpen] = useState(false);
+  const today = todayIn(props.user.time_zone);
+  const workspace: Workspace | null = useMemo(
+    () =>
+      projects.data && labels.data
+        ? {
+            user: props.user,
+            today,
+            projects: projects.data,
+            labels: labels.data,
+            newTask: () => setNewTaskOpen(true),
+            newTaskOpen,
+            closeNewTask: () => setNewTaskOpen(false),
+          }
+        : null,
+    [props.user, today, projects.data, labels.data, newTaskOpen],
+  );
+  if (projects.error || labels.error) return <ErrorNote error={projects.error ?? labels.error} />;
+  if (!workspace) return <Loading what={t("your lists")} />;
   return (
-    <div className="app">
-      <OfflineBanner />
-      <header>
-        <h1>TMS</h1>
-        <nav aria-label="Main">
-          {VIEWS.map(([key, name]) => (
-            <button
-              key={key}
-              type="button"
-              className={view === key ? "tab active" : "tab"}
-              aria-current={view === key ? "page" : undefined}
-              onClick={() => setView(key)}
-            >
-              {name}
-            </button>
-          ))}
-        </nav>
-        <span className="who">{user.display_name || user.username}</span>
-        <button type="button" className="secondary" onClick={() => api.logout().finally(signedOut)}>
-          Sign out
-        </button>
-      </header>
-      <main>
-        <ErrorNote error={error} />
-        {editing && (
-          <TaskDialog
-            key={editing === "new" ? "new" : editing.id}
-            task={editing}
-            labels={labels}
-            projects={all}
-            me={user}
-            defaults={{ project: project?.id ?? null, assignees: shown.kind === "assigned" ? [user.id] : [] }}
-            onSave={save}
-            onClose={() => setEditing(null)}
-            onOpen={setEditing}
-            onOpenParent={(task) => task.parent && tms().task(task.parent).then(setEditing, setError)}
-            onSubtasksChanged={refreshEditing}
-            onGone={changed}
-            gone={editing !== "new" && editing.project !== null && projects !== null && !projects.some((p) => p.id === editing.project)}
-          />
-        )}
-        {history && <HistoryPanel task={history} onClose={() => setHistory(null)} />}
-        {(view === "list" || view === "board") && (
-          <div className="workspace">
-            <ProjectSidebar
-              projects={all}
-              scope={shown}
-              onSelect={select}
-              onCreated={(created) => {
-                select({ kind: "project", id: created.id, name: created.name });
-                changed();
-              }}
-            />
-            <div className="scope-view">
-              {lost && (
-                <p role="status" className="notice">
-                  {scope.name ? `“${scope.name}”` : "That project"} is no longer available to you: it was deleted or is no longer shared
-                  with you.
-                </p>
-              )}
-              {notice && (
-                <p role="status" className="notice">
-                  {notice}
-                </p>
-              )}
-              {project && (
-                <ProjectHeader
-                  project={project}
-                  membersOpen={membersOpen}
-                  onToggleMembers={() => setMembersOpen(!membersOpen)}
-                  onChanged={changed}
-                  onDeleted={(p) => gone(`“${p.name}” and its tasks are in the trash.`)}
-                  onGone={changed}
-                />
-              )}
-              {project && membersOpen && (
-                <MembersPanel
-                  project={project}
-                  me={user}
-                  onLeft={(p) => gone(`You left “${p.name}”.`)}
-                  onClose={() => setMembersOpen(false)}
-                  onGone={changed}
-                />
-              )}
-              {(!project || canWrite(project.role)) && (
-                <button type="button" onClick={() => setEditing("new")}>
-                  New task
-                </button>
-              )}
-              {view === "list" && (
-                <TaskList
-                  scope={filter}
-                  projects={all}
-                  labels={labels}
-                  today={today}
-                  version={version}
-                  onEdit={setEditing}
-                  onHistory={setHistory}
-                  onChanged={changed}
-                />
-              )}
-              {view === "board" && (
-                <TaskBoard
-                  scope={filter}
-                  projects={all}
-                  today={today}
-                  version={version}
-                  onEdit={setEditing}
-                  onHistory={setHistory}
-                  onChanged={changed}
-                />
-              )}
-            </div>
-          </div>
-        )}
-        {view === "trash" && <TrashView version={version} onChanged={changed} />}
-        {view === "labels" && <LabelsManager labels={labels} onChanged={changed} />}
-        {view === "account" && <AccountPage user={user} onUser={setUser} onSignedOut={signedOut} />}
-      </main>
-    </div>
+    <WorkspaceContext.Provider value={workspace}>
+      <Shell onUser={props.onUser} onSignOut={props.onSignOut} onSignedOut={props.onSignedOut} />
+    </WorkspaceContext.Provider>
   );
 }

@@ -3,6 +3,7 @@
 // declares, so the answer shapes are Required<> of the schema's (which leaves fields with defaults optional).
 
 import type { components } from "./schema";
+import { translatable } from "../i18n";
 
 type Schemas = components["schemas"];
 
@@ -11,7 +12,18 @@ export type Priority = Schemas["PriorityEnum"];
 
 export const STATUSES: Status[] = ["todo", "in_progress", "done"];
 export const PRIORITIES: Priority[] = ["none", "low", "medium", "high", "urgent"];
-export const STATUS_NAMES: Record<Status, string> = { todo: "To do", in_progress: "In progress", done: "Done" };
+export const STATUS_NAMES: Record<Status, string> = {
+  todo: translatable("To do"),
+  in_progress: translatable("In progress"),
+  done: translatable("Done"),
+};
+export const PRIORITY_NAMES: Record<Priority, string> = {
+  none: translatable("No priority"),
+  low: translatable("Low"),
+  medium: translatable("Medium"),
+  high: translatable("High"),
+  urgent: translatable("Urgent"),
+};
 
 export type User = Required<Schemas["User"]>;
 export type Label = Required<Schemas["Label"]>;

@@ -1,4 +1,6 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../api/client";
 import {
   PRIORITIES,
   STATUSES,
@@ -19,6 +21,14 @@ import { ErrorNote, Field, TASK_GONE } from "./common";
 export const TITLE_MAX_LENGTH = 200;
 export const TITLE_CUT = `Titles are at most ${TITLE_MAX_LENGTH} characters; the rest was cut.`;
 
+export interface SaveOptions {
+  /** Save over a change someone else made since the editor opened (after a conflict). */
+  overwrite?: boolean;
+}
+
+/** A 412 to an edit: the task changed (someone else saved) since the editor read it. */
+const isConflict = (error: unknown) => error instanceof ApiError && error.status === 412;
+
 /** Create or edit a task: title, description, status, priority, due date, labels, project, assignees. */
 export function TaskEditor(props: {
   task?: Task;
@@ -27,9 +37,12 @@ export function TaskEditor(props: {
   me: User;
   /** For a new task: the project it goes to (null: the Inbox) and who it is assigned to. */
   defaults?: { project: number | null; assignees: number[] };
-  onSave: (input: TaskInput) => Promise<void>;
+  onSave: (input: TaskInput, options?: SaveOptions) => Promise<void>;
+  /** After a conflict: show the task as it is now (the editor's changes are dropped). */
+  onReload?: () => Promise<void>;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const { task, me } = props;
   const projects = props.projects ?? [];
   const [title, setTitle] = useState(task?.title ?? "");
@@ -59,19 +72,22 @@ export function TaskEditor(props: {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function save(options?: SaveOptions) {
     setBusy(true);
     setError(null);
     try {
       const input: TaskInput = { title, description, status, priority, due_date: due || null, labels: labelIds, assignees };
       if (movable && (!task || task.project !== projectId)) input.project = projectId;
-      await props.onSave(input);
+      await props.onSave(input, options);
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(false);
     }
+  }
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    void save();
   }
 
   return (
@@ -139,7 +155,23 @@ export function TaskEditor(props: {
           ))}
         </fieldset>
       )}
-      <ErrorNote error={error} notFound={TASK_GONE} />
+      {isConflict(error) ? (
+        <div role="alert" className="conflict">
+          <p>{t("Someone else changed this task while you were editing it. Nothing of yours was saved yet.")}</p>
+          <div className="actions">
+            {props.onReload && (
+              <button type="button" className="secondary" onClick={() => void props.onReload?.()}>
+                {t("Show their version")}
+              </button>
+            )}
+            <button type="button" className="danger" onClick={() => void save({ overwrite: true })}>
+              {t("Save mine over theirs")}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <ErrorNote error={error} notFound={TASK_GONE} />
+      )}
       <div className="actions">
         <button type="submit" disabled={busy}>
           Save

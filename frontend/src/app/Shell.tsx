@@ -1,0 +1,174 @@
+// The signed-in app: top bar, sidebar, the page the URL names, and a task open beside it (/tasks/42, with the
+// page it was opened from behind it). Quick add (q), keyboard shortcuts (?) and the toasts live here.
+import { useReducer, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams, type Location } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { tms } from "../api/tms";
+import type { Task, TaskInput, User } from "../api/types";
+import { OfflineBanner } from "../components/common";
+import { AccountPage, LabelsManager, TrashView } from "../components/Panels";
+import { TaskPanel } from "../features/tasks/TaskPanel";
+import { QuickAdd } from "../features/quickadd/QuickAdd";
+import { ShortcutsHelp } from "../features/shortcuts/ShortcutsHelp";
+import { useAppShortcuts, SHORTCUTS } from "./shortcuts";
+import { ListPage } from "./ListPage";
+import { idFrom, legacyPath, listFromLocation, listFromParam, type ListKey } from "./places";
+import { keys, refreshTasks } from "./queries";
+import { Sidebar } from "./Sidebar";
+import { useTheme } from "./theme";
+import { useWorkspace } from "./workspace";
+
+export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
+  const { t } = useTranslation();
+  const workspace = useWorkspace();
+  const { user, labels } = workspace;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [theme, setTheme] = useTheme();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [quickAdd, setQuickAdd] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [pagesVersion, bump] = useReducer((n: number) => n + 1, 0);
+
+  const background = (location.state as { background?: Location } | null)?.background;
+  const taskMatch = /^\/tasks\/([^/]+)$/.exec(location.pathname);
+  const openTask = taskMatch ? idFrom(taskMatch[1]) : null;
+  const here = background ?? location;
+  const list: ListKey = listFromLocation(here.pathname, here.search) ?? { kind: "all" };
+  const defaults = { project: list.kind === "project" ? list.id : null, assignees: list.kind === "assigned" ? [user.id] : [] };
+  const panelQuery = new URLSearchParams(location.search);
+  const newTaskOpen = workspace.newTaskOpen;
+
+  const changed = () => {
+    bump();
+    void refreshTasks();
+    void queryClient.invalidateQueries({ queryKey: keys.labels });
+    void queryClient.invalidateQueries({ queryKey: keys.projects });
+  };
+  function closeTask() {
+    if (background) navigate(-1);
+    else navigate("/", { replace: true });
+  }
+  function open(task: Task) {
+    navigate(`/tasks/${task.id}`, { state: { background: here } });
+  }
+  async function quickCreate(input: TaskInput) {
+    await tms().createTask({ ...input, project: input.project ?? defaults.project });
+    void refreshTasks();
+  }
+
+  useAppShortcuts({ quickAdd: () => setQuickAdd(true), help: () => setHelp(true), newTask: workspace.newTask, list });
+
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">
+        {t("Skip to the tasks")}
+      </a>
+      <OfflineBanner />
+      <header className="topbar">
+        <button
+          type="button"
+          className="icon-button menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <span aria-hidden="true">☰</span>
+          <span className="visually-hidden">{t("Menu")}</span>
+        </button>
+        <Link to="/inbox" className="brand">
+          <img src="/favicon.svg" alt="" width="24" height="24" /> TMS
+        </Link>
+        <button type="button" className="quick-add-button" onClick={() => setQuickAdd(true)} aria-keyshortcuts="q">
+          + {t("Quick add")}
+        </button>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={theme === "dark" ? t("Switch to the light theme") : t("Switch to the dark theme")}
+          onClick={() => setTheme(theme === "dark" ? "light" : "dark")}
+        >
+          <span aria-hidden="true">{theme === "dark" ? "☀" : "☾"}</span>
+        </button>
+        <button type="button" className="icon-button" aria-label={t("Keyboard shortcuts")} onClick={() => setHelp(true)}>
+          <span aria-hidden="true">?</span>
+        </button>
+        <span className="who">{user.display_name || user.username}</span>
+        <button type="button" className="secondary" onClick={props.onSignOut}>
+          {t("Sign out")}
+        </button>
+      </header>
+      <div className={menuOpen ? "layout menu-open" : "layout"}>
+        <div id="sidebar" className="sidebar-wrap">
+          <Sidebar onNavigate={() => setMenuOpen(false)} />
+        </div>
+        <main id="main" tabIndex={-1}>
+          <Routes location={here}>
+            <Route path="/" element={<Front />} />
+            <Route path="/inbox" element={<ListPage list={{ kind: "inbox" }} view="list" />} />
+            <Route path="/today" element={<ListPage list={{ kind: "today" }} view="list" />} />
+            <Route path="/upcoming" element={<ListPage list={{ kind: "upcoming" }} view="list" />} />
+            <Route path="/assigned" element={<ListPage list={{ kind: "assigned" }} view="list" />} />
+            <Route path="/projects/:id" element={<WithId kind="project" />} />
+            <Route path="/label/:id" element={<WithId kind="label" />} />
+            <Route path="/board" element={<BoardRoute />} />
+            <Route path="/tasks/:id" element={<ListPage list={{ kind: "all" }} view="list" />} />
+            <Route path="/trash" element={<TrashView version={pagesVersion} onChanged={changed} />} />
+            <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
+            <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </main>
+      </div>
+      {openTask !== null && (
+        <TaskPanel
+          key={openTask}
+          taskId={openTask}
+          editing={panelQuery.get("edit") === "1"}
+          history={panelQuery.get("panel") === "history"}
+          onClose={closeTask}
+          onOpen={open}
+        />
+      )}
+      {newTaskOpen && <TaskPanel taskId="new" defaults={defaults} onClose={workspace.closeNewTask} onOpen={open} />}
+      <QuickAdd open={quickAdd} onOpenChange={setQuickAdd} labels={labels} timeZone={user.time_zone} onCreate={quickCreate} />
+      <ShortcutsHelp open={help} onOpenChange={setHelp} shortcuts={SHORTCUTS.map((s) => ({ keys: s.keys, action: t(s.action) }))} />
+    </div>
+  );
+}
+
+/** The front page: a link from before real URLs (?view=board) goes where it meant; else everything. */
+function Front() {
+  const location = useLocation();
+  const legacy = legacyPath(location.search);
+  if (legacy && legacy !== "/") return <Navigate to={legacy} replace />;
+  return <ListPage list={{ kind: "all" }} view="list" />;
+}
+
+function WithId(props: { kind: "project" | "label" }) {
+  const { id } = useParams();
+  const number = idFrom(id);
+  if (number === null) return <NotFound />;
+  return <ListPage key={`${props.kind}-${number}`} list={{ kind: props.kind, id: number }} view="list" />;
+}
+
+function BoardRoute() {
+  const location = useLocation();
+  const list = listFromParam(new URLSearchParams(location.search).get("list"));
+  return <ListPage key={JSON.stringify(list)} list={list} view="board" />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <section className="page" aria-label={t("Page not found")}>
+      <h1>{t("Page not found")}</h1>
+      <p>
+        {t("There is nothing at this address.")} <Link to="/inbox">{t("Go to the Inbox")}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+// One task in a list or on the board: the checkbox first, the title (opens the task), what matters at a glance
+// (due day, priority, project, labels, sub-tasks, who), and a menu for the rest.
+import { Link, useLocation } from "react-router";
+import { useTranslation } from "react-i18next";
+import { PRIORITY_NAMES, STATUS_NAMES, type Task } from "../../api/types";
+import { displayName } from "../../components/access";
+import { dueState } from "../../components/common";
+import { Progress } from "../../components/SubtaskList";
+import { relativeDay } from "../../lib/dates";
+import { TaskMenu, type MenuAction } from "./TaskMenu";
+
+export function TaskRow(props: {
+  task: Task;
+  today: string;
+  canEdit: boolean;
+  /** Shown where tasks of several projects mix. */
+  projectName?: string;
+  onToggleDone: (task: Task) => void;
+  actions: MenuAction[];
+}) {
+  const { t, i18n } = useTranslation();
+  const location = useLocation();
+  const { task } = props;
+  const done = task.status === "done";
+  const due = dueState(task.due_date, done, props.today);
+  return (
+    <article className={`task-row priority-${task.priority}${done ? " done" : ""}`} aria-label={task.title} data-task-id={task.id}>
+      {props.canEdit ? (
+        <input
+          type="checkbox"
+          className="complete"
+          aria-label={done ? t("Reopen {{title}}", { title: task.title }) : t("Complete {{title}}", { title: task.title })}
+          checked={done}
+          onChange={() => props.onToggleDone(task)}
+        />
+      ) : (
+        <span className="complete-placeholder" aria-hidden="true" />
+      )}
+      <div className="task-main">
+        <Link className="task-title" to={`/tasks/${task.id}`} state={{ background: location }}>
+          {task.title}
+        </Link>
+        <p className="meta">
+          {task.status === "in_progress" && <span className="badge status">{t(STATUS_NAMES.in_progress)}</span>}
+          {task.due_date && (
+            <span className={`due ${due}`}>
+              <span className="visually-hidden">{due === "overdue" ? t("Overdue:") : t("Due:")} </span>
+              {relativeDay(task.due_date, props.today, i18n.language)}
+            </span>
+          )}
+          {task.priority !== "none" && (
+            <span className={`flag priority-${task.priority}`}>
+              <span aria-hidden="true">⚑ </span>
+              {t(PRIORITY_NAMES[task.priority])}
+            </span>
+          )}
+          {props.projectName && <span className="project-name">{props.projectName}</span>}
+          <Progress done={task.subtasks_done} count={task.subtask_count} />
+          {task.labels.map((label) => (
+            <span key={label.id} className="label">
+              <span className="swatch" style={{ background: label.colour }} aria-hidden="true" />
+              {label.name}
+            </span>
+          ))}
+          {task.assignees.length > 0 && (
+            <span className="assignees">{t("Assigned: {{names}}", { names: task.assignees.map(displayName).join(", ") })}</span>
+          )}
+        </p>
+      </div>
+      <TaskMenu task={task} actions={props.actions} />
+    </article>
+  );
+}

@@ -1,0 +1,74 @@
+// A task's one-click changes (complete, reopen, trash, move), shown at once and put back if the server refuses,
+// each followed by a toast that can undo it.
+import { useTranslation } from "react-i18next";
+import { tms } from "../../api/tms";
+import type { Status, Task } from "../../api/types";
+import { refreshTasks, restoreTasks, snapshotTasks, patchCachedTask, queryClient } from "../../app/queries";
+import { useToast, type Toast } from "../../app/toast";
+import { messageOf } from "../../components/common";
+
+/** Where a card sits on the board: its column, and the cards it sits between. */
+export interface BoardPlace {
+  status: Status;
+  after_id?: number;
+  before_id?: number;
+}
+
+export function useTaskActions() {
+  const { t } = useTranslation();
+  const toast = useToast();
+
+  /** Show `optimistic` now; run `call`; on failure put every task list back and say why. */
+  async function change(optimistic: () => void, call: () => Promise<unknown>, done: Toast): Promise<boolean> {
+    await queryClient.cancelQueries({ queryKey: ["tasks"] });
+    const snapshot = snapshotTasks();
+    optimistic();
+    try {
+      await call();
+      toast(done);
+      return true;
+    } catch (caught) {
+      restoreTasks(snapshot);
+      toast({ message: messageOf(caught), tone: "error" });
+      return false;
+    } finally {
+      void refreshTasks();
+    }
+  }
+
+  const withStatus = (task: Task, status: Status) => patchCachedTask(task.id, (cached) => ({ ...cached, status }));
+
+  function complete(task: Task) {
+    return change(
+      () => withStatus(task, "done"),
+      () => tms().complete(task),
+      { message: t("Completed “{{title}}”", { title: task.title }), undo: () => tms().reopen(task).finally(refreshTasks) },
+    );
+  }
+
+  function reopen(task: Task) {
+    return change(
+      () => withStatus(task, "todo"),
+      () => tms().reopen(task),
+      { message: t("Reopened “{{title}}”", { title: task.title }), undo: () => tms().complete(task).finally(refreshTasks) },
+    );
+  }
+
+  function trash(task: Task) {
+    return change(
+      () => patchCachedTask(task.id, () => undefined),
+      () => tms().trash(task),
+      { message: t("Moved “{{title}}” to the trash", { title: task.title }), undo: () => tms().restore(task).finally(refreshTasks) },
+    );
+  }
+
+  /** Move on the board; `from` is where it was, for Undo. `reorder` shows the move at once in the board's cache. */
+  function move(task: Task, to: BoardPlace, from: BoardPlace, reorder: () => void) {
+    return change(reorder, () => tms().move(task, to), {
+      message: t("Moved “{{title}}”", { title: task.title }),
+      undo: () => tms().move(task, from).finally(refreshTasks),
+    });
+  }
+
+  return { complete, reopen, trash, move, toggleDone: (task: Task) => (task.status === "done" ? reopen(task) : complete(task)) };
+}
