@@ -111,7 +111,7 @@ function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input
           type="text"
           value={text}
           autoComplete="off"
-          aria-describedby={previewId}
+          aria-describedby={understood(parsed) ? previewId : undefined}
           aria-invalid={error ? true : undefined}
           onChange={(event) => {
             setText(event.target.value);
@@ -136,6 +136,10 @@ function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input
   );
 }
 
+function understood(parsed: Parsed): boolean {
+  return Boolean(parsed.dueDate || parsed.priority || parsed.labelIds.length > 0 || parsed.unknownLabels.length > 0);
+}
+
 /** What the line says besides the title, as chips: the due date, the priority, the labels, and #words that are not labels. */
 function Understood(props: { id: string; parsed: Parsed; labels: Label[]; today: string }) {
   const { t, i18n } = useTranslation();
@@ -148,9 +152,9 @@ function Understood(props: { id: string; parsed: Parsed; labels: Label[]; today:
     urgent: t("Urgent"),
   };
   const labels = props.labels.filter((label) => parsed.labelIds.includes(label.id));
-  const empty = !parsed.dueDate && !parsed.priority && labels.length === 0 && parsed.unknownLabels.length === 0;
+  if (!understood(parsed)) return null;
   return (
-    <ul id={props.id} className="quick-add-understood" aria-label={t("Understood")} hidden={empty}>
+    <ul id={props.id} className="quick-add-understood" aria-label={t("Understood")}>
       {parsed.dueDate && (
         <li className="chip chip-date">
           {t("Due")} <time dateTime={parsed.dueDate}>{humanDate(parsed.dueDate, props.today, i18n.language)}</time>

@@ -180,6 +180,11 @@ describe("time zones", () => {
     expect(parse("x in 2 days", { now: TOKYO_AFTER_MIDNIGHT, timeZone: "America/Los_Angeles" }).dueDate).toBe("2026-12-04");
   });
 
+  it("falls back to the browser's zone for a zone it does not know", () => {
+    const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(parse("x tomorrow", { timeZone: "Mars/Olympus_Mons" }).dueDate).toBe(parse("x tomorrow", { timeZone: browserZone }).dueDate);
+  });
+
   it("knows the offset on either side of a change of clocks", () => {
     expect(offsetMinutes(new Date("2026-10-24T12:00:00Z"), "Europe/Berlin")).toBe(120);
     expect(offsetMinutes(new Date("2026-10-25T12:00:00Z"), "Europe/Berlin")).toBe(60);

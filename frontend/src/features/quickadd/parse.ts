@@ -141,16 +141,7 @@ function isoDate({ year, month, day }: CalendarDate): string {
 }
 
 function wallClock(instant: Date, timeZone: string): CalendarDate & { hour: number; minute: number; second: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(instant);
+  const parts = clockFormat(timeZone).formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return {
     year: part("year"),
@@ -160,6 +151,25 @@ function wallClock(instant: Date, timeZone: string): CalendarDate & { hour: numb
     minute: part("minute"),
     second: part("second"),
   };
+}
+
+function clockFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const options: Intl.DateTimeFormatOptions = {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  };
+  try {
+    return new Intl.DateTimeFormat("en-US", options);
+  } catch {
+    // A zone this browser does not know (an account's zone from a newer list) falls back to the browser's own.
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: undefined });
+  }
 }
 
 /** How far the time zone's clocks are ahead of UTC at that instant, in minutes (Tokyo: 540). */
