@@ -110,11 +110,15 @@ export function HistoryPanel(props: {
       .then((page) => setEvents(page.results), setError);
   }, [props.task]);
   useEffect(() => {
-    heading.current?.focus();
+    heading.current?.focus({ preventScroll: true });
     return () => {
       if (opener?.isConnected) opener.focus();
     };
   }, [opener]);
+  useEffect(() => {
+    // Once the events are in, the whole panel is brought into view (its list scrolls on its own), not only its heading.
+    panel.current?.scrollIntoView?.({ block: "nearest" });
+  }, [events, error]);
   useEffect(() => {
     // Esc closes the panel while the focus is in it (elsewhere, Esc belongs to whatever has the focus).
     function onKeyDown(event: KeyboardEvent) {
