@@ -1,10 +1,15 @@
-import { render, screen } from "@testing-library/react";
+import { cleanup, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { setLanguage } from "../i18n";
 import { AuthScreen } from "./AuthScreen";
 import { MailLinkPage, mailLinkFrom } from "./MailLinks";
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setLanguage("en");
+});
 
 function respond(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -73,5 +78,17 @@ describe("links from mails", () => {
     await userEvent.click(screen.getByRole("button", { name: "Mail me a link" }));
     expect(await screen.findByRole("status")).toHaveTextContent("a reset link is on its way");
     expect(JSON.parse(fetch.mock.calls[0][1].body)).toEqual({ email: "ada@example.com" });
+  });
+});
+
+describe("in German", () => {
+  it("confirms a new address and says so in German", async () => {
+    setLanguage("de");
+    const user = { id: 1, username: "ada", email: "new@example.com", display_name: "", time_zone: "UTC", date_joined: "" };
+    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(respond(200, user)));
+    render(<MailLinkPage link={{ kind: "confirm-email", token: "signed:token" }} />);
+    expect(screen.getByRole("heading", { name: "Neue E-Mail-Adresse bestätigen" })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Adresse bestätigen" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Ihr Konto verwendet jetzt new@example.com.");
   });
 });

@@ -1,11 +1,16 @@
-import { render, screen, within } from "@testing-library/react";
+import { act, cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { setLanguage } from "../i18n";
 import { ADA, apiError, BOB, makeProject, ME, member, page, respond, stubRoutes } from "../test-support";
 import { MembersPanel } from "./MembersPanel";
 import { ProjectHeader } from "./ProjectHeader";
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  setLanguage("en");
+});
 
 const MEMBERS = "/api/tasks/projects/10/members/";
 const CAROL = { id: 3, username: "carol", display_name: "Carol" };
@@ -157,5 +162,19 @@ describe("ProjectHeader", () => {
     expect(api.calls("DELETE", "/api/tasks/projects/10/")).toHaveLength(0);
     await userEvent.click(screen.getByRole("button", { name: "Delete Garden" }));
     expect(onDeleted).toHaveBeenCalled();
+  });
+});
+
+describe("in German", () => {
+  it("names the roles and the controls in German, and follows a change of language", async () => {
+    stubRoutes({ [`GET ${MEMBERS}`]: respond(200, page([member(ADA, "owner"), member(BOB, "editor")])) });
+    render(<MembersPanel project={makeProject({ id: 10, role: "owner" })} me={ME} onLeft={vi.fn()} onClose={vi.fn()} />);
+    const ada = (await screen.findByText("Ada")).closest("li")!;
+    expect(within(ada).getByText("Owner")).toBeInTheDocument();
+    act(() => setLanguage("de"));
+    expect(within(ada).getByText("Eigentümer")).toBeInTheDocument();
+    expect(within(ada).getByText("(Sie)")).toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Rolle von bob" })).toHaveDisplayValue("Bearbeiter");
+    expect(screen.getByRole("button", { name: "Einladen" })).toBeInTheDocument();
   });
 });
