@@ -44,6 +44,19 @@ describe("a rate limit's message", () => {
   });
 });
 
+describe("the client's own errors", () => {
+  it("are worded in the app's language", () => {
+    const offline = new ApiError(0, "offline", "You appear to be offline. Check your connection and try again.");
+    const bare = new ApiError(502, "http_error", "The server answered 502.");
+    expect(messageOf(offline)).toBe("You appear to be offline. Check your connection and try again.");
+    expect(messageOf(bare)).toBe("The server answered 502.");
+    setLanguage("de");
+    expect(messageOf(offline)).toBe("Sie scheinen offline zu sein. Prüfen Sie die Verbindung und versuchen Sie es erneut.");
+    expect(messageOf(bare)).toBe("Der Server antwortete mit 502.");
+    expect(messageOf(new Error("boom"))).toBe("Etwas ist schiefgegangen. Bitte versuchen Sie es erneut.");
+  });
+});
+
 describe("ErrorNote", () => {
   it("words a 404 as the view says it, in the current language", () => {
     const gone = new ApiError(404, "not_found", "Not found.");

@@ -24,6 +24,9 @@ export function tooManyAttempts(seconds: number | null): string {
 /** The message to show for an error of any kind. */
 export function messageOf(error: unknown): string {
   if (error instanceof ApiError && error.status === 429) return tooManyAttempts(waitOf(error));
+  // The client's own errors (no answer, or one without the API's error body) are worded here, in the app's language.
+  if (error instanceof ApiError && error.code === "offline") return t("You appear to be offline. Check your connection and try again.");
+  if (error instanceof ApiError && error.code === "http_error") return t("The server answered {{status}}.", { status: error.status });
   if (error instanceof ApiError) return error.message;
   return t("Something went wrong. Please try again.");
 }
