@@ -2,6 +2,9 @@
 
 import pytest
 
+from tms_project.security_headers import CONTENT_SECURITY_POLICY
+from tms_project.spa import static_headers
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,7 +15,21 @@ def built_app(tmp_path, settings):
     (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/app-1.js"></script>')
     (dist / "assets" / "app-1.js").write_text("console.log('tms')")
     settings.TMS_FRONTEND_DIST = dist
+    settings.WHITENOISE_ROOT = dist  # not the checkout's own frontend/dist, when one is built
+    settings.WHITENOISE_AUTOREFRESH = True
     return dist
+
+
+@pytest.fixture
+def served_app(built_app, settings):
+    """The build as the `all` role serves it: WhiteNoise with the app's headers."""
+    (built_app / "sw.js").write_text("importScripts('workbox-1a2b.js')")
+    (built_app / "workbox-1a2b.js").write_text("self.workbox = {}")
+    (built_app / "registerSW.js").write_text("navigator.serviceWorker.register('/sw.js')")
+    (built_app / "manifest.webmanifest").write_text('{"name": "TMS"}')
+    (built_app / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    settings.WHITENOISE_ADD_HEADERS_FUNCTION = static_headers
+    return built_app
 
 
 @pytest.mark.parametrize("path", ["/", "/board", "/account/sessions"])
@@ -35,3 +52,46 @@ def test_without_a_build_the_page_says_how_to_build_it(client, settings, tmp_pat
     response = client.get("/", HTTP_HOST="localhost")
     assert response.status_code == 404
     assert b"make frontend" in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/sw.js", "text/javascript"),
+        ("/workbox-1a2b.js", "text/javascript"),
+        ("/registerSW.js", "text/javascript"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+    ],
+)
+def test_the_service_worker_and_manifest_are_asked_for_again_each_time(
+    client, served_app, path, content_type
+):
+    response = client.get(path, HTTP_HOST="localhost")
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] == content_type
+    assert response["Cache-Control"] == "no-cache"
+    # the policy every answer has: a worker it governs loads scripts and data from this origin only
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hashed_assets_are_cached_for_a_year_and_icons_briefly(client, served_app):
+    asset = client.get("/assets/app-1.js", HTTP_HOST="localhost")
+    assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
+    icon = client.get("/favicon.svg", HTTP_HOST="localhost")
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+    assert "immutable" not in icon["Cache-Control"]
+    assert icon["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/favicon.ico", "/manifest.webmanifest", "/tasks/app.js.map"])
+def test_a_missing_file_is_a_404_not_the_app(client, built_app, path):
+    response = client.get(path, HTTP_HOST="localhost")
+    assert response.status_code == 404
+    assert b"<script" not in response.content
+
+
+def test_the_admin_static_files_keep_whitenoise_headers():
+    headers = {"Cache-Control": "max-age=60, public", "Content-Type": "text/css"}
+    static_headers(headers, "/srv/static/admin/css/base.css", "/static/admin/css/base.css")
+    assert headers == {"Cache-Control": "max-age=60, public", "Content-Type": "text/css"}

@@ -4,6 +4,7 @@
 // on, and a 412 keeps it as a conflict instead of overwriting someone else's change.
 
 import type { Page, Task, TaskChanges, TaskInput } from "../api/types";
+import { translatable } from "../i18n";
 import type { Locks } from "./locks";
 import { overlay, provisionalTask, withChanges, type PendingCreate, type PendingTask } from "./overlay";
 
@@ -192,7 +193,7 @@ export class OfflineQueue {
             this.settle(user, write, undefined, {
               status: 404,
               code: "not_created",
-              message: "The task was never created.",
+              message: translatable("This task no longer exists, or you no longer have access to it."),
               current: null,
             });
             continue;
