@@ -46,7 +46,7 @@ describe("the signed-in app", () => {
     expect(window.location.pathname).toBe("/projects/10");
     expect(api.calls("GET", "/api/tasks/").at(-1)!.url).toContain("project=10");
 
-    await userEvent.click(screen.getByRole("button", { name: "+ New task" }));
+    await userEvent.click(screen.getByRole("button", { name: "New task" }));
     expect(screen.getByLabelText("Project")).toHaveValue("10");
     await userEvent.type(screen.getByLabelText("Title"), "Buy seeds");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));

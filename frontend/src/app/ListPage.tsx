@@ -1,19 +1,22 @@
 // A list's page: its name, List or Board, the project's own header and members when it is a project, then the
 // tasks. A project that went away (deleted, no longer shared) says so once and offers the other lists.
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { canWrite } from "../components/access";
 import { MembersPanel } from "../components/MembersPanel";
 import { ProjectHeader } from "../components/ProjectHeader";
-import { Board } from "../features/board/Board";
+import { Loading } from "../components/common";
 import { listName } from "../features/tasks/listNames";
 import { TaskListView } from "../features/tasks/TaskListView";
 import { boardPath, listPath, type ListKey } from "./places";
 import { keys } from "./queries";
 import { useToast } from "./toast";
 import { useWorkspace } from "./workspace";
+
+// The board (and its drag and drop) loads when first shown.
+const Board = lazy(() => import("../features/board/Board").then((m) => ({ default: m.Board })));
 
 export function ListPage(props: { list: ListKey; view: "list" | "board" }) {
   const { t } = useTranslation();
@@ -84,7 +87,8 @@ export function ListPage(props: { list: ListKey; view: "list" | "board" }) {
         </div>
         {writable && (
           <button type="button" className="new-task" onClick={newTask}>
-            + {t("New task")}
+            <span aria-hidden="true">+ </span>
+            {t("New task")}
           </button>
         )}
       </div>
@@ -97,7 +101,13 @@ export function ListPage(props: { list: ListKey; view: "list" | "board" }) {
           onGone={() => void refreshProjects()}
         />
       )}
-      {props.view === "list" ? <TaskListView list={list} /> : <Board list={list} />}
+      {props.view === "list" ? (
+        <TaskListView list={list} />
+      ) : (
+        <Suspense fallback={<Loading what={t("the board")} />}>
+          <Board list={list} />
+        </Suspense>
+      )}
     </section>
   );
 }

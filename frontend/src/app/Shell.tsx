@@ -1,16 +1,13 @@
 // The signed-in app: top bar, sidebar, the page the URL names, and a task open beside it (/tasks/42, with the
 // page it was opened from behind it). Quick add (q), keyboard shortcuts (?) and the toasts live here.
-import { useReducer, useState } from "react";
+import { lazy, Suspense, useReducer, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams, type Location } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { tms } from "../api/tms";
 import type { Task, TaskInput, User } from "../api/types";
 import { OfflineBanner } from "../components/common";
-import { AccountPage, LabelsManager, TrashView } from "../components/Panels";
-import { TaskPanel } from "../features/tasks/TaskPanel";
-import { QuickAdd } from "../features/quickadd/QuickAdd";
-import { ShortcutsHelp } from "../features/shortcuts/ShortcutsHelp";
+import { Loading } from "../components/common";
 import { useAppShortcuts, SHORTCUTS } from "./shortcuts";
 import { ListPage } from "./ListPage";
 import { idFrom, legacyPath, listFromLocation, listFromParam, type ListKey } from "./places";
@@ -18,6 +15,14 @@ import { keys, refreshTasks } from "./queries";
 import { Sidebar } from "./Sidebar";
 import { useTheme } from "./theme";
 import { useWorkspace } from "./workspace";
+
+// Loaded when first needed, so the first visit downloads only the lists (the bundle budget: docs/frontend.md).
+const TaskPanel = lazy(() => import("../features/tasks/TaskPanel").then((m) => ({ default: m.TaskPanel })));
+const QuickAdd = lazy(() => import("../features/quickadd/QuickAdd").then((m) => ({ default: m.QuickAdd })));
+const ShortcutsHelp = lazy(() => import("../features/shortcuts/ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })));
+const AccountPage = lazy(() => import("../components/Panels").then((m) => ({ default: m.AccountPage })));
+const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ default: m.LabelsManager })));
+const TrashView = lazy(() => import("../components/Panels").then((m) => ({ default: m.TrashView })));
 
 export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
   const { t } = useTranslation();
@@ -82,7 +87,8 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
           <img src="/favicon.svg" alt="" width="24" height="24" /> TMS
         </Link>
         <button type="button" className="quick-add-button" onClick={() => setQuickAdd(true)} aria-keyshortcuts="q">
-          + {t("Quick add")}
+          <span aria-hidden="true">+ </span>
+          {t("Quick add")}
         </button>
         <span className="spacer" />
         <button
@@ -106,36 +112,40 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
           <Sidebar onNavigate={() => setMenuOpen(false)} />
         </div>
         <main id="main" tabIndex={-1}>
-          <Routes location={here}>
-            <Route path="/" element={<Front />} />
-            <Route path="/inbox" element={<ListPage list={{ kind: "inbox" }} view="list" />} />
-            <Route path="/today" element={<ListPage list={{ kind: "today" }} view="list" />} />
-            <Route path="/upcoming" element={<ListPage list={{ kind: "upcoming" }} view="list" />} />
-            <Route path="/assigned" element={<ListPage list={{ kind: "assigned" }} view="list" />} />
-            <Route path="/projects/:id" element={<WithId kind="project" />} />
-            <Route path="/label/:id" element={<WithId kind="label" />} />
-            <Route path="/board" element={<BoardRoute />} />
-            <Route path="/tasks/:id" element={<ListPage list={{ kind: "all" }} view="list" />} />
-            <Route path="/trash" element={<TrashView version={pagesVersion} onChanged={changed} />} />
-            <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
-            <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
-            <Route path="*" element={<NotFound />} />
-          </Routes>
+          <Suspense fallback={<Loading what={t("the page")} />}>
+            <Routes location={here}>
+              <Route path="/" element={<Front />} />
+              <Route path="/inbox" element={<ListPage list={{ kind: "inbox" }} view="list" />} />
+              <Route path="/today" element={<ListPage list={{ kind: "today" }} view="list" />} />
+              <Route path="/upcoming" element={<ListPage list={{ kind: "upcoming" }} view="list" />} />
+              <Route path="/assigned" element={<ListPage list={{ kind: "assigned" }} view="list" />} />
+              <Route path="/projects/:id" element={<WithId kind="project" />} />
+              <Route path="/label/:id" element={<WithId kind="label" />} />
+              <Route path="/board" element={<BoardRoute />} />
+              <Route path="/tasks/:id" element={<ListPage list={{ kind: "all" }} view="list" />} />
+              <Route path="/trash" element={<TrashView version={pagesVersion} onChanged={changed} />} />
+              <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
+              <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
         </main>
       </div>
-      {openTask !== null && (
-        <TaskPanel
-          key={openTask}
-          taskId={openTask}
-          editing={panelQuery.get("edit") === "1"}
-          history={panelQuery.get("panel") === "history"}
-          onClose={closeTask}
-          onOpen={open}
-        />
-      )}
-      {newTaskOpen && <TaskPanel taskId="new" defaults={defaults} onClose={workspace.closeNewTask} onOpen={open} />}
-      <QuickAdd open={quickAdd} onOpenChange={setQuickAdd} labels={labels} timeZone={user.time_zone} onCreate={quickCreate} />
-      <ShortcutsHelp open={help} onOpenChange={setHelp} shortcuts={SHORTCUTS.map((s) => ({ keys: s.keys, action: t(s.action) }))} />
+      <Suspense fallback={null}>
+        {openTask !== null && (
+          <TaskPanel
+            key={openTask}
+            taskId={openTask}
+            editing={panelQuery.get("edit") === "1"}
+            history={panelQuery.get("panel") === "history"}
+            onClose={closeTask}
+            onOpen={open}
+          />
+        )}
+        {newTaskOpen && <TaskPanel taskId="new" defaults={defaults} onClose={workspace.closeNewTask} onOpen={open} />}
+        {quickAdd && <QuickAdd open onOpenChange={setQuickAdd} labels={labels} timeZone={user.time_zone} onCreate={quickCreate} />}
+        {help && <ShortcutsHelp open onOpenChange={setHelp} shortcuts={SHORTCUTS.map((s) => ({ keys: s.keys, action: t(s.action) }))} />}
+      </Suspense>
     </div>
   );
 }

@@ -6,17 +6,18 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { Project } from "../api/types";
 import { NewProjectForm } from "../features/projects/NewProjectForm";
 import { boardPath, listFromLocation, listPath, sameList, type ListKey } from "./places";
+import { Icon, type IconName } from "./icons";
 import { keys } from "./queries";
 import { useWorkspace } from "./workspace";
 import { useNavigate } from "react-router";
 import { translatable } from "../i18n";
 
-const FIXED: [ListKey, string, string][] = [
-  [{ kind: "inbox" }, translatable("Inbox"), "📥"],
-  [{ kind: "today" }, translatable("Today"), "📅"],
-  [{ kind: "upcoming" }, translatable("Upcoming"), "🗓"],
-  [{ kind: "assigned" }, translatable("Assigned to me"), "👤"],
-  [{ kind: "all" }, translatable("All tasks"), "☰"],
+const FIXED: [ListKey, string, IconName][] = [
+  [{ kind: "inbox" }, translatable("Inbox"), "inbox"],
+  [{ kind: "today" }, translatable("Today"), "today"],
+  [{ kind: "upcoming" }, translatable("Upcoming"), "upcoming"],
+  [{ kind: "assigned" }, translatable("Assigned to me"), "assigned"],
+  [{ kind: "all" }, translatable("All tasks"), "all"],
 ];
 
 export function Sidebar(props: { onNavigate: () => void }) {
@@ -30,7 +31,7 @@ export function Sidebar(props: { onNavigate: () => void }) {
   const active = projects.filter((p) => !p.archived);
   const archived = projects.filter((p) => p.archived);
 
-  const entry = (list: ListKey, name: string, icon?: string, colour?: string) => {
+  const entry = (list: ListKey, name: string, icon?: IconName, colour?: string) => {
     const here = current !== null && sameList(list, current);
     return (
       <li key={`${list.kind}-${"id" in list ? list.id : ""}`}>
@@ -40,13 +41,7 @@ export function Sidebar(props: { onNavigate: () => void }) {
           aria-current={here ? "page" : undefined}
           onClick={props.onNavigate}
         >
-          {colour ? (
-            <span className="swatch" style={{ background: colour }} aria-hidden="true" />
-          ) : (
-            <span className="nav-icon" aria-hidden="true">
-              {icon}
-            </span>
-          )}
+          {colour ? <span className="swatch" style={{ background: colour }} aria-hidden="true" /> : icon && <Icon name={icon} />}
           <span className="nav-name">{name}</span>
         </NavLink>
       </li>
@@ -82,16 +77,14 @@ export function Sidebar(props: { onNavigate: () => void }) {
       <ul className="plain sidebar-end">
         {(
           [
-            ["/trash", translatable("Trash"), "🗑"],
-            ["/labels", translatable("Manage labels"), "🏷"],
-            ["/account", translatable("Account"), "⚙"],
+            ["/trash", translatable("Trash"), "trash"],
+            ["/labels", translatable("Manage labels"), "labels"],
+            ["/account", translatable("Account"), "account"],
           ] as const
         ).map(([path, name, icon]) => (
           <li key={path}>
             <NavLink to={path} className={({ isActive }) => (isActive ? "nav-item current" : "nav-item")} onClick={props.onNavigate}>
-              <span className="nav-icon" aria-hidden="true">
-                {icon}
-              </span>
+              <Icon name={icon} />
               <span className="nav-name">{t(name)}</span>
             </NavLink>
           </li>

@@ -94,9 +94,10 @@ export interface Filters {
 
 const SORTS: NonNullable<ListQuery["ordering"]>[] = ["position", "due_date", "-priority", "-created_at", "-updated_at", "title"];
 
-export function filtersFrom(search: string): Filters {
+/** The filters in `search`; without a sort, `defaultSort` (by due date for Today and Upcoming). */
+export function filtersFrom(search: string, defaultSort: Filters["sort"] = "position"): Filters {
   const query = new URLSearchParams(search);
-  const sort = SORTS.find((s) => s === query.get("sort")) ?? "position";
+  const sort = SORTS.find((s) => s === query.get("sort")) ?? defaultSort;
   return {
     q: (query.get("q") ?? "").slice(0, 200),
     status: query.getAll("status").filter((s): s is Status => (STATUSES as string[]).includes(s)),
@@ -106,16 +107,20 @@ export function filtersFrom(search: string): Filters {
 }
 
 /** `search` with the filters replaced (other parameters, such as the board's list, kept). */
-export function withFilters(search: string, filters: Filters): string {
+export function withFilters(search: string, filters: Filters, defaultSort: Filters["sort"] = "position"): string {
   const query = new URLSearchParams(search);
   for (const key of ["q", "status", "priority", "sort"]) query.delete(key);
   if (filters.q) query.set("q", filters.q);
   filters.status.forEach((s) => query.append("status", s));
   filters.priority.forEach((p) => query.append("priority", p));
-  if (filters.sort !== "position") query.set("sort", filters.sort);
+  if (filters.sort !== defaultSort) query.set("sort", filters.sort);
   const text = query.toString();
   return text ? `?${text}` : "";
 }
+
+/** How a list is sorted unless the person chooses: by due date for the dated lists, else by hand. */
+export const defaultSortOf = (list: ListKey): Filters["sort"] =>
+  list.kind === "today" || list.kind === "upcoming" ? "due_date" : "position";
 
 /** The API query of a list: which tasks it holds, and in what order unless the person chose one. */
 export function listQuery(list: ListKey, today: string, filters?: Filters): ListQuery {
@@ -142,7 +147,7 @@ export function listQuery(list: ListKey, today: string, filters?: Filters): List
   if (filters.q) query.q = filters.q;
   if (filters.status.length) query.status = filters.status;
   if (filters.priority.length) query.priority = filters.priority;
-  if (filters.sort !== "position" || !query.ordering) query.ordering = filters.sort;
+  query.ordering = filters.sort;
   return query;
 }
 

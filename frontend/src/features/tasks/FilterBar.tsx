@@ -15,14 +15,15 @@ const SORTS: [Filters["sort"], string][] = [
   ["title", translatable("Title")],
 ];
 
-export function FilterBar() {
+export function FilterBar(props: { defaultSort: Filters["sort"] }) {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const filters = filtersFrom(location.search);
+  const filters = filtersFrom(location.search, props.defaultSort);
   const [q, setQ] = useState(filters.q);
 
-  const apply = (next: Filters) => navigate({ pathname: location.pathname, search: withFilters(location.search, next) }, { replace: true });
+  const apply = (next: Filters) =>
+    navigate({ pathname: location.pathname, search: withFilters(location.search, next, props.defaultSort) }, { replace: true });
 
   // Typing waits a moment before it changes the URL (and asks the server).
   useEffect(() => {

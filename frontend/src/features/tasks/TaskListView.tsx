@@ -2,7 +2,7 @@
 import { useTranslation } from "react-i18next";
 import { useLocation } from "react-router";
 import type { Task } from "../../api/types";
-import { filtersFrom, listQuery, type ListKey } from "../../app/places";
+import { defaultSortOf, filtersFrom, listQuery, type ListKey } from "../../app/places";
 import { useTaskPages } from "../../app/queries";
 import { useWorkspace } from "../../app/workspace";
 import { canWrite, roleFor } from "../../components/access";
@@ -27,7 +27,7 @@ export function TaskListView(props: { list: ListKey }) {
   const { t } = useTranslation();
   const location = useLocation();
   const { today, projects } = useWorkspace();
-  const filters = filtersFrom(location.search);
+  const filters = filtersFrom(location.search, defaultSortOf(props.list));
   const query = listQuery(props.list, today, filters);
   const pages = useTaskPages(query);
   const rowActions = useRowActions();
@@ -36,7 +36,7 @@ export function TaskListView(props: { list: ListKey }) {
 
   return (
     <section aria-label={t("Task list")} className="task-list">
-      <FilterBar key={location.pathname} />
+      <FilterBar key={location.pathname} defaultSort={defaultSortOf(props.list)} />
       <ErrorNote error={pages.error} notFound={GONE_PROJECT} />
       {pages.isPending && <Loading what={t("tasks")} />}
       {pages.isSuccess && tasks.length === 0 && (

@@ -125,7 +125,11 @@ function OpenTask(props: { task: Task; editing: boolean; history: boolean; onClo
     void queryClient.invalidateQueries({ queryKey: keys.task(task.id) });
     void refreshTasks();
   };
-  const gone = () => void refreshTasks();
+  // Gone, or no longer shared: the lists and the sidebar catch up (the project may have gone too).
+  const gone = () => {
+    void refreshTasks();
+    void queryClient.invalidateQueries({ queryKey: keys.projects });
+  };
 
   if (projectGone)
     return (

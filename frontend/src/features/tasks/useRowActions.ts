@@ -10,13 +10,15 @@ export function useRowActions() {
   const navigate = useNavigate();
   const location = useLocation();
   const actions = useTaskActions();
-  const open = (task: Task, panel?: "history") =>
-    navigate(`/tasks/${task.id}${panel ? `?panel=${panel}` : ""}`, { state: { background: location } });
+  const open = (task: Task, how?: "edit" | "history") =>
+    navigate(`/tasks/${task.id}${how === "edit" ? "?edit=1" : how === "history" ? "?panel=history" : ""}`, {
+      state: { background: location },
+    });
   return {
     ...actions,
     open,
     menu: (task: Task, canEdit: boolean): MenuAction[] => [
-      { label: canEdit ? t("Edit") : t("Open"), onSelect: () => open(task) },
+      { label: canEdit ? t("Edit") : t("Open"), onSelect: () => open(task, canEdit ? "edit" : undefined) },
       { label: t("History"), onSelect: () => open(task, "history") },
       ...(canEdit ? [{ label: t("Move to trash"), onSelect: () => void actions.trash(task), danger: true }] : []),
     ],
