@@ -47,7 +47,7 @@ describe("the signed-in app", () => {
     expect(api.calls("GET", "/api/tasks/").at(-1)!.url).toContain("project=10");
 
     await userEvent.click(screen.getByRole("button", { name: "New task" }));
-    expect(screen.getByLabelText("Project")).toHaveValue("10");
+    expect(await screen.findByLabelText("Project")).toHaveValue("10");
     await userEvent.type(screen.getByLabelText("Title"), "Buy seeds");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(api.calls("POST", "/api/tasks/")[0].body).toMatchObject({ title: "Buy seeds", project: 10 });
