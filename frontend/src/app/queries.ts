@@ -8,7 +8,9 @@ import type { Label, Page, Project, Task } from "../api/types";
 export const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      staleTime: 10_000,
+      // What another member changed shows up on the next visit: a list is shown from the cache at once and
+      // fetched again behind it whenever it is shown (or the window regains focus).
+      staleTime: 0,
       refetchOnWindowFocus: true,
       // A 4xx answer will not change by asking again (404: gone or not shared; 403: not allowed).
       retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
