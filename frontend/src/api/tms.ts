@@ -5,7 +5,13 @@ import { api, type ApiClient } from "./client";
 import { operations, relative, url } from "./operations";
 import type { paths } from "./schema";
 import type {
+  BulkRequest,
+  BulkResult,
   Comment,
+  ExportFile,
+  ImportRequest,
+  ImportResult,
+  Stats,
   Invite,
   InviteSent,
   Label,
@@ -152,6 +158,14 @@ export const tms = (client: ApiClient = api) => {
         path: { task_id: task.id, comment_id: comment.id },
         body: { body },
       }) as Promise<Comment>,
+    stats: () => GET("/api/tasks/stats/") as Promise<Stats>,
+    /** One change to many tasks at once (at most 500): complete, reopen, trash, set_priority, … */
+    bulk: (action: BulkRequest["action"], ids: number[], value?: string | number) =>
+      POST("/api/tasks/bulk/", { body: { action, ids, value } }) as Promise<BulkResult>,
+    /** A part of the JSON export: the first, or the one a `next` link names. */
+    exportPart: (link?: string | null) =>
+      (link ? next("/api/tasks/export/", link) : GET("/api/tasks/export/", { query: { format: "json" } })) as Promise<ExportFile>,
+    importPart: (part: ImportRequest) => POST("/api/tasks/import/", { body: part }) as Promise<ImportResult>,
     deleteComment: (task: Task, comment: Comment) =>
       DELETE("/api/tasks/{task_id}/comments/{comment_id}/", { path: { task_id: task.id, comment_id: comment.id } }),
   };

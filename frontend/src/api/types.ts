@@ -54,3 +54,10 @@ export type TaskMove = Schemas["TaskMoveRequest"];
 export type Page<T> = Omit<Schemas["TaskPage"], "results"> & { results: T[] };
 
 export type ErrorBody = Schemas["Error"];
+
+export type Stats = Required<Schemas["Stats"]>;
+export type BulkRequest = Schemas["BulkRequest"];
+export type BulkResult = Schemas["BulkResult"];
+export type ExportFile = Schemas["ExportFile"];
+export type ImportRequest = Schemas["ImportRequest"];
+export type ImportResult = Schemas["ImportResult"];

@@ -22,6 +22,7 @@ const QuickAdd = lazy(() => import("../features/quickadd/QuickAdd").then((m) => 
 const ShortcutsHelp = lazy(() => import("../features/shortcuts/ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })));
 const AccountPage = lazy(() => import("../components/Panels").then((m) => ({ default: m.AccountPage })));
 const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ default: m.LabelsManager })));
+const DataPage = lazy(() => import("../features/data/DataPage").then((m) => ({ default: m.DataPage })));
 const TrashView = lazy(() => import("../components/Panels").then((m) => ({ default: m.TrashView })));
 
 export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
@@ -125,6 +126,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
               <Route path="/tasks/:id" element={<ListPage list={{ kind: "all" }} view="list" />} />
               <Route path="/trash" element={<TrashView version={pagesVersion} onChanged={changed} />} />
               <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
+              <Route path="/data" element={<DataPage />} />
               <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

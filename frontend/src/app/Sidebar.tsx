@@ -79,6 +79,7 @@ export function Sidebar(props: { onNavigate: () => void }) {
           [
             ["/trash", translatable("Trash"), "trash"],
             ["/labels", translatable("Manage labels"), "labels"],
+            ["/data", translatable("Stats and data"), "stats"],
             ["/account", translatable("Account"), "account"],
           ] as const
         ).map(([path, name, icon]) => (

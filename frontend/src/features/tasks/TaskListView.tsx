@@ -1,4 +1,5 @@
 // A list of tasks: its filters, 50 rows at a time ("Load more"), an empty state that says what to do next.
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation } from "react-router";
 import type { Task } from "../../api/types";
@@ -7,6 +8,7 @@ import { useTaskPages } from "../../app/queries";
 import { useWorkspace } from "../../app/workspace";
 import { canWrite, roleFor } from "../../components/access";
 import { ErrorNote, GONE_PROJECT, Loading } from "../../components/common";
+import { BulkBar } from "./BulkBar";
 import { FilterBar } from "./FilterBar";
 import { projectName } from "./listNames";
 import { TaskRow } from "./TaskRow";
@@ -33,10 +35,33 @@ export function TaskListView(props: { list: ListKey }) {
   const rowActions = useRowActions();
   const tasks: Task[] = pages.data?.pages.flatMap((page) => page.results) ?? [];
   const filtered = filters.q !== "" || filters.status.length > 0 || filters.priority.length > 0;
+  // Selection mode: the ids chosen for a bulk change (null: not selecting).
+  const [selected, setSelected] = useState<Set<number> | null>(null);
+  const writable = tasks.filter((task) => canWrite(roleFor(task, projects)));
+  const toggle = (task: Task) => {
+    const next = new Set(selected);
+    if (next.has(task.id)) next.delete(task.id);
+    else next.add(task.id);
+    setSelected(next);
+  };
 
   return (
     <section aria-label={t("Task list")} className="task-list">
       <FilterBar key={location.pathname} defaultSort={defaultSortOf(props.list)} />
+      {selected ? (
+        <BulkBar
+          selected={writable.filter((task) => selected.has(task.id))}
+          shown={writable}
+          onSelect={(all) => setSelected(new Set(all.map((task) => task.id)))}
+          onDone={() => setSelected(null)}
+        />
+      ) : (
+        writable.length > 1 && (
+          <button type="button" className="secondary small select-mode" onClick={() => setSelected(new Set())}>
+            {t("Select tasks")}
+          </button>
+        )
+      )}
       <ErrorNote error={pages.error} notFound={GONE_PROJECT} />
       {pages.isPending && <Loading what={t("tasks")} />}
       {pages.isSuccess && tasks.length === 0 && (
@@ -54,6 +79,7 @@ export function TaskListView(props: { list: ListKey }) {
               projectName={props.list.kind === "project" ? undefined : projectName(task, projects)}
               onToggleDone={rowActions.toggleDone}
               actions={rowActions.menu(task, canEdit)}
+              selection={selected && canEdit ? { selected: selected.has(task.id), onToggle: toggle } : undefined}
             />
           );
         })}

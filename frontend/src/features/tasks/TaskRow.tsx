@@ -17,6 +17,8 @@ export function TaskRow(props: {
   projectName?: string;
   onToggleDone: (task: Task) => void;
   actions: MenuAction[];
+  /** In selection mode the first box selects the task for a bulk change instead of completing it. */
+  selection?: { selected: boolean; onToggle: (task: Task) => void };
 }) {
   const { t, i18n } = useTranslation();
   const location = useLocation();
@@ -25,7 +27,15 @@ export function TaskRow(props: {
   const due = dueState(task.due_date, done, props.today);
   return (
     <article className={`task-row priority-${task.priority}${done ? " done" : ""}`} aria-label={task.title} data-task-id={task.id}>
-      {props.canEdit ? (
+      {props.selection ? (
+        <input
+          type="checkbox"
+          className="complete select"
+          aria-label={t("Select {{title}}", { title: task.title })}
+          checked={props.selection.selected}
+          onChange={() => props.selection?.onToggle(task)}
+        />
+      ) : props.canEdit ? (
         <input
           type="checkbox"
           className="complete"
