@@ -1,12 +1,10 @@
 // End-to-end flows in headless Chromium (Debian's /usr/bin/chromium) against a running TMS.
-// Usage: node e2e/flows.mjs BASE_URL [--screenshot PATH]
+// Usage: node e2e/flows.mjs BASE_URL
 /* global document, window -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const base = process.argv[2];
-const screenshotAt = process.argv.indexOf("--screenshot");
-const screenshotPath = screenshotAt > 0 ? process.argv[screenshotAt + 1] : null;
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const ACCESS_TOKEN_SECONDS = Number(process.env.TMS_ACCESS_TOKEN_SECONDS || 30);
 
@@ -472,19 +470,6 @@ await flow("a reload keeps the view and the list: the Inbox's board comes back",
     await context.close();
   }
 });
-
-if (screenshotPath) {
-  // The README's picture: the demo account's board (run-e2e.py seeds it).
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await context.clearCookies();
-  await page.goto(base);
-  await page.getByLabel("Username or email").fill("demo");
-  await page.getByLabel("Password").fill("demo-password-123");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await view("Board").click();
-  await page.locator('[data-status="done"]').waitFor();
-  await page.screenshot({ path: screenshotPath, fullPage: true });
-}
 
 await browser.close();
 const passed = results.filter(([, ok]) => ok).length;
