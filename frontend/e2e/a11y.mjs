@@ -4,9 +4,8 @@
 import { AxeBuilder } from "@axe-core/playwright";
 import { chromium } from "playwright-core";
 
-// The views, by URL. `{task}` is the id of a seeded task; `open` runs after the page has loaded, for a
-// view a URL cannot reach yet. The redesign's routes: / /inbox /today /upcoming /board /trash /labels
-// /account /tasks/{task}, signed in; / and /reset-password signed out.
+// The views, by URL. `{task}`, `{project}` and `{label}` are ids of the seeded data; `open` runs after
+// the page has loaded, for a state a URL does not reach.
 const VIEWS = [
   { name: "sign-in", path: "/", signedIn: false },
   {
@@ -16,18 +15,18 @@ const VIEWS = [
     open: (page) => page.getByRole("button", { name: "No account yet? Create one" }).click(),
   },
   { name: "reset-password", path: "/reset-password?uid=MQ&token=a11y-check", signedIn: false },
-  { name: "list", path: "/", signedIn: true },
-  { name: "inbox", path: "/?list=inbox", signedIn: true },
-  { name: "board", path: "/?view=board", signedIn: true },
-  { name: "trash", path: "/?view=trash", signedIn: true },
-  { name: "labels", path: "/?view=labels", signedIn: true },
-  { name: "account", path: "/?view=account", signedIn: true },
-  {
-    name: "task",
-    path: "/",
-    signedIn: true,
-    open: (page) => page.getByRole("button", { name: "Edit Write the quarterly report" }).click(),
-  },
+  { name: "front", path: "/", signedIn: true },
+  { name: "inbox", path: "/inbox", signedIn: true },
+  { name: "today", path: "/today", signedIn: true },
+  { name: "upcoming", path: "/upcoming", signedIn: true },
+  { name: "board", path: "/board", signedIn: true },
+  { name: "project", path: "/projects/{project}", signedIn: true },
+  { name: "label", path: "/label/{label}", signedIn: true },
+  { name: "trash", path: "/trash", signedIn: true },
+  { name: "labels", path: "/labels", signedIn: true },
+  { name: "data", path: "/data", signedIn: true },
+  { name: "account", path: "/account", signedIn: true },
+  { name: "task", path: "/tasks/{task}", signedIn: true },
 ];
 const SCHEMES = ["light", "dark"];
 const FAILING_IMPACTS = new Set(["serious", "critical"]);
@@ -81,10 +80,12 @@ async function seededAccount(context) {
   await api(request, "POST", "/api/auth/register/", null, { username, email: `${username}@example.com`, password });
   const { access } = await api(request, "POST", "/api/auth/login/", null, { username, password, use_cookie: true });
   const label = await api(request, "POST", "/api/tasks/labels/", access, { name: "Errands", colour: "#2e7d32" });
+  const project = await api(request, "POST", "/api/tasks/projects/", access, { name: "Kitchen", colour: "#1565c0" });
   const tasks = [
     { title: "Write the quarterly report", priority: "high", due_date: isoDay(0), description: "Figures from **March**." },
     { title: "Book the venue", priority: "urgent", due_date: isoDay(3), labels: [label.id] },
-    { title: "Call the plumber", labels: [label.id] },
+    { title: "Call the plumber", labels: [label.id], project: project.id },
+    { title: "Choose the tiles", project: project.id, due_date: isoDay(8) },
     { title: "Draft the agenda", status: "in_progress", due_date: isoDay(-2) },
     { title: "Pay the invoice", status: "done" },
     // Two-digit counts on the board: axe cannot judge the contrast of a one-character text
@@ -94,7 +95,7 @@ async function seededAccount(context) {
   const ids = [];
   for (const task of tasks) ids.push((await api(request, "POST", "/api/tasks/", access, task)).id);
   await api(request, "DELETE", `/api/tasks/${ids.at(-1)}/`, access);
-  return { task: ids[0] };
+  return { task: ids[0], project: project.id, label: label.id };
 }
 
 function describe(violation) {
@@ -130,7 +131,7 @@ async function check(context, view, scheme, ids) {
   try {
     const settled = trackRequests(page);
     await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(base + view.path.replace("{task}", String(ids.task)));
+    await page.goto(base + view.path.replace(/\{(\w+)\}/g, (_, key) => String(ids[key])));
     await settled();
     // The state the view is for: signed in (no sign-in button), or a signed-out page's form
     if (view.signedIn) await page.getByRole("button", { name: "Sign in" }).first().waitFor({ state: "detached" });
