@@ -85,14 +85,15 @@ async function signIn(tab, username) {
   await tab.getByRole("button", { name: "Sign out" }).waitFor();
 }
 
-/** Tasks made through the API with a token of their own (use_cookie false: the app's session is left alone). */
-async function createTasks(tab, username, titles) {
+/** Tasks (titles, or the fields) made through the API with a token of their own (use_cookie false: the app's session is left alone). */
+async function createTasks(tab, username, tasks) {
   const login = await tab.request.post(`${base}/api/auth/login/`, { data: { username, password, use_cookie: false } });
   expect(login.ok(), `login for the API answered ${login.status()}`);
   const { access } = await login.json();
-  for (const title of titles) {
-    const made = await tab.request.post(`${base}/api/tasks/`, { data: { title }, headers: { Authorization: `Bearer ${access}` } });
-    expect(made.status() === 201, `creating “${title}” answered ${made.status()}: ${await made.text()}`);
+  for (const task of tasks) {
+    const data = typeof task === "string" ? { title: task } : task;
+    const made = await tab.request.post(`${base}/api/tasks/`, { data, headers: { Authorization: `Bearer ${access}` } });
+    expect(made.status() === 201, `creating “${data.title}” answered ${made.status()}: ${await made.text()}`);
   }
 }
 
@@ -332,7 +333,7 @@ await flow("signed out: a fresh visit logs no console error and asks for no refr
   try {
     await tab.goto(base);
     await tab.getByRole("button", { name: "Sign in" }).waitFor();
-    await tab.waitForLoadState("networkidle");
+    await tab.waitForTimeout(1500); // a start-up request's answer, and whatever it logs, has come by now
     expect(errors.length === 0, `the console logged: ${errors.join(" | ")}`);
     expect(refreshes.length === 0, `the app asked for a refresh with no session: ${refreshes.length}`);
   } finally {
@@ -373,7 +374,9 @@ await flow("the history panel is on screen at 1280 and at 390 px wide", async ()
   const { context, tab, username } = await newAccount();
   const title = "Renew the passport";
   try {
-    await createTasks(tab, username, [title]);
+    // a long description: the history comes below it, further down than a phone's screen
+    const description = Array.from({ length: 30 }, (_, i) => `Step ${i + 1}: check the form, the photos and the fee.`).join("\n\n");
+    await createTasks(tab, username, [{ title, description }]);
     for (const width of [1280, 390]) {
       const height = width === 390 ? 844 : 860;
       await tab.setViewportSize({ width, height });
@@ -411,6 +414,7 @@ await flow("a card moved to In progress from its menu by keyboard keeps the focu
     const focusedItem = () => tab.evaluate(() => document.activeElement?.textContent ?? "");
     for (let step = 0; step < 10 && (await focusedItem()) !== "Move to In progress"; step++) {
       await tab.keyboard.press("ArrowDown");
+      await tab.waitForTimeout(120); // a person's pace: keys pressed faster than the menu moves its focus are lost
     }
     expect((await focusedItem()) === "Move to In progress", `the menu never reached “Move to In progress” (at ${await focusedItem()})`);
     await tab.keyboard.press("Enter");
