@@ -222,6 +222,30 @@ await flow("German: a de-DE browser gets the sidebar and buttons in German, and 
   }
 });
 
+await flow("German: the task editor's fields and buttons are German too", async () => {
+  const { context, tab } = await newAccount({ ...desktop, locale: "de-DE" }, de);
+  const fields = ["Title", "Description", "Status", "Priority", "Due date"];
+  const buttons = ["Save", "Cancel"];
+  try {
+    await tab.getByRole("button", { name: de("New task"), exact: true }).click();
+    const dialog = tab.getByRole("dialog");
+    await dialog.locator("#title").waitFor();
+    const english = [];
+    for (const key of [...fields, ...buttons]) {
+      const text = german[key];
+      const shown = !text
+        ? 0
+        : fields.includes(key)
+          ? await dialog.getByLabel(text, { exact: true }).count()
+          : await dialog.getByRole("button", { name: text, exact: true }).count();
+      if (!shown) english.push(text ? `${key} (not “${text}”)` : `${key} (no German in de.json)`);
+    }
+    expect(english.length === 0, `the editor still says in English: ${english.join(", ")}`);
+  } finally {
+    await context.close();
+  }
+});
+
 await flow("phone-width drag: press and hold a card, then move it with touch into In progress; it stays after a reload", async () => {
   const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
   const { context, tab, username } = await newAccount(phone);
