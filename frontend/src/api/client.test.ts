@@ -157,6 +157,21 @@ describe("tabs of one browser", () => {
     expect(a.client.signedIn && b.client.signedIn).toBe(true);
   });
 
+  it("a tab that waited for the lock waits for the message too, when localStorage reaches it late", async () => {
+    const server = sessionServer();
+    const locks = sharedLocks();
+    const channel = channelHub();
+    const [a, b] = [0, 1].map(() => {
+      const own = new Map<string, string>(); // each tab's view of localStorage, never updated by the other
+      const storage = { getItem: (k: string) => own.get(k) ?? null, setItem: (k: string, v: string) => void own.set(k, v) } as Storage;
+      const client = new ApiClient({ fetch: server.fetch, tabs: new TabSession({ locks, channel: channel(), storage: () => storage }) });
+      client.setAccessToken(token(1, "expired"));
+      return client;
+    });
+    await expect(Promise.all([a.get("/api/tasks/"), b.get("/api/tasks/")])).resolves.toEqual([{ ok: true }, { ok: true }]);
+    expect(server.state.refreshes).toBe(1);
+  });
+
   it("three tabs: one refresh, the others take its token", async () => {
     const server = sessionServer();
     const all = tabs(3, sharedLocks(), server);
@@ -166,12 +181,31 @@ describe("tabs of one browser", () => {
     expect(server.state.refreshes).toBe(1);
   });
 
-  it("a tab that asks after another's refresh finished refreshes again, with the new cookie", async () => {
+  it("a tab whose 401 crossed another tab's refresh takes that tab's token", async () => {
     const server = sessionServer();
     const [a, b] = tabs(2, sharedLocks(), server);
     await a.client.get("/api/tasks/");
-    await new Promise((resolve) => setTimeout(resolve, 10)); // b has heard of a's refresh
-    await b.client.refresh();
+    // b's request leaves with the old token; its 401 comes back before a's message does
+    await expect(b.client.get("/api/tasks/")).resolves.toEqual({ ok: true });
+    expect(server.state.refreshes).toBe(1);
+    expect(b.ended).not.toHaveBeenCalled();
+  });
+
+  it("long after another tab's refresh, a tab refreshes again, with the rotated cookie", async () => {
+    const server = sessionServer();
+    let now = 1_000_000;
+    const locks = sharedLocks();
+    const channel = channelHub();
+    const [a, b] = [0, 1].map(() => {
+      const client = new ApiClient({ fetch: server.fetch, tabs: new TabSession({ locks, channel: channel(), now: () => now }) });
+      client.setAccessToken(token(1, "expired"));
+      return client;
+    });
+    await a.get("/api/tasks/");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    now += 60_000;
+    b.setAccessToken(token(1, "expired again"));
+    await expect(b.get("/api/tasks/")).resolves.toEqual({ ok: true });
     expect(server.state.refreshes).toBe(2);
     expect(server.state.valid).not.toBeNull();
   });

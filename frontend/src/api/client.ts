@@ -183,7 +183,7 @@ export class ApiClient {
         if (!response.ok) return null;
         return ((await response.json()) as { access: string }).access;
       };
-      this.refreshing = (this.tabs ? this.tabs.refresh(exchange) : exchange())
+      this.refreshing = (this.tabs ? this.tabs.refresh(exchange, this.accessToken) : exchange())
         .then((access) => {
           this.setAccessToken(access);
           return access !== null;

@@ -1,9 +1,10 @@
 // Tabs of one browser share the refresh cookie, and the server ends a session whose rotated-away refresh
 // token comes back. So refreshes take turns under a Web Lock: the tab holding it refreshes and tells
 // the others the new access token over a BroadcastChannel; a tab that waited for the lock and finds a
-// refresh finished after it asked takes that result instead of sending the cookie again. The message
-// and the lock's release may reach a tab in either order, so the refreshing tab also notes the time in
-// localStorage (a time, never a token): a tab that sees it waits a moment for the message.
+// refresh finished after it asked (or moments before) takes that result instead of sending the cookie again.
+// The message and the lock's release may reach a tab in either order, so a tab that waited for the lock (or
+// finds the time of a refresh the refreshing tab notes in localStorage: a time, never a token) waits a
+// moment for the message.
 
 import type { Locks } from "./locks";
 
@@ -21,6 +22,8 @@ const CHANNEL = "tms-session";
 const REFRESHED_AT = "tms.refreshedAt";
 /** How long a tab waits for the message of a refresh it knows finished. */
 const MESSAGE_WAIT_MS = 1000;
+/** A refresh this recent, by any tab, answers a tab that asks now: its 401 crossed the other's refresh. */
+const RECENT_MS = 3000;
 
 function isMessage(data: unknown): data is TabMessage {
   const type = (data as TabMessage | null)?.type;
@@ -63,13 +66,20 @@ export class TabSession {
     return () => this.listeners.delete(listener);
   }
 
-  /** Run `refresh` (the cookie exchange: a new access token, or null when refused) in turn with the other tabs. */
-  refresh(refresh: () => Promise<string | null>): Promise<string | null> {
+  /** Run `refresh` (the cookie exchange: a new access token, or null when refused) in turn with the other tabs.
+   * `current` is the access token the caller holds (refused, or none): a result that is the same is no answer. */
+  refresh(refresh: () => Promise<string | null>, current: string | null = null): Promise<string | null> {
     if (!this.locks) return refresh();
     const asked = this.now();
-    return this.locks.request(LOCK, async () => {
-      const heard = Number(this.storage()?.getItem(REFRESHED_AT) ?? 0) >= asked ? await this.message(asked) : this.since(asked);
-      if (heard) return heard.access;
+    return this.locks.request(LOCK, async (waited) => {
+      // A refresh that finished after this tab asked (it held the lock meanwhile), or (for a tab whose token
+      // was just refused) moments before: its message is on its way if it is not here yet. A tab starting up
+      // has no such message coming. localStorage reaches other tabs late at times, hence `waited` too.
+      const finished = Number(this.storage()?.getItem(REFRESHED_AT) ?? 0);
+      const since = waited || finished >= asked ? asked : asked - RECENT_MS;
+      const coming = waited || finished >= asked || (finished >= since && current !== null);
+      const heard = coming ? await this.message(since) : this.since(since);
+      if (heard && heard.access !== current) return heard.access;
       const access = await refresh();
       const at = this.now();
       this.last = { access, at };
@@ -83,7 +93,7 @@ export class TabSession {
     return this.last && this.last.at >= asked ? this.last : null;
   }
 
-  /** The result of a refresh another tab finished after `asked`, once its message is here (or null after a wait). */
+  /** The result of a refresh a tab finished after `asked`, once its message is here (or null after a wait). */
   private message(asked: number): Promise<{ access: string | null } | null> {
     const now = this.since(asked);
     if (now || !this.channel) return Promise.resolve(now);

@@ -73,9 +73,17 @@ export function taskServer(initial: Task[] = []) {
 /** Web Locks shared by every client given them: one holder per name, the others queue. */
 export function sharedLocks(): Locks {
   const tails = new Map<string, Promise<unknown>>();
+  const busy = new Map<string, number>();
   return {
-    request<T>(name: string, task: () => Promise<T>): Promise<T> {
-      const run = (tails.get(name) ?? Promise.resolve()).then(task, task);
+    request<T>(name: string, task: (waited: boolean) => Promise<T>): Promise<T> {
+      const waited = (busy.get(name) ?? 0) > 0;
+      busy.set(name, (busy.get(name) ?? 0) + 1);
+      const run = (tails.get(name) ?? Promise.resolve())
+        .then(
+          () => task(waited),
+          () => task(waited),
+        )
+        .finally(() => busy.set(name, (busy.get(name) ?? 1) - 1));
       tails.set(
         name,
         run.catch(() => undefined),
