@@ -17,6 +17,15 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# The web app's pages: the same, plus the style elements that carry this response's nonce (the scroll lock its
+# dialogs add while open). ``NONCE_PLACEHOLDER`` in index.html is where the page learns it.
+NONCE_PLACEHOLDER = "__CSP_NONCE__"
+
+
+def content_security_policy_with_style_nonce(nonce: str) -> str:
+    return CONTENT_SECURITY_POLICY.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

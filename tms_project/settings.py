@@ -79,7 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tms_project.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise, except the web app's index.html: its pages come from tms_project.spa, each with its nonce.
+    "tms_project.spa.AppFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "tms_project.middleware.body_limit.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,7 +92,7 @@ MIDDLEWARE = [
 ]
 if TMS_SERVICE == "tasks":
     # Static files (the admin's) belong to the auth service; the task service serves none.
-    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.remove("tms_project.spa.AppFilesMiddleware")
 
 TEMPLATES = [
     {
@@ -325,8 +326,12 @@ STORAGES = {
 # The built SPA (`make frontend`), served at / by the `all` role (tms_project.spa).
 TMS_FRONTEND_DIST = Path(env_str("TMS_FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
 if TMS_SERVICE == "all" and TMS_FRONTEND_DIST.is_dir():
+    from tms_project.spa import static_headers
+
     WHITENOISE_ROOT = TMS_FRONTEND_DIST
     WHITENOISE_INDEX_FILE = False
+    # The web app nginx's cache rules: hashed assets for a year; the service worker and manifest revalidated.
+    WHITENOISE_ADD_HEADERS_FUNCTION = static_headers
 # Development serves straight from the apps, so `make run` needs no collectstatic.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION

@@ -6,11 +6,15 @@ every other non-API path gets index.html so the app's own routes survive a reloa
 """
 
 import re
+import secrets
 from collections.abc import MutableMapping
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
+
+from tms_project.security_headers import NONCE_PLACEHOLDER, content_security_policy_with_style_nonce
 
 # Files at the build's root that keep their name from one release to the next: the browser asks again
 # every time (no-cache revalidates), or an installed service worker would keep serving an old app.
@@ -29,6 +33,18 @@ def static_headers(headers: MutableMapping[str, str], path: str, url: str) -> No
         headers["Content-Type"] = "application/manifest+json"
 
 
+class AppFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise for static files and the built app, except ``/index.html``: asked for by name (the service
+    worker precaches it), it too comes from ``spa_index``, with a nonce its policy allows."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.files.pop("/index.html", None)
+
+    def find_file(self, url: str) -> object:  # with WHITENOISE_AUTOREFRESH (development)
+        return None if url == "/index.html" else super().find_file(url)
+
+
 def spa_index(request: HttpRequest) -> HttpResponse:
     if PurePosixPath(request.path).suffix in _FILE_SUFFIXES:
         # Not a page: index.html under a script's name would be refused as a service worker, or run as one.
@@ -39,7 +55,11 @@ def spa_index(request: HttpRequest) -> HttpResponse:
             "The web app is not built. Run `make frontend` (or `make run`, which builds it).",
             content_type="text/plain",
         )
-    response = HttpResponse(index.read_bytes(), content_type="text/html; charset=utf-8")
+    # A fresh nonce per page: its dialogs' style elements carry it (the page reads it from a meta tag).
+    nonce = secrets.token_urlsafe(16)
+    page = index.read_text(encoding="utf-8").replace(NONCE_PLACEHOLDER, nonce)
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"
-    # The Content-Security-Policy is the one of every response (tms_project.middleware.csp).
+    # Every other response takes the policy without a nonce (tms_project.middleware.csp).
+    response["Content-Security-Policy"] = content_security_policy_with_style_nonce(nonce)
     return response

@@ -22,6 +22,7 @@ from tests.support.server import http as direct
 from tests.support.services import REDIS_URL, require
 from tms_project.jwt_keys import write_key_pair
 from tms_project.middleware.csp import CONTENT_SECURITY_POLICY
+from tms_project.security_headers import content_security_policy_with_style_nonce
 
 pytestmark = pytest.mark.server
 
@@ -262,11 +263,18 @@ def nginx_locations() -> dict[str, dict[str, tuple[str, str]]]:
     return locations
 
 
-@pytest.mark.parametrize("location", ["/", "/assets/"])
+@pytest.mark.parametrize(
+    "location",
+    ["/", "/assets/", r"~ ^/(sw\.js|registerSW\.js|workbox-[A-Za-z0-9_-]+\.js|manifest\.webmanifest)$"],
+)
 def test_the_web_apps_nginx_sends_the_same_headers(location):
     headers = nginx_locations()[location]
-    # every security header, also on errors ("always"), and the same policy as the SPA served by Django
-    assert headers["Content-Security-Policy"] == (CONTENT_SECURITY_POLICY, "always")
+    # every security header, also on errors ("always"), and the same policy as the SPA served by Django;
+    # the app's pages also allow style elements with that response's nonce
+    policy = CONTENT_SECURITY_POLICY
+    if location == "/":
+        policy = content_security_policy_with_style_nonce("$request_id")
+    assert headers["Content-Security-Policy"] == (policy, "always")
     assert headers["X-Content-Type-Options"] == ("nosniff", "always")
     assert headers["Referrer-Policy"] == ("same-origin", "always")
     assert headers["X-Frame-Options"] == ("DENY", "always")

@@ -1,5 +1,7 @@
 """`make run` serves the built web app on the API's origin (the `all` role)."""
 
+import re
+
 import pytest
 
 from tms_project.security_headers import CONTENT_SECURITY_POLICY
@@ -40,6 +42,28 @@ def test_app_routes_get_index_html_with_a_strict_csp(client, built_app, path):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response["Cache-Control"] == "no-cache"
+
+
+def test_each_page_gets_a_fresh_style_nonce_in_its_policy_and_its_meta_tag(client, built_app):
+    page = '<meta name="csp-nonce" content="__CSP_NONCE__"><script src="/assets/a.js"></script>'
+    (built_app / "index.html").write_text(page)
+    nonces = []
+    for _ in range(2):
+        response = client.get("/inbox", HTTP_HOST="localhost")
+        nonce = re.search(rb'content="([^"]+)"', response.content).group(1).decode()
+        assert len(nonce) >= 22 and "__" not in nonce
+        assert f"style-src 'self' 'nonce-{nonce}';" in response["Content-Security-Policy"]
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_index_html_asked_for_by_name_gets_a_nonce_too(client, built_app):
+    # the service worker precaches /index.html and serves it for every page when offline
+    (built_app / "index.html").write_text('<meta name="csp-nonce" content="__CSP_NONCE__">')
+    response = client.get("/index.html", HTTP_HOST="localhost")
+    assert b"__CSP_NONCE__" not in response.content
+    assert "'nonce-" in response["Content-Security-Policy"]
 
 
 def test_api_admin_and_static_paths_are_not_swallowed(client, built_app):

@@ -11,6 +11,8 @@ export const queryClient = new QueryClient({
       // What another member changed shows up on the next visit: a list is shown from the cache at once and
       // fetched again behind it whenever it is shown (or the window regains focus).
       staleTime: 0,
+      // Offline, the client answers from the lists last seen (with the unsent writes on them): ask it anyway.
+      networkMode: "offlineFirst",
       refetchOnWindowFocus: true,
       // A 4xx answer will not change by asking again (404: gone or not shared; 403: not allowed).
       retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
+import { cutTitle, TITLE_MAX_LENGTH } from "../lib/titles";
 import {
   PRIORITIES,
+  PRIORITY_NAMES,
   STATUSES,
   STATUS_NAMES,
   type Label,
@@ -16,10 +18,6 @@ import {
 import { canWrite } from "./access";
 import { AssigneePicker } from "./AssigneePicker";
 import { ErrorNote, Field, TASK_GONE } from "./common";
-
-/** The most characters a title holds (the API's limit). */
-export const TITLE_MAX_LENGTH = 200;
-export const TITLE_CUT = `Titles are at most ${TITLE_MAX_LENGTH} characters; the rest was cut.`;
 
 export interface SaveOptions {
   /** Save over a change someone else made since the editor opened (after a conflict). */
@@ -49,8 +47,9 @@ export function TaskEditor(props: {
   // A longer title (pasted, say) keeps its start, and the editor says the rest was cut rather than dropping it silently.
   const [titleCut, setTitleCut] = useState(false);
   function changeTitle(value: string) {
-    setTitleCut(value.length > TITLE_MAX_LENGTH);
-    setTitle(value.slice(0, TITLE_MAX_LENGTH));
+    const { title: kept, cut } = cutTitle(value);
+    setTitleCut(cut);
+    setTitle(kept);
   }
   const [description, setDescription] = useState(task?.description ?? "");
   const [status, setStatus] = useState<Status>(task?.status ?? "todo");
@@ -91,46 +90,46 @@ export function TaskEditor(props: {
   }
 
   return (
-    <form className="editor" onSubmit={submit} aria-label={task ? "Edit task" : "New task"}>
-      <h2>{task ? "Edit task" : "New task"}</h2>
-      <Field label="Title" name="title" error={error}>
+    <form className="editor" onSubmit={submit} aria-label={task ? t("Edit task") : t("New task")}>
+      <h2>{task ? t("Edit task") : t("New task")}</h2>
+      <Field label={t("Title")} name="title" error={error}>
         {/* The editor opens on request (New task, Edit): the title is where the keyboard should be. */}
         {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
         <input id="title" value={title} onChange={(e) => changeTitle(e.target.value)} aria-describedby="title-note" required autoFocus />
         <span id="title-note" className="field-note" role="status">
-          {titleCut ? TITLE_CUT : ""}
+          {titleCut ? t("Titles are at most {{max}} characters; the rest was cut.", { max: TITLE_MAX_LENGTH }) : ""}
         </span>
       </Field>
-      <Field label="Description" name="description" error={error}>
+      <Field label={t("Description")} name="description" error={error}>
         <textarea id="description" value={description} maxLength={10000} onChange={(e) => setDescription(e.target.value)} rows={4} />
       </Field>
       <div className="row">
-        <Field label="Status" name="status" error={error}>
+        <Field label={t("Status")} name="status" error={error}>
           <select id="status" value={status} onChange={(e) => setStatus(e.target.value as Status)}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {STATUS_NAMES[s]}
+                {t(STATUS_NAMES[s])}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Priority" name="priority" error={error}>
+        <Field label={t("Priority")} name="priority" error={error}>
           <select id="priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
             {PRIORITIES.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {t(PRIORITY_NAMES[p])}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Due date" name="due_date" error={error}>
+        <Field label={t("Due date")} name="due_date" error={error}>
           <input id="due_date" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
         </Field>
       </div>
       {movable && (
-        <Field label="Project" name="project" error={error}>
+        <Field label={t("Project")} name="project" error={error}>
           <select id="project" value={projectId ?? ""} onChange={(e) => moveTo(e.target.value ? Number(e.target.value) : null)}>
-            <option value="">Inbox</option>
+            <option value="">{t("Inbox")}</option>
             {targets.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -142,7 +141,7 @@ export function TaskEditor(props: {
       <AssigneePicker project={project} me={me} value={assignees} onChange={setAssignees} error={error} />
       {props.labels.length > 0 && (
         <fieldset>
-          <legend>Labels</legend>
+          <legend>{t("Labels")}</legend>
           {props.labels.map((label) => (
             <label key={label.id} className="check">
               <input
@@ -174,10 +173,10 @@ export function TaskEditor(props: {
       )}
       <div className="actions">
         <button type="submit" disabled={busy}>
-          Save
+          {t("Save")}
         </button>
         <button type="button" className="secondary" onClick={props.onCancel}>
-          Cancel
+          {t("Cancel")}
         </button>
       </div>
     </form>

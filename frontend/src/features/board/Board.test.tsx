@@ -58,6 +58,8 @@ describe("the board's keyboard moves (the card's menu)", () => {
     expect(api.calls("POST", "/api/tasks/1/move/")[0].body).toEqual({ status: "in_progress", after_id: 4 });
     const progress = screen.getByRole("group", { name: "In progress" });
     expect(within(progress).getByRole("article", { name: "A" })).toBeInTheDocument();
+    // the keyboard focus followed the card into its new column
+    await waitFor(() => expect(within(progress).getByRole("button", { name: "Actions for A" })).toHaveFocus());
     await userEvent.click(await screen.findByRole("button", { name: "Undo" }));
     expect(api.calls("POST", "/api/tasks/1/move/")[1].body).toEqual({ status: "todo", before_id: 2 });
   });

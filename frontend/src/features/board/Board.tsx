@@ -12,7 +12,7 @@ import {
 } from "@dnd-kit/core";
 import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { STATUSES, STATUS_NAMES, type Status, type Task } from "../../api/types";
 import { listQuery, type ListKey } from "../../app/places";
@@ -27,11 +27,6 @@ import { placeAt, placeOf, reordered } from "./placement";
 
 const columnId = (status: Status) => `column-${status}`;
 
-/** After a move the card is drawn in its new column: give its menu button the keyboard focus again. */
-function focusCard(id: number) {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-task-id="${id}"] .menu-trigger`)?.focus());
-}
-
 export function Board(props: { list: ListKey }) {
   const { t } = useTranslation();
   const { today, projects } = useWorkspace();
@@ -43,16 +38,28 @@ export function Board(props: { list: ListKey }) {
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
   );
   const tasks = board.data ?? [];
+  // A card moved from its menu keeps the keyboard focus: once it is drawn in its new column, its menu button
+  // takes the focus (the card in the old column is a different element, removed).
+  const refocus = useRef<{ id: number; status: Status } | null>(null);
+  useEffect(() => {
+    const wanted = refocus.current;
+    if (!wanted) return;
+    const button = document.querySelector<HTMLElement>(`[data-status="${wanted.status}"] [data-task-id="${wanted.id}"] .menu-trigger`);
+    if (button) {
+      button.focus();
+      refocus.current = null;
+    }
+  }, [board.data]);
   const column = (status: Status) => tasks.filter((task) => task.status === status);
 
   function moveTo(task: Task, status: Status, index: number, focus: boolean) {
     const to = placeAt(column(status), task, status, index);
     const from = placeOf(column(task.status), task);
     if (to.status === from.status && to.after_id === from.after_id && to.before_id === from.before_id) return;
+    if (focus) refocus.current = { id: task.id, status };
     void rowActions.move(task, to, from, () =>
       queryClient.setQueryData<Task[]>(keys.board(query), (current) => (current ? reordered(current, task, to) : current)),
     );
-    if (focus) focusCard(task.id);
   }
 
   function dropped(event: DragEndEvent) {
@@ -110,6 +117,8 @@ export function Board(props: { list: ListKey }) {
                           projectName={props.list.kind === "project" ? undefined : projectName(task, projects)}
                           onToggleDone={rowActions.toggleDone}
                           actions={menu(task, canEdit)}
+                          // the menu gives the focus back to its button, unless the card is on its way elsewhere
+                          onMenuClosed={(event) => refocus.current && event.preventDefault()}
                         />
                       </Card>
                     );

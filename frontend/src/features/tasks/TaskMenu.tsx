@@ -1,6 +1,5 @@
 // A task's less frequent actions in one menu (a button that shows on hover and focus), not a row of buttons per task.
 import * as Menu from "@radix-ui/react-dropdown-menu";
-import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Task } from "../../api/types";
 
@@ -11,7 +10,7 @@ export interface MenuAction {
   disabled?: boolean;
 }
 
-export function TaskMenu(props: { task: Task; actions: MenuAction[]; children?: ReactNode }) {
+export function TaskMenu(props: { task: Task; actions: MenuAction[]; onClosed?: (event: Event) => void }) {
   const { t } = useTranslation();
   if (props.actions.length === 0) return null;
   return (
@@ -20,7 +19,7 @@ export function TaskMenu(props: { task: Task; actions: MenuAction[]; children?: 
         ⋯
       </Menu.Trigger>
       <Menu.Portal>
-        <Menu.Content className="menu" align="end" sideOffset={4} loop>
+        <Menu.Content className="menu" align="end" sideOffset={4} loop onCloseAutoFocus={props.onClosed}>
           {props.actions.map((action) => (
             <Menu.Item
               key={action.label}

@@ -19,6 +19,7 @@ export function TaskRow(props: {
   actions: MenuAction[];
   /** In selection mode the first box selects the task for a bulk change instead of completing it. */
   selection?: { selected: boolean; onToggle: (task: Task) => void };
+  onMenuClosed?: (event: Event) => void;
 }) {
   const { t, i18n } = useTranslation();
   const location = useLocation();
@@ -77,7 +78,7 @@ export function TaskRow(props: {
           )}
         </p>
       </div>
-      <TaskMenu task={task} actions={props.actions} />
+      <TaskMenu task={task} actions={props.actions} onClosed={props.onMenuClosed} />
     </article>
   );
 }
