@@ -6,13 +6,13 @@ import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams, typ
 import { useQueryClient } from "@tanstack/react-query";
 import { tms } from "../api/tms";
 import type { Task, TaskInput, User } from "../api/types";
-import { OfflineBanner } from "../components/common";
 import { Loading } from "../components/common";
 import { useAppShortcuts, SHORTCUTS } from "./shortcuts";
 import { ListPage } from "./ListPage";
 import { idFrom, legacyPath, listFromLocation, listFromParam, type ListKey } from "./places";
 import { keys, refreshTasks } from "./queries";
 import { Sidebar } from "./Sidebar";
+import { SyncStatus } from "./SyncStatus";
 import { useTheme } from "./theme";
 import { useWorkspace } from "./workspace";
 
@@ -72,7 +72,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
       <a href="#main" className="skip-link">
         {t("Skip to the tasks")}
       </a>
-      <OfflineBanner />
+      <SyncStatus />
       <header className="topbar">
         <button
           type="button"

@@ -25,6 +25,8 @@ export function TaskRow(props: {
   const location = useLocation();
   const { task } = props;
   const done = task.status === "done";
+  // Made offline and not sent yet: shown, but nothing to do with it until the server has it.
+  const pending = "pending" in task && task.pending === true;
   const due = dueState(task.due_date, done, props.today);
   return (
     <article className={`task-row priority-${task.priority}${done ? " done" : ""}`} aria-label={task.title} data-task-id={task.id}>
@@ -36,7 +38,7 @@ export function TaskRow(props: {
           checked={props.selection.selected}
           onChange={() => props.selection?.onToggle(task)}
         />
-      ) : props.canEdit ? (
+      ) : props.canEdit && !pending ? (
         <input
           type="checkbox"
           className="complete"
@@ -48,10 +50,15 @@ export function TaskRow(props: {
         <span className="complete-placeholder" aria-hidden="true" />
       )}
       <div className="task-main">
-        <Link className="task-title" to={`/tasks/${task.id}`} state={{ background: location }}>
-          {task.title}
-        </Link>
+        {pending ? (
+          <span className="task-title">{task.title}</span>
+        ) : (
+          <Link className="task-title" to={`/tasks/${task.id}`} state={{ background: location }}>
+            {task.title}
+          </Link>
+        )}
         <p className="meta">
+          {pending && <span className="badge pending">{t("Waiting to be sent")}</span>}
           {task.status === "in_progress" && <span className="badge status">{t(STATUS_NAMES.in_progress)}</span>}
           {task.due_date && (
             <span className={`due ${due}`}>
@@ -78,7 +85,7 @@ export function TaskRow(props: {
           )}
         </p>
       </div>
-      <TaskMenu task={task} actions={props.actions} onClosed={props.onMenuClosed} />
+      {!pending && <TaskMenu task={task} actions={props.actions} onClosed={props.onMenuClosed} />}
     </article>
   );
 }
