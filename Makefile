@@ -16,7 +16,7 @@ $(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" 
 $(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
 endef
 
-.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability images apiserver upgrade-test clean
+.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-smoke reliability images apiserver upgrade-test screenshots clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -78,6 +78,10 @@ images: ## build the backend and frontend images with buildah (local Debian base
 apiserver: ## build (once, cached in .cache/) a Kubernetes API server for custom resources: apiextensions-apiserver + etcd
 	$(ENSURE) mmdebstrap
 	bash scripts/apiserver/build.sh
+
+screenshots: install frontend ## the docs' screenshots of every main view, desktop and phone, light and dark (docs/screenshots/)
+	$(ENSURE) chromium
+	$(BIN)/python scripts/screenshots.py
 
 upgrade-test: install-dev frontend ## a rolling update under load, two instances per service, old code to this one: 0 failed, 0 lost
 	$(ENSURE) wrk

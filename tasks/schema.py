@@ -1,24 +1,10 @@
-"""OpenAPI description of the task service's token check."""
+"""OpenAPI descriptions of the task service's fields that take ids and answer objects."""
 
 from typing import Any
 
-from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction
-
-
-class StatelessJWTScheme(SimpleJWTScheme):
-    target_class = "rest_framework_simplejwt.authentication.JWTStatelessUserAuthentication"
-    name = "jwtAuthStateless"
-    priority = 1
-
-    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
-        definition = super().get_security_definition(auto_schema)
-        definition["description"] = (
-            "The same access token as jwtAuth, verified by the task service with the public key."
-        )
-        return definition
 
 
 class _IdsInObjectsOut(OpenApiSerializerFieldExtension):

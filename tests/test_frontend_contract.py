@@ -19,13 +19,15 @@ from tests.support.tools import ROOT, require_tool
 
 FRONTEND = ROOT / "frontend"
 TSC = FRONTEND / "node_modules/typescript/bin/tsc"
-CLIENT_FILES = ["client.ts", "operations.ts", "tms.ts", "types.ts"]
+# The client and what it imports (the offline queue, the texts); the packages from the app's node_modules.
 TSCONFIG = """{
   "compilerOptions": {
     "target": "ES2022", "lib": ["ES2022", "DOM", "DOM.Iterable"], "module": "ESNext",
-    "moduleResolution": "bundler", "strict": true, "noEmit": true, "isolatedModules": true, "types": []
+    "moduleResolution": "bundler", "strict": true, "noEmit": true, "isolatedModules": true, "types": [],
+    "resolveJsonModule": true, "skipLibCheck": true, "jsx": "react-jsx",
+    "baseUrl": ".", "paths": {"*": ["NODE_MODULES/*", "NODE_MODULES/@types/*"]}
   },
-  "include": ["api"]
+  "include": ["src/api"]
 }
 """
 # Calls the schema does not document, one a line; each must be a compile error.
@@ -57,10 +59,9 @@ def typed_client(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("frontend-contract")
     schema = SchemaGenerator().get_schema(request=None, public=True)
     (work / "openapi.yaml").write_bytes(OpenApiYamlRenderer().render(schema, renderer_context={}))
-    (work / "api").mkdir()
-    for name in CLIENT_FILES:
-        shutil.copy(FRONTEND / "src/api" / name, work / "api" / name)
-    types = work / "api" / "schema.d.ts"
+    skip = shutil.ignore_patterns("schema.d.ts", "*.test.ts*")
+    shutil.copytree(FRONTEND / "src", work / "src", ignore=skip)
+    types = work / "src" / "api" / "schema.d.ts"
     subprocess.run(
         [node(), "scripts/api-types.mjs", "--schema", work / "openapi.yaml", "--out", types],
         cwd=FRONTEND,
@@ -68,7 +69,7 @@ def typed_client(tmp_path_factory) -> Path:
         capture_output=True,
         timeout=120,
     )
-    (work / "tsconfig.json").write_text(TSCONFIG)
+    (work / "tsconfig.json").write_text(TSCONFIG.replace("NODE_MODULES", str(FRONTEND / "node_modules")))
     return work
 
 
@@ -90,7 +91,7 @@ def test_the_client_calls_only_documented_operations_with_documented_bodies(type
     # then it compiles
     assert result.returncode == 0, result.stdout + result.stderr
     # and it does go through the typed operations (a client with raw paths would compile too)
-    client = (typed_client / "api/tms.ts").read_text()
+    client = (typed_client / "src/api/tms.ts").read_text()
     assert "client.get(" not in client and "client.post(" not in client
     assert client.count('POST("/api/') + client.count('GET("/api/') >= 15
 
@@ -98,7 +99,7 @@ def test_the_client_calls_only_documented_operations_with_documented_bodies(type
 def test_a_call_the_schema_does_not_document_does_not_compile(typed_client, tmp_path):
     # given the client with one undocumented call a line appended
     shutil.copytree(typed_client, tmp_path, dirs_exist_ok=True)
-    tms = tmp_path / "api/tms.ts"
+    tms = tmp_path / "src/api/tms.ts"
     probe = "\n".join(f"  {call}" for call in UNDOCUMENTED)
     text = (
         f"{tms.read_text()}\nexport const probe = (client: ApiClient) => {{\n"
@@ -111,7 +112,7 @@ def test_a_call_the_schema_does_not_document_does_not_compile(typed_client, tmp_
     result = tsc(tmp_path)
 
     # then every one of those lines is an error, and nothing else is
-    errors = re.findall(r"^api/tms\.ts\((\d+),\d+\): error", result.stdout, re.MULTILINE)
+    errors = re.findall(r"^src/api/tms\.ts\((\d+),\d+\): error", result.stdout, re.MULTILINE)
     lines = {int(line) for line in errors}
     assert result.returncode != 0
     assert lines == set(range(first_line, first_line + len(UNDOCUMENTED))), result.stdout

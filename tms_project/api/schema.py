@@ -30,7 +30,7 @@ class BearerScheme(OpenApiAuthenticationExtension):
 
     target_class = "rest_framework_simplejwt.authentication.JWTAuthentication"
     match_subclasses = True
-    priority = 2  # over drf-spectacular's SimpleJWTScheme and tasks.schema.StatelessJWTScheme
+    priority = 2  # over drf-spectacular's SimpleJWTScheme
     name: list[str] = []  # registered below under one identity, not one per authentication class
     scheme_name = "bearerAuth"
 
