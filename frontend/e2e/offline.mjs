@@ -176,6 +176,27 @@ await flow("two tabs meeting an expired access token at once both stay signed in
   await page.getByText(two).first().waitFor(); // and lists what the other tab made
 });
 
+await flow("a reload without a network opens the app on the tasks last seen, and a task added then is sent once", async () => {
+  const title = `Added after an offline reload ${Date.now()}`;
+  await page.goto(base);
+  await signedIn(page);
+  await page.getByRole("article").first().waitFor(); // the list seen online
+  const seen = await page.getByRole("article").first().getAttribute("aria-label");
+  await context.setOffline(true);
+  try {
+    await page.reload(); // the service worker serves the shell; the session cannot be refreshed
+    await signedIn(page);
+    await page.getByRole("article", { name: seen, exact: true }).waitFor();
+    await page.getByText(/You are offline/).waitFor();
+    await newTask(page, title);
+    await page.getByText(title).first().waitFor();
+  } finally {
+    await context.setOffline(false);
+  }
+  await eventually(async () => (await tasksTitled(title)).length === 1, "the task added offline never reached the server once");
+  await signedIn(page); // the session, checked once online, is still good
+});
+
 await browser.close();
 const failed = results.filter(([, ok]) => !ok).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);

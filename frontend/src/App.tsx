@@ -42,13 +42,26 @@ function Session() {
     setUser(null);
   }, []);
 
-  // A reload keeps the session: the refresh cookie buys a new access token.
+  // A reload keeps the session: the refresh cookie buys a new access token. Without a network the app opens
+  // on what this browser last saw of the account, and the session is checked once the network is back.
   useEffect(() => {
     api.onSessionEnded = signedOut;
     api.refresh().then(
       async (ok) => setUser(ok ? await tms().me() : null),
-      () => setUser(null),
+      async () =>
+        setUser(
+          api.resumeOffline()
+            ? await tms()
+                .me()
+                .catch(() => null)
+            : null,
+        ),
     );
+    const back = () => {
+      if (!api.signedIn && api.user !== null) void api.refresh().then((ok) => (ok ? undefined : signedOut()));
+    };
+    window.addEventListener("online", back);
+    return () => window.removeEventListener("online", back);
   }, [signedOut]);
 
   if (user === undefined) return <Loading what="TMS" />;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TabSession } from "../offline/tabSession";
 import { channelHub, failure, json as answer, sharedLocks, token } from "../offline/testing";
+import { createLastSeen } from "../offline/lastSeen";
 import { ApiClient, ApiError } from "./client";
 
 function json(status: number, body: unknown): Response {
@@ -256,5 +257,56 @@ describe("the start-up refresh", () => {
     const client = new ApiClient({ fetch, sessionMarker: "tms_session" });
     client.setAccessToken("token-1");
     await expect(client.get("/api/tasks/7/")).resolves.toEqual({ id: 7 });
+  });
+});
+
+describe("a reload without a network", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    document.cookie = "tms_session=1; path=/";
+  });
+  afterEach(() => {
+    document.cookie = "tms_session=; path=/; max-age=0";
+    localStorage.clear();
+  });
+
+  it("opens as the account last signed in here, on what it last saw; signing out forgets it", async () => {
+    const store = createLastSeen(() => localStorage);
+    let online = true;
+    const fetch = vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      if (!online) throw new TypeError("Failed to fetch");
+      if (url === "/api/auth/me/") return answer(200, { id: 5, username: "ada" });
+      if (url.startsWith("/api/tasks/projects/")) return answer(200, { results: [{ id: 9, name: "Garden" }], next: null });
+      return answer(200, { results: [{ id: 1, title: "Seen before" }], next: null });
+    });
+    const before = new ApiClient({ fetch, lastSeen: store, sessionMarker: "tms_session", online: () => online });
+    before.setAccessToken(token(5));
+    await before.get("/api/auth/me/");
+    await before.get("/api/tasks/projects/?page_size=100");
+    await before.get("/api/tasks/?parent=none");
+
+    // the reload: a new client, no network, so no refresh
+    online = false;
+    const after = new ApiClient({ fetch, lastSeen: store, sessionMarker: "tms_session", online: () => online });
+    await expect(after.refresh()).rejects.toBeTruthy();
+    expect(after.resumeOffline()).toBe(true);
+    await expect(after.get("/api/auth/me/")).resolves.toEqual({ id: 5, username: "ada" });
+    await expect(after.get("/api/tasks/projects/?page_size=100")).resolves.toMatchObject({ results: [{ name: "Garden" }] });
+    await expect(after.get("/api/tasks/?parent=none")).resolves.toMatchObject({ results: [{ title: "Seen before" }] });
+    expect(after.signedIn).toBe(false);
+
+    online = true;
+    await after.logout();
+    online = false;
+    const later = new ApiClient({ fetch, lastSeen: store, sessionMarker: "tms_session", online: () => online });
+    expect(later.resumeOffline()).toBe(false);
+  });
+
+  it("does not resume when the browser is online or no session marker is set", () => {
+    localStorage.setItem("tms.offline.user", "5");
+    expect(new ApiClient({ sessionMarker: "tms_session", online: () => true }).resumeOffline()).toBe(false);
+    document.cookie = "tms_session=; path=/; max-age=0";
+    expect(new ApiClient({ sessionMarker: "tms_session", online: () => false }).resumeOffline()).toBe(false);
   });
 });

@@ -76,6 +76,11 @@ export function tokenUser(token: string | null): string | null {
 }
 
 const TASK_LIST = /^\/api\/tasks\/(\?|$)/;
+// What the app needs to open at all (who is signed in, the projects and labels of the sidebar): kept as last
+// seen too, so a reload without a network still opens the app.
+const SHELL_READS = /^\/api\/(auth\/me\/|tasks\/(projects|labels)\/(\?|$))/;
+// The account whose pages were kept last, for a reload without a network (which cannot refresh).
+const LAST_USER = "tms.offline.user";
 const TASK_DETAIL = /^\/api\/tasks\/(-?\d+)\/$/;
 
 export interface ApiClientOptions {
@@ -130,6 +135,7 @@ export class ApiClient {
   /** The session is over (refused refresh, or signed out in another tab): nothing of it stays. */
   private ended(): void {
     this.setAccessToken(null);
+    globalThis.localStorage?.removeItem(LAST_USER);
     this.lastSeen?.clear();
     this.onSessionEnded();
   }
@@ -138,14 +144,31 @@ export class ApiClient {
     return this.accessToken !== null;
   }
 
-  /** The signed-in account's id (from the access token), or null. */
+  /** The signed-in account's id (from the access token; offline, the account resumed), or null. */
   get user(): string | null {
-    return tokenUser(this.accessToken);
+    return tokenUser(this.accessToken) ?? this.offlineUser;
+  }
+
+  private offlineUser: string | null = null;
+
+  /**
+   * A reload without a network cannot refresh the session: carry on as the account last signed in in this
+   * browser (its session marker still set), answering from what it last saw, with its writes queued. The next
+   * refresh, once online, decides whether the session is still good. False when there is no such account.
+   */
+  resumeOffline(): boolean {
+    const user = globalThis.localStorage?.getItem(LAST_USER) ?? null;
+    if (user === null || this.online() || (this.sessionMarker !== null && readCookie(this.sessionMarker) === null)) return false;
+    this.offlineUser = user;
+    this.queue?.use(user, this.sendQueued);
+    return true;
   }
 
   setAccessToken(token: string | null): void {
     this.accessToken = token;
+    this.offlineUser = null;
     const user = tokenUser(token);
+    if (user !== null) globalThis.localStorage?.setItem(LAST_USER, user);
     this.queue?.use(user, this.sendQueued);
     // Signed in with writes left from an offline spell (this tab's or a closed one's): send them now.
     if (user !== null && this.online()) void this.queue?.flush();
@@ -221,7 +244,7 @@ export class ApiClient {
     } catch (error) {
       if (error !== OFFLINE) throw error;
       if (queued) return this.enqueue<T>(queued, path, body, headers);
-      const seen = method === "GET" ? this.seen(path) : null;
+      const seen = method === "GET" ? (this.seen(path) ?? this.seenShell(path)) : null;
       if (seen) return seen as T;
       throw error;
     }
@@ -229,12 +252,13 @@ export class ApiClient {
     if (response.status === 204) return undefined as T;
     if (options.queue !== false && this.queue?.state.pending) void this.queue.flush(); // the network is back
     const answer = (await response.json()) as T;
+    if (method === "GET" && SHELL_READS.test(path) && this.user !== null) this.lastSeen?.save(lastSeenKey(this.user, path), answer);
     return method === "GET" && TASK_LIST.test(path) ? (this.keep(path, answer as Page<Task>) as T) : answer;
   }
 
   /** "create" or "edit" for the task writes the offline queue takes, when someone is signed in. */
   private queueable(method: string, path: string): "create" | "edit" | null {
-    if (!this.queue || tokenUser(this.accessToken) === null) return null;
+    if (!this.queue || this.user === null) return null;
     if (method === "POST" && path === "/api/tasks/") return "create";
     if (method === "PATCH" && TASK_DETAIL.test(path)) return "edit";
     return null;
@@ -263,12 +287,19 @@ export class ApiClient {
     return this.queue ? this.queue.overlay(page, path) : page;
   }
 
+  /** The account, projects or labels as last seen, or null. */
+  private seenShell(path: string): unknown {
+    const user = this.user;
+    if (user === null || !this.lastSeen || !SHELL_READS.test(path)) return null;
+    return this.lastSeen.load<unknown>(lastSeenKey(user, path));
+  }
+
   /** A task as last seen in any list page of this account. */
   private seenTask(id: number): Task | null {
     const user = this.user;
     if (user === null || !this.lastSeen) return null;
     for (const key of this.lastSeen.keys()) {
-      if (!key.startsWith(`${user} `)) continue;
+      if (!key.startsWith(`${user} `) || !TASK_LIST.test(key.slice(user.length + 1))) continue;
       const task = this.lastSeen.load<Page<Task>>(key)?.results.find((t) => t.id === id);
       if (task) return task;
     }
@@ -296,6 +327,7 @@ export class ApiClient {
       await this.send("POST", "/api/auth/logout/", {}, csrf ? { "X-CSRFToken": csrf } : {});
     } finally {
       this.setAccessToken(null);
+      globalThis.localStorage?.removeItem(LAST_USER);
       this.lastSeen?.clear();
       this.tabs?.signedOut();
     }
