@@ -95,7 +95,10 @@ export const tms = (client: ApiClient = api) => {
       POST("/api/tasks/{task_id}/move/", { path: { task_id: task.id }, body: target }) as Promise<Task>,
     trash: (task: Task) => DELETE("/api/tasks/{task_id}/", { path: { task_id: task.id } }),
     trashList: () => GET("/api/tasks/trash/") as Promise<Page<TrashedTask>>,
-    restore: (task: Task) => POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } }) as Promise<Task>,
+    trashPage: (link: string) => next("/api/tasks/trash/", link) as Promise<Page<TrashedTask>>,
+    /** Delete a task in the trash for good (its sub-tasks with it). */
+    purge: (task: Pick<Task, "id">) => DELETE("/api/tasks/trash/{task_id}/", { path: { task_id: task.id } }),
+    restore: (task: Pick<Task, "id">) => POST("/api/tasks/{task_id}/restore/", { path: { task_id: task.id } }) as Promise<Task>,
     history: (task: Task) => GET("/api/tasks/{task_id}/history/", { path: { task_id: task.id } }) as Promise<Page<TaskEvent>>,
     /** Every label of the account (at most 200), following the pages of the list. */
     labels: async (): Promise<Label[]> => {
@@ -122,7 +125,7 @@ export const tms = (client: ApiClient = api) => {
       PATCH("/api/tasks/projects/{project_id}/", { path: { project_id: project.id }, body: changes }) as Promise<Project>,
     deleteProject: (project: Project) => DELETE("/api/tasks/projects/{project_id}/", { path: { project_id: project.id } }),
     trashedProjects: () => GET("/api/tasks/projects/trash/") as Promise<Page<TrashedProject>>,
-    restoreProject: (project: Project) =>
+    restoreProject: (project: Pick<Project, "id">) =>
       POST("/api/tasks/projects/{project_id}/restore/", { path: { project_id: project.id } }) as Promise<Project>,
     members: (project: Project) => {
       const path = "/api/tasks/projects/{project_id}/members/" as const;

@@ -1,6 +1,6 @@
 // The signed-in app: top bar, sidebar, the page the URL names, and a task open beside it (/tasks/42, with the
 // page it was opened from behind it). Quick add (q), keyboard shortcuts (?) and the toasts live here.
-import { lazy, Suspense, useReducer, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useParams, type Location } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
@@ -23,7 +23,7 @@ const ShortcutsHelp = lazy(() => import("../features/shortcuts/ShortcutsHelp").t
 const AccountPage = lazy(() => import("../components/Panels").then((m) => ({ default: m.AccountPage })));
 const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ default: m.LabelsManager })));
 const DataPage = lazy(() => import("../features/data/DataPage").then((m) => ({ default: m.DataPage })));
-const TrashView = lazy(() => import("../components/Panels").then((m) => ({ default: m.TrashView })));
+const TrashPage = lazy(() => import("../features/trash/TrashPage").then((m) => ({ default: m.TrashPage })));
 
 export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
   const { t } = useTranslation();
@@ -36,7 +36,6 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
   const [menuOpen, setMenuOpen] = useState(false);
   const [quickAdd, setQuickAdd] = useState(false);
   const [help, setHelp] = useState(false);
-  const [pagesVersion, bump] = useReducer((n: number) => n + 1, 0);
 
   const background = (location.state as { background?: Location } | null)?.background;
   const taskMatch = /^\/tasks\/([^/]+)$/.exec(location.pathname);
@@ -48,7 +47,6 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
   const newTaskOpen = workspace.newTaskOpen;
 
   const changed = () => {
-    bump();
     void refreshTasks();
     void queryClient.invalidateQueries({ queryKey: keys.labels });
     void queryClient.invalidateQueries({ queryKey: keys.projects });
@@ -124,7 +122,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
               <Route path="/label/:id" element={<WithId kind="label" />} />
               <Route path="/board" element={<BoardRoute />} />
               <Route path="/tasks/:id" element={<ListPage list={{ kind: "all" }} view="list" />} />
-              <Route path="/trash" element={<TrashView version={pagesVersion} onChanged={changed} />} />
+              <Route path="/trash" element={<TrashPage />} />
               <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
               <Route path="/data" element={<DataPage />} />
               <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
