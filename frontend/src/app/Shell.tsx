@@ -8,6 +8,8 @@ import { tms } from "../api/tms";
 import type { Task, TaskInput, User } from "../api/types";
 import { Loading } from "../components/common";
 import { useAppShortcuts, SHORTCUTS } from "./shortcuts";
+import { QuickAdd } from "../features/quickadd/QuickAdd";
+import { ShortcutsHelp } from "../features/shortcuts/ShortcutsHelp";
 import { ListPage } from "./ListPage";
 import { idFrom, legacyPath, listFromLocation, listFromParam, type ListKey } from "./places";
 import { keys, refreshTasks } from "./queries";
@@ -18,8 +20,6 @@ import { useWorkspace } from "./workspace";
 
 // Loaded when first needed, so the first visit downloads only the lists (the bundle budget: docs/frontend.md).
 const TaskPanel = lazy(() => import("../features/tasks/TaskPanel").then((m) => ({ default: m.TaskPanel })));
-const QuickAdd = lazy(() => import("../features/quickadd/QuickAdd").then((m) => ({ default: m.QuickAdd })));
-const ShortcutsHelp = lazy(() => import("../features/shortcuts/ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })));
 const AccountPage = lazy(() => import("../components/Panels").then((m) => ({ default: m.AccountPage })));
 const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ default: m.LabelsManager })));
 const DataPage = lazy(() => import("../features/data/DataPage").then((m) => ({ default: m.DataPage })));
@@ -63,7 +63,9 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
     void refreshTasks();
   }
 
-  useAppShortcuts({ quickAdd: () => setQuickAdd(true), help: () => setHelp(true), newTask: workspace.newTask, list });
+  // Off while a dialog or the task panel is open or still loading: what is typed then is not a shortcut.
+  const quiet = quickAdd || help || newTaskOpen || openTask !== null;
+  useAppShortcuts({ quickAdd: () => setQuickAdd(true), help: () => setHelp(true), newTask: workspace.newTask, list, enabled: !quiet });
 
   return (
     <div className="app">
@@ -85,9 +87,18 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
         <Link to="/inbox" className="brand">
           <img src="/favicon.svg" alt="" width="24" height="24" /> TMS
         </Link>
-        <button type="button" className="quick-add-button" onClick={() => setQuickAdd(true)} aria-keyshortcuts="q">
-          <span aria-hidden="true">+ </span>
-          {t("Quick add")}
+        <button
+          type="button"
+          className="quick-add-button"
+          onClick={() => setQuickAdd(true)}
+          aria-keyshortcuts="q"
+          aria-label={t("Quick add")}
+        >
+          <span aria-hidden="true">+</span>
+          <span className="label" aria-hidden="true">
+            {" "}
+            {t("Quick add")}
+          </span>
         </button>
         <span className="spacer" />
         <button
@@ -98,7 +109,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
         >
           <span aria-hidden="true">{theme === "dark" ? "☀" : "☾"}</span>
         </button>
-        <button type="button" className="icon-button" aria-label={t("Keyboard shortcuts")} onClick={() => setHelp(true)}>
+        <button type="button" className="icon-button help-button" aria-label={t("Keyboard shortcuts")} onClick={() => setHelp(true)}>
           <span aria-hidden="true">?</span>
         </button>
         <span className="who">{user.display_name || user.username}</span>

@@ -38,7 +38,7 @@ function step(by: 1 | -1) {
   next.querySelector<HTMLElement>(".task-title")?.focus();
 }
 
-export function useAppShortcuts(props: { quickAdd: () => void; help: () => void; newTask: () => void; list: ListKey }) {
+export function useAppShortcuts(props: { quickAdd: () => void; help: () => void; newTask: () => void; list: ListKey; enabled: boolean }) {
   const navigate = useNavigate();
   const location = useLocation();
   const actions = useTaskActions();
@@ -47,35 +47,38 @@ export function useAppShortcuts(props: { quickAdd: () => void; help: () => void;
     const row = focusedRow();
     if (row) act(Number(row.dataset.taskId));
   };
-  useShortcuts({
-    q: (event) => {
-      event.preventDefault(); // the q must not land in the quick add field
-      props.quickAdd();
+  useShortcuts(
+    {
+      q: (event) => {
+        event.preventDefault(); // the q must not land in the quick add field
+        props.quickAdd();
+      },
+      n: (event) => {
+        event.preventDefault();
+        props.newTask();
+      },
+      "?": props.help,
+      "/": (event) => {
+        event.preventDefault();
+        document.querySelector<HTMLInputElement>("#search")?.focus();
+      },
+      j: () => step(1),
+      k: () => step(-1),
+      x: withFocused((id) => {
+        const task = cachedTask(id);
+        if (task) void actions.toggleDone(task);
+      }),
+      e: withFocused((id) => navigate(`/tasks/${id}?edit=1`, { state: { background: location } })),
+      "#": withFocused((id) => {
+        const task = cachedTask(id);
+        if (task) void actions.trash(task);
+      }),
+      u: undo,
+      "g i": () => navigate("/inbox"),
+      "g t": () => navigate("/today"),
+      "g u": () => navigate("/upcoming"),
+      "g b": () => navigate(boardPath(props.list)),
     },
-    n: (event) => {
-      event.preventDefault();
-      props.newTask();
-    },
-    "?": props.help,
-    "/": (event) => {
-      event.preventDefault();
-      document.querySelector<HTMLInputElement>("#search")?.focus();
-    },
-    j: () => step(1),
-    k: () => step(-1),
-    x: withFocused((id) => {
-      const task = cachedTask(id);
-      if (task) void actions.toggleDone(task);
-    }),
-    e: withFocused((id) => navigate(`/tasks/${id}?edit=1`, { state: { background: location } })),
-    "#": withFocused((id) => {
-      const task = cachedTask(id);
-      if (task) void actions.trash(task);
-    }),
-    u: undo,
-    "g i": () => navigate("/inbox"),
-    "g t": () => navigate("/today"),
-    "g u": () => navigate("/upcoming"),
-    "g b": () => navigate(boardPath(props.list)),
-  });
+    props.enabled,
+  );
 }
