@@ -41,9 +41,10 @@ const pwa = VitePWA({
   },
 });
 
-export default defineConfig({
-  plugins: [react(), ...(process.env.VITEST ? [] : [pwa])],
+// Vitest runs in mode "test": no service worker there.
+export default defineConfig(({ mode }) => ({
+  plugins: [react(), ...(mode === "test" ? [] : [pwa])],
   build: { outDir: "dist", sourcemap: false, assetsDir: "assets" },
   server: { proxy: { "/api": "http://127.0.0.1:8000" } },
   test: { globals: true, environment: "jsdom", include: ["src/**/*.test.{ts,tsx}"], setupFiles: ["src/test-setup.ts"] },
-});
+}));
