@@ -14,17 +14,31 @@ export interface BoardPlace {
   before_id?: number;
 }
 
+// The changes sent for each task, one after another: a complete clicked while a move is still on its way must
+// reach the server after it (sent side by side, the move could land last and undo the complete).
+const inFlight = new Map<number, Promise<unknown>>();
+
+export function inOrder<T>(id: number, call: () => Promise<T>): Promise<T> {
+  const next = (inFlight.get(id) ?? Promise.resolve()).catch(() => undefined).then(call);
+  inFlight.set(id, next);
+  const settled = () => {
+    if (inFlight.get(id) === next) inFlight.delete(id);
+  };
+  next.then(settled, settled);
+  return next;
+}
+
 export function useTaskActions() {
   const { t } = useTranslation();
   const toast = useToast();
 
   /** Show `optimistic` now; run `call`; on failure put every task list back and say why. */
-  async function change(optimistic: () => void, call: () => Promise<unknown>, done: Toast): Promise<boolean> {
+  async function change(task: Task, optimistic: () => void, call: () => Promise<unknown>, done: Toast): Promise<boolean> {
     await queryClient.cancelQueries({ queryKey: ["tasks"] });
     const snapshot = snapshotTasks();
     optimistic();
     try {
-      await call();
+      await inOrder(task.id, call);
       toast(done);
       return true;
     } catch (caught) {
@@ -40,6 +54,7 @@ export function useTaskActions() {
 
   function complete(task: Task) {
     return change(
+      task,
       () => withStatus(task, "done"),
       () => tms().complete(task),
       { message: t("Completed “{{title}}”", { title: task.title }), undo: () => tms().reopen(task).finally(refreshTasks) },
@@ -48,6 +63,7 @@ export function useTaskActions() {
 
   function reopen(task: Task) {
     return change(
+      task,
       () => withStatus(task, "todo"),
       () => tms().reopen(task),
       { message: t("Reopened “{{title}}”", { title: task.title }), undo: () => tms().complete(task).finally(refreshTasks) },
@@ -56,6 +72,7 @@ export function useTaskActions() {
 
   function trash(task: Task) {
     return change(
+      task,
       () => patchCachedTask(task.id, () => undefined),
       () => tms().trash(task),
       { message: t("Moved “{{title}}” to the trash", { title: task.title }), undo: () => tms().restore(task).finally(refreshTasks) },
@@ -64,7 +81,7 @@ export function useTaskActions() {
 
   /** Move on the board; `from` is where it was, for Undo. `reorder` shows the move at once in the board's cache. */
   function move(task: Task, to: BoardPlace, from: BoardPlace, reorder: () => void) {
-    return change(reorder, () => tms().move(task, to), {
+    return change(task, reorder, () => tms().move(task, to), {
       message: t("Moved “{{title}}”", { title: task.title }),
       undo: () => tms().move(task, from).finally(refreshTasks),
     });
