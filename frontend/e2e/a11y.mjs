@@ -2,7 +2,7 @@
 // Usage: node e2e/a11y.mjs BASE_URL
 // Fails on any violation of impact serious or critical; prints the rule, its impact and the elements.
 import { AxeBuilder } from "@axe-core/playwright";
-import { chromium } from "playwright-core";
+import { launch, trackRequests } from "./runner.mjs";
 
 // The views, by URL. `{task}`, `{project}` and `{label}` are ids of the seeded data; `open` runs after
 // the page has loaded, for a state a URL does not reach.
@@ -36,14 +36,10 @@ if (!base) {
   console.log("usage: node e2e/a11y.mjs BASE_URL");
   process.exit(2);
 }
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const username = `a11y${Date.now()}`;
 const password = "a long enough passphrase";
 
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-});
+const browser = await launch();
 
 function isoDay(offset) {
   const day = new Date();
@@ -104,23 +100,6 @@ function describe(violation) {
     return `      ${node.target.map(String).join(" >>> ")}${why ? `: ${why}` : ""}`;
   });
   return `  ${violation.id} [${violation.impact}] ${violation.help}\n${nodes.join("\n")}`;
-}
-
-// Until no request has been waiting for its answer for half a second. Not the "networkidle" of goto: an
-// answer 401 with WWW-Authenticate (the signed-out start-up refresh) never finishes for it in Chromium.
-function trackRequests(page) {
-  const pending = new Set();
-  page.on("request", (request) => pending.add(request));
-  page.on("response", (response) => pending.delete(response.request()));
-  page.on("requestfailed", (request) => pending.delete(request));
-  return async function settled() {
-    let quietSince = Date.now();
-    for (const started = Date.now(); Date.now() - started < 10000;) {
-      if (pending.size) quietSince = Date.now();
-      else if (Date.now() - quietSince >= 500) return;
-      await page.waitForTimeout(50);
-    }
-  };
 }
 
 const results = [];

@@ -5,35 +5,14 @@
 // --only runs the flows whose name holds TEXT)
 /* global document, getComputedStyle -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { expect, finish, flow, launch } from "./runner.mjs";
 
 const base = process.argv[2];
 if (!base) {
   console.log("usage: node e2e/daily.mjs BASE_URL");
   process.exit(2);
 }
-const onlyAt = process.argv.indexOf("--only");
-const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const german = JSON.parse(readFileSync(new URL("../src/i18n/de.json", import.meta.url), "utf8"));
-
-const results = [];
-async function flow(name, body) {
-  if (only && !name.includes(only)) return;
-  const started = Date.now();
-  try {
-    await body();
-    results.push([name, true]);
-    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`FAIL ${name} (${((Date.now() - started) / 1000).toFixed(1)}s): ${error.stack || error}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 /** The German text of an English key; a key German lacks (or leaves English) fails the flow rather than passing in English. */
 function de(key) {
@@ -42,18 +21,7 @@ function de(key) {
   return text;
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launch();
 const password = "a long enough passphrase";
 const stamp = Date.now().toString(36);
 let accounts = 0;
@@ -496,8 +464,4 @@ await flow("an edit conflict in people's words: “Save mine over theirs” wins
   }
 });
 
-await browser.close();
-const passed = results.filter(([, ok]) => ok).length;
-const failed = results.length - passed;
-console.log(`daily: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, "daily");

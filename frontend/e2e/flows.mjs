@@ -2,41 +2,11 @@
 // Usage: node e2e/flows.mjs BASE_URL
 /* global document, window -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { ACCESS_TOKEN_SECONDS, expect, finish, flow, launch } from "./runner.mjs";
 
 const base = process.argv[2];
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ACCESS_TOKEN_SECONDS = Number(process.env.TMS_ACCESS_TOKEN_SECONDS || 30);
 
-const results = [];
-async function flow(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push([name, true]);
-    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${error.stack || error}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
 const page = await context.newPage();
 page.setDefaultTimeout(15000);
@@ -471,8 +441,4 @@ await flow("a reload keeps the view and the list: the Inbox's board comes back",
   }
 });
 
-await browser.close();
-const passed = results.filter(([, ok]) => ok).length;
-const failed = results.length - passed;
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, "e2e");

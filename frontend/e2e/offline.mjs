@@ -4,33 +4,12 @@
 // tabs whose access tokens expire together stay signed in (one refresh, shared; the rotated refresh token
 // is never presented twice, which would end the session).
 /* global document -- read inside page.evaluate, in the browser */
-import { chromium, request as apiRequest } from "playwright-core";
+import { request as apiRequest } from "playwright-core";
+import { ACCESS_TOKEN_SECONDS, expect, finish, flow, launch } from "./runner.mjs";
 
 const base = process.argv[2];
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const ACCESS_TOKEN_SECONDS = Number(process.env.TMS_ACCESS_TOKEN_SECONDS || 30);
 
-const results = [];
-async function flow(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push([name, true]);
-    console.log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (error) {
-    results.push([name, false]);
-    console.log(`FAIL ${name}: ${error.stack || error}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-});
+const browser = await launch();
 const username = `offline${Date.now()}`;
 const password = "a long enough passphrase";
 
@@ -197,7 +176,4 @@ await flow("a reload without a network opens the app on the tasks last seen, and
   await signedIn(page); // the session, checked once online, is still good
 });
 
-await browser.close();
-const failed = results.filter(([, ok]) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish(browser, "offline");

@@ -3,7 +3,7 @@
 // Writes OUTDIR/<view>-<desktop|phone>-<light|dark>.png.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch, trackRequests } from "./runner.mjs";
 
 // The views, by URL (the sidebar's, less the project pages, to keep the committed PNGs small). `{task}` and
 // `{project}` are ids of the demo's "Write the quarterly report" and its project; `open` runs after the page
@@ -35,7 +35,6 @@ if (!base || !outDir) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 async function api(request, method, path, access, data) {
   const response = await request.fetch(base + path, {
@@ -57,27 +56,7 @@ async function signIn(context) {
   return { task: task.id, project: projects.results[0].id };
 }
 
-// Until no request has been waiting for its answer for half a second ("networkidle" never comes for
-// the signed-out start-up refresh: Chromium holds an answer 401 with WWW-Authenticate open).
-function trackRequests(page) {
-  const pending = new Set();
-  page.on("request", (request) => pending.add(request));
-  page.on("response", (response) => pending.delete(response.request()));
-  page.on("requestfailed", (request) => pending.delete(request));
-  return async function settled() {
-    let quietSince = Date.now();
-    for (const started = Date.now(); Date.now() - started < 10000;) {
-      if (pending.size) quietSince = Date.now();
-      else if (Date.now() - quietSince >= 500) return;
-      await page.waitForTimeout(50);
-    }
-  };
-}
-
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
-});
+const browser = await launch();
 let failed = 0;
 try {
   for (const [device, viewport] of Object.entries(DEVICES)) {

@@ -10,9 +10,12 @@ export function storedTheme(): Theme | null {
   return value === "light" || value === "dark" ? value : null;
 }
 
-export function applyTheme(theme: Theme | null): void {
-  if (theme) document.documentElement.dataset.theme = theme;
-  else delete document.documentElement.dataset.theme;
+/** The theme the system asks for (prefers-color-scheme). */
+export const systemTheme = (): Theme => (dark()?.matches ? "dark" : "light");
+
+/** Show `theme` (the styles read html[data-theme]). */
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
 }
 
 /** The theme in effect, and a way to choose one (stored, and applied to the page at once). */
@@ -26,10 +29,11 @@ export function useTheme(): [Theme, (theme: Theme) => void] {
     query.addEventListener("change", changed);
     return () => query.removeEventListener("change", changed);
   }, []);
-  useEffect(() => applyTheme(chosen), [chosen]);
-  const choose = (theme: Theme) => {
-    globalThis.localStorage?.setItem(STORAGE_KEY, theme);
-    setChosen(theme);
+  const theme = chosen ?? (systemDark ? "dark" : "light");
+  useEffect(() => applyTheme(theme), [theme]);
+  const choose = (next: Theme) => {
+    globalThis.localStorage?.setItem(STORAGE_KEY, next);
+    setChosen(next);
   };
-  return [chosen ?? (systemDark ? "dark" : "light"), choose];
+  return [theme, choose];
 }

@@ -1,0 +1,69 @@
+// What every browser-flow script shares: Debian's headless Chromium, named flows that print PASS or FAIL (with
+// `--only TEXT` to run the flows whose name contains TEXT), `expect`, and the exit code.
+import { chromium } from "playwright-core";
+
+export const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+export const ACCESS_TOKEN_SECONDS = Number(process.env.TMS_ACCESS_TOKEN_SECONDS || 30);
+
+export function launch() {
+  return chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : null;
+const results = [];
+
+/** Run one named flow; a failure is printed with its stack and counted, and the next flow runs. */
+export async function flow(name, body) {
+  if (only && !name.includes(only)) return;
+  const started = Date.now();
+  const took = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+  try {
+    await body();
+    results.push(true);
+    console.log(`PASS ${name} (${took()})`);
+  } catch (error) {
+    results.push(false);
+    console.log(`FAIL ${name} (${took()}): ${error.stack || error}`);
+  }
+}
+
+/** Close the browser, print the count under `label`, and exit 1 if any flow failed. */
+export async function finish(browser, label) {
+  await browser.close();
+  const failed = results.filter((ok) => !ok).length;
+  console.log(`${label}: ${results.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+// Until no request has been waiting for its answer for half a second. Not the "networkidle" of goto: an
+// answer 401 with WWW-Authenticate (the signed-out start-up refresh) never finishes for it in Chromium.
+export function trackRequests(page) {
+  const pending = new Set();
+  page.on("request", (request) => pending.add(request));
+  page.on("response", (response) => pending.delete(response.request()));
+  page.on("requestfailed", (request) => pending.delete(request));
+  return async function settled() {
+    let quietSince = Date.now();
+    for (const started = Date.now(); Date.now() - started < 10000;) {
+      if (pending.size) quietSince = Date.now();
+      else if (Date.now() - quietSince >= 500) return;
+      await page.waitForTimeout(50);
+    }
+  };
+}
