@@ -95,7 +95,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
           aria-label={t("Quick add")}
         >
           <span aria-hidden="true">+</span>
-          <span className="label" aria-hidden="true">
+          <span className="button-text" aria-hidden="true">
             {" "}
             {t("Quick add")}
           </span>
