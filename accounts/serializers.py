@@ -71,6 +71,12 @@ class RegisterSerializer(TextOnlyMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150)
     email = serializers.EmailField(max_length=254)
     password = password_field()
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        validators=[validate_time_zone],
+        help_text="An IANA time zone (the web app sends the browser's); UTC when left out.",
+    )
 
     def validate_username(self, value: str) -> str:
         User.username_validator(value)

@@ -35,9 +35,9 @@ class RateLimited(Throttled):
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = max(1, retry_after)
-        super().__init__(
-            wait=self.retry_after, detail=f"Too many attempts. Try again in {self.retry_after} seconds."
-        )
+        # The wait said once: Throttled's own __init__ would append "Expected available in N seconds."
+        APIException.__init__(self, detail=f"Too many attempts. Try again in {self.retry_after} seconds.")
+        self.wait = self.retry_after
 
 
 class LimiterUnavailable(APIException):

@@ -50,7 +50,7 @@ def _username_taken(username: str, *, other_than: User | None = None) -> bool:
     return others.filter(Q(username_key=username_key(username)) | Q(username__iexact=username)).exists()
 
 
-def user_register(*, username: str, email: str, password: str) -> User:
+def user_register(*, username: str, email: str, password: str, time_zone: str = "UTC") -> User:
     username = username_normalize(username)
     email = User.objects.normalize_email(email)
     errors: dict[str, list[str]] = {}
@@ -60,7 +60,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
         errors["email"] = ["A user with that email already exists."]
     if errors:
         raise AccountInvalid(errors)
-    user = User(username=username, email=email)
+    user = User(username=username, email=email, time_zone=time_zone)
     _validate_password(password, user, "password")
     user.set_password(password)
     try:

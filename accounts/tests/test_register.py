@@ -89,3 +89,17 @@ def test_invalid_payloads_are_400_and_create_nothing(anonymous_client, payload):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
     assert not User.objects.exists()
+
+
+def test_register_takes_the_browsers_time_zone_and_refuses_an_unknown_one(anonymous_client):
+    body = {"username": "kim", "email": "kim@example.com", "password": PASSWORD, "time_zone": "Europe/Berlin"}
+    response = anonymous_client.post(URL, body, format="json")
+    assert response.status_code == 201
+    assert response.json()["time_zone"] == "Europe/Berlin"
+    assert User.objects.get(username="kim").time_zone == "Europe/Berlin"
+
+    body = {"username": "lee", "email": "lee@example.com", "password": PASSWORD, "time_zone": "Mars/Olympus"}
+    response = anonymous_client.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "time_zone" in response.json()["error"]["fields"]
+    assert not User.objects.filter(username="lee").exists()

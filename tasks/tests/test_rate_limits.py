@@ -31,6 +31,8 @@ def assert_limited(response, window_seconds: int) -> None:
     assert error["code"] == "throttled"
     assert 1 <= int(response["Retry-After"]) <= window_seconds
     assert f"{response['Retry-After']} seconds" in error["message"]
+    # the wait is said once, in people's words
+    assert error["message"] == f"Too many attempts. Try again in {response['Retry-After']} seconds."
 
 
 def test_the_documented_defaults(settings):

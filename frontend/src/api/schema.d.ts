@@ -1171,6 +1171,8 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+            /** @description An IANA time zone (the web app sends the browser's); UTC when left out. */
+            time_zone?: string;
             username: string;
         };
         Session: {

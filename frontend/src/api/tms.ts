@@ -57,8 +57,8 @@ export { relative };
 export const tms = (client: ApiClient = api) => {
   const { GET, POST, PATCH, DELETE, next } = operations(client);
   return {
-    register: (username: string, email: string, password: string): Promise<User> =>
-      POST("/api/auth/register/", { body: { username, email, password } }) as Promise<User>,
+    register: (username: string, email: string, password: string, time_zone?: string): Promise<User> =>
+      POST("/api/auth/register/", { body: { username, email, password, time_zone } }) as Promise<User>,
     login: async (username: string, password: string): Promise<User> => {
       const body = await POST("/api/auth/login/", { body: { username, password, use_cookie: true } });
       client.setAccessToken(body.access);

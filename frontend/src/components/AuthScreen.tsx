@@ -13,20 +13,6 @@ function browserTimeZone(): string | null {
   }
 }
 
-/**
- * A new account starts in the browser's time zone. Sign-up does not take one (the account starts in UTC), so it is
- * set right after; if that fails the account keeps UTC, which the Account page can change, and sign-up still succeeds.
- */
-async function withBrowserTimeZone(user: User): Promise<User> {
-  const zone = browserTimeZone();
-  if (!zone || zone === user.time_zone) return user;
-  try {
-    return await tms().updateMe({ time_zone: zone });
-  } catch {
-    return user;
-  }
-}
-
 export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<"login" | "register" | "forgot">("login");
@@ -47,8 +33,9 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (user: User) => void })
         return;
       }
       if (mode === "register") {
-        await tms().register(username, email, password);
-        onSignedIn(await withBrowserTimeZone(await tms().login(username, password)));
+        // A new account starts in the browser's time zone (an unknown one is left out: UTC).
+        await tms().register(username, email, password, browserTimeZone() ?? undefined);
+        onSignedIn(await tms().login(username, password));
         return;
       }
       onSignedIn(await tms().login(username, password));

@@ -1,60 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { tms } from "../api/tms";
-import type { Label, Session, Task, TaskEvent, TrashedProject, User } from "../api/types";
+import type { Label, Session, Task, TaskEvent, User } from "../api/types";
 import { LANGUAGES, setLanguage, translatable, type Language } from "../i18n";
 import { formatDateTime } from "../lib/dates";
 import { ErrorNote, Field, Loading } from "./common";
-
-export function TrashView(props: { version: number; onChanged: () => void }) {
-  const { t } = useTranslation();
-  const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [projects, setProjects] = useState<TrashedProject[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    tms()
-      .trashList()
-      .then((page) => setTasks(page.results), setError);
-    tms()
-      .trashedProjects()
-      .then((page) => setProjects(page.results), setError);
-  }, [props.version]);
-  if (!tasks && !error) return <Loading what={t("the trash")} />;
-  return (
-    <section aria-label={t("Trash")}>
-      <h2>{t("Trash")}</h2>
-      <p className="muted">{t("Tasks stay here for 30 days.")}</p>
-      <ErrorNote error={error} />
-      {tasks?.length === 0 && projects.length === 0 && <p className="empty">{t("The trash is empty.")}</p>}
-      <ul className="plain">
-        {tasks?.map((task) => (
-          <li key={task.id}>
-            {task.title}{" "}
-            <button type="button" className="small" onClick={() => tms().restore(task).then(props.onChanged, setError)}>
-              {t("Restore {{name}}", { name: task.title })}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {projects.length > 0 && (
-        <>
-          <h3>{t("Projects")}</h3>
-          <p className="muted">{t("A project comes back with the tasks it took to the trash.")}</p>
-          <ul className="plain">
-            {projects.map((project) => (
-              <li key={project.id}>
-                <span className="swatch" style={{ background: project.colour }} aria-hidden="true" /> {project.name}{" "}
-                <button type="button" className="small" onClick={() => tms().restoreProject(project).then(props.onChanged, setError)}>
-                  {t("Restore {{name}}", { name: project.name })}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
-  );
-}
 
 /** What each kind of event says in the history. */
 const EVENT_NAMES: Record<TaskEvent["kind"], string> = {
@@ -183,7 +133,7 @@ export function LabelsManager(props: { labels: Label[]; onChanged: () => void })
   }
   return (
     <section aria-label={t("Labels")}>
-      <h2>{t("Labels")}</h2>
+      <h1>{t("Labels")}</h1>
       <form onSubmit={submit} className="row" aria-label={t("New label")}>
         <Field label={t("Name")} name="name" error={error}>
           <input id="name" value={name} maxLength={50} onChange={(e) => setName(e.target.value)} required />
@@ -303,7 +253,7 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
 
   return (
     <section aria-label={t("Account")} className="account">
-      <h2>{t("Account")}</h2>
+      <h1>{t("Account")}</h1>
       <LanguageChoice />
       <form
         aria-label={t("Profile")}

@@ -42,7 +42,7 @@ export function ProjectHeader(props: {
     <section className="project-head" aria-label={t("Project {{name}}", { name: project.name })}>
       <div className="project-title">
         <span className="swatch" style={{ background: project.colour }} aria-hidden="true" />
-        <h2>{project.name}</h2>
+        <h1>{project.name}</h1>
         {project.archived && <span className="badge">{t("Archived")}</span>}
         <span className="badge">{ROLE_NAMES[project.role]}</span>
       </div>

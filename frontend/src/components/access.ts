@@ -1,6 +1,5 @@
 // What the signed-in person may do, from their role in a project (the server decides; the app only hides
-// what would be refused), and which tasks a sidebar entry shows.
-import type { ListQuery } from "../api/tms";
+// what would be refused).
 import type { Invite, Project, Role, Task } from "../api/types";
 import { t } from "../i18n";
 
@@ -39,29 +38,6 @@ export const canDelete = (role: Role) => role === "owner";
 export function roleFor(task: Pick<Task, "project">, projects: Project[]): Role {
   if (task.project === null) return "owner";
   return projects.find((p) => p.id === task.project)?.role ?? "viewer";
-}
-
-/** A sidebar entry: everything, the Inbox, what is assigned to me, or one project. */
-export type Scope = { kind: "all" } | { kind: "inbox" } | { kind: "assigned" } | { kind: "project"; id: number; name?: string };
-
-export const ALL: Scope = { kind: "all" };
-
-export function sameScope(a: Scope, b: Scope): boolean {
-  return a.kind === b.kind && (a.kind !== "project" || (b.kind === "project" && a.id === b.id));
-}
-
-/** The list filters of a scope. Top-level tasks only (sub-tasks live in their task), except what is assigned to me. */
-export function scopeQuery(scope: Scope): ListQuery {
-  switch (scope.kind) {
-    case "inbox":
-      return { project: ["inbox"], parent: "none" };
-    case "assigned":
-      return { assignee: "me" };
-    case "project":
-      return { project: [String(scope.id)], parent: "none" };
-    default:
-      return { parent: "none" };
-  }
 }
 
 export function displayName(user: { username: string; display_name: string } | null): string {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../api/client";
 import { t, translatable } from "../i18n";
@@ -71,27 +71,6 @@ export function Loading({ what }: { what: string }) {
     <p className="muted" role="status">
       {t("Loading {{what}}…", { what })}
     </p>
-  );
-}
-
-export function OfflineBanner() {
-  const { t } = useTranslation();
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const up = () => setOnline(true);
-    const down = () => setOnline(false);
-    window.addEventListener("online", up);
-    window.addEventListener("offline", down);
-    return () => {
-      window.removeEventListener("online", up);
-      window.removeEventListener("offline", down);
-    };
-  }, []);
-  if (online) return null;
-  return (
-    <div role="status" className="offline">
-      {t("You are offline. Changes will fail until the connection is back.")}
-    </div>
   );
 }
 

@@ -40,7 +40,7 @@ describe("stats and data", () => {
 
     const part = { format: "tms-tasks", version: 2, tasks: [{ title: "A" }] };
     await userEvent.upload(input, new File([JSON.stringify(part)], "export.json", { type: "application/json" }));
-    expect(await screen.findByText("Imported 5 tasks, 1 new labels and 2 new projects.")).toBeInTheDocument();
+    expect(await screen.findByText("Imported 5 tasks. 1 new label. 2 new projects.")).toBeInTheDocument();
     expect(api.calls("POST", "/api/tasks/import/")[0].body).toEqual(part);
   });
 

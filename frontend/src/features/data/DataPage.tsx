@@ -166,11 +166,11 @@ function ImportSection() {
       <ErrorNote error={error} />
       <p role="status">
         {result &&
-          t("Imported {{tasks}} tasks, {{labels}} new labels and {{projects}} new projects.", {
-            tasks: sum("imported"),
-            labels: sum("labels_created"),
-            projects: sum("projects_created"),
-          })}
+          [
+            t("Imported {{count}} tasks.", { count: sum("imported") }),
+            t("{{count}} new labels.", { count: sum("labels_created") }),
+            t("{{count}} new projects.", { count: sum("projects_created") }),
+          ].join(" ")}
       </p>
     </section>
   );

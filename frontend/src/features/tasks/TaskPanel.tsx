@@ -197,7 +197,7 @@ function OpenTask(props: { task: Task; editing: boolean; history: boolean; onClo
           </div>
         </article>
       )}
-      {showHistory && <HistoryPanel task={task} onClose={() => setShowHistory(false)} />}
+      {showHistory && <HistoryPanel task={task} timeZone={user.time_zone} onClose={() => setShowHistory(false)} />}
       <SubtaskList task={task} canWrite={writer} onOpen={props.onOpen} onChanged={changed} onGone={gone} />
       <CommentThread task={task} me={user} myRole={role} onGone={gone} />
     </div>
