@@ -96,6 +96,9 @@ async function drag(tab, from, to) {
   await tab.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
   await tab.waitForTimeout(150);
   await tab.mouse.up();
+  // dnd-kit swallows clicks for 50 ms after a drop (so the drop is not also a click): a person's next
+  // click comes later than that, the next step of a flow must too
+  await tab.waitForTimeout(100);
 }
 
 await flow("move on the board: keyboard (the card's menu) and drag and drop", async () => {
