@@ -2,7 +2,7 @@
 // Usage: node e2e/a11y.mjs BASE_URL
 // Fails on any violation of impact serious or critical; prints the rule, its impact and the elements.
 import { AxeBuilder } from "@axe-core/playwright";
-import { launch, trackRequests } from "./runner.mjs";
+import { apiClient, launch, trackRequests } from "./runner.mjs";
 
 // The views, by URL. `{task}`, `{project}` and `{label}` are ids of the seeded data; `open` runs after
 // the page has loaded, for a state a URL does not reach.
@@ -47,15 +47,7 @@ function isoDay(offset) {
   return day.toISOString().slice(0, 10);
 }
 
-async function api(request, method, path, access, data) {
-  const response = await request.fetch(base + path, {
-    method,
-    data,
-    headers: access ? { Authorization: `Bearer ${access}` } : {},
-  });
-  if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.status() === 204 ? null : response.json();
-}
+const api = apiClient(base);
 
 const TO_DO = [
   "Water the plants",

@@ -5,7 +5,7 @@
 // is never presented twice, which would end the session).
 /* global document -- read inside page.evaluate, in the browser */
 import { request as apiRequest } from "playwright-core";
-import { ACCESS_TOKEN_SECONDS, expect, finish, flow, launch } from "./runner.mjs";
+import { ACCESS_TOKEN_SECONDS, apiClient, expect, finish, flow, launch } from "./runner.mjs";
 
 const base = process.argv[2];
 
@@ -13,11 +13,7 @@ const browser = await launch();
 const username = `offline${Date.now()}`;
 const password = "a long enough passphrase";
 
-async function call(request, method, path, access, data) {
-  const response = await request.fetch(base + path, { method, data, headers: access ? { Authorization: `Bearer ${access}` } : {} });
-  if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.status() === 204 ? null : response.json();
-}
+const call = apiClient(base);
 
 /** The account's tasks with this title, asked through the API in a session of its own (not the browser's). */
 async function tasksTitled(title) {

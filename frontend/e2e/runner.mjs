@@ -67,3 +67,16 @@ export function trackRequests(page) {
     }
   };
 }
+
+/** Call TMS's API with a Playwright request context (as `access`, when given); a failure throws with the answer. */
+export function apiClient(base) {
+  return async function api(request, method, path, access, data) {
+    const response = await request.fetch(base + path, {
+      method,
+      data,
+      headers: access ? { Authorization: `Bearer ${access}` } : {},
+    });
+    if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+    return response.status() === 204 ? null : response.json();
+  };
+}

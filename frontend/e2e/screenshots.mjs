@@ -3,7 +3,7 @@
 // Writes OUTDIR/<view>-<desktop|phone>-<light|dark>.png.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launch, trackRequests } from "./runner.mjs";
+import { apiClient, launch, trackRequests } from "./runner.mjs";
 
 // The views, by URL (the sidebar's, less the project pages, to keep the committed PNGs small). `{task}` and
 // `{project}` are ids of the demo's "Write the quarterly report" and its project; `open` runs after the page
@@ -36,15 +36,7 @@ if (!base || !outDir) {
 }
 mkdirSync(outDir, { recursive: true });
 
-async function api(request, method, path, access, data) {
-  const response = await request.fetch(base + path, {
-    method,
-    data,
-    headers: access ? { Authorization: `Bearer ${access}` } : {},
-  });
-  if (!response.ok()) throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.json();
-}
+const api = apiClient(base);
 
 // Signed in as the app would be (the refresh token in its cookie); the ids the URLs name.
 async function signIn(context) {
