@@ -79,6 +79,11 @@ class ProjectMember(models.Model):
         return f"{self.user_id} {self.role} of {self.project_id}"
 
 
+class RecurrenceBasis(models.TextChoices):
+    DUE = "due"  # the next occurrence after the due date
+    COMPLETION = "completion"  # the next occurrence after the day the task was done
+
+
 class Task(models.Model):
     class Status(models.TextChoices):
         TODO = "todo", "To do"
@@ -108,6 +113,19 @@ class Task(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.TODO)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NONE)
     due_date = models.DateField(null=True, blank=True)
+    # A time of day on the due date, in the owner's time zone; ``due_at`` is that moment in UTC,
+    # kept by tasks.services.schedule whenever the date, the time or the owner's time zone changes.
+    due_time = models.TimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    # An RFC 5545 RRULE (tasks.recurrence); completing the task moves it to the next occurrence.
+    # Database defaults too, so the previous release's INSERTs still work during a rollout.
+    recurrence = models.CharField(max_length=500, blank=True, default="", db_default="")
+    recurrence_basis = models.CharField(
+        max_length=10,
+        choices=RecurrenceBasis.choices,
+        default=RecurrenceBasis.DUE,
+        db_default=RecurrenceBasis.DUE,
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     # Manual order inside a status column; see tasks.positions.
     position = models.BigIntegerField()
@@ -156,6 +174,7 @@ class Task(models.Model):
                 fields=["project", "owner", "trashed_at", "position"], name="tasks_proj_owner_trash_pos_idx"
             ),
             models.Index(fields=["parent", "status"], name="tasks_parent_status_idx"),
+            models.Index(fields=["owner", "due_at"], name="tasks_owner_due_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -239,3 +258,31 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id}:{self.key}"
+
+
+# Models of the tasks app kept in its subpackages; imported here so Django registers them.
+from tasks.calendar.models import CalendarFeed  # noqa: E402
+from tasks.notifications.models import (  # noqa: E402
+    Delivery,
+    Notification,
+    NotificationSettings,
+    PushSubscription,
+    Reminder,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "Comment",
+    "Delivery",
+    "IdempotencyRecord",
+    "Label",
+    "Notification",
+    "NotificationSettings",
+    "Project",
+    "ProjectMember",
+    "PushSubscription",
+    "RecurrenceBasis",
+    "Reminder",
+    "Task",
+    "TaskEvent",
+]
