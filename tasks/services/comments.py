@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from tasks import access
 from tasks.errors import CommentNotFound, QuotaExceeded, RoleTooLow
 from tasks.models import Comment, TaskEvent
+from tasks.notifications import activity
 from tasks.services import history
 
 
@@ -28,6 +29,7 @@ def comment_add(*, user_id: int, task_id: int, body: str) -> Comment:
         raise QuotaExceeded(f"A task holds at most {limit:,} comments.")
     comment = Comment.objects.create(task=task, author_id=user_id, body=body)
     history.record(task, user_id, TaskEvent.Kind.COMMENTED, {"comment": comment.pk})
+    activity.notify_commented(task, comment, user_id)
     return comment
 
 

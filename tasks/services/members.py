@@ -16,6 +16,7 @@ from django.utils import timezone
 from tasks import access
 from tasks.errors import AlreadyMember, MemberNotFound, QuotaExceeded, TaskInvalid
 from tasks.models import Project, ProjectMember, Task, TaskEvent
+from tasks.notifications import activity
 from tasks.selectors import UserRef
 from tasks.services import history
 
@@ -117,6 +118,7 @@ def member_add(*, user_id: int, project_id: int, name: str, role: str) -> Projec
         if by_email:
             return None
         raise AlreadyMember from exc
+    activity.notify_shared(project, account.pk, user_id)
     return None if by_email else member
 
 
