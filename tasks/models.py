@@ -114,7 +114,7 @@ class Task(models.Model):
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NONE)
     due_date = models.DateField(null=True, blank=True)
     # A time of day on the due date, in the owner's time zone; ``due_at`` is that moment in UTC,
-    # kept by tasks.services.schedule whenever the date, the time or the owner's time zone changes.
+    # kept by tasks.notifications.schedule whenever the date, the time or the owner's time zone changes.
     due_time = models.TimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     # An RFC 5545 RRULE (tasks.recurrence); completing the task moves it to the next occurrence.
@@ -126,6 +126,9 @@ class Task(models.Model):
         default=RecurrenceBasis.DUE,
         db_default=RecurrenceBasis.DUE,
     )
+    # Occurrences of the rule completed so far, which its COUNT is compared with (tasks.recurrence);
+    # back to 0 when the rule changes.
+    recurrence_done = models.PositiveIntegerField(default=0, db_default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
     # Manual order inside a status column; see tasks.positions.
     position = models.BigIntegerField()
