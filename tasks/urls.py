@@ -1,6 +1,7 @@
 from django.urls import path
 
 import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
+from tasks.calendar.views import CalendarFeedView, calendar_file
 from tasks.views.bulk import BulkView, StatsView
 from tasks.views.comments import CommentDetailView, CommentListView
 from tasks.views.labels import LabelDetailView, LabelListView
@@ -49,4 +50,7 @@ urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
     path("export/", ExportView.as_view(), name="export"),
     path("import/", ImportView.as_view(), name="import"),
+    path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
+    # No session: the token in the path is the credential (tms_project.redaction keeps it out of logs).
+    path("calendar/<str:token>.ics", calendar_file, name="calendar-file"),
 ]

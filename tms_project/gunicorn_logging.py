@@ -7,6 +7,7 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 from tms_project.jsonlog import JsonFormatter, request_id_var
+from tms_project.redaction import redact_path
 
 
 class JsonLogger(Logger):
@@ -36,7 +37,7 @@ class JsonLogger(Logger):
             extra={
                 "remote_addr": environ.get("REMOTE_ADDR"),
                 "method": environ.get("REQUEST_METHOD"),
-                "path": environ.get("PATH_INFO"),
+                "path": redact_path(environ.get("PATH_INFO")),
                 "status": resp.status_code,
                 "response_bytes": getattr(resp, "sent", None),
                 "duration_ms": round(request_time.total_seconds() * 1000, 2),

@@ -259,6 +259,10 @@ TMS_RATE_LIMITS = {
     "tasks_stats": env_rate("TMS_RATELIMIT_TASKS_STATS", "60/m"),
     # Adding members by e-mail address answers alike for every address; this bounds guessing.
     "project_invite": env_rate("TMS_RATELIMIT_PROJECT_INVITE", "30/h"),
+    # Calendar feed fetches (no session): per feed, and per client address (which bounds guessing;
+    # generous, as a calendar service or an office fetches many people's feeds from one address).
+    "calendar_feed": env_rate("TMS_RATELIMIT_CALENDAR_FEED", "60/h"),
+    "calendar_feed_ip": env_rate("TMS_RATELIMIT_CALENDAR_FEED_IP", "1200/h"),
 }
 
 # --- Quotas: what one account may hold (tasks.services.quotas) -------------------

@@ -3,7 +3,8 @@
 ``X-Request-ID`` from the client (or the ingress) is kept when it is a sane
 token, otherwise a new one is made; it is echoed on the response, put in every
 log line written while the request runs, and in every API error body.
-Only the path is logged, never the query string or body, which may carry secrets.
+Only the path is logged, never the query string or body, which may carry secrets; a path that
+is itself a secret (a calendar feed's) is logged with the secret replaced (tms_project.redaction).
 """
 
 import logging
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from tms_project.jsonlog import request_id_var
+from tms_project.redaction import redact_path
 
 logger = logging.getLogger("tms.request")
 
@@ -58,7 +60,7 @@ class RequestLogMiddleware:
                 "request",
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": redact_path(request.path),
                     "route": match.route if match else None,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
