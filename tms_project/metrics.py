@@ -6,7 +6,7 @@ scrape, and alert expressions never see "no data" instead of zero.
 
 import os
 
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 # In multiprocess mode every process writes its samples under this directory. gunicorn
 # creates it at start; a management command in a fresh pod (migrations, cron jobs) may
@@ -18,6 +18,18 @@ LOGINS = Counter("tms_auth_logins", "Sign-in attempts, by outcome.", ["outcome"]
 RATE_LIMITED = Counter("tms_ratelimit_rejections", "Requests refused by a rate limit, by limit.", ["limit"])
 MAILS = Counter("tms_mails", "Mails from the outbox, by outcome.", ["outcome"])
 TASKS_CREATED = Counter("tms_tasks_created", "Tasks created, by source.", ["source"])
+# Notifications, exported by the worker (manage.py deliver_notifications) on its own port.
+NOTIFICATIONS_SENT = Counter("tms_notifications_sent", "Notifications delivered, by channel.", ["channel"])
+NOTIFICATIONS_FAILED = Counter(
+    "tms_notifications_failed",
+    "Notification deliveries given up after the last retry, by channel.",
+    ["channel"],
+)
+NOTIFICATION_LAG = Gauge(
+    "tms_notification_lag_seconds",
+    "Age of the oldest due reminder or delivery not yet sent (0 when none).",
+    multiprocess_mode="max",
+)
 
 for _outcome in ("success", "failure", "throttled"):
     LOGINS.labels(_outcome)
@@ -41,3 +53,6 @@ for _outcome in ("sent", "skipped", "retried", "failed"):
     MAILS.labels(_outcome)
 for _source in ("api", "import"):
     TASKS_CREATED.labels(_source)
+for _channel in ("email", "push"):
+    NOTIFICATIONS_SENT.labels(_channel)
+    NOTIFICATIONS_FAILED.labels(_channel)

@@ -307,6 +307,15 @@ TMS_MAIL_DELIVERY_SECONDS = env_int("TMS_MAIL_DELIVERY_SECONDS", 2, minimum=1)
 # A browser that signed in keeps this signed cookie: its own budget of wrong passwords (docs/api.md).
 TMS_DEVICE_COOKIE_NAME = "tms_device"
 TMS_DEVICE_COOKIE_DAYS = env_int("TMS_DEVICE_COOKIE_DAYS", 180, minimum=1)
+# Notifications (tasks.notifications): Web Push signs with this VAPID key pair (manage.py
+# generate_vapid_keys); without both keys push is off. Push endpoints must resolve to public
+# addresses unless TMS_PUSH_ALLOW_PRIVATE=true (a development machine or a test's own push service).
+TMS_VAPID_PUBLIC_KEY = env_str("TMS_VAPID_PUBLIC_KEY", "")
+TMS_VAPID_PRIVATE_KEY = env_str("TMS_VAPID_PRIVATE_KEY", "")
+TMS_VAPID_SUBJECT = env_str("TMS_VAPID_SUBJECT", "mailto:admin@localhost")
+TMS_PUSH_ALLOW_PRIVATE = env_bool("TMS_PUSH_ALLOW_PRIVATE", default=False)
+# manage.py deliver_notifications serves /metrics and /healthz on this port.
+TMS_WORKER_METRICS_PORT = env_int("TMS_WORKER_METRICS_PORT", 9100, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"

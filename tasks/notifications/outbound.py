@@ -1,0 +1,97 @@
+"""Which URLs TMS may send a request to on a user's behalf (Web Push endpoints, later webhooks).
+
+A URL a user hands us must not make the server call into its own network (SSRF): the
+cluster's services, the database, a cloud's metadata service. ``check_url`` allows only
+https URLs whose host resolves to public addresses, every one of them; loopback, private,
+link-local (169.254.169.254, the metadata address, is one), shared, multicast, reserved
+and unspecified addresses are refused, also when written as an IPv4-mapped, 6to4 or
+NAT64 IPv6 address. It resolves the name itself, so a name that points at 127.0.0.1 is
+refused like 127.0.0.1; callers check again right before each request, because a name
+may resolve elsewhere by then (DNS rebinding). ``TMS_PUSH_ALLOW_PRIVATE=true`` lifts the
+address rule (a development machine or a test's own push service), never the https one.
+"""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class UnsafeURL(ValueError):
+    """The URL may not be called; the message says why in words fit for the person who gave it."""
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def address_is_public(address: Address) -> bool:
+    """True for an address on the public internet (and not multicast)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(address)
+        if inner is not None and not address_is_public(inner):
+            return False
+    return address.is_global and not address.is_multicast and not address.is_reserved
+
+
+def resolve(host: str, port: int) -> list[Address]:
+    """Every address ``host`` resolves to now (an IP literal is itself)."""
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeURL(f"The host {host!r} does not resolve.") from exc
+    addresses = []
+    for *_, sockaddr in infos:
+        # An IPv6 sockaddr may carry a scope ("fe80::1%eth0"); the address is what counts.
+        addresses.append(ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0]))
+    if not addresses:
+        raise UnsafeURL(f"The host {host!r} does not resolve.")
+    return addresses
+
+
+def private_allowed() -> bool:
+    return bool(getattr(settings, "TMS_PUSH_ALLOW_PRIVATE", False))
+
+
+def check_address(address: str | Address) -> None:
+    """Refuse an address outside the public internet (unless TMS_PUSH_ALLOW_PRIVATE)."""
+    parsed = ipaddress.ip_address(str(address).split("%", 1)[0]) if isinstance(address, str) else address
+    if not private_allowed() and not address_is_public(parsed):
+        raise UnsafeURL("The URL points to an address that is not on the public internet.")
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` if TMS may send a request there now; raise UnsafeURL saying why not."""
+    if not isinstance(url, str) or len(url) > 2000:
+        raise UnsafeURL("Enter a valid URL.")
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError as exc:
+        raise UnsafeURL("Enter a valid URL.") from exc
+    if parts.scheme != "https":
+        raise UnsafeURL("The URL must start with https://.")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeURL("The URL must not contain a user name or password.")
+    host = parts.hostname
+    if not host:
+        raise UnsafeURL("The URL has no host.")
+    for address in resolve(host, port):
+        check_address(address)
+    return url
