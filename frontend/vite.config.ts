@@ -2,12 +2,11 @@ import react from "@vitejs/plugin-react";
 import { VitePWA } from "vite-plugin-pwa";
 import { defineConfig } from "vitest/config";
 
-// Installable, and the app shell loads without a network. The service worker precaches the built files
-// only: API answers carry one person's data and an Authorization header, so it never caches them (the
-// task pages last seen live in src/offline/lastSeen, emptied on sign-out). autoUpdate: a new version
-// takes over on the next load with no prompt to wire into the UI; unsent writes wait in localStorage,
-// so nothing is lost by it. The registration is a file (registerSW.js), as the CSP allows no inline
-// script; the plugin also adds the manifest's <link> to index.html.
+// Installable, and the app shell loads without a network. The service worker is src/sw.ts (injectManifest: the
+// plugin builds it and gives it the list of built files to precache): it precaches the built files only, answers
+// every page of the app with index.html, and shows push notifications. autoUpdate: a new version takes over on the
+// next load with no prompt to wire into the UI. The registration is a file (registerSW.js), as the CSP allows no
+// inline script; the plugin also adds the manifest's <link> to index.html.
 const pwa = VitePWA({
   registerType: "autoUpdate",
   injectRegister: "script",
@@ -28,16 +27,11 @@ const pwa = VitePWA({
       { src: "/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
     ],
   },
-  workbox: {
+  strategies: "injectManifest",
+  srcDir: "src",
+  filename: "sw.ts",
+  injectManifest: {
     globPatterns: ["**/*.{js,css,html,woff2}"],
-    // autoUpdate: the new worker takes over at once; open pages keep running and load the new version next time.
-    skipWaiting: true,
-    clientsClaim: true,
-    navigateFallback: "/index.html",
-    // The API, the admin and the API docs are the server's own pages, never the app's.
-    navigateFallbackDenylist: [/^\/api\//, /^\/admin\//, /^\/static\//],
-    cleanupOutdatedCaches: true,
-    runtimeCaching: [],
   },
 });
 

@@ -10,6 +10,7 @@ import { Loading } from "../components/common";
 import { useAppShortcuts, SHORTCUTS } from "./shortcuts";
 import { QuickAdd } from "../features/quickadd/QuickAdd";
 import { ShortcutsHelp } from "../features/shortcuts/ShortcutsHelp";
+import { NotificationBell } from "../features/notifications/Bell";
 import { ListPage } from "./ListPage";
 import { idFrom, legacyPath, listFromLocation, listFromParam, type ListKey } from "./places";
 import { keys, refreshTasks } from "./queries";
@@ -24,6 +25,10 @@ const AccountPage = lazy(() => import("../components/Panels").then((m) => ({ def
 const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ default: m.LabelsManager })));
 const DataPage = lazy(() => import("../features/data/DataPage").then((m) => ({ default: m.DataPage })));
 const TrashPage = lazy(() => import("../features/trash/TrashPage").then((m) => ({ default: m.TrashPage })));
+const CalendarPage = lazy(() => import("../features/calendar/CalendarPage").then((m) => ({ default: m.CalendarPage })));
+const NotificationSettingsPage = lazy(() =>
+  import("../features/notifications/SettingsPage").then((m) => ({ default: m.NotificationSettingsPage })),
+);
 
 export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
   const { t } = useTranslation();
@@ -101,6 +106,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
           </span>
         </button>
         <span className="spacer" />
+        <NotificationBell />
         <button
           type="button"
           className="icon-button"
@@ -136,6 +142,8 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
               <Route path="/trash" element={<TrashPage />} />
               <Route path="/labels" element={<LabelsManager labels={labels} onChanged={changed} />} />
               <Route path="/data" element={<DataPage />} />
+              <Route path="/calendar" element={<CalendarPage />} />
+              <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
               <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -11,6 +11,7 @@ import { keys } from "./queries";
 import { useWorkspace } from "./workspace";
 import { useNavigate } from "react-router";
 import { translatable } from "../i18n";
+import { ExtraIcon } from "../features/notifications/icons";
 
 const FIXED: [ListKey, string, IconName][] = [
   [{ kind: "inbox" }, translatable("Inbox"), "inbox"],
@@ -51,7 +52,15 @@ export function Sidebar(props: { onNavigate: () => void }) {
 
   return (
     <nav className="sidebar" aria-label={t("Lists")}>
-      <ul className="plain">{FIXED.map(([list, name, icon]) => entry(list, t(name), icon))}</ul>
+      <ul className="plain">
+        {FIXED.map(([list, name, icon]) => entry(list, t(name), icon))}
+        <li>
+          <NavLink to="/calendar" className={({ isActive }) => (isActive ? "nav-item current" : "nav-item")} onClick={props.onNavigate}>
+            <ExtraIcon name="calendar" />
+            <span className="nav-name">{t("Calendar")}</span>
+          </NavLink>
+        </li>
+      </ul>
       <h2>{t("Projects")}</h2>
       {active.length === 0 && <p className="muted small-print">{t("No projects yet.")}</p>}
       <ul className="plain">{active.map(projectEntry)}</ul>
@@ -90,6 +99,16 @@ export function Sidebar(props: { onNavigate: () => void }) {
             </NavLink>
           </li>
         ))}
+        <li>
+          <NavLink
+            to="/settings/notifications"
+            className={({ isActive }) => (isActive ? "nav-item current" : "nav-item")}
+            onClick={props.onNavigate}
+          >
+            <ExtraIcon name="bell" />
+            <span className="nav-name">{t("Notifications")}</span>
+          </NavLink>
+        </li>
       </ul>
     </nav>
   );

@@ -28,6 +28,13 @@ export const keys = {
   labels: ["labels"] as const,
   projects: ["projects"] as const,
   trash: ["trash"] as const,
+  /** The tasks due from one day to another (both included), for the calendar. */
+  calendar: (from: string, to: string) => ["tasks", "calendar", from, to] as const,
+  notificationSummary: ["notifications", "summary"] as const,
+  notificationList: ["notifications", "list"] as const,
+  notificationSettings: ["notifications", "settings"] as const,
+  push: ["push"] as const,
+  calendarFeed: ["calendar-feed"] as const,
 };
 
 export const useLabels = (enabled = true) => useQuery<Label[]>({ queryKey: keys.labels, queryFn: () => tms().labels(), enabled });
