@@ -8,16 +8,25 @@ from django.http import Http404, HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 
-from tasks import access
+from tasks import access, recurrence
 from tasks.errors import QuotaExceeded, TaskInvalid, TaskNotFound
-from tasks.models import Comment, Label, Project, ProjectMember, Task, TaskEvent
+from tasks.models import Comment, Label, Project, ProjectMember, RecurrenceBasis, Reminder, Task, TaskEvent
 from tasks.services.hierarchy import check_parent
 from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK, ensure_label_room, ensure_task_room
 from tasks.services.tasks import task_complete, task_create, task_reopen, task_restore, task_update
 
 # The change form's fields that task_update takes as they are (the others need ids).
-PLAIN_FIELDS = ("title", "description", "status", "priority", "due_date")
+PLAIN_FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "due_time",
+    "recurrence",
+    "recurrence_basis",
+)
 
 
 class TaskAction(Protocol):
@@ -83,6 +92,25 @@ class TaskAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Read before validation copies the form's values onto the instance.
         self.owner_before: int | None = self.instance.owner_id if self.instance.pk is not None else None
+        if "recurrence_basis" in self.fields:  # left out: the default, as in the API
+            self.fields["recurrence_basis"].required = False
+        if "due_time" in self.fields:
+            self.fields["due_time"].help_text = "In the owner's time zone; needs a due date."
+        if "recurrence" in self.fields:
+            self.fields[
+                "recurrence"
+            ].help_text = (
+                "An RRULE such as FREQ=WEEKLY;BYDAY=MO,FR or FREQ=MONTHLY;BYMONTHDAY=-1; needs a due date."
+            )
+
+    def clean_recurrence_basis(self) -> str:
+        return self.cleaned_data.get("recurrence_basis") or RecurrenceBasis.DUE
+
+    def clean_recurrence(self) -> str:
+        try:
+            return recurrence.normalise(self.cleaned_data.get("recurrence") or "")
+        except recurrence.RuleInvalid as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def acting_owner_id(self, owner: Any) -> int:
         """Whose task the services see: its owner before this edit (a new task's chosen owner)."""
@@ -108,6 +136,10 @@ class TaskAdminForm(forms.ModelForm):
             self.add_error(
                 "project", "This task has sub-tasks: move it in the app or the API, which moves them along."
             )
+        if cleaned.get("due_date") is None and cleaned.get("due_time") is not None:
+            self.add_error("due_time", "A due time needs a due date.")
+        if cleaned.get("due_date") is None and cleaned.get("recurrence"):
+            self.add_error("recurrence", "A repeating task needs a due date.")
         self._check_parent(owner, project, cleaned.get("parent"))
         self._check_assignees(owner, project, cleaned.get("assignees"))
         self._check_as_the_services_do(owner, project, cleaned.get("labels"))
@@ -196,6 +228,8 @@ class TaskAdmin(admin.ModelAdmin):
         "status",
         "priority",
         "due_date",
+        "due_time",
+        "repeats",
         "completed_at",
         "trashed_at",
         "updated_at",
@@ -217,6 +251,10 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ("owner", "project", "parent", "assignees")
     filter_horizontal = ("labels",)
     readonly_fields = (
+        "due_at",
+        "recurrence_text",
+        "recurrence_done",
+        "reminder_list",
         "completed_at",
         "position",
         "version",
@@ -270,6 +308,30 @@ class TaskAdmin(admin.ModelAdmin):
         # form's own many-to-many save would write them again behind its back.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+
+    @admin.display(description="repeats")
+    def repeats(self, task: Task) -> str:
+        return recurrence.recurrence_text(task.recurrence) or "-"
+
+    @admin.display(description="recurrence in words")
+    def recurrence_text(self, task: Task) -> str:
+        return recurrence.recurrence_text(task.recurrence) or "-"
+
+    @admin.display(description="reminders")
+    def reminder_list(self, task: Task) -> str:
+        """Read-only: reminders are set through the API (which replaces the set and keeps ``fire_at``)."""
+        rows = [
+            (
+                f"{reminder.before_minutes} min before"
+                if reminder.at is None
+                else f"at {reminder.at:%Y-%m-%d %H:%M} UTC",
+                f"{reminder.fire_at:%Y-%m-%d %H:%M} UTC" if reminder.fire_at else "not scheduled",
+            )
+            for reminder in Reminder.objects.filter(task_id=task.pk).order_by("pk")
+        ]
+        if not rows:
+            return "-"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} (fires: {})</li>", rows))
 
     @admin.display(description="comments")
     def comment_thread(self, task: Task) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tasks import access
 from tasks.errors import LabelNotFound, ProjectNotFound, TaskNotFound
-from tasks.models import Label, Task, TaskEvent
+from tasks.models import Label, Reminder, Task, TaskEvent
 
 # List filter values beside ids: ?project=inbox, ?parent=none, ?assignee=me.
 INBOX, TOP_LEVEL, ME = "inbox", "none", "me"
@@ -27,6 +27,13 @@ def user_today(time_zone: str) -> datetime.date:
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory, and so on
         zone = ZoneInfo("UTC")
     return timezone.now().astimezone(zone).date()
+
+
+def overdue_q(time_zone: str) -> Q:
+    """Open tasks past due: a task with a time once its moment (``due_at``) has passed, a task
+    with only a date from the day after it (in the reader's time zone)."""
+    past = Q(due_at__lt=timezone.now()) | Q(due_at__isnull=True, due_date__lt=user_today(time_zone))
+    return past & Q(due_date__isnull=False) & ~Q(status=Task.Status.DONE)
 
 
 def task_get(*, user_id: int, task_id: int) -> Task:
@@ -49,7 +56,7 @@ def _parse_filters(tasks: QuerySet[Task], filters: dict[str, Any], time_zone: st
     if filters.get("has_due") is not None:
         tasks = tasks.filter(due_date__isnull=not filters["has_due"])
     if filters.get("overdue") is not None:
-        overdue = Q(due_date__lt=user_today(time_zone)) & ~Q(status=Task.Status.DONE)
+        overdue = overdue_q(time_zone)
         tasks = tasks.filter(overdue if filters["overdue"] else ~overdue)
     if filters.get("updated_since") is not None:
         tasks = tasks.filter(updated_at__gte=filters["updated_since"])
@@ -111,14 +118,41 @@ class UserRef:
         return {"id": self.id, "username": self.username, "display_name": self.display_name}
 
 
+@dataclass(frozen=True)
+class ReminderRef:
+    """A reminder as a task shows it."""
+
+    id: int
+    before_minutes: int | None
+    at: datetime.datetime | None
+    fire_at: datetime.datetime | None
+
+    @classmethod
+    def of(cls, reminder: Reminder) -> "ReminderRef":
+        return cls(reminder.pk, reminder.before_minutes, reminder.at, reminder.fire_at)
+
+
 @dataclass
 class TaskDetails:
-    """What a task shows beyond its columns, for one reader: their labels, the assignees, sub-tasks."""
+    """What a task shows beyond its columns, for one reader: their labels, the assignees, sub-tasks,
+    the reminders."""
 
     labels: list[Label] = field(default_factory=list)
     assignees: list[UserRef] = field(default_factory=list)
     subtask_count: int = 0
     subtasks_done: int = 0
+    reminders: list[ReminderRef] = field(default_factory=list)
+
+
+def _moment(text: Any) -> datetime.datetime | None:
+    """A datetime column read back as text through the UNION below (stored in UTC)."""
+    if text is None:
+        return None
+    if isinstance(text, datetime.datetime):
+        moment = text
+    else:
+        moment = datetime.datetime.fromisoformat(text.decode() if isinstance(text, bytes) else str(text))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
 
 
 def details_of(task: Task) -> TaskDetails:
@@ -127,8 +161,8 @@ def details_of(task: Task) -> TaskDetails:
 
 
 def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
-    """Load, for these tasks and with one query, the viewer's labels, the assignees and the
-    sub-task counts, and keep them on each task (``task.details``; labels also where
+    """Load, for these tasks and with one query, the viewer's labels, the assignees, the
+    sub-task counts and the reminders, and keep them on each task (``task.details``; labels also where
     ``task.labels.all()`` looks).
 
     Unlike prefetch_related this builds no related manager per task and no ORM
@@ -143,9 +177,10 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
     marks = ", ".join(str(int(task_id)) for task_id in pending)
     link, label = Task.labels.through._meta.db_table, Label._meta.db_table
     assigned, users = Task.assignees.through._meta.db_table, get_user_model()._meta.db_table
-    table = Task._meta.db_table
+    table, reminders = Task._meta.db_table, Reminder._meta.db_table
     # Hand-written: compiling the equivalent ORM queries cost more than running them. One row per
-    # label (kind l), per assignee (kind a), and per sub-task status with its count (kind s).
+    # label (kind l), per assignee (kind a), per sub-task status with its count (kind s), and per
+    # reminder (kind r: minutes before, R: at a moment; the moments as text, portable in a UNION).
     sql = (
         f"SELECT link.task_id, 'l', label.id, label.name, label.colour FROM {link} link "  # noqa: S608 - model names
         f"JOIN {label} label ON label.id = link.label_id "
@@ -153,7 +188,10 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
         f"UNION ALL SELECT a.task_id, 'a', u.id, u.username, u.display_name FROM {assigned} a "
         f"JOIN {users} u ON u.id = a.user_id WHERE a.task_id IN ({marks}) "
         f"UNION ALL SELECT sub.parent_id, 's', COUNT(*), sub.status, '' FROM {table} sub "
-        f"WHERE sub.parent_id IN ({marks}) AND sub.trashed_at IS NULL GROUP BY sub.parent_id, sub.status"
+        f"WHERE sub.parent_id IN ({marks}) AND sub.trashed_at IS NULL GROUP BY sub.parent_id, sub.status "
+        f"UNION ALL SELECT r.task_id, CASE WHEN r.before_minutes IS NULL THEN 'R' ELSE 'r' END, r.id, "
+        f"COALESCE(CAST(r.before_minutes AS CHAR), CAST(r.at AS CHAR)), CAST(r.fire_at AS CHAR) "
+        f"FROM {reminders} r WHERE r.task_id IN ({marks})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [viewer_id])
@@ -164,6 +202,10 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
             details.labels.append(Label(id=number, owner_id=viewer_id, name=text, colour=extra))
         elif kind == "a":
             details.assignees.append(UserRef(number, text, extra))
+        elif kind == "r":
+            details.reminders.append(ReminderRef(number, int(text), None, _moment(extra)))
+        elif kind == "R":
+            details.reminders.append(ReminderRef(number, None, _moment(text), _moment(extra)))
         else:
             details.subtask_count += number
             details.subtasks_done += number if text == Task.Status.DONE else 0
@@ -171,6 +213,7 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
         details = found[task_id]
         details.labels.sort(key=lambda item: item.name.lower())
         details.assignees.sort(key=lambda item: item.username.lower())
+        details.reminders.sort(key=lambda item: item.id)
         task.details = details
         cache = getattr(task, "_prefetched_objects_cache", {})
         task._prefetched_objects_cache = {**cache, "labels": details.labels}
@@ -235,12 +278,14 @@ def task_stats(*, user_id: int, time_zone: str) -> dict[str, Any]:
     today = user_today(time_zone)
     week_ago = timezone.now() - datetime.timedelta(days=7)
     not_done = ~Q(status=Task.Status.DONE)
+    overdue = overdue_q(time_zone)
     counts = {f"status_{status}": Count("pk", filter=Q(status=status)) for status in Task.Status.values}
     counts |= {f"priority_{value}": Count("pk", filter=Q(priority=value)) for value in Task.Priority.values}
     counts |= {
         "total": Count("pk"),
-        "overdue": Count("pk", filter=Q(due_date__lt=today) & not_done),
-        "due_today": Count("pk", filter=Q(due_date=today) & not_done),
+        "overdue": Count("pk", filter=overdue),
+        # Not counted twice: a task due earlier today at a time now past is overdue.
+        "due_today": Count("pk", filter=Q(due_date=today) & not_done & ~overdue),
         "completed_last_7_days": Count("pk", filter=Q(completed_at__gte=week_ago)),
     }
     where = access.scope_of(user_id).tasks()

@@ -6,13 +6,26 @@ from typing import Any
 
 from django.db.models.manager import BaseManager
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from tasks.models import PRIORITY_NAMES, Comment, Label, Project, ProjectMember, Task, TaskEvent
+from tasks import recurrence
+from tasks.models import (
+    PRIORITY_NAMES,
+    Comment,
+    Label,
+    Project,
+    ProjectMember,
+    RecurrenceBasis,
+    Reminder,
+    Task,
+    TaskEvent,
+)
 from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
-from tasks.selectors import INBOX, ME, TOP_LEVEL, UserRef, details_of, labels_of
+from tasks.selectors import INBOX, ME, TOP_LEVEL, ReminderRef, UserRef, details_of, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
@@ -96,6 +109,152 @@ class TaskAssigneesField(serializers.Field):
         return [person.as_dict() for person in value]
 
 
+# The longest a relative reminder may come before the due moment: four weeks.
+MAX_REMINDER_MINUTES = 40_320
+
+
+class ReminderSpec(RejectUnknownFieldsMixin, serializers.Serializer):
+    """One reminder as a client sends it: minutes before the due moment, or a moment."""
+
+    before_minutes = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_REMINDER_MINUTES,
+        help_text="Minutes before the due moment.",
+    )
+    at = serializers.DateTimeField(
+        required=False, help_text="ISO 8601 with an offset (2027-03-01T08:30:00+01:00)."
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("before_minutes"), bool):
+            raise serializers.ValidationError({"before_minutes": ["A whole number of minutes."]})
+        if isinstance(data, dict) and isinstance(data.get("at"), str) and not _has_offset(data["at"]):
+            raise serializers.ValidationError({"at": ["Give the moment with its offset (Z or +01:00)."]})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("before_minutes" in attrs) == ("at" in attrs):
+            raise serializers.ValidationError("A reminder has either before_minutes or at.")
+        return attrs
+
+
+def _has_offset(text: str) -> bool:
+    parsed = None
+    try:
+        parsed = datetime.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return True  # DateTimeField says what is wrong with it
+    return parsed.tzinfo is not None
+
+
+class TaskRemindersField(serializers.Field):
+    """A list of at most 5 reminders in (replacing the task's); the reminders with ``id`` and
+    ``fire_at`` out."""
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        if not isinstance(data, list) or len(data) > Reminder.MAX_PER_TASK:
+            raise serializers.ValidationError(
+                f"Expected a list of at most {Reminder.MAX_PER_TASK} reminders."
+            )
+        checker = ReminderSpec()
+        specs, errors = [], {}
+        for index, item in enumerate(data):
+            try:
+                specs.append(checker.run_validation(item))
+            except serializers.ValidationError as exc:
+                errors[str(index)] = serializers.as_serializer_error(exc)
+        if errors:
+            raise serializers.ValidationError(errors)
+        unique = {(spec.get("before_minutes"), spec.get("at")): spec for spec in specs}
+        return list(unique.values())
+
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        zone = timezone.get_current_timezone()
+        return [reminder_data(reminder, zone) for reminder in value]
+
+
+def reminder_data(reminder: ReminderRef, zone: datetime.tzinfo) -> dict[str, Any]:
+    return {
+        "id": reminder.id,
+        "before_minutes": reminder.before_minutes,
+        "at": _iso(reminder.at, zone),
+        "fire_at": _iso(reminder.fire_at, zone),
+    }
+
+
+class TaskRemindersFieldExtension(OpenApiSerializerFieldExtension):
+    """Reminders going in (without id and fire_at) and coming out."""
+
+    target_class = "tasks.serializers.TaskRemindersField"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
+        minutes = {"type": "integer", "minimum": 0, "maximum": MAX_REMINDER_MINUTES}
+        moment = {"type": "string", "format": "date-time"}
+        if direction == "request":
+            return {
+                "type": "array",
+                "maxItems": Reminder.MAX_PER_TASK,
+                "description": "Replaces the task's reminders: minutes before the due moment, or a moment.",
+                "items": {
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "properties": {"before_minutes": minutes},
+                            "required": ["before_minutes"],
+                            "additionalProperties": False,
+                        },
+                        {
+                            "type": "object",
+                            "properties": {"at": moment},
+                            "required": ["at"],
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+            }
+        nullable = {"type": "string", "format": "date-time", "nullable": True}
+        properties = {
+            "id": {"type": "integer"},
+            "before_minutes": {**minutes, "nullable": True},
+            "at": nullable,
+            "fire_at": {**nullable, "description": "When it is sent next; null: not scheduled."},
+        }
+        return {
+            "type": "array",
+            "items": {"type": "object", "properties": properties, "required": list(properties)},
+        }
+
+
+class RecurrenceField(serializers.CharField):
+    """An RRULE (tasks.recurrence), stored normalised; "" or null: the task does not repeat."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=recurrence.MAX_LENGTH, allow_blank=True, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return recurrence.normalise(super().to_internal_value(data))
+        except recurrence.RuleInvalid as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is None:
+            return True, ""
+        return super().validate_empty_values(data)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
+class RecurrenceTextField(serializers.Field):
+    """The rule in English, read from ``recurrence``; null when the task does not repeat."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, source="recurrence", **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return recurrence.recurrence_text(value)
+
+
 class TaskListSerializer(serializers.ListSerializer):
     # The list_serializer_class of TaskSerializer (and TrashedTaskSerializer) only.
     child: "TaskSerializer"
@@ -119,6 +278,31 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
     priority = PriorityField(required=False, default=Task.Priority.NONE)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_time = serializers.TimeField(
+        format="%H:%M",
+        input_formats=["%H:%M"],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="HH:MM in the task owner's time zone; needs a due date (cleared with it).",
+    )
+    due_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="The due date and time as a moment; null without a time."
+    )
+    recurrence = RecurrenceField(
+        required=False,
+        default="",
+        help_text='An RRULE without "RRULE:" (FREQ=MONTHLY;BYMONTHDAY=-1); needs a due date.'
+        ' "" or null: none.',
+    )
+    recurrence_basis = serializers.ChoiceField(
+        choices=RecurrenceBasis.values,
+        required=False,
+        default=RecurrenceBasis.DUE,
+        help_text="Whether the next occurrence follows the due date or the day the task was done.",
+    )
+    recurrence_text = RecurrenceTextField()
+    reminders = TaskRemindersField(required=False, source="details.reminders")
     completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     labels = TaskLabelsField(required=False, default=list)
     project = id_field(
@@ -148,8 +332,8 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         values = super().to_internal_value(data)
-        if "details" in values:  # assignees are read from task.details; written as a plain list
-            values["assignees"] = values.pop("details")["assignees"]
+        if "details" in values:  # assignees and reminders are read from task.details; written as lists
+            values.update(values.pop("details"))
         return values
 
     def to_representation(self, task: Task) -> dict[str, Any]:
@@ -174,6 +358,12 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         "status": task.status,
         "priority": Task.Priority.name_of(task.priority),
         "due_date": task.due_date.isoformat() if task.due_date else None,
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time is not None else None,
+        "due_at": _iso(task.due_at, zone),
+        "recurrence": task.recurrence,
+        "recurrence_basis": task.recurrence_basis,
+        "recurrence_text": recurrence.recurrence_text(task.recurrence),
+        "reminders": [reminder_data(reminder, zone) for reminder in details.reminders],
         "completed_at": _iso(task.completed_at, zone),
         "labels": [{"id": label.pk, "name": label.name, "colour": label.colour} for label in labels_of(task)],
         "project": task.project_id,
@@ -232,7 +422,11 @@ class TaskListQuerySerializer(QueryParametersSerializer):
     priority = CommaListField(child=PriorityField(), required=False)
     due_before = serializers.DateField(required=False, help_text="Due on or before this date.")
     due_after = serializers.DateField(required=False, help_text="Due on or after this date.")
-    overdue = QueryBooleanField(required=False, help_text="Due before today (your time zone) and not done.")
+    overdue = QueryBooleanField(
+        required=False,
+        help_text="Not done, and past due: its due moment has passed, or (without a time) its date is before"
+        " today in your time zone.",
+    )
     has_due = QueryBooleanField(required=False)
     q = serializers.CharField(required=False, max_length=200, help_text="Words in the title or description.")
     # SerializerMetaclass takes declared fields off the class, so this "label" does not replace

@@ -7,7 +7,7 @@ is tasks.access's answer: ``user_id`` is the person asking.
 """
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,8 +16,12 @@ from django.utils import timezone
 
 from tasks import access, positions
 from tasks.errors import OwnerGone, ParentInTrash, ProjectNotFound, TaskChanged, TaskInvalid, TaskNotFound
-from tasks.models import Label, Project, Task, TaskEvent
-from tasks.selectors import TaskDetails
+from tasks.models import Label, Project, RecurrenceBasis, Reminder, Task, TaskEvent
+from tasks.notifications import schedule
+from tasks.notifications.activity import notify_assigned
+from tasks.notifications.schedule import OwnerZone
+from tasks.recurrence import next_occurrence, zone_of
+from tasks.selectors import ReminderRef, TaskDetails
 from tasks.services import history, quotas
 from tasks.services.hierarchy import check_parent, descendant_ids
 from tasks.services.members import allowed_assignees, assignee_refs, unassign, valid_assignees
@@ -30,6 +34,89 @@ def _apply_status(task: Task, status: str) -> None:
     elif status != Task.Status.DONE:
         task.completed_at = None
     task.status = status
+
+
+NEEDS_DUE_DATE = "A due time needs a due date."
+REPEAT_NEEDS_DUE_DATE = "A repeating task needs a due date."
+
+
+def _check_due(task: Task, data: dict[str, Any]) -> None:
+    """A due time and a rule go with a due date: clearing the date clears the time; a rule
+    refuses to lose its date (clear the rule in the same request). Changing the rule starts
+    its count (COUNT) again."""
+    if task.due_date is None:
+        if data.get("due_time") is not None:
+            raise TaskInvalid({"due_time": [NEEDS_DUE_DATE]})
+        if data.get("recurrence"):
+            raise TaskInvalid({"recurrence": [REPEAT_NEEDS_DUE_DATE]})
+        if task.recurrence:
+            raise TaskInvalid({"due_date": [REPEAT_NEEDS_DUE_DATE + " Clear its recurrence too."]})
+        task.due_time = None
+
+
+def _time_text(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def _repeat(task: Task, zone: OwnerZone) -> dict[str, Any] | None:
+    """When the task, just marked done, repeats: put it on its next occurrence, open again, and
+    answer the date change for the completion's history entry; None when it does not repeat
+    or its rule is exhausted (it stays done)."""
+    if not task.recurrence or task.due_date is None:
+        return None
+    completed_on = (task.completed_at or timezone.now()).astimezone(zone_of(zone.name)).date()
+    following = next_occurrence(
+        task.recurrence,
+        task.recurrence_basis,
+        task.due_date,
+        task.due_time,
+        completed_on,
+        zone.name,
+        task.recurrence_done,
+    )
+    if following is None:
+        return None
+    change = {"due_date": [task.due_date.isoformat(), following.due_date.isoformat()]}
+    task.due_date, task.due_time, task.due_at = following.due_date, following.due_time, following.due_at
+    task.recurrence_done += 1
+    task.status, task.completed_at = Task.Status.TODO, None
+    return change
+
+
+REPEAT_FIELDS = ["status", "completed_at", "due_date", "due_time", "due_at", "recurrence_done"]
+
+
+def _reminder_key(before_minutes: int | None, at: datetime | None) -> tuple[int | None, datetime | None]:
+    return before_minutes, at
+
+
+def _reminder_text(reminder: Reminder | dict[str, Any]) -> dict[str, Any]:
+    before = reminder["before_minutes"] if isinstance(reminder, dict) else reminder.before_minutes
+    at = reminder["at"] if isinstance(reminder, dict) else reminder.at
+    return {"before_minutes": before} if before is not None else {"at": history.represent("at", at)}
+
+
+def _set_reminders(task: Task, specs: list[dict[str, Any]], changes: dict[str, Any] | None) -> None:
+    """Replace the task's reminders with ``specs``. A reminder that stays keeps its row, and so
+    remembers the occurrence it was already sent for."""
+    old = (
+        list(Reminder.objects.filter(task_id=task.pk).order_by("pk"))
+        if task.pk and changes is not None
+        else []
+    )
+    wanted = [(spec.get("before_minutes"), spec.get("at")) for spec in specs]
+    kept = {_reminder_key(r.before_minutes, r.at): r for r in old}
+    gone = [r.pk for r in old if _reminder_key(r.before_minutes, r.at) not in set(wanted)]
+    new = [Reminder(task_id=task.pk, before_minutes=b, at=a) for b, a in wanted if (b, a) not in kept]
+    if gone:
+        Reminder.objects.filter(pk__in=gone).delete()
+    if new:
+        Reminder.objects.bulk_create(new)
+    if changes is not None and (gone or new):
+        changes["reminders"] = [
+            [_reminder_text(r) for r in old],
+            [_reminder_text({"before_minutes": b, "at": a}) for b, a in wanted],
+        ]
 
 
 def _locked(*, user_id: int, task_id: int, needed: str = access.EDITOR, trashed: bool = False) -> Task:
@@ -100,6 +187,10 @@ def task_create(
     status: str = Task.Status.TODO,
     priority: int = Task.Priority.NONE,
     due_date: date | None = None,
+    due_time: time | None = None,
+    recurrence: str = "",
+    recurrence_basis: str = RecurrenceBasis.DUE,
+    reminders: list[dict[str, Any]] | None = None,
     labels: list[int] | None = None,
     project: int | None = None,
     parent: int | None = None,
@@ -117,8 +208,14 @@ def task_create(
                 description=description,
                 priority=priority,
                 due_date=due_date,
+                due_time=due_time,
+                recurrence=recurrence,
+                recurrence_basis=recurrence_basis,
                 position=positions.position_now(),
             )
+            _check_due(task, {"due_time": due_time, "recurrence": recurrence})
+            zone = OwnerZone(owner_id)
+            schedule.set_due_at(task, zone)
             _apply_status(task, status)
             # The owner's lock first, as in every write that adds to a quota.
             quotas.lock_owner(owner_id)
@@ -132,21 +229,53 @@ def task_create(
                 task.labels.add(*label_objects)
             if people:
                 task.assignees.add(*people)
-            changes = history.snapshot(task)
+            saved_reminders: list[Reminder] = []
+            if reminders:
+                _set_reminders(task, reminders, None)
+                saved_reminders = schedule.reschedule_task(task, time_zone=zone)
+            changes = history.snapshot(task) | _time_snapshot(task)
             if label_objects and task.project_id is None:
                 changes["labels"] = history.label_names(label_objects)
             if people:
                 changes["assignees"] = history.usernames(assignee_refs(people))
+            if saved_reminders:
+                changes["reminders"] = [_reminder_text(reminder) for reminder in saved_reminders]
             history.record(task, actor_id, TaskEvent.Kind.CREATED, changes)
+            if people:
+                notify_assigned(task, people, actor_id)
             transaction.on_commit(TASKS_CREATED.labels("api").inc)
     except IntegrityError as exc:
         # A valid access token can outlive its account by a few minutes.
         raise OwnerGone from exc
     _cache_labels(task, label_objects)
     task.details = TaskDetails(
-        labels=task._prefetched_objects_cache["labels"], assignees=assignee_refs(people)
+        labels=task._prefetched_objects_cache["labels"],
+        assignees=assignee_refs(people),
+        reminders=[ReminderRef.of(reminder) for reminder in saved_reminders],
     )
     return task
+
+
+def _time_snapshot(task: Task) -> dict[str, Any]:
+    """The time fields a history entry shows, when set (the tracked fields are history's own)."""
+    shown: dict[str, Any] = {}
+    if task.due_time is not None:
+        shown["due_time"] = _time_text(task.due_time)
+    if task.recurrence:
+        shown["recurrence"] = task.recurrence
+        shown["recurrence_basis"] = task.recurrence_basis
+    return shown
+
+
+def _time_changes(before: tuple[Any, ...], task: Task, changes: dict[str, Any]) -> None:
+    due_time, rule, basis = before
+    if due_time != task.due_time:
+        changes["due_time"] = [_time_text(due_time), _time_text(task.due_time)]
+    if rule != task.recurrence:
+        changes["recurrence"] = [rule, task.recurrence]
+        task.recurrence_done = 0  # a new rule counts its occurrences from here
+    if basis != task.recurrence_basis:
+        changes["recurrence_basis"] = [basis, task.recurrence_basis]
 
 
 def _set_labels(task: Task, user_id: int, label_ids: list[int], changes: dict[str, Any]) -> None:
@@ -187,6 +316,9 @@ def _move_to_project(
     Task.objects.filter(pk__in=moved[1:]).update(
         project_id=project_id, owner_id=owner_id, version=F("version") + 1, updated_at=timezone.now()
     )
+    if owner_id != task.owner_id and moved[1:]:
+        # Due moments are the owner's local times: the sub-tasks' follow their new owner.
+        schedule.reschedule_tasks(moved[1:])
     task.project_id, task.owner_id = project_id, owner_id
     stale = Task.assignees.through.objects.filter(task_id__in=moved).exclude(
         user_id__in=allowed_assignees(task)
@@ -216,7 +348,7 @@ def _set_parent(task: Task, user_id: int, parent_id: int | None, changes: dict[s
     task.parent_id = parent_id
 
 
-def _set_assignees(task: Task, user_ids: list[int], changes: dict[str, Any]) -> None:
+def _set_assignees(task: Task, user_ids: list[int], changes: dict[str, Any], actor_id: int | None) -> None:
     people = valid_assignees(task, user_ids)
     old = sorted(task.assignees.values_list("pk", flat=True))
     if old != sorted(people):
@@ -225,6 +357,9 @@ def _set_assignees(task: Task, user_ids: list[int], changes: dict[str, Any]) -> 
             history.usernames(assignee_refs(old)),
             history.usernames(assignee_refs(people)),
         ]
+        added = set(people) - set(old)
+        if added:
+            notify_assigned(task, sorted(added), actor_id)
 
 
 @transaction.atomic
@@ -240,31 +375,73 @@ def task_update(
     task = _locked(user_id=user_id, task_id=task_id)
     _check_version(task, if_match)
     before = history.snapshot(task)
+    time_before = (task.due_time, task.recurrence, task.recurrence_basis)
+    due_before, status_before, owner_before = (task.due_date, task.due_time), task.status, task.owner_id
     label_ids = data.pop("labels", None)
     status = data.pop("status", None)
     project_id = data.pop("project", task.project_id)
     new_parent = "parent" in data
     parent_id = data.pop("parent", None)
     assignee_ids = data.pop("assignees", None)
+    reminder_specs = data.pop("reminders", None)
     for field, value in data.items():
         setattr(task, field, value)
+    _check_due(task, data)
     if status is not None:
         _apply_status(task, status)
     changes: dict[str, Any] = history.diff(before, history.snapshot(task))
+    _time_changes(time_before, task, changes)
     if project_id != task.project_id:
         _move_to_project(task, user_id, actor_id, project_id, changes)
     if new_parent:  # a move to another project already took the task out of its parent
         _set_parent(task, user_id, parent_id, changes)
     if assignee_ids is not None:
-        _set_assignees(task, assignee_ids, changes)
+        _set_assignees(task, assignee_ids, changes, actor_id)
     if label_ids is not None:
         _set_labels(task, user_id, label_ids, changes)
-    if changes:
-        _save(task, [*data, "status", "completed_at", "project", "parent", "owner"])
+    if reminder_specs is not None:
+        _set_reminders(task, reminder_specs, changes)
+    _finish_update(
+        task,
+        actor_id,
+        changes,
+        [*data],
+        (due_before, status_before, owner_before),
+        reminder_specs is not None,
+    )
+    return task
+
+
+def _finish_update(
+    task: Task,
+    actor_id: int | None,
+    changes: dict[str, Any],
+    fields: list[str],
+    before: tuple[tuple[date | None, time | None], str, int],
+    reminders_set: bool,
+) -> None:
+    """Save an update: the due moment, a repeating task's next occurrence when it was just
+    completed, the history entries, and the reminders' schedule."""
+    due_before, status_before, owner_before = before
+    zone = OwnerZone(task.owner_id)
+    moved = (task.due_date, task.due_time) != due_before or task.owner_id != owner_before
+    if moved:
+        schedule.set_due_at(task, zone)
+    completion = None
+    if status_before != Task.Status.DONE and task.status == Task.Status.DONE:
+        completion = _repeat(task, zone)
+    if completion is not None:
+        # The completion is its own history entry, with the date it moved the task to.
+        completion = {"status": changes.pop("status", [status_before, Task.Status.DONE]), **completion}
+    if changes or completion is not None:
+        _save(task, [*fields, *REPEAT_FIELDS, "project", "parent", "owner"])
         recorded = {key: value for key, value in changes.items() if key != "labels_changed"}
         if recorded:
             history.record(task, actor_id, TaskEvent.Kind.UPDATED, recorded)
-    return task
+        if completion is not None:
+            history.record(task, actor_id, TaskEvent.Kind.COMPLETED, completion)
+    if moved or completion is not None or task.status != status_before or reminders_set:
+        schedule.reschedule_task(task, time_zone=zone)
 
 
 def _set_status(user_id: int, task_id: int, actor_id: int | None, status: str, kind: str) -> Task:
@@ -273,9 +450,30 @@ def _set_status(user_id: int, task_id: int, actor_id: int | None, status: str, k
         return task  # already there: nothing to record
     before = task.status
     _apply_status(task, status)
-    _save(task, ["status", "completed_at"])
-    history.record(task, actor_id, kind, {"status": [before, task.status]})
+    zone = OwnerZone(task.owner_id)
+    completion = _repeat(task, zone) if status == Task.Status.DONE else None
+    if completion is not None:
+        _save(task, REPEAT_FIELDS)
+        history.record(task, actor_id, kind, {"status": [before, Task.Status.DONE], **completion})
+    else:
+        _save(task, ["status", "completed_at"])
+        history.record(task, actor_id, kind, {"status": [before, task.status]})
+    schedule.reschedule_task(task, time_zone=zone)
     return task
+
+
+def complete_repeating(task: Task, actor_id: int | None, kind: str) -> bool:
+    """Complete a locked, open, repeating task (for a bulk action): True when it moved on to its
+    next occurrence (and so is open again), False when its rule is exhausted and nothing was written."""
+    before = task.status
+    _apply_status(task, Task.Status.DONE)
+    completion = _repeat(task, OwnerZone(task.owner_id))
+    if completion is None:
+        task.status, task.completed_at = before, None
+        return False
+    _save(task, REPEAT_FIELDS)
+    history.record(task, actor_id, kind, {"status": [before, Task.Status.DONE], **completion})
+    return True
 
 
 @transaction.atomic
@@ -376,12 +574,28 @@ def task_move(
     _refuse_self_neighbour(task, before_id, after_id)
     position = _free_position(task, target, before_id, after_id)
     changes: dict[str, list[Any]] = {"position": [task.position, position]}
+    status_before = task.status
     if target != task.status:
         changes["status"] = [task.status, target]
         _apply_status(task, target)
     task.position = position
-    _save(task, ["position", "status", "completed_at"])
+    zone = OwnerZone(task.owner_id)
+    completion = None
+    if status_before != Task.Status.DONE and task.status == Task.Status.DONE:
+        completion = _repeat(task, zone)
+    _save(
+        task,
+        ["position", *REPEAT_FIELDS] if completion is not None else ["position", "status", "completed_at"],
+    )
+    if completion is not None:
+        # Dropped on done, a repeating task lands in its next occurrence's column: todo.
+        changes["status"] = [status_before, task.status]
+        history.record(
+            task, actor_id, TaskEvent.Kind.COMPLETED, {"status": [status_before, "done"], **completion}
+        )
     history.record(task, actor_id, TaskEvent.Kind.MOVED, changes)
+    if task.status != status_before or completion is not None:
+        schedule.reschedule_task(task, time_zone=zone)
     return task
 
 
@@ -407,6 +621,7 @@ def task_trash(
     _save(task, ["trashed_at"])
     history.record(task, actor_id, TaskEvent.Kind.TRASHED)
     _carry(task, subtasks, TaskEvent.Kind.TRASHED, {"trashed_at": task.trashed_at}, actor_id)
+    schedule.unschedule([task.pk, *subtasks])
     return task
 
 
@@ -424,6 +639,9 @@ def task_restore(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
     _save(task, ["trashed_at"])
     history.record(task, actor_id, TaskEvent.Kind.RESTORED)
     _carry(task, subtasks, TaskEvent.Kind.RESTORED, {"trashed_at": None}, actor_id)
+    schedule.reschedule_task(task)
+    if subtasks:
+        schedule.reschedule_tasks(subtasks)
     return task
 
 

@@ -26,6 +26,12 @@ def test_create_with_only_a_title_fills_the_defaults(owner_client, owner):
         "status",
         "priority",
         "due_date",
+        "due_time",
+        "due_at",
+        "recurrence",
+        "recurrence_basis",
+        "recurrence_text",
+        "reminders",
         "completed_at",
         "labels",
         "project",
@@ -39,6 +45,8 @@ def test_create_with_only_a_title_fills_the_defaults(owner_client, owner):
         "updated_at",
     }
     assert body["title"] == "Buy milk"
+    assert (body["due_time"], body["due_at"], body["recurrence"], body["recurrence_text"]) == (None, None, "", None)
+    assert (body["recurrence_basis"], body["reminders"]) == ("due", [])
     assert (body["project"], body["parent"], body["assignees"], body["subtask_count"]) == (None, None, [], 0)
     assert (body["description"], body["status"], body["priority"], body["due_date"]) == (
         "",

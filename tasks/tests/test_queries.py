@@ -94,10 +94,12 @@ def test_create_with_labels_adds_the_lookup_and_the_links(owner_client, owner, a
         ("patch", "", {"title": "x"}, 4),
         # and the labels it had (PUT replaces them)
         ("put", "", {"title": "x"}, 5),
-        ("post", "complete/", None, 4),
+        # and one update that unschedules the task's reminders
+        ("post", "complete/", None, 5),
         ("post", "reopen/", None, 2),  # nothing to reopen: lock, labels
-        # lock, look for sub-tasks to take along, write, history (no body in the answer)
-        ("delete", "", None, 4),
+        # lock, look for sub-tasks to take along, write, history, unschedule the reminders
+        # (no body in the answer)
+        ("delete", "", None, 5),
     ],
 )
 def test_writes_cost_a_constant_number_of_queries(
