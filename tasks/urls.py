@@ -5,6 +5,12 @@ from tasks.calendar.views import CalendarFeedView, calendar_file
 from tasks.views.bulk import BulkView, StatsView
 from tasks.views.comments import CommentDetailView, CommentListView
 from tasks.views.labels import LabelDetailView, LabelListView
+from tasks.views.notifications import (
+    NotificationListView,
+    NotificationReadView,
+    NotificationSettingsView,
+    NotificationSummaryView,
+)
 from tasks.views.projects import (
     MemberDetailView,
     MemberListView,
@@ -13,6 +19,7 @@ from tasks.views.projects import (
     ProjectRestoreView,
     ProjectTrashView,
 )
+from tasks.views.push import PushInfoView, PushSubscriptionsView
 from tasks.views.tasks import (
     TaskCompleteView,
     TaskDetailView,
@@ -50,6 +57,12 @@ urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
     path("export/", ExportView.as_view(), name="export"),
     path("import/", ImportView.as_view(), name="import"),
+    path("notifications/", NotificationListView.as_view(), name="notifications"),
+    path("notifications/summary/", NotificationSummaryView.as_view(), name="notifications-summary"),
+    path("notifications/read/", NotificationReadView.as_view(), name="notifications-read"),
+    path("notifications/settings/", NotificationSettingsView.as_view(), name="notifications-settings"),
+    path("push/", PushInfoView.as_view(), name="push"),
+    path("push/subscriptions/", PushSubscriptionsView.as_view(), name="push-subscriptions"),
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
     # No session: the token in the path is the credential (tms_project.redaction keeps it out of logs).
     path("calendar/<str:token>.ics", calendar_file, name="calendar-file"),
