@@ -13,8 +13,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tasks.models import Task
-from tasks.serializers import PriorityField
+from tasks.models import RecurrenceBasis, Task
+from tasks.serializers import PriorityField, RecurrenceField, TaskRemindersField
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import EXPORT_FORMAT, EXPORT_VERSION, IMPORT_VERSIONS, MAX_IMPORT_TASKS, MAX_REF
 from tms_project.api.strict import QueryParametersSerializer, StrictBooleanField, TextOnlyMixin
@@ -76,10 +76,29 @@ class ImportRowSerializer(TextOnlyMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False, default=Task.Status.TODO)
     priority = PriorityField(required=False, default=Task.Priority.NONE)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_time = serializers.TimeField(
+        format="%H:%M", input_formats=["%H:%M"], required=False, allow_null=True, default=None
+    )
+    recurrence = RecurrenceField(required=False, default="")
+    recurrence_basis = serializers.ChoiceField(
+        choices=RecurrenceBasis.values, required=False, default=RecurrenceBasis.DUE
+    )
+    recurrence_done = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, required=False, default=0, help_text="Occurrences already done."
+    )
+    reminders = TaskRemindersField(required=False, default=list)
     completed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     created_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Informational; ignored."
     )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("due_date") is None and attrs.get("due_time") is not None:
+            raise serializers.ValidationError({"due_time": ["A due time needs a due date."]})
+        if attrs.get("due_date") is None and attrs.get("recurrence"):
+            raise serializers.ValidationError({"recurrence": ["A repeating task needs a due date."]})
+        return attrs
+
     # With many=True DRF passes max_length on to the ListSerializer; the stubs do not list it.
     labels = ImportLabelSerializer(  # type: ignore[call-arg]
         many=True, required=False, default=list, max_length=MAX_LABELS_PER_TASK
@@ -174,6 +193,11 @@ class ExportLabelSerializer(serializers.Serializer):
     colour = serializers.CharField(read_only=True)
 
 
+class ExportReminderSerializer(serializers.Serializer):
+    before_minutes = serializers.IntegerField(read_only=True, required=False)
+    at = serializers.DateTimeField(read_only=True, required=False)
+
+
 class ExportProjectSerializer(serializers.Serializer):
     ref = serializers.CharField(read_only=True, help_text="`p` and the project's id in your account.")
     name = serializers.CharField(read_only=True)
@@ -195,6 +219,11 @@ class ExportTaskSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, read_only=True)
     priority = PriorityField(read_only=True)
     due_date = serializers.DateField(read_only=True, allow_null=True)
+    due_time = serializers.TimeField(read_only=True, allow_null=True, format="%H:%M")
+    recurrence = serializers.CharField(read_only=True)
+    recurrence_basis = serializers.ChoiceField(choices=RecurrenceBasis.values, read_only=True)
+    recurrence_done = serializers.IntegerField(read_only=True)
+    reminders = ExportReminderSerializer(many=True, read_only=True)
     completed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     labels = ExportLabelSerializer(many=True, read_only=True)

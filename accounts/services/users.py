@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services.mail import mail_enqueue
 from accounts.services.sessions import sessions_revoke_all
 from accounts.usernames import username_key, username_normalize
+from tasks.notifications.schedule import reschedule_owner
 from tasks.services.handover import HandedOver, projects_hand_over
 
 USERNAME_TAKEN = "A user with that username, or one that looks like it, already exists."
@@ -77,11 +78,15 @@ def user_update(*, user: User, data: dict) -> User:
         data["username"] = username_normalize(data["username"])
         if _username_taken(data["username"], other_than=user):
             raise AccountInvalid({"username": [USERNAME_TAKEN]})
+    zone_changed = "time_zone" in data and data["time_zone"] != user.time_zone
     for field, value in data.items():
         setattr(user, field, value)
     try:
         with transaction.atomic():
             user.save(update_fields=list(data))
+            if zone_changed:
+                # Due times are the owner's local times: their moments and reminders move with the zone.
+                reschedule_owner(user.pk)
     except IntegrityError as exc:
         raise AccountInvalid({"username": [USERNAME_TAKEN]}) from exc
     return user

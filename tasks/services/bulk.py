@@ -18,9 +18,11 @@ from django.utils import timezone
 from tasks import access
 from tasks.errors import ParentInTrash, TaskInvalid, TaskNotFound
 from tasks.models import Label, Task, TaskEvent
+from tasks.notifications import schedule
 from tasks.services import history
 from tasks.services.hierarchy import descendant_ids
 from tasks.services.quotas import MAX_LABELS_PER_TASK
+from tasks.services.tasks import complete_repeating
 
 MAX_BULK_IDS = 100
 
@@ -182,6 +184,8 @@ def tasks_bulk_apply(
     if action == "restore":
         _refuse_parents_in_trash(tasks)
     now = timezone.now()
+    repeated = _complete_repeating(tasks, action, value, actor_id)
+    tasks = [task for task in tasks if task.pk not in repeated]
     plan = ACTION_PLANS[action](tasks, value, Context(owner_id=user_id, now=now))
     if plan.changed:
         Task.objects.filter(pk__in=list(plan.changed)).update(
@@ -196,8 +200,38 @@ def tasks_bulk_apply(
                 if not (plan.kind == TaskEvent.Kind.LABELS and by_id[pk].project_id is not None)
             ]
         )
-    _carry_subtasks(tasks, action, now, actor_id)
-    return len(plan.changed)
+    below = _carry_subtasks(tasks, action, now, actor_id)
+    if action in _RESCHEDULING:
+        changed = [*plan.changed, *below]
+        if action == "trash" or _completing(action, value):
+            schedule.unschedule(changed)  # one query: nothing to send for done or trashed tasks
+        else:
+            schedule.reschedule_tasks(changed)
+    return len(plan.changed) + len(repeated)
+
+
+# Actions that change what a reminder waits for (status, trash); a repeating task completed
+# here has its reminders rescheduled by tasks.services.tasks as for one task.
+_RESCHEDULING = ("complete", "reopen", "set_status", "trash", "restore")
+
+
+def _completing(action: str, value: Any) -> bool:
+    return action == "complete" or (action == "set_status" and value == Task.Status.DONE)
+
+
+def _complete_repeating(tasks: list[Task], action: str, value: Any, actor_id: int | None) -> set[int]:
+    """Complete the open repeating tasks one by one, as POST .../complete/ does: each moves on to
+    its next occurrence with its own history entry. The ids of those that moved on (those whose
+    rule is exhausted are left to the action, and end done)."""
+    if not _completing(action, value):
+        return set()
+    kind = TaskEvent.Kind.COMPLETED
+    moved = set()
+    for task in tasks:
+        if task.recurrence and task.status != Task.Status.DONE and complete_repeating(task, actor_id, kind):
+            schedule.reschedule_task(task)
+            moved.add(task.pk)
+    return moved
 
 
 def _refuse_parents_in_trash(tasks: list[Task]) -> None:
@@ -209,7 +243,8 @@ def _refuse_parents_in_trash(tasks: list[Task]) -> None:
         raise ParentInTrash
 
 
-def _carry_subtasks(tasks: list[Task], action: str, now: datetime, actor_id: int | None) -> None:
+def _carry_subtasks(tasks: list[Task], action: str, now: datetime, actor_id: int | None) -> list[int]:
+    """Trash or restore the sub-tasks along with their parents; the ids of those carried."""
     if action == "trash":
         below = descendant_ids([task.pk for task in tasks], trashed_at_in=Q(trashed_at__isnull=True))
         update: dict[str, Any] = {"trashed_at": now}
@@ -218,8 +253,9 @@ def _carry_subtasks(tasks: list[Task], action: str, now: datetime, actor_id: int
         below = descendant_ids([task.pk for task in tasks], trashed_at_in=Q(trashed_at__in=moments))
         update = {"trashed_at": None}
     else:
-        return
+        return []
     if below:
         Task.objects.filter(pk__in=below).update(**update, version=F("version") + 1, updated_at=now)
         kind = TaskEvent.Kind.TRASHED if action == "trash" else TaskEvent.Kind.RESTORED
         history.record_many([TaskEvent(task_id=pk, actor_id=actor_id, kind=kind) for pk in below])
+    return below

@@ -37,7 +37,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tasks.errors import TaskInvalid
-from tasks.models import Label, Project, Task
+from tasks.models import Label, Project, Reminder, Task
 
 EXPORT_FORMAT = "tms-tasks"
 EXPORT_VERSION = 2
@@ -59,6 +59,9 @@ CSV_COLUMNS = [
     "project",
     "ref",
     "parent",
+    "due_time",
+    "recurrence",
+    "recurrence_basis",
 ]
 CURSOR_MAX_AGE = timedelta(days=7)
 _CURSOR_SALT = "tms.tasks.export"
@@ -188,12 +191,13 @@ def _tasks_between(owner_id: int, order: ExportOrder, start: int, end: int) -> I
     """(index in the order, task) for order.ids[start:end], with the owner's own labels; two queries
     per _CHUNK tasks. A task gone since the order was read is left out."""
     labels = Prefetch("labels", queryset=Label.objects.filter(owner_id=owner_id).order_by("name", "pk"))
+    reminders = Prefetch("reminders", queryset=Reminder.objects.order_by("pk"))
     for offset in range(start, end, _CHUNK):
         ids = order.ids[offset : min(end, offset + _CHUNK)]
         # By id alone, checked here: the order came from exported_tasks (a task whose project went to the
         # trash since went there with it), and with the owner in the query MariaDB read the whole
         # account through its owner index for every chunk.
-        chunk = Task.objects.filter(pk__in=ids).prefetch_related(labels)
+        chunk = Task.objects.filter(pk__in=ids).prefetch_related(labels, reminders)
         found = {task.pk: task for task in chunk if task.owner_id == owner_id and task.trashed_at is None}
         for index, pk in enumerate(ids, offset):
             if pk in found:
@@ -211,10 +215,21 @@ def export_row(task: Task, parent_id: int | None) -> dict[str, Any]:
         "status": task.status,
         "priority": Task.Priority.name_of(task.priority),
         "due_date": task.due_date.isoformat() if task.due_date else None,
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time is not None else None,
+        "recurrence": task.recurrence,
+        "recurrence_basis": task.recurrence_basis,
+        "recurrence_done": task.recurrence_done,
+        "reminders": [_reminder_row(reminder) for reminder in task.reminders.all()],
         "completed_at": task.completed_at.isoformat() if task.completed_at else None,
         "created_at": task.created_at.isoformat(),
         "labels": [{"name": label.name, "colour": label.colour} for label in task.labels.all()],
     }
+
+
+def _reminder_row(reminder: Reminder) -> dict[str, Any]:
+    if reminder.at is not None:
+        return {"at": reminder.at.isoformat()}
+    return {"before_minutes": reminder.before_minutes}
 
 
 def project_row(project: Project) -> dict[str, Any]:

@@ -27,7 +27,9 @@ from django.utils import timezone
 
 from tasks import access, positions
 from tasks.errors import ProjectNameTaken, QuotaExceeded, TaskInvalid
-from tasks.models import Label, Project, ProjectMember, Task, TaskEvent
+from tasks.models import Label, Project, ProjectMember, Reminder, Task, TaskEvent
+from tasks.notifications import schedule
+from tasks.recurrence import local_moment
 from tasks.services import history, quotas
 from tasks.services.hierarchy import MAX_LEVELS
 from tms_project.errors import Conflict
@@ -297,14 +299,20 @@ def _create_projects(owner_id: int, plan: Plan) -> dict[str, int]:
     }
 
 
-def _new_task(owner_id: int, row: dict[str, Any], position: int) -> Task:
+def _new_task(owner_id: int, row: dict[str, Any], position: int, time_zone: str) -> Task:
+    due_date, due_time = row.get("due_date"), row.get("due_time")
     task = Task(
         owner_id=owner_id,
         title=row["title"],
         description=row.get("description", ""),
         status=row["status"],
         priority=row["priority"],
-        due_date=row.get("due_date"),
+        due_date=due_date,
+        due_time=due_time,
+        due_at=local_moment(due_date, due_time, time_zone) if due_date is not None else None,
+        recurrence=row.get("recurrence", ""),
+        recurrence_basis=row.get("recurrence_basis", "due"),
+        recurrence_done=row.get("recurrence_done", 0),
         position=position,
     )
     done = row["status"] == Task.Status.DONE
@@ -319,6 +327,8 @@ def _insert_tasks(
     # Positions in row order that never equal a clock position, so the imported rows can be found
     # again on databases that return no ids from a bulk insert.
     start = positions.position_now() + 1
+    timed = any(row.get("due_time") is not None for row in rows)
+    time_zone = schedule.owner_time_zone(owner_id) if timed else "UTC"
     saved: list[Task | None] = [None] * len(rows)
     for level in range(1, MAX_LEVELS + 1):
         indexes = [index for index, row_level in enumerate(plan.levels) if row_level == level]
@@ -326,7 +336,7 @@ def _insert_tasks(
             break
         batch = []
         for index in indexes:
-            task = _new_task(owner_id, rows[index], start + index * _SPACING)
+            task = _new_task(owner_id, rows[index], start + index * _SPACING, time_zone)
             project_ref = rows[index].get("project")
             task.project_id = project_ids.get(project_ref) if project_ref is not None else None
             parent = plan.parents[index]
@@ -351,6 +361,18 @@ def _link_labels(created: list[Task], rows: list[dict[str, Any]], labels: dict[s
         for label in row.get("labels", [])
     ]
     through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+
+
+def _add_reminders(created: list[Task], rows: list[dict[str, Any]]) -> None:
+    """The rows' reminders, scheduled as the API schedules them (an old moment is not sent)."""
+    reminders = [
+        Reminder(task_id=task.pk, before_minutes=spec.get("before_minutes"), at=spec.get("at"))
+        for task, row in zip(created, rows, strict=True)
+        for spec in row.get("reminders", [])
+    ]
+    if reminders:
+        Reminder.objects.bulk_create(reminders, batch_size=500)
+        schedule.reschedule_tasks(sorted({reminder.task_id for reminder in reminders}))
 
 
 def _record(
@@ -396,6 +418,7 @@ def tasks_import(*, owner_id: int, actor_id: int | None, document: dict[str, Any
         labels = {label.name.lower(): label for label in Label.objects.filter(owner_id=owner_id)}
     created = _insert_tasks(owner_id, rows, plan, project_ids)
     _link_labels(created, rows, labels)
+    _add_reminders(created, rows)
     _record(created, rows, actor_id, source)
     transaction.on_commit(lambda: TASKS_CREATED.labels("import").inc(len(created)))
     return ImportResult(

@@ -117,6 +117,11 @@ def test_json_export_is_streamed_and_complete(owner_client, collection):
         "status": "todo",
         "priority": "high",
         "due_date": "2026-12-01",
+        "due_time": None,
+        "recurrence": "",
+        "recurrence_basis": "due",
+        "recurrence_done": 0,
+        "reminders": [],
         "completed_at": None,
         "created_at": paint["created_at"],
         "labels": [{"name": "home", "colour": "#00aa00"}],
@@ -181,7 +186,7 @@ def test_csv_export_and_formula_guard(owner_client, collection):
 def test_csv_names_the_project_and_the_parent(owner_client, planned):
     _, text = download(owner_client, "csv")
     rows = {row["title"]: row for row in csv.DictReader(io.StringIO(text))}
-    assert list(next(csv.reader(io.StringIO(text))))[-3:] == ["project", "ref", "parent"]
+    assert list(next(csv.reader(io.StringIO(text))))[-6:-3] == ["project", "ref", "parent"]
     assert rows["Beds"]["project"] == "Garden" and rows["Beds"]["parent"] == rows["Redo the garden"]["ref"]
     assert rows["Trip"]["project"] == "" and rows["Trip"]["parent"] == ""
     assert rows["Sort boxes"]["project"] == "Attic"
@@ -218,7 +223,7 @@ def test_export_queries_do_not_grow_per_task(owner_client, owner, assert_queries
         TaskFactory.create_batch(batch // 2, owner=owner)
         for _ in range(batch // 2):
             project_task(project)
-        with assert_queries(4):  # ids and places, projects, tasks, labels
+        with assert_queries(5):  # ids and places, projects, tasks, labels, reminders
             download(owner_client)
 
 
