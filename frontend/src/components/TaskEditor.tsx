@@ -15,6 +15,9 @@ import {
   type TaskInput,
   type User,
 } from "../api/types";
+import { initialReminders, reminderInputs, remindersChanged, RemindersField } from "../features/time/RemindersField";
+import { initialRepeat, repeatRule, RepeatField } from "../features/time/RepeatField";
+import { timeOf, type TimedTaskInput } from "../features/time/model";
 import { canWrite } from "./access";
 import { AssigneePicker } from "./AssigneePicker";
 import { ErrorNote, Field, TASK_GONE } from "./common";
@@ -27,7 +30,10 @@ export interface SaveOptions {
 /** A 412 to an edit: the task changed (someone else saved) since the editor read it. */
 const isConflict = (error: unknown) => error instanceof ApiError && error.status === 412;
 
-/** Create or edit a task: title, description, status, priority, due date, labels, project, assignees. */
+/**
+ * Create or edit a task: title, description, status, priority, due date and time, repeat, reminders, labels, project,
+ * assignees. The time fields are sent only when they differ from the task's, so other edits never depend on them.
+ */
 export function TaskEditor(props: {
   task?: Task;
   labels: Label[];
@@ -55,6 +61,15 @@ export function TaskEditor(props: {
   const [status, setStatus] = useState<Status>(task?.status ?? "todo");
   const [priority, setPriority] = useState<Priority>(task?.priority ?? "none");
   const [due, setDue] = useState(task?.due_date ?? "");
+  const saved = task ? timeOf(task) : null;
+  const [dueTime, setDueTime] = useState(saved?.due_time ?? "");
+  const [repeat, setRepeat] = useState(() => initialRepeat(task));
+  const [reminders, setReminders] = useState(() => initialReminders(task, me.time_zone));
+  function changeDue(value: string) {
+    setDue(value);
+    // A time belongs to a day: clearing the date clears it (the server refuses a time without a date).
+    if (!value) setDueTime("");
+  }
   const [labelIds, setLabelIds] = useState<number[]>(task?.labels.map((l) => l.id) ?? []);
   const [projectId, setProjectId] = useState<number | null>(task ? task.project : (props.defaults?.project ?? null));
   const [assignees, setAssignees] = useState<number[]>(task?.assignees.map((a) => a.id) ?? props.defaults?.assignees ?? []);
@@ -75,8 +90,15 @@ export function TaskEditor(props: {
     setBusy(true);
     setError(null);
     try {
-      const input: TaskInput = { title, description, status, priority, due_date: due || null, labels: labelIds, assignees };
+      const input: TimedTaskInput = { title, description, status, priority, due_date: due || null, labels: labelIds, assignees };
       if (movable && (!task || task.project !== projectId)) input.project = projectId;
+      const time = due && dueTime ? dueTime : null;
+      if (time !== (saved?.due_time ?? null)) input.due_time = time;
+      const rule = repeatRule(repeat, due);
+      if (rule !== (saved?.recurrence ?? "")) input.recurrence = rule;
+      if (rule && repeat.basis !== (saved?.recurrence_basis ?? "due")) input.recurrence_basis = repeat.basis;
+      const reminderList = reminderInputs(reminders, me.time_zone);
+      if (remindersChanged(task, reminderList)) input.reminders = reminderList;
       await props.onSave(input, options);
     } catch (caught) {
       setError(caught);
@@ -123,9 +145,20 @@ export function TaskEditor(props: {
           </select>
         </Field>
         <Field label={t("Due date")} name="due_date" error={error}>
-          <input id="due_date" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
+          <input id="due_date" type="date" value={due} onChange={(e) => changeDue(e.target.value)} />
+        </Field>
+        <Field label={t("Due time")} name="due_time" error={error}>
+          <input id="due_time" type="time" value={dueTime} disabled={!due} onChange={(e) => setDueTime(e.target.value)} />
         </Field>
       </div>
+      <RepeatField
+        dueDate={due}
+        value={repeat}
+        onChange={setRepeat}
+        saved={saved ? { rule: saved.recurrence, text: saved.recurrence_text } : undefined}
+        error={error}
+      />
+      <RemindersField value={reminders} onChange={setReminders} hasDate={Boolean(due)} hasTime={Boolean(due && dueTime)} error={error} />
       {movable && (
         <Field label={t("Project")} name="project" error={error}>
           <select id="project" value={projectId ?? ""} onChange={(e) => moveTo(e.target.value ? Number(e.target.value) : null)}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysBetween, formatDateTime, formatNumber, isOverdue, relativeDay } from "./dates";
+import { daysBetween, formatDateTime, formatNumber, formatTime, instantAt, isOverdue, isPastDue, relativeDay, wallClockIn } from "./dates";
 
 // Saturday 5 December 2026.
 const TODAY = "2026-12-05";
@@ -70,5 +70,27 @@ describe("formatNumber", () => {
   it("groups and marks decimals as each language does", () => {
     expect(formatNumber(12345.5, "en")).toBe("12,345.5");
     expect(formatNumber(12345.5, "de")).toBe("12.345,5");
+  });
+});
+
+describe("due times", () => {
+  it("writes a time as the language does", () => {
+    expect(formatTime("09:05", "en")).toBe("9:05");
+    expect(formatTime("17:30", "de")).toBe("17:30");
+  });
+
+  it("turns a wall clock in a zone into the instant and back, across a change of clocks", () => {
+    expect(instantAt("2026-12-07", "09:00", "Europe/Berlin")).toBe("2026-12-07T08:00:00Z");
+    expect(instantAt("2026-07-07", "09:00", "Europe/Berlin")).toBe("2026-07-07T07:00:00Z");
+    expect(instantAt("2026-03-29", "12:00", "Europe/London")).toBe("2026-03-29T11:00:00Z");
+    expect(wallClockIn("2026-12-07T23:30:00Z", "Asia/Tokyo")).toEqual({ date: "2026-12-08", time: "08:30" });
+  });
+
+  it("is past due at its time when it has one, else from the next day", () => {
+    const now = new Date("2026-12-02T10:00:00Z");
+    expect(isPastDue("2026-12-02", "2026-12-02T09:00:00Z", "2026-12-02", now)).toBe(true);
+    expect(isPastDue("2026-12-02", "2026-12-02T11:00:00Z", "2026-12-02", now)).toBe(false);
+    expect(isPastDue("2026-12-02", null, "2026-12-02", now)).toBe(false);
+    expect(isPastDue("2026-12-01", null, "2026-12-02", now)).toBe(true);
   });
 });

@@ -61,3 +61,54 @@ export function formatDateTime(iso: string, language: string, timeZone?: string)
 export function formatNumber(n: number, language: string): string {
   return new Intl.NumberFormat(localeOf(language)).format(n);
 }
+
+/** A time of day ("HH:MM") as the language writes it: "9:00 AM", "09:00". */
+export function formatTime(time: string, language: string): string {
+  const [hour, minute] = time.split(":").map(Number);
+  return new Intl.DateTimeFormat(localeOf(language), { hour: "numeric", minute: "2-digit", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2000, 0, 1, hour, minute)),
+  );
+}
+
+/** Wall-clock date (YYYY-MM-DD) and time (HH:MM) of an instant in a time zone; the browser's if the zone is unknown. */
+export function wallClockIn(iso: string | Date, timeZone?: string): { date: string; time: string } {
+  const options: Intl.DateTimeFormatOptions = {
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+  } catch {
+    format = new Intl.DateTimeFormat("en-US", options);
+  }
+  const parts = format.formatToParts(typeof iso === "string" ? new Date(iso) : iso);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "00";
+  return { date: `${part("year")}-${part("month")}-${part("day")}`, time: `${part("hour")}:${part("minute")}` };
+}
+
+/** The UTC instant (ISO) at which the clocks of the time zone show that date (YYYY-MM-DD) and time (HH:MM). */
+export function instantAt(date: string, time: string, timeZone?: string): string {
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute] = time.split(":").map(Number);
+  const wanted = Date.UTC(year, month - 1, day, hour, minute);
+  // Guess the instant as if the zone were UTC, then correct by the zone's offset there (twice, for a DST change between).
+  let instant = wanted;
+  for (let i = 0; i < 2; i++) {
+    const shown = wallClockIn(new Date(instant), timeZone);
+    const [sy, sm, sd] = shown.date.split("-").map(Number);
+    const [sh, smin] = shown.time.split(":").map(Number);
+    instant += wanted - Date.UTC(sy, sm - 1, sd, sh, smin);
+  }
+  return new Date(instant).toISOString().replace(".000Z", "Z");
+}
+
+/** Whether a task is overdue: past its due moment when it has a time (`dueAt`), else due before today. */
+export function isPastDue(dueDate: string, dueAt: string | null, today: string, now: Date = new Date()): boolean {
+  if (dueAt) return new Date(dueAt).getTime() < now.getTime();
+  return isOverdue(dueDate, today);
+}

@@ -4,9 +4,21 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Label, Priority, TaskInput } from "../../api/types";
-import { daysBetween, relativeDay } from "../../lib/dates";
+import { daysBetween, formatTime, relativeDay } from "../../lib/dates";
 import { localeOf } from "../../lib/locale";
-import { loadChrono, parseQuickAdd, todayIn, type ChronoParser, type QuickAdd as Parsed, type QuickAddLanguage } from "./parse";
+import { presetOf } from "../../lib/recurrence";
+import type { TimedTaskInput } from "../time/model";
+import { presetLabel } from "../time/repeatLabels";
+import {
+  loadChrono,
+  loadRepeatParser,
+  parseQuickAdd,
+  todayIn,
+  type ChronoParser,
+  type QuickAdd as Parsed,
+  type QuickAddLanguage,
+  type RepeatParser,
+} from "./parse";
 
 const MAX_TITLE = 200;
 
@@ -16,6 +28,8 @@ export function QuickAdd(props: {
   labels: Label[];
   /** The person's IANA time zone: "tomorrow" is tomorrow there. */
   timeZone: string;
+  /** The project the task goes to (the list on screen), shown in the preview; left out: not shown. */
+  projectName?: string;
   onCreate(input: TaskInput): Promise<void>;
 }) {
   const { t } = useTranslation();
@@ -27,10 +41,10 @@ export function QuickAdd(props: {
           <Dialog.Title className="quick-add-title">{t("Quick add")}</Dialog.Title>
           <Dialog.Description className="quick-add-hint">
             {t(
-              "Write the task; #label adds a label, !high or !1 sets the priority, and words like “tomorrow” or “next friday” set the due date.",
+              "Write the task; #label adds a label, !high or !1 sets the priority, words like “tomorrow 9am” or “next friday” set the due date, and “every week on Monday” (in English) repeats it.",
             )}
           </Dialog.Description>
-          <QuickAddForm labels={props.labels} timeZone={props.timeZone} onCreate={props.onCreate} />
+          <QuickAddForm labels={props.labels} timeZone={props.timeZone} projectName={props.projectName} onCreate={props.onCreate} />
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -57,10 +71,27 @@ function useChrono(language: QuickAddLanguage): ChronoParser | null {
   return loaded?.language === language ? loaded.chrono : null;
 }
 
-function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input: TaskInput): Promise<void> }) {
+/** rrule.js, for "every …" phrases (English in either language), fetched when quick add first opens. */
+function useRepeatParser(): RepeatParser | null {
+  const [parser, setParser] = useState<RepeatParser | null>(null);
+  useEffect(() => {
+    let current = true;
+    loadRepeatParser().then(
+      (loaded) => current && setParser(loaded),
+      () => undefined, // offline: a repeat stays in the title
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return parser;
+}
+
+function QuickAddForm(props: { labels: Label[]; timeZone: string; projectName?: string; onCreate(input: TaskInput): Promise<void> }) {
   const { t, i18n } = useTranslation();
   const language = languageOf(i18n.language);
   const chrono = useChrono(language);
+  const repeat = useRepeatParser();
   const [text, setText] = useState("");
   const [now, setNow] = useState(() => new Date());
   const [busy, setBusy] = useState(false);
@@ -69,14 +100,17 @@ function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input
   const previewId = useId();
 
   const context = { labels: props.labels, timeZone: props.timeZone, language };
-  const parsed = parseQuickAdd(text, { ...context, now, chrono });
+  const parsed = parseQuickAdd(text, { ...context, now, chrono, repeat });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
     // Enter pressed before the dates parser arrived: wait for it rather than leave "tomorrow" in the title.
-    const parser = chrono ?? (await loadChrono(language).catch(() => null));
-    const task = parseQuickAdd(text, { ...context, now: new Date(), chrono: parser });
+    const [parser, repeats] = await Promise.all([
+      chrono ?? loadChrono(language).catch(() => null),
+      repeat ?? loadRepeatParser().catch(() => null),
+    ]);
+    const task = parseQuickAdd(text, { ...context, now: new Date(), chrono: parser, repeat: repeats });
     if (!task.title) {
       setError(t("Write what the task is."));
       return;
@@ -85,10 +119,12 @@ function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input
       setError(t("Titles are at most 200 characters."));
       return;
     }
-    const input: TaskInput = { title: task.title };
+    const input: TimedTaskInput = { title: task.title };
     if (task.labelIds.length > 0) input.labels = task.labelIds;
     if (task.priority) input.priority = task.priority;
     if (task.dueDate) input.due_date = task.dueDate;
+    if (task.dueDate && task.dueTime) input.due_time = task.dueTime;
+    if (task.dueDate && task.recurrence) input.recurrence = task.recurrence;
     setBusy(true);
     setError("");
     setStatus("");
@@ -120,7 +156,14 @@ function QuickAddForm(props: { labels: Label[]; timeZone: string; onCreate(input
           }}
         />
       </label>
-      <Understood id={previewId} parsed={parsed} labels={props.labels} today={todayIn(props.timeZone, now)} />
+      <Understood
+        id={previewId}
+        parsed={parsed}
+        labels={props.labels}
+        today={todayIn(props.timeZone, now)}
+        projectName={props.projectName}
+        describe={repeat?.describe}
+      />
       {error && (
         <p role="alert" className="quick-add-error">
           {error}
@@ -140,8 +183,18 @@ function understood(parsed: Parsed): boolean {
   return Boolean(parsed.dueDate || parsed.priority || parsed.labelIds.length > 0 || parsed.unknownLabels.length > 0);
 }
 
-/** What the line says besides the title, as chips: the due date, the priority, the labels, and #words that are not labels. */
-function Understood(props: { id: string; parsed: Parsed; labels: Label[]; today: string }) {
+/**
+ * What the line says, before it is added: the title, then as chips the due date, time and repeat, the project, the
+ * priority, the labels, and #words that are not labels.
+ */
+function Understood(props: {
+  id: string;
+  parsed: Parsed;
+  labels: Label[];
+  today: string;
+  projectName?: string;
+  describe?: (rule: string) => string;
+}) {
   const { t, i18n } = useTranslation();
   const { parsed } = props;
   const priorityNames: Record<Priority, string> = {
@@ -153,29 +206,48 @@ function Understood(props: { id: string; parsed: Parsed; labels: Label[]; today:
   };
   const labels = props.labels.filter((label) => parsed.labelIds.includes(label.id));
   if (!understood(parsed)) return null;
+  const repeat = parsed.recurrence && parsed.dueDate ? repeatWords(parsed.recurrence, parsed.dueDate) : null;
+  function repeatWords(rule: string, dueDate: string): string {
+    const preset = presetOf(rule, dueDate);
+    if (preset !== "custom") return presetLabel(preset, dueDate, t, i18n.language);
+    return props.describe?.(rule) ?? parsed.repeatText ?? rule;
+  }
   return (
-    <ul id={props.id} className="quick-add-understood" aria-label={t("Understood")}>
-      {parsed.dueDate && (
-        <li className="chip chip-date">
-          {t("Due")} <time dateTime={parsed.dueDate}>{humanDate(parsed.dueDate, props.today, i18n.language)}</time>
-        </li>
-      )}
-      {parsed.priority && (
-        <li className={`chip chip-priority priority-${parsed.priority}`}>
-          {t("Priority: {{priority}}", { priority: priorityNames[parsed.priority] })}
-        </li>
-      )}
-      {labels.map((label) => (
-        <li key={label.id} className="chip chip-label">
-          #{label.name}
-        </li>
-      ))}
-      {parsed.unknownLabels.map((name) => (
-        <li key={name} className="chip chip-unknown">
-          {t("not a label: {{name}}", { name })}
-        </li>
-      ))}
-    </ul>
+    <div id={props.id} className="quick-add-preview">
+      {parsed.title && <p className="quick-add-preview-title">{t("Task: {{title}}", { title: parsed.title })}</p>}
+      <ul className="quick-add-understood" aria-label={t("Understood")}>
+        {parsed.dueDate && (
+          <li className="chip chip-date">
+            {t("Due")} <time dateTime={parsed.dueDate}>{humanDate(parsed.dueDate, props.today, i18n.language)}</time>
+          </li>
+        )}
+        {parsed.dueDate && parsed.dueTime && (
+          <li className="chip chip-time">{t("At {{time}}", { time: formatTime(parsed.dueTime, i18n.language) })}</li>
+        )}
+        {repeat && (
+          <li className="chip chip-repeat">
+            <span aria-hidden="true">↻ </span>
+            {repeat}
+          </li>
+        )}
+        {props.projectName && <li className="chip chip-project">{props.projectName}</li>}
+        {parsed.priority && (
+          <li className={`chip chip-priority priority-${parsed.priority}`}>
+            {t("Priority: {{priority}}", { priority: priorityNames[parsed.priority] })}
+          </li>
+        )}
+        {labels.map((label) => (
+          <li key={label.id} className="chip chip-label">
+            #{label.name}
+          </li>
+        ))}
+        {parsed.unknownLabels.map((name) => (
+          <li key={name} className="chip chip-unknown">
+            {t("not a label: {{name}}", { name })}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

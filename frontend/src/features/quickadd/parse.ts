@@ -1,8 +1,12 @@
 // Quick add's inline syntax, as in Todoist: "Pay rent tomorrow #home !high" is the task "Pay rent", due
-// tomorrow, labelled home, high priority. Dates are read by chrono-node, which is loaded on demand so that it
-// stays out of the first page load.
+// tomorrow, labelled home, high priority; "Pay rent every month on the 1st 9am" repeats. Dates and times are read
+// by chrono-node, repeats by rrule.js (RRule.fromText); both are loaded on demand so that they stay out of the first
+// page load. Repeat phrases are read in English only (rrule.js knows no other language).
 import type { ParsedResult, ParsingOption, ParsingReference } from "chrono-node";
 import type { Label, Priority } from "../../api/types";
+import { findRepeat, firstOccurrence, type RepeatParser } from "./repeat";
+
+export { loadRepeatParser, type RepeatParser } from "./repeat";
 
 /** The part of a chrono-node parser quick add uses (`casual` of chrono-node's `en` or `de` locale). */
 export interface ChronoParser {
@@ -20,6 +24,8 @@ export interface QuickAddContext {
   language: QuickAddLanguage;
   /** From `loadChrono`; null while it loads (dates are then left in the title). */
   chrono: ChronoParser | null;
+  /** From `loadRepeatParser`; null or left out while it loads (an "every …" phrase then stays in the title). */
+  repeat?: RepeatParser | null;
 }
 
 export interface QuickAdd {
@@ -32,6 +38,12 @@ export interface QuickAdd {
   dueDate?: string;
   /** The words the due date was read from ("next friday"). */
   dateText?: string;
+  /** HH:MM on the due date, in the context's time zone ("9am", "at 17:30"). */
+  dueTime?: string;
+  /** An RRULE without DTSTART ("FREQ=MONTHLY;BYMONTHDAY=1"), read from `repeatText`. */
+  recurrence?: string;
+  /** The words the repeat was read from ("every month on the 1st"). */
+  repeatText?: string;
 }
 
 /** chrono-node's casual parser for the language; only that locale's code is fetched. */
@@ -82,17 +94,51 @@ export function parseQuickAdd(text: string, context: QuickAddContext): QuickAdd 
     return blank;
   });
 
+  // The repeat first, so that its "Monday" or "1st" is not also read as the due date.
+  const repeat = context.repeat && context.chrono ? findRepeat(rest, context.repeat) : undefined;
+  if (repeat) rest = blankOut(rest, repeat.index, repeat.text.length);
+
   let dueDate: string | undefined;
   let dateText: string | undefined;
-  const found = context.chrono ? findDate(rest, context.chrono, context.now, context.timeZone) : undefined;
+  let dueTime: string | undefined;
+  const found = context.chrono ? findDate(rest, context.chrono, context.now, context.timeZone, Boolean(repeat)) : undefined;
   if (found) {
-    ({ dueDate, dateText } = found);
-    rest = rest.slice(0, found.index) + " ".repeat(found.dateText.length) + rest.slice(found.index + found.dateText.length);
+    ({ dueDate, dateText, dueTime } = found);
+    rest = blankOut(rest, found.index, found.dateText.length);
+  }
+  if (repeat && context.repeat && !dueDate) {
+    // "every week on Monday" with no date of its own is first due on the next Monday (today if today is one and its
+    // time has not passed).
+    const today = wallClock(context.now, context.timeZone);
+    const passed = dueTime !== undefined && dueTime <= `${pad(today.hour)}:${pad(today.minute)}`;
+    dueDate = firstOccurrence(context.repeat, repeat.rule, isoDate(today), passed);
+    if (!dueDate) return plain(text, context, labelIds, unknownLabels, priority);
   }
 
   const title = rest.replace(/\s+/gu, " ").trim();
-  return { title, labelIds, unknownLabels, priority, dueDate, dateText };
+  const parsed: QuickAdd = { title, labelIds, unknownLabels, priority, dueDate, dateText };
+  if (dueTime) parsed.dueTime = dueTime;
+  if (repeat) Object.assign(parsed, { recurrence: repeat.rule, repeatText: repeat.text });
+  return parsed;
 }
+
+/** The text read without its repeat (an "every …" that never happens, such as one that ended in the past). */
+function plain(
+  text: string,
+  context: QuickAddContext,
+  labelIds: number[],
+  unknownLabels: string[],
+  priority: Priority | undefined,
+): QuickAdd {
+  const parsed = parseQuickAdd(text, { ...context, repeat: null });
+  return { ...parsed, labelIds, unknownLabels, priority };
+}
+
+function blankOut(text: string, index: number, length: number): string {
+  return text.slice(0, index) + " ".repeat(length) + text.slice(index + length);
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
  * The first date in the text that is meant as one. chrono reads dates into ordinary words, so a match counts only if
@@ -103,17 +149,23 @@ export function parseQuickAdd(text: string, context: QuickAddContext): QuickAdd 
  *   left in the title; "next fri" or "am Do" still count;
  * - a date of digits only has a year: "1/2 cup" or "pages 3/4" are not dates, "12/24/2026" is;
  * - it is not "now" ("Fix it now" is urgent, not due), and it is not before today ("Review last week").
- * Dates without a year are taken forward: "on 12 jan" in December is next January.
+ * Dates without a year are taken forward: "on 12 jan" in December is next January. A time of day with the date
+ * ("tomorrow 9am", "friday at 17:30") is the due time; a time alone counts only next to a repeat ("every day 9am"),
+ * which gives the date.
  */
-function findDate(text: string, chrono: ChronoParser, now: Date, timeZone: string) {
+function findDate(text: string, chrono: ChronoParser, now: Date, timeZone: string, repeats: boolean) {
   const reference = { instant: now, timezone: offsetMinutes(now, timeZone) };
   const today = isoDate(wallClock(now, timeZone));
   for (const result of chrono.parse(text, reference, { forwardDate: true })) {
-    if (!fixesADay(result)) continue;
     const { start } = result;
+    const dueTime = start.isCertain("hour") ? `${pad(start.get("hour") ?? 0)}:${pad(start.get("minute") ?? 0)}` : undefined;
+    if (!fixesADay(result)) {
+      if (repeats && dueTime && !result.tags().has("casualReference/now")) return { dateText: result.text, index: result.index, dueTime };
+      continue;
+    }
     const dueDate = isoDate({ year: start.get("year") ?? 0, month: start.get("month") ?? 0, day: start.get("day") ?? 0 });
     if (dueDate < today) continue;
-    return { dueDate, dateText: result.text, index: result.index };
+    return { dueDate, dateText: result.text, index: result.index, dueTime };
   }
   return undefined;
 }

@@ -1,12 +1,15 @@
 // One task in a list or on the board: the checkbox first, the title (opens the task), what matters at a glance
-// (due day, priority, project, labels, sub-tasks, who), and a menu for the rest.
+// (due day and time, whether it repeats, priority, project, labels, sub-tasks, who), and a menu for the rest.
+import { useContext } from "react";
 import { Link, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { PRIORITY_NAMES, STATUS_NAMES, type Task } from "../../api/types";
 import { displayName } from "../../components/access";
 import { dueState } from "../../components/common";
 import { Progress } from "../../components/SubtaskList";
-import { relativeDay } from "../../lib/dates";
+import { WorkspaceContext } from "../../app/workspace";
+import { formatTime, isPastDue, relativeDay, wallClockIn } from "../../lib/dates";
+import { timeOf } from "../time/model";
 import { TaskMenu, type MenuAction } from "./TaskMenu";
 
 export function TaskRow(props: {
@@ -20,6 +23,10 @@ export function TaskRow(props: {
   /** In selection mode the first box selects the task for a bulk change instead of completing it. */
   selection?: { selected: boolean; onToggle: (task: Task) => void };
   onMenuClosed?: (event: Event) => void;
+  /** The time zone due times are shown in (default: the signed-in person's). */
+  timeZone?: string;
+  /** Now, for whether a due time has passed (default: the clock). */
+  now?: Date;
 }) {
   const { t, i18n } = useTranslation();
   const location = useLocation();
@@ -27,7 +34,16 @@ export function TaskRow(props: {
   const done = task.status === "done";
   // Made offline and not sent yet: shown, but nothing to do with it until the server has it.
   const pending = "pending" in task && task.pending === true;
-  const due = dueState(task.due_date, done, props.today);
+  const workspace = useContext(WorkspaceContext);
+  const timeZone = props.timeZone ?? workspace?.user.time_zone;
+  const time = timeOf(task);
+  // With a time, a task is overdue once that moment has passed (not only from the next day on).
+  const dueAt = time.due_at && !done ? time.due_at : null;
+  const due =
+    dueAt && task.due_date && isPastDue(task.due_date, dueAt, props.today, props.now)
+      ? "overdue"
+      : dueState(task.due_date, done, props.today);
+  const clock = time.due_at ? wallClockIn(time.due_at, timeZone) : null;
   return (
     <article className={`task-row priority-${task.priority}${done ? " done" : ""}`} aria-label={task.title} data-task-id={task.id}>
       {props.selection ? (
@@ -63,7 +79,18 @@ export function TaskRow(props: {
           {task.due_date && (
             <span className={`due ${due}`}>
               <span className="visually-hidden">{due === "overdue" ? t("Overdue:") : t("Due:")} </span>
-              {relativeDay(task.due_date, props.today, i18n.language)}
+              {relativeDay(clock?.date ?? task.due_date, props.today, i18n.language)}
+              {clock && <span className="due-time"> {formatTime(clock.time, i18n.language)}</span>}
+            </span>
+          )}
+          {time.recurrence && (
+            <span
+              className="repeats"
+              role="img"
+              aria-label={time.recurrence_text ?? t("Repeats")}
+              title={time.recurrence_text ?? undefined}
+            >
+              ↻
             </span>
           )}
           {task.priority !== "none" && (

@@ -6,6 +6,8 @@ import type { Status, Task } from "../../api/types";
 import { refreshTasks, restoreTasks, snapshotTasks, patchCachedTask, queryClient } from "../../app/queries";
 import { useToast, type Toast } from "../../app/toast";
 import { messageOf } from "../../components/common";
+import { relativeDay } from "../../lib/dates";
+import { useWorkspaceToday } from "../time/useWorkspaceToday";
 
 /** Where a card sits on the board: its column, and the cards it sits between. */
 export interface BoardPlace {
@@ -29,17 +31,26 @@ export function inOrder<T>(id: number, call: () => Promise<T>): Promise<T> {
 }
 
 export function useTaskActions() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const toast = useToast();
+  const today = useWorkspaceToday();
 
-  /** Show `optimistic` now; run `call`; on failure put every task list back and say why. */
-  async function change(task: Task, optimistic: () => void, call: () => Promise<unknown>, done: Toast): Promise<boolean> {
+  /**
+   * Show `optimistic` now; run `call`; on failure put every task list back and say why. `done` is the toast, or makes
+   * it from the server's answer.
+   */
+  async function change<T>(
+    task: Task,
+    optimistic: () => void,
+    call: () => Promise<T>,
+    done: Toast | ((answer: T) => Toast),
+  ): Promise<boolean> {
     await queryClient.cancelQueries({ queryKey: ["tasks"] });
     const snapshot = snapshotTasks();
     optimistic();
     try {
-      await inOrder(task.id, call);
-      toast(done);
+      const answer = await inOrder(task.id, call);
+      toast(typeof done === "function" ? done(answer) : done);
       return true;
     } catch (caught) {
       restoreTasks(snapshot);
@@ -52,12 +63,28 @@ export function useTaskActions() {
 
   const withStatus = (task: Task, status: Status) => patchCachedTask(task.id, (cached) => ({ ...cached, status }));
 
+  /** The server's answer replaces the optimistic copy: a repeating task comes back to do, with its next date. */
+  const settle = async (answer: Promise<Task>) => {
+    const saved = await answer;
+    if (saved && typeof saved === "object" && saved.id !== undefined) patchCachedTask(saved.id, () => saved);
+    return saved;
+  };
+
   function complete(task: Task) {
     return change(
       task,
       () => withStatus(task, "done"),
-      () => tms().complete(task),
-      { message: t("Completed “{{title}}”", { title: task.title }), undo: () => tms().reopen(task).finally(refreshTasks) },
+      () => settle(tms().complete(task)),
+      (saved): Toast =>
+        saved && saved.status !== "done" && saved.due_date
+          ? {
+              // Repeats: the completion is in its history; it is due again (Undo would not bring this one back).
+              message: t("Completed “{{title}}”; next due {{day}}", {
+                title: task.title,
+                day: relativeDay(saved.due_date, today ?? saved.due_date, i18n.language),
+              }),
+            }
+          : { message: t("Completed “{{title}}”", { title: task.title }), undo: () => tms().reopen(task).finally(refreshTasks) },
     );
   }
 
@@ -65,7 +92,7 @@ export function useTaskActions() {
     return change(
       task,
       () => withStatus(task, "todo"),
-      () => tms().reopen(task),
+      () => settle(tms().reopen(task)),
       { message: t("Reopened “{{title}}”", { title: task.title }), undo: () => tms().complete(task).finally(refreshTasks) },
     );
   }
