@@ -168,10 +168,7 @@ function Day(props: { day: string; today: string; outside: boolean; locale: stri
           <span className="day-short" aria-hidden="true">
             {short}
           </span>
-          <span className="visually-hidden">
-            {full}
-            {isToday ? `, ${t("today")}` : ""}
-          </span>
+          <span className="visually-hidden">{isToday ? `${full}, ${t("today")}` : full}</span>
         </time>
       </h3>
       {props.children.length > 0 && <ul className="plain day-tasks">{props.children}</ul>}
@@ -182,7 +179,7 @@ function Day(props: { day: string; today: string; outside: boolean; locale: stri
 /** "09:30" or "9:30 am" for the person's language, in their time zone. */
 function timeOf(task: CalendarTask, locale: string, timeZone: string): string | null {
   if (!task.due_at) return null;
-  const options: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit" };
+  const options: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
   try {
     return new Intl.DateTimeFormat(locale, { ...options, timeZone }).format(new Date(task.due_at));
   } catch {
