@@ -56,7 +56,7 @@ MONTHS = (
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$")
 # Where a rule must have an occurrence to be accepted (a leap year included: 29 February exists).
-_PROBE_START = datetime.datetime(2024, 1, 1)
+_PROBE_START = datetime.date(2024, 1, 1)
 _PROBE_YEARS = 30
 
 
@@ -98,7 +98,9 @@ def _numbers(name: str, value: str, low: int, high: int, *, zero: bool = False) 
         try:
             number = int(item)
         except ValueError:
-            raise RuleInvalid(f"{name} takes whole numbers from {low} to {high}; {item!r} is not one.") from None
+            raise RuleInvalid(
+                f"{name} takes whole numbers from {low} to {high}; {item!r} is not one."
+            ) from None
         if not low <= number <= high or (number == 0 and not zero):
             raise RuleInvalid(f"{name} takes numbers from {low} to {high} (not 0); {number} is not one.")
         numbers.append(number)
@@ -111,7 +113,8 @@ def _byday(value: str, freq: str) -> tuple[tuple[int | None, str], ...]:
         match = _BYDAY.match(item)
         if match is None:
             raise RuleInvalid(
-                f"BYDAY takes days MO, TU, WE, TH, FR, SA, SU, optionally numbered (2TU, -1FR); {item!r} is not one."
+                "BYDAY takes days MO, TU, WE, TH, FR, SA, SU, optionally numbered (2TU, -1FR);"
+                f" {item!r} is not one."
             )
         ordinal = int(match.group(1)) if match.group(1) else None
         if ordinal is not None:
@@ -119,7 +122,9 @@ def _byday(value: str, freq: str) -> tuple[tuple[int | None, str], ...]:
             if freq not in ("MONTHLY", "YEARLY"):
                 raise RuleInvalid("A numbered day (such as -1FR) needs FREQ=MONTHLY or FREQ=YEARLY.")
             if ordinal == 0 or abs(ordinal) > limit:
-                raise RuleInvalid(f"A numbered day counts from 1 to {limit} (or -1 to -{limit} from the end).")
+                raise RuleInvalid(
+                    f"A numbered day counts from 1 to {limit} (or -1 to -{limit} from the end)."
+                )
         days.append((ordinal, match.group(2)))
     return tuple(dict.fromkeys(days))
 
@@ -148,6 +153,22 @@ def _split(text: str) -> dict[str, str]:
     return parts
 
 
+def _check_names(parts: dict[str, str]) -> None:
+    for name in parts:
+        if name in _TIME_PARTS:
+            raise RuleInvalid(
+                f"{name} is not taken: a task repeats on days, and its due_time is the time of day."
+            )
+        if name in _UNSUPPORTED or name not in PARTS:
+            raise RuleInvalid(
+                f"{name} is not taken; a rule uses FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT"
+                " and UNTIL."
+            )
+    for name in ("INTERVAL", "COUNT"):
+        if "," in parts.get(name, ""):
+            raise RuleInvalid(f"{name} is one number.")
+
+
 def parse(text: str) -> Rule:
     """The rule in ``text``, or RuleInvalid saying what TMS does not take."""
     if len(text) > MAX_LENGTH:
@@ -156,13 +177,7 @@ def parse(text: str) -> Rule:
     if text.startswith("RRULE:"):
         text = text[len("RRULE:") :]
     parts = _split(text)
-    for name in parts:
-        if name in _TIME_PARTS:
-            raise RuleInvalid(f"{name} is not taken: a task repeats on days, and its due_time is the time of day.")
-        if name in _UNSUPPORTED or name not in PARTS:
-            raise RuleInvalid(
-                f"{name} is not taken; a rule uses FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, COUNT and UNTIL."
-            )
+    _check_names(parts)
     freq = parts.get("FREQ")
     if freq is None:
         raise RuleInvalid("A rule needs FREQ (DAILY, WEEKLY, MONTHLY or YEARLY).")
@@ -179,8 +194,6 @@ def parse(text: str) -> Rule:
         count=_numbers("COUNT", parts["COUNT"], 1, MAX_COUNT)[0] if "COUNT" in parts else None,
         until=_until(parts["UNTIL"]) if "UNTIL" in parts else None,
     )
-    if "INTERVAL" in parts and "," in parts["INTERVAL"] or "COUNT" in parts and "," in parts["COUNT"]:
-        raise RuleInvalid("INTERVAL and COUNT are one number each.")
     if freq == "WEEKLY" and rule.bymonthday:
         raise RuleInvalid("BYMONTHDAY does not go with FREQ=WEEKLY.")
     _probe(rule)
@@ -192,15 +205,17 @@ def _rrule(rule: Rule, start: datetime.date) -> rrule:
     text = rule.text()
     text = ";".join(part for part in text.split(";") if not part.startswith(("COUNT=", "UNTIL=")))
     result = rrulestr(text, dtstart=datetime.datetime.combine(start, datetime.time()))
-    assert isinstance(result, rrule)  # a single RRULE without RDATE/EXDATE is never a set
+    if not isinstance(result, rrule):  # a single RRULE without RDATE/EXDATE is never a set
+        raise RuleInvalid("A rule is one RRULE.")
     return result
 
 
 def _probe(rule: Rule) -> None:
     """Refuse a rule with no occurrence at all (such as 30 February), before anyone completes it."""
-    probe = _rrule(rule, _PROBE_START.date())
-    limit = _PROBE_START.replace(year=_PROBE_START.year + _PROBE_YEARS)
-    first = probe.after(_PROBE_START, inc=True)
+    start = datetime.datetime.combine(_PROBE_START, datetime.time())
+    probe = _rrule(rule, _PROBE_START)
+    limit = start.replace(year=start.year + _PROBE_YEARS)
+    first = probe.after(start, inc=True)
     if first is None or first > limit:
         raise RuleInvalid("This rule never comes round (no date matches it).")
 
@@ -292,10 +307,7 @@ def _and(items: list[str]) -> str:
 
 
 def _nth(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 
