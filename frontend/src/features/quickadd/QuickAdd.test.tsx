@@ -132,3 +132,41 @@ it("reads German dates and priorities when the app speaks German", async () => {
   await user.keyboard("{Enter}");
   expect(onCreate).toHaveBeenCalledWith({ title: "Miete zahlen", priority: "high", due_date: "2026-12-03" });
 });
+
+it("previews a repeat with its first date and time before adding, and sends the rule", async () => {
+  const { user, input, onCreate } = setup();
+  await user.type(input, "Pay rent every month on the 1st 9am #home !high");
+  expect(await screen.findByText("Every month on day 1")).toBeInTheDocument();
+  expect(screen.getByText("Task: Pay rent")).toBeInTheDocument();
+  expect(await chips()).toEqual(["Due Fri, 1 Jan 2027", "At 9:00", "↻ Every month on day 1", "Priority: High", "#home"]);
+  await user.keyboard("{Enter}");
+  expect(onCreate).toHaveBeenCalledWith({
+    title: "Pay rent",
+    labels: [1],
+    priority: "high",
+    due_date: "2027-01-01",
+    due_time: "09:00",
+    recurrence: "FREQ=MONTHLY;BYMONTHDAY=1",
+  });
+});
+
+it("shows rrule.js's words for a repeat that is none of the editor's presets", async () => {
+  const { user, input } = setup();
+  await user.type(input, "Review every 2 weeks on monday and friday");
+  expect(await screen.findByText("every 2 weeks on Monday, Friday")).toBeInTheDocument();
+});
+
+it("leaves a repeat it cannot read in the title and shows no repeat", async () => {
+  const { user, input, onCreate } = setup();
+  await user.type(input, "Water every other week tomorrow");
+  expect(await chips()).toEqual(["Due Tomorrow, 3 Dec"]);
+  await user.keyboard("{Enter}");
+  expect(onCreate).toHaveBeenCalledWith({ title: "Water every other week", due_date: "2026-12-03" });
+});
+
+it("names the project the task goes to", async () => {
+  const onCreate = vi.fn(() => Promise.resolve());
+  render(<QuickAdd open onOpenChange={vi.fn()} labels={LABELS} timeZone="Europe/London" projectName="Garden" onCreate={onCreate} />);
+  await userEvent.type(screen.getByRole("textbox", { name: "Task" }), "Mow tomorrow");
+  expect(await chips()).toEqual(["Due Tomorrow, 3 Dec", "Garden"]);
+});

@@ -56,4 +56,62 @@ describe("a task row", () => {
     await userEvent.click(screen.getByRole("menuitem", { name: "Open" }));
     expect(onOpen).toHaveBeenCalled();
   });
+
+  it("shows the due time in the person's time zone and is overdue once it has passed, not only from the next day", () => {
+    const timed = makeTask({
+      title: "Call the bank",
+      due_date: "2026-11-27",
+      ...({ due_time: "09:30", due_at: "2026-11-27T08:30:00Z" } as object),
+    });
+    const { unmount } = renderInApp(
+      <TaskRow
+        task={timed}
+        today="2026-11-27"
+        canEdit
+        onToggleDone={vi.fn()}
+        actions={[]}
+        timeZone="Europe/Berlin"
+        now={new Date("2026-11-27T08:00:00Z")}
+      />,
+    );
+    expect(screen.getByText("Due:").parentElement).toHaveTextContent("Today 9:30");
+    expect(screen.getByText("Due:").parentElement).toHaveClass("due", "today");
+    unmount();
+    renderInApp(
+      <TaskRow
+        task={timed}
+        today="2026-11-27"
+        canEdit
+        onToggleDone={vi.fn()}
+        actions={[]}
+        timeZone="Europe/Berlin"
+        now={new Date("2026-11-27T09:00:00Z")}
+      />,
+    );
+    expect(screen.getByText("Overdue:").parentElement).toHaveClass("due", "overdue");
+  });
+
+  it("marks a repeating task with the server's words for its rule", () => {
+    const repeating = makeTask({
+      title: "Pay rent",
+      due_date: "2026-12-01",
+      ...({ recurrence: "FREQ=MONTHLY;BYMONTHDAY=1", recurrence_text: "every month on the 1st" } as object),
+    });
+    renderInApp(<TaskRow task={repeating} today="2026-11-27" canEdit onToggleDone={vi.fn()} actions={[]} />);
+    expect(screen.getByRole("img", { name: "every month on the 1st" })).toHaveTextContent("↻");
+  });
+
+  it("shows no time and no repeat mark for a task without them", () => {
+    renderInApp(
+      <TaskRow
+        task={makeTask({ title: "Plain", due_date: "2026-11-28" })}
+        today="2026-11-27"
+        canEdit
+        onToggleDone={vi.fn()}
+        actions={[]}
+      />,
+    );
+    expect(screen.getByText("Due:").parentElement).toHaveTextContent(/^Due: Tomorrow$/);
+    expect(screen.queryByRole("img")).not.toBeInTheDocument();
+  });
 });
