@@ -232,7 +232,9 @@ def task_create(
             saved_reminders: list[Reminder] = []
             if reminders:
                 _set_reminders(task, reminders, None)
-                saved_reminders = schedule.reschedule_task(task, time_zone=zone)
+                saved_reminders = schedule.reschedule_task(task, time_zone=zone) or list(
+                    Reminder.objects.filter(task_id=task.pk).order_by("pk")
+                )
             changes = history.snapshot(task) | _time_snapshot(task)
             if label_objects and task.project_id is None:
                 changes["labels"] = history.label_names(label_objects)
