@@ -134,11 +134,12 @@ def notify_commented(task: Task, comment: Comment, actor_id: int | None) -> list
 
     The comment's text is not copied: a deleted comment leaves no copy behind.
     """
-    owner_id = task.owner_id
+    owner_id: int | None = task.owner_id
     if task.project_id is not None:
         owner_id = Project.objects.filter(pk=task.project_id).values_list("owner_id", flat=True).first()
     assignees = Task.assignees.through.objects.filter(task_id=task.pk).values_list("user_id", flat=True)
-    people = task_readers(task, ({owner_id} | set(assignees)) - {actor_id, None})
+    concerned = {person for person in (owner_id, *assignees) if person is not None}
+    people = task_readers(task, concerned - {actor_id})
     if not people:
         return []
     payload = _task_payload(task, actor_id) | {"comment": comment.pk}

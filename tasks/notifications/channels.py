@@ -9,17 +9,21 @@ mail server's answer with addresses in it.
 import functools
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
+from py_vapid import Vapid  # type: ignore[import-untyped]
+from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
 
 from tasks.notifications import texts
 from tasks.notifications.models import Delivery, Notification, PushSubscription
 from tasks.notifications.outbound import UnsafeURL, check_url
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("tms.notifications")
 
@@ -33,7 +37,7 @@ class SendFailed(Exception):
     """This attempt failed; try again later."""
 
 
-def send_email(note: Notification, user) -> str:
+def send_email(note: Notification, user: "User") -> str:
     if not user.email:
         return SKIPPED
     said = texts.message(note, user.time_zone)
@@ -57,7 +61,7 @@ def _session() -> requests.Session:
     return session
 
 
-def push_payload(note: Notification, user) -> str:
+def push_payload(note: Notification, user: "User") -> str:
     said = texts.message(note, user.time_zone)
     return json.dumps({"title": said.title, "body": said.body, "url": said.url, "tag": said.tag})
 
@@ -85,7 +89,7 @@ def _push_one(subscription: PushSubscription, data: str, session: requests.Sessi
         raise SendFailed(f"push service unreachable: {type(exc).__name__}") from exc
 
 
-def send_push(note: Notification, user) -> str:
+def send_push(note: Notification, user: "User") -> str:
     """Push to each of the person's browsers: sent when one got it; a gone subscription is deleted."""
     if not push_enabled():
         return SKIPPED

@@ -16,6 +16,7 @@ before it is sent, for the same reasons.
 import datetime
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,6 +29,9 @@ from tasks.notifications.channels import SENDERS, SKIPPED, SendFailed
 from tasks.notifications.models import Delivery, Notification, Reminder
 from tasks.recurrence import local_moment
 from tms_project.metrics import NOTIFICATION_LAG, NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("tms.notifications")
 
@@ -127,10 +131,10 @@ def fire_due_reminders(limit: int = 100) -> int:
 # -- deliveries -------------------------------------------------------------------
 
 
-def _stale(note: Notification, user) -> bool:
+def _stale(note: Notification, user: "User") -> bool:
     """Nothing to send any more: the account is gone or closed, the task is out of reach, or (a
     reminder) the task was done or re-dated after the reminder fired."""
-    if user is None or not user.is_active:
+    if not user.is_active:
         return True
     if note.task_id is None:
         return False
@@ -156,7 +160,7 @@ def _deliver(delivery: Delivery) -> None:
     delivery.attempts += 1
     note = Notification.objects.filter(pk=delivery.notification_id).first()
     user = get_user_model().objects.filter(pk=note.user_id).first() if note else None
-    if note is None or _stale(note, user):
+    if note is None or user is None or _stale(note, user):
         _finish(delivery, SKIPPED)
         return
     channel = delivery.channel

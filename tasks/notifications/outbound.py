@@ -78,7 +78,7 @@ def check_address(address: str | Address) -> None:
 
 def check_url(url: str) -> str:
     """Return ``url`` if TMS may send a request there now; raise UnsafeURL saying why not."""
-    if not isinstance(url, str) or len(url) > 2000:
+    if len(url) > 2000:
         raise UnsafeURL("Enter a valid URL.")
     try:
         parts = urlsplit(url)

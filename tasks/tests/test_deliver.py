@@ -50,7 +50,7 @@ def berliner(db):
     return UserFactory(username="ada", time_zone="Europe/Berlin")
 
 
-def due_task(owner, due_at: datetime.datetime, **fields) -> Task:
+def due_task(owner, due_at: datetime.datetime, **fields):
     local = due_at.astimezone(datetime.timezone(timedelta(hours=1)))  # Berlin in winter
     return TaskFactory(
         owner=owner, title="Pay rent", due_date=local.date(), due_time=local.time(), due_at=due_at, **fields

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
-import http_ece
+import http_ece  # type: ignore[import-untyped]
 import MySQLdb
 import pytest
 from cryptography import x509

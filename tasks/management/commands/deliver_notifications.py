@@ -10,7 +10,8 @@ import logging
 import signal
 import threading
 import time
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from django.conf import settings
@@ -20,6 +21,9 @@ from prometheus_client import REGISTRY, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer
 
 from tasks.notifications.deliver import run_once
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger("tms.notifications")
 
@@ -43,10 +47,10 @@ class Health:
         return time.monotonic() - self.last_round <= self.allowed
 
 
-def metrics_app(health: Health):
+def metrics_app(health: Health) -> "WSGIApplication":
     metrics = make_wsgi_app(REGISTRY)
 
-    def app(environ: dict, start_response):
+    def app(environ: "WSGIEnvironment", start_response: "StartResponse") -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/metrics":
             return metrics(environ, start_response)
