@@ -29,21 +29,21 @@ const TASK_FREQUENCIES = [0, 1, 2, 3];
 export function repeatParser(RRule: typeof RRuleClass): RepeatParser {
   return {
     read(phrase) {
-      let options;
       try {
-        options = RRule.parseText(phrase);
+        const options = RRule.parseText(phrase);
+        if (!options || options.freq === undefined || !TASK_FREQUENCIES.includes(options.freq)) return null;
+        if (options.until && Number.isNaN(options.until.getTime())) return null;
+        // "at 9" is the due time (chrono reads it), not a part of the rule.
+        const rest = { ...options };
+        delete rest.byhour;
+        delete rest.byminute;
+        delete rest.bysecond;
+        const text = RRule.optionsToString(rest).replace(/^RRULE:/u, "");
+        const parts = parseRule(text);
+        return parts ? formatRule(parts) : text;
       } catch {
-        return null;
+        return null; // "every" and words rrule.js cannot make a rule of
       }
-      if (!options || options.freq === undefined || !TASK_FREQUENCIES.includes(options.freq)) return null;
-      // "at 9" is the due time (chrono reads it), not a part of the rule.
-      const rest = { ...options };
-      delete rest.byhour;
-      delete rest.byminute;
-      delete rest.bysecond;
-      const text = RRule.optionsToString(rest).replace(/^RRULE:/u, "");
-      const parts = parseRule(text);
-      return parts ? formatRule(parts) : text;
     },
     occurrences(rule, start, count) {
       const options = { ...RRule.parseString(rule), dtstart: new Date(`${start}T00:00:00Z`) };
