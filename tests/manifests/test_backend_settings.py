@@ -25,6 +25,12 @@ STAND_INS = {
     "sql-endpoint": {"TMS_DB_HOST": "mysql-service", "TMS_DB_PORT": "3306", "TMS_DB_NAME": "tms"},
     "db-username": {"TMS_DB_USER": "tms"},
     "db-password": {"TMS_DB_PASSWORD": "stand-in"},
+    # Optional (push is off without it); the local overlay's development pair.
+    "vapid-keys": {
+        "TMS_VAPID_PUBLIC_KEY": "BEiWcK7oMoN4a9nHW4HpGc_KH17dG5gqO_hLsgaN78CEE_xYJg0_V9o"
+        "yM5hcQjXQYGov1LRGn_3d94lbAx_L0CE",
+        "TMS_VAPID_PRIVATE_KEY": "development-only-vapid-key-for-the-local-k8",
+    },
 }
 IMAGE_ENV = {"TMS_ENV": "production", "PROMETHEUS_MULTIPROC_DIR": "/tmp/metrics"}  # Dockerfile ENV
 

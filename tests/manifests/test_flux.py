@@ -83,6 +83,7 @@ def test_git_source_and_reconciliation_follow_the_architecture(flux_docs):
         ("Deployment", "auth"),
         ("Deployment", "task"),
         ("Deployment", "frontend"),
+        ("Deployment", "notifications-worker"),
         ("StatefulSet", "mysql"),
     }
 
@@ -144,6 +145,7 @@ def test_service_monitors_cover_every_service_and_are_selected(flux_docs):
         "task-service-monitor",
         "frontend-monitor",
         "mysql-monitor",
+        "notifications-worker-monitor",
     }
     for monitor in monitors.values():
         assert monitor["metadata"]["labels"]["release"] == "kube-prometheus-stack"
@@ -154,7 +156,7 @@ def test_rules_have_severity_and_runbooks(flux_docs):
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     assert rule_set["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     rules = [rule for group in rule_set["spec"]["groups"] for rule in group["rules"]]
-    assert len(rules) == 10
+    assert len(rules) == 12
     operations = (ROOT / "docs/operations.md").read_text()
     for rule in rules:
         assert rule["labels"]["severity"] in ("critical", "warning")
@@ -177,6 +179,26 @@ def test_backup_alerts_watch_the_backup_cronjob_with_kube_state_metrics_series(f
     assert "kube_cronjob_status_last_successful_time{" in too_old and "> 26 * 3600" in too_old
     assert f'absent(kube_cronjob_created{{namespace="tms-app", cronjob="{cronjob}"}})' in too_old
     assert rules["TmsBackupTooOld"]["labels"]["severity"] == "critical"
+
+
+def test_the_notification_alerts_watch_the_workers_metrics_port(flux_docs):
+    [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
+    groups = {group["name"]: group["rules"] for group in rule_set["spec"]["groups"]}
+    rules = {rule["alert"]: rule for rule in groups["tms-notifications"]}
+    assert set(rules) == {"TmsNotificationLag", "TmsNotificationDeliveriesFailing"}
+    lag = rules["TmsNotificationLag"]
+    assert 'max(tms_notification_lag_seconds{namespace="tms-app"}) > 300' in lag["expr"]
+    # a worker that is not running (or not scraped) reports no lag at all: that alerts too
+    assert 'absent(tms_notification_lag_seconds{namespace="tms-app"})' in lag["expr"]
+    assert lag["for"] == "5m"
+    failing = rules["TmsNotificationDeliveriesFailing"]["expr"]
+    assert "tms_notifications_failed_total{" in failing and "tms_notifications_sent_total{" in failing
+    # the monitor scrapes the port the worker's Deployment and Service name metrics
+    monitor = by_kind(flux_docs, "ServiceMonitor")["notifications-worker-monitor"]["spec"]
+    assert monitor["selector"] == {"matchLabels": {"app.kubernetes.io/name": "notifications-worker"}}
+    assert [(e["port"], e["path"]) for e in monitor["endpoints"]] == [("metrics", "/metrics")]
+    service = yaml.safe_load((ROOT / "k8s/base/notifications-worker/service.yaml").read_text())
+    assert [p["name"] for p in service["spec"]["ports"]] == ["metrics"]
 
 
 def test_the_weave_gitops_dashboard(flux_docs):

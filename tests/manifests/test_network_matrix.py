@@ -42,6 +42,7 @@ PEERS = {
     "frontend": pod("frontend", "web"),
     "auth": pod("auth", "api"),
     "task": pod("task", "api"),
+    "worker": pod("notifications-worker", "worker"),
     "mysql": pod("mysql", "database"),
     "redis": pod("redis", "cache"),
     "migrate": pod("migrate", "job"),
@@ -53,6 +54,9 @@ PEERS = {
     "dns": Peer("dns", "kube-system", {"k8s-app": "kube-dns"}),
     "other-namespace": Peer("other", "default", {"app": "anything"}),
     "external": Peer("external", None, address="203.0.113.9"),
+    # outside the cluster on a private network (a company's own hosts, a cloud's metadata service)
+    "private-host": Peer("private-host", None, address="192.168.1.20"),
+    "metadata": Peer("metadata", None, address="169.254.169.254"),
 }
 
 
@@ -135,6 +139,14 @@ ALLOWED = [
     ("auth", "dns", 53),
     ("task", "dns", 53),
     ("frontend", "dns", 53),
+    # the notifications worker: its database, mail servers and push services; only Prometheus calls it
+    ("worker", "mysql", 3306),
+    ("worker", "dns", 53),
+    ("worker", "external", 587),
+    ("worker", "external", 465),
+    ("worker", "external", 25),
+    ("worker", "external", 443),
+    ("monitoring", "worker", 9100),
 ]
 BLOCKED = [
     ("frontend", "mysql", 3306),
@@ -171,6 +183,26 @@ BLOCKED = [
     ("restore", "external", 443),
     ("task", "backup", 3306),
     ("monitoring", "backup", 9104),
+    ("worker", "redis", 6379),
+    ("worker", "auth", 8001),
+    ("worker", "task", 8002),
+    ("worker", "frontend", 8080),
+    ("worker", "ingress", 443),  # in the cluster: an HTTPS port of a pod is no push service
+    ("worker", "private-host", 443),
+    ("worker", "private-host", 587),
+    ("worker", "metadata", 80),
+    ("worker", "metadata", 443),
+    ("worker", "external", 80),
+    ("worker", "external", 3306),
+    ("worker", "external", 6379),
+    ("ingress", "worker", 9100),
+    ("frontend", "worker", 9100),
+    ("auth", "worker", 9100),
+    ("task", "worker", 9100),
+    ("mysql", "worker", 9100),
+    ("external", "worker", 9100),
+    ("other-namespace", "worker", 9100),
+    ("monitoring", "worker", 8002),
 ]
 
 

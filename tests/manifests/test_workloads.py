@@ -291,9 +291,32 @@ def test_no_real_secret_in_git(docs, overlay):
         for secret in secrets.values():
             for key, value in secret["data"].items():
                 text = base64.b64decode(value).decode()
+                # a VAPID public key is public by design; test_the_local_vapid_pair_is_a_development_one
                 assert key.startswith(
-                    ("TMS_DB_HOST", "TMS_DB_PORT", "TMS_DB_NAME", "TMS_DB_USER")
+                    ("TMS_DB_HOST", "TMS_DB_PORT", "TMS_DB_NAME", "TMS_DB_USER", "TMS_VAPID_PUBLIC_KEY")
                 ) or text.startswith("development-only"), key
+
+
+def test_the_local_vapid_pair_is_a_development_one(docs, overlay):
+    """The local cluster's Web Push keys work (push can be tried there), and the private half is
+    the one spelled development-only: the public key in git belongs to no real key."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    if overlay == "production":
+        assert "vapid-keys" not in objects(docs, "Secret")  # created outside git (docs/operations.md)
+        return
+    [secret] = [s for name, s in objects(docs, "Secret").items() if name.startswith("vapid-keys")]
+    data = {key: base64.b64decode(value).decode() for key, value in secret["data"].items()}
+    assert set(data) == {"TMS_VAPID_PUBLIC_KEY", "TMS_VAPID_PRIVATE_KEY"}
+    private = data["TMS_VAPID_PRIVATE_KEY"]
+    assert private.startswith("development-only")
+    scalar = int.from_bytes(base64.urlsafe_b64decode(private + "=" * (-len(private) % 4)), "big")
+    public = ec.derive_private_key(scalar, ec.SECP256R1()).public_key()
+    raw = public.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    assert base64.urlsafe_b64encode(raw).rstrip(b"=").decode() == data["TMS_VAPID_PUBLIC_KEY"]
 
 
 def test_rbac_reads_only_named_secrets(docs):
