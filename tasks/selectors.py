@@ -144,14 +144,15 @@ class TaskDetails:
     reminders: list[ReminderRef] = field(default_factory=list)
 
 
-def _moment(text: Any) -> datetime.datetime | None:
-    """A datetime column read back as text through the UNION below (stored in UTC)."""
-    if text is None:
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _moment(value: Any) -> datetime.datetime | None:
+    """A datetime column read back through the UNION below, as text or not (stored in UTC)."""
+    if value is None:
         return None
-    if isinstance(text, datetime.datetime):
-        moment = text
-    else:
-        moment = datetime.datetime.fromisoformat(text.decode() if isinstance(text, bytes) else str(text))
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(_text(value))
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
 
 
@@ -180,7 +181,9 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
     table, reminders = Task._meta.db_table, Reminder._meta.db_table
     # Hand-written: compiling the equivalent ORM queries cost more than running them. One row per
     # label (kind l), per assignee (kind a), per sub-task status with its count (kind s), and per
-    # reminder (kind r: minutes before, R: at a moment; the moments as text, portable in a UNION).
+    # reminder (kind r: minutes before, R: at a moment). The reminders' numbers and moments are left
+    # uncast: in a UNION with text columns MariaDB turns them into text of the columns' collation (a
+    # CAST would bring the connection's collation, which MariaDB refuses to mix), SQLite keeps them.
     sql = (
         f"SELECT link.task_id, 'l', label.id, label.name, label.colour FROM {link} link "  # noqa: S608 - model names
         f"JOIN {label} label ON label.id = link.label_id "
@@ -189,9 +192,10 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
         f"JOIN {users} u ON u.id = a.user_id WHERE a.task_id IN ({marks}) "
         f"UNION ALL SELECT sub.parent_id, 's', COUNT(*), sub.status, '' FROM {table} sub "
         f"WHERE sub.parent_id IN ({marks}) AND sub.trashed_at IS NULL GROUP BY sub.parent_id, sub.status "
-        f"UNION ALL SELECT r.task_id, CASE WHEN r.before_minutes IS NULL THEN 'R' ELSE 'r' END, r.id, "
-        f"COALESCE(CAST(r.before_minutes AS CHAR), CAST(r.at AS CHAR)), CAST(r.fire_at AS CHAR) "
-        f"FROM {reminders} r WHERE r.task_id IN ({marks})"
+        f"UNION ALL SELECT r.task_id, 'r', r.id, r.before_minutes, r.fire_at FROM {reminders} r "
+        f"WHERE r.task_id IN ({marks}) AND r.before_minutes IS NOT NULL "
+        f"UNION ALL SELECT r.task_id, 'R', r.id, r.at, r.fire_at FROM {reminders} r "
+        f"WHERE r.task_id IN ({marks}) AND r.before_minutes IS NULL"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [viewer_id])
@@ -203,7 +207,7 @@ def details_attach(tasks: list[Task], viewer_id: int) -> list[Task]:
         elif kind == "a":
             details.assignees.append(UserRef(number, text, extra))
         elif kind == "r":
-            details.reminders.append(ReminderRef(number, int(text), None, _moment(extra)))
+            details.reminders.append(ReminderRef(number, int(_text(text)), None, _moment(extra)))
         elif kind == "R":
             details.reminders.append(ReminderRef(number, None, _moment(text), _moment(extra)))
         else:
