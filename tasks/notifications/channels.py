@@ -20,7 +20,7 @@ from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
 
 from tasks.notifications import texts
 from tasks.notifications.models import Delivery, Notification, PushSubscription
-from tasks.notifications.outbound import UnsafeURL, check_url
+from tasks.notifications.outbound import UnsafeURL, check_url, safe_session
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,13 +52,6 @@ def push_enabled() -> bool:
 @functools.lru_cache(maxsize=2)
 def _vapid(private_key: str) -> Vapid:
     return Vapid.from_string(private_key=private_key)
-
-
-def _session() -> requests.Session:
-    session = requests.Session()
-    # A redirect could lead anywhere, past the address check: a push service never redirects.
-    session.max_redirects = 0
-    return session
 
 
 def push_payload(note: Notification, user: "User") -> str:
@@ -96,7 +89,7 @@ def send_push(note: Notification, user: "User") -> str:
     subscriptions = list(PushSubscription.objects.filter(user_id=user.pk).order_by("pk"))
     data = push_payload(note, user)
     sent, errors = 0, []
-    with _session() as session:
+    with safe_session() as session:
         for subscription in subscriptions:
             try:
                 _push_one(subscription, data, session)

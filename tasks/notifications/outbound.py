@@ -7,15 +7,22 @@ link-local (169.254.169.254, the metadata address, is one), shared, multicast, r
 and unspecified addresses are refused, also when written as an IPv4-mapped, 6to4 or
 NAT64 IPv6 address. It resolves the name itself, so a name that points at 127.0.0.1 is
 refused like 127.0.0.1; callers check again right before each request, because a name
-may resolve elsewhere by then (DNS rebinding). ``TMS_PUSH_ALLOW_PRIVATE=true`` lifts the
+may resolve elsewhere by then (DNS rebinding), and ``safe_session`` checks the address each
+connection actually reached before a byte is sent. ``TMS_PUSH_ALLOW_PRIVATE=true`` lifts the
 address rule (a development machine or a test's own push service), never the https one.
 """
 
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -95,3 +102,38 @@ def check_url(url: str) -> str:
     for address in resolve(host, port):
         check_address(address)
     return url
+
+
+class _CheckedHTTPSConnection(HTTPSConnection):
+    """Refuses a connection whose peer is not a public address, before TLS and before any data."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        if self._tunnel_host is None:  # through a proxy, the proxy makes the onward connection
+            try:
+                check_address(sock.getpeername()[0])
+            except UnsafeURL as exc:
+                sock.close()
+                raise NewConnectionError(self, str(exc)) from exc
+        return sock
+
+
+class _CheckedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _CheckedHTTPSConnection
+
+
+class _CheckedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            **self.poolmanager.pool_classes_by_scheme,
+            "https": _CheckedHTTPSConnectionPool,
+        }
+
+
+def safe_session() -> requests.Session:
+    """A requests session for URLs users gave: https only, public peers only, no redirects."""
+    session = requests.Session()
+    session.max_redirects = 0  # a redirect could lead anywhere
+    session.mount("https://", _CheckedAdapter())
+    return session

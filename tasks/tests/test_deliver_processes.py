@@ -32,14 +32,14 @@ from cryptography.x509.oid import NameOID
 
 from tasks.management.commands.generate_vapid_keys import new_key_pair
 from tasks.tests.test_deliver import browser_keys
-from tests.support.server import ROOT, base_env, manage
+from tests.support.server import ROOT, base_env, free_port, manage
 from tests.support.services import require
 
 pytestmark = pytest.mark.server
 
 MARIADB = os.environ.get("TMS_TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306")
-# This suite's ports (8720-8729): the push service and the two workers' metrics.
-PUSH_PORT, METRICS_PORTS = 8721, (8722, 8723)
+# Free ports of the moment, so that two runs of the suite at once do not collide.
+PUSH_PORT, METRICS_PORTS = free_port(), (free_port(), free_port())
 SUBJECT = "mailto:ops@example.com"
 REMINDERS = 30
 

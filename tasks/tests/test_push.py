@@ -2,15 +2,19 @@
 and the address rule every endpoint passes (at sign-up and before each send): https, and no
 address inside the server's own network (SSRF)."""
 
+import contextlib
+import ipaddress
 import socket
+import threading
 
 import pytest
+import requests
 
 from accounts.tests.factories import UserFactory
 from tasks.management.commands.generate_vapid_keys import new_key_pair
 from tasks.notifications.inbox import MAX_SUBSCRIPTIONS
 from tasks.notifications.models import PushSubscription
-from tasks.notifications.outbound import UnsafeURL, check_url
+from tasks.notifications.outbound import UnsafeURL, check_url, safe_session
 from tasks.tests.test_deliver import AUTH, P256DH, browser_keys
 from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
@@ -33,6 +37,11 @@ def public_dns(monkeypatch):
     }
 
     def getaddrinfo(host, port, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)
+            table[host] = [host]
+        except ValueError:
+            pass
         if host not in table:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
@@ -230,3 +239,65 @@ def test_a_refusal_does_not_echo_secrets(ada_client):
 def test_without_a_token_401(client):
     assert client.get(URL).status_code == 401
     assert client.post(SUBSCRIPTIONS, subscription(), content_type="application/json").status_code == 401
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records the bytes its first connection sends."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.sock.settimeout(5)
+        self.received = b""
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            connection, _ = self.sock.accept()
+        except OSError:
+            return
+        with connection:
+            connection.settimeout(2)
+            with contextlib.suppress(OSError):
+                self.received = connection.recv(4096)
+
+    def close(self) -> None:
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_a_connection_that_reaches_a_private_address_sends_nothing(settings, allowed):
+    """DNS rebinding: even when a name passed the check, the address the connection reached is checked
+    before TLS starts; only TMS_PUSH_ALLOW_PRIVATE lets it through."""
+    settings.TMS_PUSH_ALLOW_PRIVATE = allowed
+    listener = Listener()
+    try:
+        with safe_session() as session, pytest.raises(requests.exceptions.ConnectionError) as refused:
+            session.post(f"https://127.0.0.1:{listener.port}/push", data=b"secret payload", timeout=3)
+    finally:
+        listener.close()
+    if allowed:
+        assert listener.received.startswith(b"\x16\x03")  # a TLS ClientHello
+        assert isinstance(refused.value, requests.exceptions.SSLError)
+    else:
+        assert listener.received == b""
+        assert "not on the public internet" in str(refused.value)
+
+
+def test_redirects_are_not_followed(settings, monkeypatch):
+    calls = []
+
+    def send(self, request, **kwargs):
+        calls.append(request.url)
+        response = requests.Response()
+        response.status_code, response.url, response.request = 307, request.url, request
+        response.headers["Location"] = "https://169.254.169.254/latest/meta-data/"
+        response._content = b""
+        return response
+
+    monkeypatch.setattr("requests.adapters.HTTPAdapter.send", send)
+    with safe_session() as session, pytest.raises(requests.exceptions.TooManyRedirects):
+        session.post("https://push.example.net/x", data=b"x", timeout=3)
+    assert calls == ["https://push.example.net/x"]
