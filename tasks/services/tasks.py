@@ -585,13 +585,19 @@ def task_move(
     completion = None
     if status_before != Task.Status.DONE and task.status == Task.Status.DONE:
         completion = _repeat(task, zone)
+    if completion is not None:
+        # Dropped on done, a repeating task goes back to its next occurrence: at the end of the todo
+        # column (the place it was dropped at is among the done tasks).
+        task.position = positions.position_now()
+        changes["position"] = [changes["position"][0], task.position]
+        changes.pop("status")
+        if task.status != status_before:
+            changes["status"] = [status_before, task.status]
     _save(
         task,
         ["position", *REPEAT_FIELDS] if completion is not None else ["position", "status", "completed_at"],
     )
     if completion is not None:
-        # Dropped on done, a repeating task lands in its next occurrence's column: todo.
-        changes["status"] = [status_before, task.status]
         history.record(
             task, actor_id, TaskEvent.Kind.COMPLETED, {"status": [status_before, "done"], **completion}
         )

@@ -289,3 +289,20 @@ def test_someone_elses_repeating_task_is_404(owner_client, stranger):
     assert owner_client.patch(detail(theirs.pk), {"recurrence": ""}, format="json").status_code == 404
     theirs.refresh_from_db()
     assert (theirs.status, theirs.recurrence) == ("todo", "FREQ=DAILY")
+
+
+@freeze_time("2027-01-01 12:00:00", tick=True)  # positions come from the clock
+def test_a_repeating_task_dropped_on_done_comes_back_at_the_end_of_todo(owner):
+    client = client_for(owner)
+    repeating = create(client, due_date="2027-01-04", recurrence="FREQ=DAILY")
+    later = create(client, title="later")
+    done = create(client, title="finished", status="done")
+    response = client.post(
+        f"/api/tasks/{repeating['id']}/move/", {"status": "done", "after_id": done["id"]}, format="json"
+    )
+    assert (response.json()["status"], response.json()["due_date"]) == ("todo", "2027-01-05")
+    todo = [task["id"] for task in client.get(LIST, {"status": "todo"}).json()["results"]]
+    assert todo == [later["id"], repeating["id"]]
+    history = client.get(f"/api/tasks/{repeating['id']}/history/").json()["results"]
+    moved = next(entry["changes"] for entry in history if entry["kind"] == "moved")
+    assert set(moved) == {"position"}
