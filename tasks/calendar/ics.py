@@ -11,14 +11,17 @@ and holds at most MAX_TASKS tasks, those due last (a calendar application shows 
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from icalendar import Calendar, Todo, vRecur
 
 from tasks.access import readable_tasks
+from tasks.calendar.timezones import vtimezone
 from tasks.models import Task
 
 MAX_TASKS = 5000
@@ -59,7 +62,8 @@ def feed_tasks(user_id: int) -> list[Task]:
         readable_tasks(user_id)
         .filter(Q(owner_id=user_id) | Q(pk__in=assigned), due_date__isnull=False)
         .exclude(project__archived=True)
-        .only(*_FIELDS)
+        .select_related("owner")
+        .only(*_FIELDS, "owner__time_zone")
         .order_by("-due_date", "-id")[:MAX_TASKS]
     )
 
@@ -89,6 +93,20 @@ def _recurrence(rule: str) -> vRecur | None:
         return None
 
 
+def _due(task: Task, *, repeating: bool) -> date | datetime:
+    """A date alone is a whole day (VALUE=DATE); with a time, the moment in UTC — or, for a task
+    that repeats, the local time in its owner's zone (with TZID), so that its occurrences keep
+    their time of day across summer time as TMS computes them."""
+    if task.due_time is None or task.due_at is None:
+        return task.due_date  # type: ignore[return-value] - feed_tasks selects dated tasks only
+    if repeating:
+        try:
+            return task.due_at.astimezone(ZoneInfo(task.owner.time_zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return _utc(task.due_at)
+
+
 def todo_of(task: Task, labels: list[str], *, host: str) -> Todo:
     todo = Todo()
     todo.add("uid", f"task-{task.pk}@{host}")
@@ -98,10 +116,9 @@ def todo_of(task: Task, labels: list[str], *, host: str) -> Todo:
     todo.add("summary", task.title)
     if task.description:
         todo.add("description", task.description)
-    # A date alone is a whole day (VALUE=DATE); with a time, the moment in UTC.
-    due = _utc(task.due_at) if task.due_time is not None and task.due_at is not None else task.due_date
-    todo.add("due", due)
     rule = _recurrence(task.recurrence)
+    due = _due(task, repeating=rule is not None)
+    todo.add("due", due)
     if rule is not None:
         # A rule repeats from DTSTART, which must have DUE's value type: the due date (and time).
         todo.add("dtstart", due)
@@ -124,8 +141,13 @@ def calendar_of(tasks: Iterable[Task], labels: dict[int, list[str]]) -> Calendar
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "TMS tasks")
-    for task in tasks:
-        calendar.add_component(todo_of(task, labels.get(task.pk, []), host=host))
+    todos = [todo_of(task, labels.get(task.pk, []), host=host) for task in tasks]
+    # A VTIMEZONE for each zone a repeating task's times name (TZID), before the tasks.
+    zones = sorted({str(todo["due"].params["TZID"]) for todo in todos if "TZID" in todo["due"].params})
+    for tzid in zones:
+        calendar.add_component(vtimezone(tzid, timezone.now().year))
+    for todo in todos:
+        calendar.add_component(todo)
     return calendar
 
 

@@ -263,6 +263,45 @@ def test_a_second_independent_parser_reads_the_same_feed(owner, owner_client):
     assert occurrences[0].date() == date(2026, 12, 10)
 
 
+def test_a_repeating_task_keeps_its_local_time_across_summer_time(owner, owner_client):
+    # given: every Friday at 09:00 in Berlin, from before the clocks change (29 March 2026)
+    owner.time_zone = "Europe/Berlin"
+    owner.save(update_fields=["time_zone"])
+    TaskFactory(
+        owner=owner,
+        title="Weekly review",
+        due_date=date(2026, 3, 20),
+        due_time=time(9, 0),
+        due_at=datetime(2026, 3, 20, 8, 0, tzinfo=UTC),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    TaskFactory(  # not repeating: its one moment, in UTC
+        owner=owner,
+        title="Once",
+        due_date=date(2026, 3, 20),
+        due_time=time(9, 0),
+        due_at=datetime(2026, 3, 20, 8, 0, tzinfo=UTC),
+    )
+    response = fetch(make_feed(owner_client))
+    # then: with the zone's definition, both parsers put every occurrence at 09:00 in Berlin
+    found = todos(response)
+    weekly = found["Weekly review"]
+    assert weekly["due"].params["TZID"] == "Europe/Berlin"
+    assert weekly["dtstart"].to_ical() == weekly["due"].to_ical() == b"20260320T090000"
+    assert found["Once"]["due"].to_ical() == b"20260320T080000Z"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert [str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    parsed = vobject.readOne(response.content.decode("utf-8"))
+    repeating = next(todo for todo in parsed.vtodo_list if todo.summary.value == "Weekly review")
+    occurrences = list(repeating.getrruleset())
+    assert [(o.date(), o.hour) for o in occurrences] == [
+        (date(2026, 3, 20), 9),
+        (date(2026, 3, 27), 9),
+        (date(2026, 4, 3), 9),  # after the change: still 09:00 local (07:00 UTC)
+    ]
+    assert occurrences[2].astimezone(UTC).hour == 7
+
+
 def test_tasks_assigned_to_the_owner_are_in_and_other_peoples_are_not(owner, owner_client, stranger):
     # given: a project of the stranger's, the owner a member; one task assigned to the owner
     project = ProjectFactory(owner=stranger)
@@ -411,3 +450,39 @@ def test_the_token_is_not_in_the_metrics(owner_client, owner):
     text = metrics.content.decode()
     assert "calendar" in text  # the view's name is a label
     assert "tmscal_" not in text and token_of(url) not in text
+
+
+@pytest.mark.parametrize(
+    ("tzid", "by_rule"),
+    [
+        ("Europe/Berlin", True),  # the last Sundays of March and October
+        ("America/New_York", True),  # the second Sunday of March, the first of November
+        ("Australia/Sydney", True),  # summer time over the turn of the year
+        ("Europe/Dublin", True),  # winter time is the negative summer time in tzdata
+        ("Asia/Tokyo", True),  # no summer time
+        ("Africa/Casablanca", False),  # changes around Ramadan: no yearly rule, each change listed
+    ],
+)
+def test_a_zones_definition_gives_its_real_offsets(tzid, by_rule):
+    from zoneinfo import ZoneInfo
+
+    from tasks.calendar.timezones import vtimezone
+
+    year = timezone.now().year
+    definition = vtimezone(tzid, year)
+    zone = ZoneInfo(tzid)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//test//EN")
+    calendar.add("version", "2.0")
+    calendar.add_component(definition)
+    assert any("RRULE" in part for part in definition.subcomponents) is (by_rule and tzid != "Asia/Tokyo")
+    # icalendar reads the definition itself (no lookup by name), and so does vobject
+    readers = [
+        definition.to_tz(lookup_tzid=False),
+        vobject.readOne(calendar.to_ical().decode()).vtimezone.gettzinfo(),
+    ]
+    for month in range(1, 13):
+        for day in (1, 15):
+            wall = datetime(year + 1, month, day, 12, 0, tzinfo=zone)
+            for reader in readers:
+                assert reader.utcoffset(wall.replace(tzinfo=None)) == wall.utcoffset(), (tzid, wall, reader)
