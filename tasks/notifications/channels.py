@@ -41,7 +41,13 @@ def send_email(note: Notification, user: "User") -> str:
     if not user.email:
         return SKIPPED
     said = texts.message(note, user.time_zone)
-    EmailMessage(subject=said.title, body=texts.email_body(note, user.time_zone), to=[user.email]).send()
+    EmailMessage(
+        subject=said.title,
+        body=texts.email_body(note, user.time_zone),
+        to=[user.email],
+        # RFC 3834: mail servers and autoresponders do not answer it (no out-of-office replies).
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()
     return SENT
 
 

@@ -81,6 +81,7 @@ def test_a_due_reminder_is_mailed_with_the_due_time_in_the_recipients_zone(berli
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
     assert message.subject == "Reminder: Pay rent"
+    assert message.extra_headers == {"Auto-Submitted": "auto-generated"}
     assert "\u201cPay rent\u201d is due at 13:30 on Saturday 5 December 2026 (Europe/Berlin)." in message.body
     assert f"https://tms.example.com/tasks/{task.pk}" in message.body
     reminder.refresh_from_db()
@@ -337,3 +338,31 @@ def test_deliveries_of_an_account_closed_meanwhile_are_skipped(berliner):
     deliver_due()
     assert mail.outbox == []
     assert Delivery.objects.get().state == Delivery.State.SKIPPED
+
+
+def test_the_worker_health_turns_503_when_rounds_stop(monkeypatch):
+    from wsgiref.util import setup_testing_defaults
+
+    from tasks.management.commands.deliver_notifications import Health, metrics_app
+
+    clock = [1000.0]
+    monkeypatch.setattr("tasks.management.commands.deliver_notifications.time.monotonic", lambda: clock[0])
+    health = Health(interval=5)
+    app = metrics_app(health)
+
+    def get(path: str) -> tuple[str, bytes]:
+        environ: dict = {"PATH_INFO": path}
+        setup_testing_defaults(environ)
+        environ["PATH_INFO"] = path
+        status = []
+        body = b"".join(app(environ, lambda s, headers: status.append(s)))
+        return status[0], body
+
+    assert get("/healthz") == ("200 OK", b"ok\n")
+    clock[0] += 61  # no round for six intervals, and at least a minute
+    assert get("/healthz")[0] == "503 Service Unavailable"
+    health.beat()
+    assert get("/healthz")[0] == "200 OK"
+    status, body = get("/metrics")
+    assert status.startswith("200") and b"tms_notifications_sent_total" in body
+    assert get("/other")[0] == "404 Not Found"

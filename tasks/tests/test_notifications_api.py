@@ -97,6 +97,15 @@ def test_the_list_costs_one_query_however_many(ada, ada_client, django_assert_nu
         assert len(ada_client.get(URL).json()["results"]) == 20
 
 
+def test_summary_and_marking_read_cost_one_query_each(ada, ada_client, django_assert_num_queries):
+    for _ in range(5):
+        told(ada)
+    with django_assert_num_queries(1):
+        assert ada_client.get(f"{URL}summary/").json() == {"unread": 5}
+    with django_assert_num_queries(1):
+        assert ada_client.post(f"{URL}read/", {"all": True}, format="json").json() == {"updated": 5}
+
+
 def test_another_persons_notifications_are_invisible_and_unchangeable(ada, ada_client):
     bob = UserFactory(username="bob")
     theirs = told(bob)
