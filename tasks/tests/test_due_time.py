@@ -1,6 +1,7 @@
 """A task's due time: in its owner's time zone, as a moment (due_at), across summer time, in lists,
 filters, counts, exports and imports, and when the owner moves to another time zone."""
 
+import datetime
 import json
 
 import pytest
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from tasks.models import Task
-from tasks.tests.factories import ProjectFactory, ProjectMemberFactory
+from tasks.tests.factories import ProjectFactory, ProjectMemberFactory, TaskFactory
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +253,52 @@ def test_an_import_row_with_a_time_and_no_date_is_400(owner_client, owner):
     fields = response.json()["error"]["fields"]["tasks"]
     assert "due_time" in fields["0"] and "recurrence" in fields["1"]
     assert not Task.objects.filter(owner=owner).exists()
+
+
+def admin_form(task: Task, **fields) -> dict:
+    """The admin's change form for ``task`` as a staff member posts it, with ``fields`` changed."""
+    return {
+        "owner": task.owner_id,
+        "title": task.title,
+        "description": task.description,
+        "status": task.status,
+        "priority": task.priority,
+        "due_date": task.due_date.isoformat() if task.due_date else "",
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time else "",
+        "recurrence": task.recurrence,
+        "recurrence_basis": task.recurrence_basis,
+        "project": "",
+        "parent": "",
+        "labels": [],
+        "assignees": [],
+        "events-TOTAL_FORMS": 0,
+        "events-INITIAL_FORMS": 0,
+        **fields,
+    }
+
+
+def test_staff_set_a_time_and_a_rule_through_the_services(client):
+    staff = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    owner = person("Europe/Paris", "owned")
+    task = TaskFactory(owner=owner, due_date=datetime.date(2027, 1, 15))
+    url = f"/admin/tasks/task/{task.pk}/change/"
+    response = client.post(url, admin_form(task, due_time="09:00", recurrence="freq=monthly;bymonthday=-1"))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.due_at.isoformat(), task.recurrence) == (
+        "2027-01-15T08:00:00+00:00",
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+    )
+    assert task.events.get(kind="updated").actor_id == staff.pk
+    page = client.get(url).content.decode()
+    assert "every month on the last day" in page
+    # a rule TMS does not take, or a time without a date, is a form error and changes nothing
+    refused = client.post(url, admin_form(task, recurrence="FREQ=HOURLY"))
+    assert (
+        refused.status_code == 200 and "FREQ is DAILY, WEEKLY, MONTHLY or YEARLY" in refused.content.decode()
+    )
+    refused = client.post(url, admin_form(task, due_date="", recurrence=""))
+    assert refused.status_code == 200 and "A due time needs a due date." in refused.content.decode()
+    task.refresh_from_db()
+    assert (task.recurrence, task.due_date.isoformat()) == ("FREQ=MONTHLY;BYMONTHDAY=-1", "2027-01-15")

@@ -222,3 +222,19 @@ def test_someone_elses_task_reminders_are_404(api, db):
     response = api.patch(detail(theirs.pk), {"reminders": [{"before_minutes": 5}]}, format="json")
     assert response.status_code == 404
     assert not Reminder.objects.exists()
+
+
+# -- assigning: the people newly assigned are told (tasks.notifications.activity) --------------------
+def test_only_the_newly_assigned_are_told_and_never_the_one_who_assigned(team):
+    from tasks.models import Notification
+
+    admin = team.client("admin")
+    task = create(admin, project=team.project.pk, assignees=[team.editor.pk, team.admin.pk])
+    told = Notification.objects.filter(kind=Notification.Kind.ASSIGNED, task_id=task["id"])
+    assert sorted(told.values_list("user_id", flat=True)) == [team.editor.pk]
+    response = admin.patch(
+        detail(task["id"]), {"assignees": [team.editor.pk, team.admin.pk, team.viewer.pk]}, format="json"
+    )
+    assert response.status_code == 200
+    assert sorted(told.values_list("user_id", flat=True)) == sorted([team.editor.pk, team.viewer.pk])
+    assert all(note.actor_id == team.admin.pk for note in told)
