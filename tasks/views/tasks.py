@@ -140,7 +140,13 @@ class TaskDetailView(TaskAPIView):
 
 
 class TaskCompleteView(TaskAPIView):
-    @extend_schema(request=None, responses={200: TaskSerializer}, summary="Mark done")
+    @extend_schema(
+        request=None,
+        responses={200: TaskSerializer},
+        summary="Mark done",
+        description="A repeating task is recorded done and moves to its next occurrence (back to `todo`);"
+        " once its rule is exhausted it stays done.",
+    )
     def post(self, request: Request, task_id: int) -> Response:
         task = task_complete(user_id=self.user_id(request), task_id=task_id, actor_id=self.actor_id(request))
         return task_response(task, self.user_id(request))
