@@ -128,5 +128,9 @@ class PushSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.Serialize
             raise serializers.ValidationError(str(exc)) from exc
 
 
+class PushSavedSerializer(serializers.Serializer):
+    endpoint = serializers.CharField()
+
+
 class PushUnsubscribeSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     endpoint = serializers.CharField(max_length=500)

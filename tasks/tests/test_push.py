@@ -135,6 +135,7 @@ def test_push_gives_the_public_key_never_the_private_one(ada_client, settings):
 def test_a_browser_subscribes_and_unsubscribes(ada, ada_client):
     response = ada_client.post(SUBSCRIPTIONS, subscription(), format="json", HTTP_USER_AGENT="Firefox/140")
     assert response.status_code == 201, response.content
+    assert response.json() == {"endpoint": "https://push.example.net/send/abc"}
     saved = PushSubscription.objects.get()
     assert (saved.user_id, saved.endpoint, saved.p256dh, saved.auth, saved.user_agent) == (
         ada.pk,

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from tasks.notifications import inbox
 from tasks.notifications.serializers import (
     PushInfoSerializer,
+    PushSavedSerializer,
     PushSubscriptionSerializer,
     PushUnsubscribeSerializer,
 )
@@ -26,7 +27,7 @@ class PushInfoView(TaskAPIView):
 class PushSubscriptionsView(TaskAPIView):
     @extend_schema(
         request=PushSubscriptionSerializer,
-        responses={201: None, 409: QUOTA_EXCEEDED},
+        responses={201: PushSavedSerializer, 409: QUOTA_EXCEEDED},
         summary="Save this browser's push subscription (https, public endpoints; 10 per account)",
     )
     def post(self, request: Request) -> Response:
@@ -40,7 +41,7 @@ class PushSubscriptionsView(TaskAPIView):
             auth=data["keys"]["auth"],
             user_agent=request.headers.get("User-Agent", ""),
         )
-        return Response(status=status.HTTP_201_CREATED)
+        return Response({"endpoint": data["endpoint"]}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=PushUnsubscribeSerializer,
