@@ -1,12 +1,12 @@
 """The hand-written task representation says exactly what DRF's declared fields would."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from tasks.models import Task
+from tasks.models import Reminder, Task
 from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer, TrashedTaskSerializer
 from tasks.tests.factories import LabelFactory, TaskFactory
@@ -34,7 +34,19 @@ def varied_tasks(owner):
     done.labels.set([home, urgent])
     trashed = TaskFactory(owner=owner, priority=Task.Priority.LOW, trashed_at=timezone.now())
     trashed.labels.set([home])
-    return [Task.objects.get(pk=task.pk) for task in (plain, done, trashed)]
+    repeating = TaskFactory(
+        owner=owner,
+        due_date=date(2027, 1, 31),
+        due_time=time(9, 5),
+        due_at=datetime(2027, 1, 31, 8, 5, tzinfo=UTC),
+        recurrence="FREQ=MONTHLY;BYMONTHDAY=-1",
+        recurrence_basis="completion",
+    )
+    Reminder.objects.create(
+        task=repeating, before_minutes=30, fire_at=datetime(2027, 1, 31, 7, 35, tzinfo=UTC)
+    )
+    Reminder.objects.create(task=repeating, at=datetime(2027, 1, 30, 17, 0, 0, 250, tzinfo=UTC))
+    return [Task.objects.get(pk=task.pk) for task in (plain, done, trashed, repeating)]
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham"])
@@ -55,3 +67,9 @@ def test_a_page_renders_as_its_tasks_do_with_labels_in_name_order(varied_tasks):
     assert TrashedTaskSerializer(varied_tasks, many=True).data == trashed
     assert [label["name"] for label in expected[1]["labels"]] == ["Errands", "home"]
     assert expected[1]["completed_at"].endswith("Z") and expected[1]["due_date"] == "2026-12-24"
+    assert (expected[3]["due_time"], expected[3]["due_at"]) == ("09:05", "2027-01-31T08:05:00Z")
+    assert expected[3]["recurrence_text"] == "every month on the last day"
+    assert [(r["before_minutes"], r["at"], r["fire_at"]) for r in expected[3]["reminders"]] == [
+        (30, None, "2027-01-31T07:35:00Z"),
+        (None, "2027-01-30T17:00:00.000250Z", None),
+    ]
