@@ -149,6 +149,11 @@ def _stale(note: Notification, user: "User") -> bool:
     return False
 
 
+def _still_chosen(note: Notification, user: "User", channel: str) -> bool:
+    """The person still wants this channel (they may have switched it off while a send was retried)."""
+    return channel in activity.channels_for(note.kind, [user.pk]).get(user.pk, [])
+
+
 def _finish(delivery: Delivery, state: str, error: str = "") -> None:
     delivery.state = state
     delivery.finished_at = timezone.now()
@@ -160,10 +165,10 @@ def _deliver(delivery: Delivery) -> None:
     delivery.attempts += 1
     note = Notification.objects.filter(pk=delivery.notification_id).first()
     user = get_user_model().objects.filter(pk=note.user_id).first() if note else None
-    if note is None or user is None or _stale(note, user):
+    channel = delivery.channel
+    if note is None or user is None or _stale(note, user) or not _still_chosen(note, user, channel):
         _finish(delivery, SKIPPED)
         return
-    channel = delivery.channel
     try:
         outcome = SENDERS[Delivery.Channel(channel)](note, user)
     except Exception as exc:  # noqa: BLE001 - any failure of a mail server or push service is retried

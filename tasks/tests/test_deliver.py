@@ -366,3 +366,14 @@ def test_the_worker_health_turns_503_when_rounds_stop(monkeypatch):
     status, body = get("/metrics")
     assert status.startswith("200") and b"tms_notifications_sent_total" in body
     assert get("/other")[0] == "404 Not Found"
+
+
+@freeze_time("2026-12-05 12:00:00")
+def test_a_channel_switched_off_before_the_send_is_not_used(berliner):
+    task = due_task(berliner, datetime.datetime(2026, 12, 5, 12, 30, tzinfo=UTC))
+    remind(task, 30)
+    fire_due_reminders()
+    NotificationSettings.objects.create(user=berliner, email_reminders=False)
+    deliver_due()
+    assert mail.outbox == []
+    assert Delivery.objects.get().state == Delivery.State.SKIPPED
