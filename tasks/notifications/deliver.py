@@ -80,7 +80,7 @@ def reminder_payload(task: Task, due: datetime.datetime | None, reminder: Remind
 
 def _fire(reminder: Reminder, now: datetime.datetime) -> int:
     """Write the reminder's notifications, or move/clear it when its task changed; the count written."""
-    task = Task.objects.select_related("owner").filter(pk=reminder.task_id).first()
+    task = Task.objects.select_related("owner", "project").filter(pk=reminder.task_id).first()
     if task is None or _closed(task):
         reminder.fire_at = None
         reminder.save(update_fields=["fire_at"])
