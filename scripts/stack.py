@@ -3,8 +3,10 @@
 MariaDB and Redis (reused when running, started when not), migrations, the auth
 service (gunicorn :8001, TMS_SERVICE=auth) and the task service (gunicorn :8002,
 TMS_SERVICE=tasks) with production settings, JSON logs and multiprocess metrics,
-and nginx as the ingress on :8080 with TMS's ingress routes, serving the
-built web app at / and setting X-Forwarded-For (the services trust one hop).
+one notifications worker (manage.py deliver_notifications, /metrics and /healthz
+on :9100; its mails are printed into its log), and nginx as the ingress on :8080
+with TMS's ingress routes, serving the built web app at / and setting
+X-Forwarded-For (the services trust one hop).
 State lives in .stack/ (keys, logs, pids); the database is `tms_stack`.
 
 The parts (prepare, migrate, start_instance, write_ingress, reload_ingress) also
@@ -42,7 +44,14 @@ error_log {state}/logs/nginx-error.log warn;
 events {{ worker_connections 1024; }}
 http {{
   include /etc/nginx/mime.types;
-  access_log {state}/logs/nginx-access.log;
+  # A calendar feed's path is its credential: logged as TMS logs it (tms_project/redaction.py).
+  map $request_uri $tms_logged_uri {{
+    ~^(?<feed>/api/tasks/calendar/)[^?]* "${{feed}}[redacted]";
+    default $request_uri;
+  }}
+  log_format tms '$remote_addr - $remote_user [$time_local] "$request_method $tms_logged_uri $server_protocol" '
+                 '$status $body_bytes_sent "$http_referer" "$http_user_agent"';
+  access_log {state}/logs/nginx-access.log tms;
   client_body_temp_path {state}/nginx/body; proxy_temp_path {state}/nginx/proxy;
   fastcgi_temp_path {state}/nginx/fcgi; uwsgi_temp_path {state}/nginx/uwsgi;
   scgi_temp_path {state}/nginx/scgi;
@@ -80,6 +89,7 @@ def settings() -> dict[str, str]:
         "ingress_port": os.environ.get("TMS_STACK_INGRESS_PORT", "8080"),
         "auth_port": os.environ.get("TMS_STACK_AUTH_PORT", "8001"),
         "tasks_port": os.environ.get("TMS_STACK_TASKS_PORT", "8002"),
+        "worker_port": os.environ.get("TMS_STACK_WORKER_PORT", "9100"),
         # Two workers stand for two pods; each has the pods' four threads (k8s/base/common/config.yaml).
         "workers": os.environ.get("TMS_STACK_WORKERS", "2"),
         "threads": os.environ.get("TMS_STACK_THREADS", "4"),
@@ -169,6 +179,8 @@ def service_env(
         TMS_REFRESH_COOKIE_SECURE="false",
         TMS_HSTS_SECONDS="0",
         TMS_TRUSTED_PROXIES="1",
+        # Links TMS hands out (reset mails, calendar feeds) point at the ingress.
+        TMS_PUBLIC_URL=f"http://127.0.0.1:{conf['ingress_port']}",
         TMS_ALLOW_CONSOLE_EMAIL="true",  # no mail server here: reset mails are printed into the auth log
         DATABASE_URL=f"{conf['mysql']}/{conf['database']}",
         PROMETHEUS_MULTIPROC_DIR=str(state / f"metrics-{name}"),
@@ -297,7 +309,22 @@ def prepare(conf: dict[str, str], ports: list[str]) -> tuple[Path, Path]:
         write_key_pair(state / "keys")
     if not (state / "secret-key").exists():
         (state / "secret-key").write_text(secrets.token_urlsafe(50))
+    if not (state / "keys" / "vapid.json").exists():
+        from tasks.management.commands.generate_vapid_keys import new_key_pair
+
+        public, private = new_key_pair()
+        (state / "keys" / "vapid.json").write_text(json.dumps({"public": public, "private": private}))
+        (state / "keys" / "vapid.json").chmod(0o600)
     return state, dist
+
+
+def vapid_env(state: Path, role: str) -> dict[str, str]:
+    """Web Push keys as in the cluster (the Secret vapid-keys): the worker signs with the private
+    key, the task service gets only the public one."""
+    keys = json.loads((state / "keys" / "vapid.json").read_text())
+    if role == "worker":
+        return {"TMS_VAPID_PUBLIC_KEY": keys["public"], "TMS_VAPID_PRIVATE_KEY": keys["private"]}
+    return {"TMS_VAPID_PUBLIC_KEY": keys["public"]}
 
 
 def migrate(conf: dict[str, str], state: Path, checkout: Path = ROOT, python: str = PYTHON) -> list[str]:
@@ -310,7 +337,8 @@ def migrate(conf: dict[str, str], state: Path, checkout: Path = ROOT, python: st
 def start(extra: dict | None = None, extra_routes: str = "") -> None:
     """Start the stack; `extra` adds environment per role, `extra_routes` nginx locations (bench)."""
     conf = settings()
-    state, dist = prepare(conf, [conf["ingress_port"], conf["auth_port"], conf["tasks_port"]])
+    ports = [conf["ingress_port"], conf["auth_port"], conf["tasks_port"], conf["worker_port"]]
+    state, dist = prepare(conf, ports)
     migrate(conf, state)
     try:
         launch(conf, state, dist, extra, extra_routes)
@@ -342,6 +370,26 @@ def start_instance(
     (state / f"{name}.pid").write_text(str(process.pid))
     _children[name] = process
     return process
+
+
+def start_worker(conf: dict[str, str], extra: dict | None = None, name: str = "notifications") -> None:
+    """One notifications worker with the task service's settings (k8s/base/notifications-worker/),
+    its metrics and health check on the worker port; log and pid file named `name`."""
+    state = Path(conf["state"])
+    env = service_env(conf, "tasks", state, name=name)
+    env.update(vapid_env(state, "worker"), TMS_WORKER_METRICS_PORT=conf["worker_port"])
+    env.update((extra or {}).get("worker", {}))
+    with open(state / "logs" / f"{name}.log", "a") as log:
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "deliver_notifications", "--interval", "5"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    (state / f"{name}.pid").write_text(str(process.pid))
+    _children[name] = process
 
 
 def write_ingress(
@@ -384,16 +432,20 @@ def reload_ingress(conf: dict[str, str]) -> None:
 
 
 def launch(conf: dict[str, str], state: Path, dist: Path, extra: dict | None, extra_routes: str) -> None:
+    tasks_extra = {**(extra or {}), "tasks": {**vapid_env(state, "tasks"), **(extra or {}).get("tasks", {})}}
     for role in ("auth", "tasks"):
-        start_instance(conf, role, role, conf["auth_port" if role == "auth" else "tasks_port"], extra)
+        start_instance(conf, role, role, conf["auth_port" if role == "auth" else "tasks_port"], tasks_extra)
+    start_worker(conf, extra)
     write_ingress(conf, dist, {"auth": [conf["auth_port"]], "tasks": [conf["tasks_port"]]}, extra_routes)
     start_ingress(conf)
     wait_ready(f"http://127.0.0.1:{conf['auth_port']}/readyz", state, ["auth.log"])
     wait_ready(f"http://127.0.0.1:{conf['tasks_port']}/readyz", state, ["tasks.log"])
+    wait_ready(f"http://127.0.0.1:{conf['worker_port']}/healthz", state, ["notifications.log"])
     wait_ready(f"http://127.0.0.1:{conf['ingress_port']}/", state, ["nginx-error.log"])
     print(
         f"stack: TMS is up on http://127.0.0.1:{conf['ingress_port']}/ "
-        f"(auth :{conf['auth_port']}, tasks :{conf['tasks_port']}, logs in {state}/logs)"
+        f"(auth :{conf['auth_port']}, tasks :{conf['tasks_port']}, "
+        f"notifications worker :{conf['worker_port']}, logs in {state}/logs)"
     )
 
 
@@ -404,7 +456,8 @@ def stop() -> None:
         subprocess.run(
             ["nginx", "-c", str(state / "nginx.conf"), "-s", "quit"], check=False, capture_output=True
         )
-    # The two services, then any further instance (bench/upgrade.py) that left its pid file.
+    # The two services, then the notifications worker and any further instance (bench/upgrade.py)
+    # that left its pid file.
     names = ["auth", "tasks"]
     names += sorted(path.stem for path in state.glob("*.pid") if path.stem not in (*names, "nginx"))
     for name in names:

@@ -27,7 +27,7 @@ def require_stack_tools() -> None:
 
 
 def stack_env(state: Path) -> tuple[dict[str, str], dict[str, str]]:
-    ports = {name: str(free_port()) for name in ("INGRESS", "AUTH", "TASKS")}
+    ports = {name: str(free_port()) for name in ("INGRESS", "AUTH", "TASKS", "WORKER")}
     env = {
         **os.environ,
         "TMS_STACK_DIR": str(state),
@@ -167,6 +167,18 @@ def test_the_ingress_routes_to_each_service_and_serves_the_app(stack):
     # each service serves only its own routes, even when asked directly
     assert api("GET", f"http://127.0.0.1:{ports['TASKS']}/api/auth/me/", token=tokens["access"])[0] == 404
     assert api("GET", f"http://127.0.0.1:{ports['AUTH']}/readyz")[0] == 200
+
+
+def test_a_notifications_worker_runs_beside_the_services(stack):
+    _base, ports = stack
+    worker = f"http://127.0.0.1:{ports['WORKER']}"
+    status, _, body = http("GET", f"{worker}/healthz")
+    assert (status, body) == (200, b"ok\n")
+    status, _, body = http("GET", f"{worker}/metrics")
+    assert status == 200
+    assert b"tms_notification_lag_seconds" in body and b"tms_notifications_sent_total" in body
+    # it serves nothing else, and nothing of the API
+    assert http("GET", f"{worker}/api/tasks/")[0] == 404
 
 
 def test_stack_stop_ends_every_process(tmp_path, stack):
