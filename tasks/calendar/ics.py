@@ -93,12 +93,12 @@ def _recurrence(rule: str) -> vRecur | None:
         return None
 
 
-def _due(task: Task, *, repeating: bool) -> date | datetime:
+def _due(task: Task, *, repeating: bool) -> date | datetime | None:
     """A date alone is a whole day (VALUE=DATE); with a time, the moment in UTC — or, for a task
     that repeats, the local time in its owner's zone (with TZID), so that its occurrences keep
     their time of day across summer time as TMS computes them."""
     if task.due_time is None or task.due_at is None:
-        return task.due_date  # type: ignore[return-value] - feed_tasks selects dated tasks only
+        return task.due_date  # never None: feed_tasks selects dated tasks only
     if repeating:
         try:
             return task.due_at.astimezone(ZoneInfo(task.owner.time_zone))
@@ -118,8 +118,9 @@ def todo_of(task: Task, labels: list[str], *, host: str) -> Todo:
         todo.add("description", task.description)
     rule = _recurrence(task.recurrence)
     due = _due(task, repeating=rule is not None)
-    todo.add("due", due)
-    if rule is not None:
+    if due is not None:
+        todo.add("due", due)
+    if rule is not None and due is not None:
         # A rule repeats from DTSTART, which must have DUE's value type: the due date (and time).
         todo.add("dtstart", due)
         todo.add("rrule", rule)

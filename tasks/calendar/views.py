@@ -100,9 +100,11 @@ def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     except (OperationalError, InterfaceError) as exc:
         # As the API answers it: retryable. Logged here, without the path, which holds the token.
         logger.error("database unavailable", exc_info=exc)
-        response = error_response(503, message="The service is temporarily unavailable; try again shortly.")
-        response["Retry-After"] = "5"
-        return response
+        unavailable = error_response(
+            503, message="The service is temporarily unavailable; try again shortly."
+        )
+        unavailable["Retry-After"] = "5"
+        return unavailable
     except Exception as exc:  # Django's own error log would write the path, which is the token
         logger.error("calendar feed failed", exc_info=exc)
         return error_response(500, message="An unexpected error occurred.")
