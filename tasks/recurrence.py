@@ -12,6 +12,7 @@ to know about its past is how many occurrences were done (``recurrence_done``), 
 is what ``COUNT`` is compared with.
 """
 
+import calendar
 import datetime
 import functools
 import re
@@ -55,9 +56,11 @@ MONTHS = (
 )
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z?)?$")
-# Where a rule must have an occurrence to be accepted (a leap year included: 29 February exists).
+# Where a rule must have an occurrence to be accepted: 28 years hold every calendar of a year
+# (each weekday of every date, leap years included).
 _PROBE_START = datetime.date(2024, 1, 1)
-_PROBE_YEARS = 30
+_PROBE_DAYS = (datetime.date(2052, 1, 1) - _PROBE_START).days
+_WEEKDAY_INDEX = {day: index for index, day in enumerate(WEEKDAYS)}
 
 
 class RuleInvalid(ValueError):
@@ -210,13 +213,43 @@ def _rrule(rule: Rule, start: datetime.date) -> rrule:
     return result
 
 
+def _month_days(day: datetime.date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
+
+
+def _day_matches(rule: Rule, day: datetime.date) -> bool:
+    """Whether ``day`` passes the rule's BYMONTH, BYMONTHDAY and BYDAY (RFC 5545), whatever its period."""
+    if rule.bymonth and day.month not in rule.bymonth:
+        return False
+    last = _month_days(day)
+    if rule.bymonthday and not any(d == day.day or last + d + 1 == day.day for d in rule.bymonthday):
+        return False
+    if not rule.byday:
+        return True
+    in_month = rule.freq == "MONTHLY" or bool(rule.bymonth)
+    if in_month:
+        number, count = day.day, last
+    else:
+        number, count = day.timetuple().tm_yday, 366 if calendar.isleap(day.year) else 365
+    for ordinal, weekday in rule.byday:
+        if day.weekday() != _WEEKDAY_INDEX[weekday]:
+            continue
+        if ordinal is None:
+            return True
+        nth = (number - 1) // 7 + 1 if ordinal > 0 else -((count - number) // 7 + 1)
+        if nth == ordinal:
+            return True
+    return False
+
+
 def _probe(rule: Rule) -> None:
-    """Refuse a rule with no occurrence at all (such as 30 February), before anyone completes it."""
-    start = datetime.datetime.combine(_PROBE_START, datetime.time())
-    probe = _rrule(rule, _PROBE_START)
-    limit = start.replace(year=start.year + _PROBE_YEARS)
-    first = probe.after(start, inc=True)
-    if first is None or first > limit:
+    """Refuse a rule that no date matches (30 February, the first of a month on its second Monday),
+    before anyone completes it. A scan of dates, not dateutil: dateutil looks for a match up to the
+    year 9999, seconds of work for a rule that has none."""
+    if rule.freq == "DAILY" and rule.byday and rule.interval % 7 == 0:
+        # Every 7th day is one weekday: it would match BYDAY or never, by the due date's weekday.
+        raise RuleInvalid("Every 7th day (or 14th…) with BYDAY: use FREQ=WEEKLY with its INTERVAL.")
+    if not any(_day_matches(rule, _PROBE_START + datetime.timedelta(days=n)) for n in range(_PROBE_DAYS)):
         raise RuleInvalid("This rule never comes round (no date matches it).")
 
 
@@ -257,12 +290,16 @@ def local_moment(
 
     A time that a change to summer time skips (02:30 in Paris on the last Sunday of March)
     is read with the offset before the change, so it lands as many minutes after the gap; a time
-    that happens twice in autumn is the first of the two.
+    that happens twice in autumn is the first of the two. None too for a moment that falls outside
+    the years 1–9999 in UTC (a time on 1 January of year 1 east of Greenwich): a date-only task then.
     """
     if due_time is None:
         return None
     local = datetime.datetime.combine(due_date, due_time, tzinfo=zone_of(time_zone))
-    return local.astimezone(datetime.UTC)
+    try:
+        return local.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
 
 
 def next_occurrence(
