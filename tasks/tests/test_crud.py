@@ -45,7 +45,8 @@ def test_create_with_only_a_title_fills_the_defaults(owner_client, owner):
         "updated_at",
     }
     assert body["title"] == "Buy milk"
-    assert (body["due_time"], body["due_at"], body["recurrence"], body["recurrence_text"]) == (None, None, "", None)
+    assert (body["due_time"], body["due_at"], body["recurrence"]) == (None, None, "")
+    assert body["recurrence_text"] is None
     assert (body["recurrence_basis"], body["reminders"]) == ("due", [])
     assert (body["project"], body["parent"], body["assignees"], body["subtask_count"]) == (None, None, [], 0)
     assert (body["description"], body["status"], body["priority"], body["due_date"]) == (
