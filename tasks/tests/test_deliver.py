@@ -377,3 +377,30 @@ def test_a_channel_switched_off_before_the_send_is_not_used(berliner):
     deliver_due()
     assert mail.outbox == []
     assert Delivery.objects.get().state == Delivery.State.SKIPPED
+
+
+@pytest.mark.parametrize(
+    ("production", "backend", "allowed", "refused"),
+    [
+        (True, "django.core.mail.backends.console.EmailBackend", None, True),
+        (True, "django.core.mail.backends.console.EmailBackend", "true", False),
+        (True, "django.core.mail.backends.smtp.EmailBackend", None, False),
+        (False, "django.core.mail.backends.console.EmailBackend", None, False),
+    ],
+)
+def test_the_worker_refuses_to_log_mails_in_production(
+    settings, monkeypatch, production, backend, allowed, refused
+):
+    from django.core.management import call_command
+
+    settings.IS_PRODUCTION, settings.EMAIL_BACKEND = production, backend
+    if allowed:
+        monkeypatch.setenv("TMS_ALLOW_CONSOLE_EMAIL", allowed)
+    else:
+        monkeypatch.delenv("TMS_ALLOW_CONSOLE_EMAIL", raising=False)
+    if refused:
+        with pytest.raises(SystemExit) as stopped:
+            call_command("deliver_notifications", "--once")
+        assert stopped.value.code == 2
+    else:
+        call_command("deliver_notifications", "--once")

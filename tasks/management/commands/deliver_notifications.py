@@ -21,11 +21,25 @@ from prometheus_client import REGISTRY, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer
 
 from tasks.notifications.deliver import run_once
+from tms_project.env import env_bool
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger("tms.notifications")
+
+
+CONSOLE_REFUSED = (
+    "TMS_EMAIL_BACKEND is the console backend, which would write every notification mail (addresses,"
+    " task titles) into the logs. Production needs a mail server (docs/operations.md, Mail);"
+    " TMS_ALLOW_CONSOLE_EMAIL=true keeps the console backend where that is intended."
+)
+
+
+def console_mail_refused() -> bool:
+    """In production the worker mails through a server, as the auth service must (tms_project.settings)."""
+    console = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    return settings.IS_PRODUCTION and console and not env_bool("TMS_ALLOW_CONSOLE_EMAIL", default=False)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -80,6 +94,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool, interval: float, limit: int, **options: Any) -> None:
         if interval <= 0 or limit <= 0:
             self.stderr.write("--interval and --limit must be more than 0")
+            raise SystemExit(2)
+        if console_mail_refused():
+            self.stderr.write(CONSOLE_REFUSED)
             raise SystemExit(2)
         if once:
             fired, sent = run_once(limit)
