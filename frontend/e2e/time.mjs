@@ -2,6 +2,7 @@
 // "every week on Monday 9am", previews it, and the task comes back to do on the next Monday when completed; the task
 // editor's repeat presets are saved and described by the server. Each flow registers its own account (in Berlin).
 // Usage: node e2e/time.mjs BASE_URL [--only TEXT]
+import { AxeBuilder } from "@axe-core/playwright";
 import { apiClient, expect, finish, flow, launch } from "./runner.mjs";
 
 const base = process.argv[2];
@@ -162,6 +163,46 @@ await flow("the editor's repeat presets: “Every month on the last day” is sa
     await tab.keyboard.press("Escape");
     await row(tab, title).getByRole("img", { name: "every month on the last day" }).waitFor();
     await row(tab, title).getByText("17:30").waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+/** axe-core on the page as it is, in light and dark: no serious or critical violation (as e2e/a11y.mjs). */
+async function accessible(tab, what) {
+  for (const colorScheme of ["light", "dark"]) {
+    await tab.emulateMedia({ colorScheme });
+    await tab.waitForTimeout(300); // transitions end
+    const { violations } = await new AxeBuilder({ page: tab }).analyze();
+    const failing = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    const found = failing.map((v) => `${v.id} [${v.impact}]: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(failing.length === 0, `${what} (${colorScheme}): ${found.join("; ")}`);
+  }
+}
+
+await flow("the editor's repeat and reminders, and quick add's preview, pass axe-core in light and dark", async () => {
+  const { context, tab, access } = await newAccount();
+  try {
+    const task = await api(tab.request, "POST", "/api/tasks/", access, {
+      title: "Renew the passport",
+      due_date: addDays(berlinNow().date, 5),
+    });
+    await tab.goto(`${base}/tasks/${task.id}?edit=1`);
+    const form = tab.getByRole("form", { name: "Edit task" });
+    await form.getByLabel("Due time").fill("08:15");
+    await form.getByRole("combobox", { name: "Repeats" }).selectOption({ label: "Custom…" });
+    await form.getByRole("radio", { name: "After a number of times" }).check();
+    await form.getByRole("button", { name: "Add a reminder" }).click();
+    await form.getByRole("button", { name: "Add a reminder" }).click();
+    await form.getByRole("combobox", { name: "Reminder 2" }).selectOption({ label: "At a date and time…" });
+    await accessible(tab, "the task editor");
+    await tab.keyboard.press("Escape");
+    await tab.getByRole("dialog").waitFor({ state: "detached" });
+    await tab.keyboard.press("q");
+    await tab.getByRole("dialog", { name: "Quick add" }).waitFor();
+    await tab.keyboard.type("Stand-up every weekday 9:30am !high");
+    await tab.getByRole("list", { name: "Understood" }).getByText("Every weekday (Monday to Friday)").waitFor();
+    await accessible(tab, "quick add's preview");
   } finally {
     await context.close();
   }

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { Task } from "../../api/types";
 import { instantAt, wallClockIn } from "../../lib/dates";
 import { fieldMessages, MAX_REMINDERS, reminderInput, timeOf, type ReminderInput } from "./model";
+import "./time.css";
 
 export interface ReminderDraft {
   key: number;

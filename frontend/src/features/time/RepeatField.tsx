@@ -19,6 +19,7 @@ import {
 } from "../../lib/recurrence";
 import { fieldMessages, timeOf, type RecurrenceBasis } from "./model";
 import { presetLabel as presetText, weekdayName } from "./repeatLabels";
+import "./time.css";
 
 export interface RepeatState {
   choice: PresetName | "custom";
