@@ -47,6 +47,8 @@ for _limit in (
     "reset_account",
     "password_account",
     "admin_login_ip",
+    "calendar_feed",
+    "calendar_feed_ip",
 ):
     RATE_LIMITED.labels(_limit)
 for _outcome in ("sent", "skipped", "retried", "failed"):
