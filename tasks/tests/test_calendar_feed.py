@@ -201,6 +201,7 @@ def test_the_feed_is_an_ics_file_of_the_owners_dated_tasks(owner, owner_client):
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert response["Referrer-Policy"] == "no-referrer"
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar["version"]) == "2.0"
     assert str(calendar["prodid"]).startswith("-//TMS//")
