@@ -49,7 +49,8 @@ http {{
     ~^(?<feed>/api/tasks/calendar/)[^?]* "${{feed}}[redacted]";
     default $request_uri;
   }}
-  log_format tms '$remote_addr - $remote_user [$time_local] "$request_method $tms_logged_uri $server_protocol" '
+  log_format tms '$remote_addr - $remote_user [$time_local] '
+                 '"$request_method $tms_logged_uri $server_protocol" '
                  '$status $body_bytes_sent "$http_referer" "$http_user_agent"';
   access_log {state}/logs/nginx-access.log tms;
   client_body_temp_path {state}/nginx/body; proxy_temp_path {state}/nginx/proxy;
