@@ -235,7 +235,7 @@ def task_create(
                 saved_reminders = schedule.reschedule_task(task, time_zone=zone) or list(
                     Reminder.objects.filter(task_id=task.pk).order_by("pk")
                 )
-            changes = history.snapshot(task) | _time_snapshot(task)
+            changes = history.snapshot(task) | time_snapshot(task)
             if label_objects and task.project_id is None:
                 changes["labels"] = history.label_names(label_objects)
             if people:
@@ -258,7 +258,7 @@ def task_create(
     return task
 
 
-def _time_snapshot(task: Task) -> dict[str, Any]:
+def time_snapshot(task: Task) -> dict[str, Any]:
     """The time fields a history entry shows, when set (the tracked fields are history's own)."""
     shown: dict[str, Any] = {}
     if task.due_time is not None:

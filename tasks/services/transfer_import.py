@@ -32,6 +32,7 @@ from tasks.notifications import schedule
 from tasks.recurrence import local_moment
 from tasks.services import history, quotas
 from tasks.services.hierarchy import MAX_LEVELS
+from tasks.services.tasks import time_snapshot
 from tms_project.errors import Conflict
 from tms_project.metrics import TASKS_CREATED
 
@@ -380,7 +381,7 @@ def _record(
 ) -> None:
     events = []
     for task, row in zip(created, rows, strict=True):
-        changes = history.snapshot(task)
+        changes = history.snapshot(task) | time_snapshot(task)
         if source is not None:
             changes["source"] = {"export": source.export, "part": source.part}
             if row.get("ref") is not None:

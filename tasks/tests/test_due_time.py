@@ -228,6 +228,9 @@ def test_export_and_import_carry_time_rule_and_reminders():
         newcomer_client = client_for(newcomer)
         assert newcomer_client.post("/api/tasks/import/", document, format="json").status_code == 201
         imported = newcomer_client.get(LIST).json()["results"][0]
+        history = newcomer_client.get(f"/api/tasks/{imported['id']}/history/").json()["results"]
+        entry = next(item["changes"] for item in history if item["kind"] == "imported")
+        assert (entry["due_time"], entry["recurrence_basis"]) == ("09:00", "completion")
     assert (imported["due_date"], imported["due_time"], imported["due_at"]) == (
         "2027-02-28",
         "09:00",
