@@ -114,4 +114,14 @@ describe("a task row", () => {
     expect(screen.getByText("Due:").parentElement).toHaveTextContent(/^Due: Tomorrow$/);
     expect(screen.queryByRole("img")).not.toBeInTheDocument();
   });
+
+  it("shows the new time of an edit still waiting to be sent", () => {
+    const waiting = {
+      ...makeTask({ title: "Call", due_date: "2026-11-28" }),
+      ...{ due_time: "18:00", due_at: "2026-11-28T08:00:00Z" },
+      pending: true,
+    } as never;
+    renderInApp(<TaskRow task={waiting} today="2026-11-27" canEdit onToggleDone={vi.fn()} actions={[]} timeZone="Europe/Berlin" />);
+    expect(screen.getByText("Due:").parentElement).toHaveTextContent("Tomorrow 18:00");
+  });
 });

@@ -38,12 +38,18 @@ export function TaskRow(props: {
   const timeZone = props.timeZone ?? workspace?.user.time_zone;
   const time = timeOf(task);
   // With a time, a task is overdue once that moment has passed (not only from the next day on).
-  const dueAt = time.due_at && !done ? time.due_at : null;
+  const dueAt = time.due_at && !done && !pending ? time.due_at : null;
   const due =
     dueAt && task.due_date && isPastDue(task.due_date, dueAt, props.today, props.now)
       ? "overdue"
       : dueState(task.due_date, done, props.today);
-  const clock = time.due_at ? wallClockIn(time.due_at, timeZone) : null;
+  // The moment on the person's clock; an edit still waiting to be sent has only the owner's wall-clock time so far.
+  const clock =
+    time.due_at && !pending
+      ? wallClockIn(time.due_at, timeZone)
+      : time.due_time && task.due_date
+        ? { date: task.due_date, time: time.due_time }
+        : null;
   return (
     <article className={`task-row priority-${task.priority}${done ? " done" : ""}`} aria-label={task.title} data-task-id={task.id}>
       {props.selection ? (
