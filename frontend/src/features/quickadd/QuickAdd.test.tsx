@@ -170,3 +170,19 @@ it("names the project the task goes to", async () => {
   await userEvent.type(screen.getByRole("textbox", { name: "Task" }), "Mow tomorrow");
   expect(await chips()).toEqual(["Due Tomorrow, 3 Dec", "Garden"]);
 });
+
+it("reads English repeats in the German app too, and names them in German", async () => {
+  await i18next.changeLanguage("de");
+  const { user, input, onCreate } = setup({ timeZone: "Europe/Berlin" });
+  await user.type(input, "Blumen gießen every week on Monday");
+  expect(await screen.findByText("Jede Woche am Montag")).toBeInTheDocument();
+  await user.keyboard("{Enter}");
+  expect(onCreate).toHaveBeenCalledWith({ title: "Blumen gießen", due_date: "2026-12-07", recurrence: "FREQ=WEEKLY;BYDAY=MO" });
+});
+
+it("names a repeat in the app's language on its own day, even when the first date is another", async () => {
+  const { user, input } = setup();
+  await user.type(input, "Water every week on Monday tomorrow");
+  expect(await screen.findByText("Every week on Monday")).toBeInTheDocument();
+  expect(screen.getByText("Tomorrow, 3 Dec")).toBeInTheDocument();
+});

@@ -6,9 +6,8 @@ import { useTranslation } from "react-i18next";
 import type { Label, Priority, TaskInput } from "../../api/types";
 import { daysBetween, formatTime, relativeDay } from "../../lib/dates";
 import { localeOf } from "../../lib/locale";
-import { presetOf } from "../../lib/recurrence";
 import type { TimedTaskInput } from "../time/model";
-import { presetLabel } from "../time/repeatLabels";
+import { ruleLabel } from "../time/repeatLabels";
 import {
   loadChrono,
   loadRepeatParser,
@@ -206,12 +205,10 @@ function Understood(props: {
   };
   const labels = props.labels.filter((label) => parsed.labelIds.includes(label.id));
   if (!understood(parsed)) return null;
+  // In the app's language when it is one of the editor's repeats; else rrule.js's English words.
+  const repeatWords = (rule: string, dueDate: string): string =>
+    ruleLabel(rule, dueDate, t, i18n.language) ?? props.describe?.(rule) ?? parsed.repeatText ?? rule;
   const repeat = parsed.recurrence && parsed.dueDate ? repeatWords(parsed.recurrence, parsed.dueDate) : null;
-  function repeatWords(rule: string, dueDate: string): string {
-    const preset = presetOf(rule, dueDate);
-    if (preset !== "custom") return presetLabel(preset, dueDate, t, i18n.language);
-    return props.describe?.(rule) ?? parsed.repeatText ?? rule;
-  }
   return (
     <div id={props.id} className="quick-add-preview">
       {parsed.title && <p className="quick-add-preview-title">{t("Task: {{title}}", { title: parsed.title })}</p>}
