@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from accounts.models import AuthSession, User
 from accounts.services.sessions import sessions_revoke_all
 from accounts.services.users import user_deactivate, user_remove
+from tasks.notifications.schedule import reschedule_owner
 from tasks.services.handover import projects_hand_over
 
 
@@ -42,6 +43,8 @@ class UserAdmin(DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             sessions_revoke_all(user=obj)
+        if change and "time_zone" in form.changed_data:
+            reschedule_owner(obj.pk)  # due times are local times: their moments move with the zone
 
     # Deleting from the admin, one account or the selected ones, hands shared projects over first,
     # as deleting through the API does (accounts.services.users.user_remove).

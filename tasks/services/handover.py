@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from tasks import access
 from tasks.errors import ProjectNameTaken
 from tasks.models import Project, ProjectMember, Task, TaskEvent
+from tasks.notifications import schedule
 from tasks.services import history, quotas
 from tasks.services.members import unassign
 
@@ -110,6 +111,8 @@ def _hand_over(project: Project, heir: ProjectMember, leaving_id: int, old_usern
     # Every task of the project, in the trash too; their representation does not show the owner,
     # so versions (ETags) stay.
     Task.objects.filter(project=project).update(owner_id=heir.user_id)
+    # Due times are the owner's local times: they become the heir's.
+    schedule.reschedule_tasks(Task.objects.filter(project=project).values_list("pk", flat=True))
     return HandedOver(project.pk, heir.user_id, project.name, renamed)
 
 

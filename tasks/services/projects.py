@@ -17,6 +17,7 @@ from django.utils import timezone
 from tasks import access
 from tasks.errors import ProjectNameTaken, ProjectNotFound, QuotaExceeded
 from tasks.models import Project, ProjectMember, Task, TaskEvent
+from tasks.notifications import schedule
 from tasks.services import history, quotas
 from tasks.services.names import save_with_unique_name
 
@@ -84,6 +85,7 @@ def project_trash(*, user_id: int, project_id: int) -> None:
     tasks = Task.objects.filter(project=project, trashed_at__isnull=True)
     ids = list(tasks.values_list("pk", flat=True))
     tasks.update(trashed_at=project.trashed_at, version=F("version") + 1, updated_at=project.trashed_at)
+    schedule.unschedule(ids)  # nothing is reminded of from the trash
     _trashed_tasks_event(ids, user_id, TaskEvent.Kind.TRASHED, project)
 
 
@@ -105,6 +107,7 @@ def project_restore(*, user_id: int, project_id: int) -> Project:
     ids = list(tasks.values_list("pk", flat=True))
     now = timezone.now()
     tasks.update(trashed_at=None, version=F("version") + 1, updated_at=now)
+    schedule.reschedule_tasks(ids)
     _trashed_tasks_event(ids, user_id, TaskEvent.Kind.RESTORED, project)
     project.trashed_at = None
     project.save(update_fields=["trashed_at", "updated_at"])
