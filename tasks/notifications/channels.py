@@ -9,7 +9,7 @@ mail server's answer with addresses in it.
 import functools
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
@@ -22,10 +22,17 @@ from tasks.notifications import texts
 from tasks.notifications.models import Delivery, Notification, PushSubscription
 from tasks.notifications.outbound import UnsafeURL, check_url, safe_session
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
 logger = logging.getLogger("tms.notifications")
+
+
+class Recipient(Protocol):
+    """What sending needs of a person (the accounts app's User; the task service does not import it)."""
+
+    pk: Any
+    email: str
+    time_zone: str
+    is_active: bool
+
 
 SENT, SKIPPED = Delivery.State.SENT, Delivery.State.SKIPPED
 PUSH_TIMEOUT_SECONDS = 5
@@ -37,7 +44,7 @@ class SendFailed(Exception):
     """This attempt failed; try again later."""
 
 
-def send_email(note: Notification, user: "User") -> str:
+def send_email(note: Notification, user: Recipient) -> str:
     if not user.email:
         return SKIPPED
     said = texts.message(note, user.time_zone)
@@ -60,7 +67,7 @@ def _vapid(private_key: str) -> Vapid:
     return Vapid.from_string(private_key=private_key)
 
 
-def push_payload(note: Notification, user: "User") -> str:
+def push_payload(note: Notification, user: Recipient) -> str:
     said = texts.message(note, user.time_zone)
     return json.dumps({"title": said.title, "body": said.body, "url": said.url, "tag": said.tag})
 
@@ -88,7 +95,7 @@ def _push_one(subscription: PushSubscription, data: str, session: requests.Sessi
         raise SendFailed(f"push service unreachable: {type(exc).__name__}") from exc
 
 
-def send_push(note: Notification, user: "User") -> str:
+def send_push(note: Notification, user: Recipient) -> str:
     """Push to each of the person's browsers: sent when one got it; a gone subscription is deleted."""
     if not push_enabled():
         return SKIPPED

@@ -15,8 +15,8 @@ before it is sent, for the same reasons.
 
 import datetime
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,13 +25,10 @@ from django.utils import timezone
 
 from tasks.models import Task
 from tasks.notifications import activity
-from tasks.notifications.channels import SENDERS, SKIPPED, SendFailed
+from tasks.notifications.channels import SENDERS, SKIPPED, Recipient, SendFailed
 from tasks.notifications.models import Delivery, Notification, Reminder
 from tasks.recurrence import local_moment
 from tms_project.metrics import NOTIFICATION_LAG, NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 logger = logging.getLogger("tms.notifications")
 
@@ -131,7 +128,7 @@ def fire_due_reminders(limit: int = 100) -> int:
 # -- deliveries -------------------------------------------------------------------
 
 
-def _stale(note: Notification, user: "User") -> bool:
+def _stale(note: Notification, user: Recipient) -> bool:
     """Nothing to send any more: the account is gone or closed, the task is out of reach, or (a
     reminder) the task was done or re-dated after the reminder fired."""
     if not user.is_active:
@@ -149,7 +146,7 @@ def _stale(note: Notification, user: "User") -> bool:
     return False
 
 
-def _still_chosen(note: Notification, user: "User", channel: str) -> bool:
+def _still_chosen(note: Notification, user: Recipient, channel: str) -> bool:
     """The person still wants this channel (they may have switched it off while a send was retried)."""
     return channel in activity.channels_for(note.kind, [user.pk]).get(user.pk, [])
 
@@ -190,8 +187,16 @@ def _deliver(delivery: Delivery) -> None:
         NOTIFICATIONS_SENT.labels(channel).inc()
 
 
-def deliver_due(limit: int = 50) -> int:
-    """Send up to ``limit`` due deliveries, one per transaction; returns how many were handled."""
+def _no_progress() -> None:
+    pass
+
+
+def deliver_due(limit: int = 50, progress: Callable[[], None] = _no_progress) -> int:
+    """Send up to ``limit`` due deliveries, one per transaction; returns how many were handled.
+
+    ``progress`` is called after each one: a round of slow mail servers and push services is
+    still alive (the worker's /healthz), not stalled.
+    """
     handled = 0
     while handled < limit:
         with transaction.atomic():
@@ -205,6 +210,7 @@ def deliver_due(limit: int = 50) -> int:
                 break
             _deliver(delivery)
         handled += 1
+        progress()
     return handled
 
 
@@ -221,9 +227,10 @@ def lag_seconds() -> float:
     return max(0.0, (now - min(waiting)).total_seconds()) if waiting else 0.0
 
 
-def run_once(limit: int = 100) -> tuple[int, int]:
+def run_once(limit: int = 100, progress: Callable[[], None] = _no_progress) -> tuple[int, int]:
     """One round of the worker: fire due reminders, send due deliveries, update the lag gauge."""
     fired = fire_due_reminders(limit)
-    sent = deliver_due(limit)
+    progress()
+    sent = deliver_due(limit, progress)
     NOTIFICATION_LAG.set(lag_seconds())
     return fired, sent

@@ -3,9 +3,10 @@ them, so another person's rows are never read, counted or changed."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tasks import access
 from tasks.errors import QuotaExceeded
 from tasks.notifications.models import Notification, NotificationSettings, PushSubscription
 from tms_project.errors import Conflict, NotFound
@@ -22,7 +23,17 @@ class SubscriptionRace(Conflict):
 
 
 def notifications_of(user_id: int, *, unread: bool = False) -> QuerySet[Notification]:
-    rows = Notification.objects.filter(user_id=user_id)
+    """The person's notifications about what they can still read.
+
+    Someone removed from a project (or a task moved out of their reach) no longer sees what they
+    were told about it, titles included: the notification stays, hidden, and shows again if they
+    are added back. Still one query: the memberships are a subquery.
+    """
+    member_of = access.memberships(user_id).values("project_id")
+    readable_task = Q(task__owner_id=user_id, task__project__isnull=True) | Q(task__project_id__in=member_of)
+    about_project = Q(project__isnull=True) | Q(project_id__in=member_of)
+    visible = Q(task__isnull=False) & readable_task | Q(task__isnull=True) & about_project
+    rows = Notification.objects.filter(visible, user_id=user_id)
     return rows.filter(read_at__isnull=True) if unread else rows
 
 
@@ -60,9 +71,8 @@ def settings_update(user_id: int, changes: dict[str, bool]) -> NotificationSetti
 
 
 def push_public_key() -> str | None:
-    if settings.TMS_VAPID_PUBLIC_KEY and settings.TMS_VAPID_PRIVATE_KEY:
-        return settings.TMS_VAPID_PUBLIC_KEY
-    return None
+    # The task service holds only the public key (the worker, which signs, holds both).
+    return settings.TMS_VAPID_PUBLIC_KEY or None
 
 
 @transaction.atomic

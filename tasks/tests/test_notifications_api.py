@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from tasks.notifications.models import Notification, NotificationSettings
-from tasks.tests.factories import TaskFactory, project_task
+from tasks.tests.factories import ProjectMemberFactory, TaskFactory, project_task
 from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
 
@@ -35,6 +35,7 @@ def test_the_list_is_newest_first_with_a_sentence_each(ada, ada_client, team):
     task = TaskFactory(owner=ada, title="Pay rent")
     first = told(ada, "assigned", task)
     second = told(ada, "commented", task, actor="carol")
+    ProjectMemberFactory(project=team.project, user=ada, role="viewer")
     third = told(ada, "shared", project=team.project, project_name="Launch")
     due = datetime.datetime(2026, 12, 5, 12, 30, tzinfo=datetime.UTC).isoformat()
     fourth = told(ada, "reminder", task, actor=None, due_at=due, all_day=False, due_date="2026-12-05")
@@ -204,3 +205,20 @@ def test_a_notification_about_a_project_task_links_to_the_task(team):
 
 def test_without_a_token_401(client):
     assert client.get(URL).status_code == 401
+
+
+def test_what_was_said_about_a_project_hides_once_the_person_leaves_it(ada, ada_client, team):
+    membership = ProjectMemberFactory(project=team.project, user=ada, role="editor")
+    task = project_task(team.project, title="Launch plan")
+    told(ada, "shared", project=team.project, project_name="Launch")
+    told(ada, "assigned", task)
+    told(ada, "commented", TaskFactory(owner=ada, title="Own errand"), actor="carol")
+    assert ada_client.get(f"{URL}summary/").json() == {"unread": 3}
+
+    membership.delete()
+
+    texts = [item["text"] for item in ada_client.get(URL).json()["results"]]
+    assert texts == ["carol commented on \u201cOwn errand\u201d."]
+    assert ada_client.get(f"{URL}summary/").json() == {"unread": 1}
+    ProjectMemberFactory(project=team.project, user=ada, role="viewer")  # added back: shown again
+    assert len(ada_client.get(URL).json()["results"]) == 3

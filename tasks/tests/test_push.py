@@ -125,6 +125,13 @@ def test_push_is_off_without_keys(ada_client, settings):
     assert ada_client.get(URL).json() == {"enabled": False, "public_key": None}
 
 
+def test_the_task_service_offers_push_with_the_public_key_alone(ada_client, settings):
+    # In the cluster only the worker, which signs, holds the private key.
+    public, _private = new_key_pair()
+    settings.TMS_VAPID_PUBLIC_KEY, settings.TMS_VAPID_PRIVATE_KEY = public, ""
+    assert ada_client.get(URL).json() == {"enabled": True, "public_key": public}
+
+
 def test_push_gives_the_public_key_never_the_private_one(ada_client, settings):
     settings.TMS_VAPID_PUBLIC_KEY, settings.TMS_VAPID_PRIVATE_KEY = new_key_pair()
     response = ada_client.get(URL)

@@ -48,7 +48,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class Health:
-    """When the last round finished; healthy while that is recent."""
+    """When the worker last made progress (a round finished, a delivery was handled); healthy while
+    that is recent, so a long round of slow mail servers is not taken for a stall."""
 
     def __init__(self, interval: float) -> None:
         self.allowed = max(60.0, interval * 6)
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             while not stop.is_set():
                 fired = sent = 0
                 try:
-                    fired, sent = run_once(limit)
+                    fired, sent = run_once(limit, progress=health.beat)
                     health.beat()
                     if fired or sent:
                         logger.info("notification round", extra={"reminders": fired, "deliveries": sent})

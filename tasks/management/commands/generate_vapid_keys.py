@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--secret-name", help="print a Secret manifest of this name instead")
-        parser.add_argument("--namespace", default="tms", help="the Secret's namespace (default tms)")
+        parser.add_argument("--namespace", default="tms-app", help="the Secret's namespace (default tms-app)")
 
     def handle(self, *args: Any, secret_name: str | None, namespace: str, **options: Any) -> None:
         public, private = new_key_pair()
