@@ -39,7 +39,7 @@ typecheck: install-dev ## mypy with the Django and DRF plugins (pyproject.toml [
 migrate: install ## apply migrations to the configured database
 	$(BIN)/python manage.py migrate --noinput
 
-stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :8001, tasks :8002, nginx ingress :8080
+stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :8001, tasks :8002, notifications worker :9100, nginx ingress :8080
 	$(ensure_stack)
 	$(BIN)/python scripts/stack.py start
 

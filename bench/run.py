@@ -96,7 +96,7 @@ def configure_stack(name: str, access_token_seconds: int = 3600) -> dict:
     """Point scripts/stack.py at a stack of its own: .stack-<name>/, database tms_<name>, free ports."""
     os.environ["TMS_STACK_DIR"] = str(ROOT / f".stack-{name}")
     os.environ["TMS_STACK_DATABASE"] = f"tms_{name.replace('-', '_')}"
-    for part in ("INGRESS", "AUTH", "TASKS"):
+    for part in ("INGRESS", "AUTH", "TASKS", "WORKER"):
         os.environ[f"TMS_STACK_{part}_PORT"] = str(free_port())
     # Every request comes from 127.0.0.1: limits stay on (their Redis round trips
     # are part of the cost) but high enough never to refuse the load.

@@ -121,6 +121,8 @@ def test_tms_migrations_pass_the_lint():
         "accounts.0003_username_key_outgoing_mail",
         "tasks.0002_labels_trash_history_idempotency",
         "tasks.0003_projects_members_comments",
+        "tasks.0005_time_reminders_notifications_feeds",
+        "tasks.0006_recurrence_done",
     }
     assert (
         "accepted: NOT NULL constraint on columns" in accepted["tasks.0002_labels_trash_history_idempotency"]

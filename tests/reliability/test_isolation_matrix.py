@@ -18,6 +18,7 @@ no more through the API than anyone else).
 The admin refuses users who are not staff.
 """
 
+import base64
 import re
 from dataclasses import dataclass
 from importlib import import_module
@@ -25,6 +26,8 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import clear_url_caches
@@ -131,6 +134,19 @@ TABLE: dict[tuple[str, str], Row] = {
     ("get",    "/api/tasks/projects/"):                Row(200, 200, 200, 200, 200, 200, 200),
     ("post",   "/api/tasks/projects/"):                Row(201, 201, 201, 201, 201, 201, 201),
     ("get",    "/api/tasks/projects/trash/"):          Row(200, 200, 200, 200, 200, 200, 200),
+    ("get",    "/api/tasks/notifications/"):           Row(200, 200, 200, 200, 200, 200, 200),
+    ("get",    "/api/tasks/notifications/summary/"):   Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/tasks/notifications/read/"):      Row(200, 200, 200, 200, 200, 200, 200),
+    ("get",    "/api/tasks/notifications/settings/"):  Row(200, 200, 200, 200, 200, 200, 200),
+    ("patch",  "/api/tasks/notifications/settings/"):  Row(200, 200, 200, 200, 200, 200, 200),
+    ("get",    "/api/tasks/push/"):                    Row(200, 200, 200, 200, 200, 200, 200),
+    # each caller's own browser
+    ("post",   "/api/tasks/push/subscriptions/"):      Row(201, 201, 201, 201, 201, 201, 201),
+    # the owner's browser's subscription: theirs alone to remove
+    ("delete", "/api/tasks/push/subscriptions/"):      Row(204, 404, 404, 404, 404, 404, 404),
+    ("get",    "/api/tasks/calendar-feed/"):           Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/tasks/calendar-feed/"):           Row(201, 201, 201, 201, 201, 201, 201),
+    ("delete", "/api/tasks/calendar-feed/"):           Row(204, 204, 204, 204, 204, 204, 204),
     # --- the caller's own account
     ("get",    "/api/auth/me/"):                       Row(200, 200, 200, 200, 200, 200, 200),
     ("patch",  "/api/auth/me/"):                       Row(200, 200, 200, 200, 200, 200, 200),
@@ -160,6 +176,19 @@ class Ref:
     name: str
 
 
+# The owner's browser's push subscription (a literal public address: nothing is resolved).
+OWNER_PUSH_ENDPOINT = "https://93.184.216.34/push/owner-secret-browser"
+PUSH_P256DH = (
+    base64.urlsafe_b64encode(
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    .decode()
+    .rstrip("=")
+)
+PUSH_AUTH = base64.urlsafe_b64encode(b"0123456789abcdef").decode().rstrip("=")
+
 # A body each operation accepts from a role allowed to do it, so that a refusal cannot be a 400.
 BODIES: dict[tuple[str, str], Any] = {
     ("post", "/api/tasks/"): {"title": "a new task"},
@@ -176,6 +205,13 @@ BODIES: dict[tuple[str, str], Any] = {
     ("patch", PROJECT): {"name": "changed"},
     ("post", MEMBERS_PATH): {"user": "newcomer", "role": "viewer"},
     ("patch", MEMBER): {"role": "editor"},
+    ("post", "/api/tasks/notifications/read/"): {"all": True},
+    ("patch", "/api/tasks/notifications/settings/"): {"email_activity": True},
+    ("post", "/api/tasks/push/subscriptions/"): {
+        "endpoint": "https://93.184.216.34/push/a-browser",
+        "keys": {"p256dh": PUSH_P256DH, "auth": PUSH_AUTH},
+    },
+    ("delete", "/api/tasks/push/subscriptions/"): {"endpoint": OWNER_PUSH_ENDPOINT},
     ("patch", "/api/auth/me/"): {"display_name": "Changed"},
     ("delete", "/api/auth/me/"): {"password": PASSWORD},
     ("post", "/api/auth/email/change/"): {"email": "moved@example.com", "current_password": PASSWORD},
@@ -400,6 +436,8 @@ def build_world() -> World:
     inbox_trashed = made(owner, "post", "/api/tasks/", {"title": "owner-secret-inbox-trashed"})
     made(owner, "delete", f"/api/tasks/{inbox_trashed}/", status=204)
     session = session_start(user=users["owner"], user_agent="owner-secret-browser", ip_address="192.0.2.1")
+    push = {"endpoint": OWNER_PUSH_ENDPOINT, "keys": {"p256dh": PUSH_P256DH, "auth": PUSH_AUTH}}
+    made(owner, "post", "/api/tasks/push/subscriptions/", push)
     ids = {
         "project_id": project,
         "trashed_project_id": old,
