@@ -352,7 +352,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark done */
+        /**
+         * Mark done
+         * @description A repeating task is recorded done and moves to its next occurrence (back to `todo`); once its rule is exhausted it stays done.
+         */
         post: operations["tasks_complete_create"];
         delete?: never;
         options?: never;
@@ -445,6 +448,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/calendar-feed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your calendar feed */
+        get: operations["tasks_calendar_feed_retrieve"];
+        put?: never;
+        /** Make a calendar feed (replacing the one before) */
+        post: operations["tasks_calendar_feed_create"];
+        /** Revoke your calendar feed */
+        delete: operations["tasks_calendar_feed_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/export/": {
         parameters: {
             query?: never;
@@ -520,6 +542,75 @@ export interface paths {
         head?: never;
         /** Rename or recolour a label */
         patch: operations["tasks_labels_partial_update"];
+        trace?: never;
+    };
+    "/api/tasks/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first (?unread=true: only the unread) */
+        get: operations["tasks_notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/notifications/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read: {"ids": [...]} or {"all": true} */
+        post: operations["tasks_notifications_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/notifications/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notification channels */
+        get: operations["tasks_notifications_settings_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Choose your channels */
+        patch: operations["tasks_notifications_settings_partial_update"];
+        trace?: never;
+    };
+    "/api/tasks/notifications/summary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of your notifications are unread */
+        get: operations["tasks_notifications_summary_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/tasks/projects/": {
@@ -624,6 +715,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/push/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether Web Push is on, and its public key */
+        get: operations["tasks_push_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/push/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save this browser's push subscription (https, public endpoints; 10 per account) */
+        post: operations["tasks_push_subscriptions_create"];
+        /** Remove this browser's push subscription */
+        delete: operations["tasks_push_subscriptions_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -804,6 +930,11 @@ export interface components {
             /** @description `p` and the project's id in your account. */
             readonly ref: string;
         };
+        ExportReminder: {
+            /** Format: date-time */
+            readonly at: string;
+            readonly before_minutes: number;
+        };
         ExportTask: {
             /** Format: date-time */
             readonly completed_at: string | null;
@@ -812,16 +943,29 @@ export interface components {
             readonly description: string;
             /** Format: date */
             readonly due_date: string | null;
+            /** Format: time */
+            readonly due_time: string | null;
             readonly labels: components["schemas"]["ExportLabel"][];
             /** @description The parent's ref, in this part or an earlier one. */
             readonly parent: string | null;
             readonly priority: components["schemas"]["PriorityEnum"];
             /** @description A project's ref; null: Inbox. */
             readonly project: string | null;
+            readonly recurrence: string;
+            readonly recurrence_basis: components["schemas"]["RecurrenceBasisEnum"];
+            readonly recurrence_done: number;
             /** @description `t` and the task's id in your account. */
             readonly ref: string;
+            readonly reminders: components["schemas"]["ExportReminder"][];
             readonly status: components["schemas"]["StatusEnum"];
             readonly title: string;
+        };
+        FeedState: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string | null;
+            /** Format: date-time */
+            last_used_at: string | null;
         };
         /**
          * @description * `tms-tasks` - tms-tasks
@@ -885,6 +1029,8 @@ export interface components {
             description?: string;
             /** Format: date */
             due_date?: string | null;
+            /** Format: time */
+            due_time?: string | null;
             labels?: components["schemas"]["ImportLabelRequest"][];
             /** @description The ref of a task earlier in this file, or in an earlier part of the same export. */
             parent?: string | null;
@@ -892,8 +1038,24 @@ export interface components {
             priority?: components["schemas"]["PriorityEnum"];
             /** @description The ref of one of the file's projects; null or absent: your Inbox. */
             project?: string | null;
+            /** @default  */
+            recurrence?: string | null;
+            /** @default due */
+            recurrence_basis?: components["schemas"]["RecurrenceBasisEnum"];
+            /**
+             * @description Occurrences already done.
+             * @default 0
+             */
+            recurrence_done?: number;
             /** @description What sub-tasks name this task by as their parent; unique in the export. */
             ref?: string | null;
+            /** @description Replaces the task's reminders: minutes before the due moment, or a moment. */
+            reminders?: ({
+                before_minutes: number;
+            } | {
+                /** Format: date-time */
+                at: string;
+            })[];
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             title: string;
@@ -907,23 +1069,6 @@ export interface components {
         InviteSent: {
             detail: string;
         };
-        /**
-         * @description * `created` - Created
-         *     * `updated` - Updated
-         *     * `completed` - Completed
-         *     * `reopened` - Reopened
-         *     * `moved` - Moved
-         *     * `trashed` - Trashed
-         *     * `restored` - Restored
-         *     * `labels` - Labels
-         *     * `imported` - Imported
-         *     * `commented` - Commented
-         *     * `comment_edited` - Comment Edited
-         *     * `comment_deleted` - Comment Deleted
-         *     * `assigned` - Assigned
-         * @enum {string}
-         */
-        KindEnum: "created" | "updated" | "completed" | "reopened" | "moved" | "trashed" | "restored" | "labels" | "imported" | "commented" | "comment_edited" | "comment_deleted" | "assigned";
         /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
         Label: {
             /**
@@ -998,6 +1143,45 @@ export interface components {
          * @enum {string}
          */
         MemberRoleEnum: "viewer" | "editor" | "admin";
+        NewFeed: {
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: uri
+             * @description The feed's address; shown only in this answer
+             */
+            url: string;
+        };
+        Notification: {
+            /** @description Who acted (username); null for a reminder. */
+            actor: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            kind: components["schemas"]["NotificationKindEnum"];
+            project: number | null;
+            /** Format: date-time */
+            read_at: string | null;
+            /** @description The task's id; null for a project's. */
+            task: number | null;
+            /** @description An English sentence, times in your time zone. */
+            text: string;
+        };
+        /**
+         * @description * `reminder` - Reminder
+         *     * `assigned` - Assigned
+         *     * `commented` - Commented
+         *     * `shared` - Shared
+         * @enum {string}
+         */
+        NotificationKindEnum: "reminder" | "assigned" | "commented" | "shared";
+        NotificationPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Notification"][];
+        };
         /** @description Text fields accept JSON strings only (and null where allowed). */
         PasswordChangeRequest: {
             current_password: string;
@@ -1046,6 +1230,13 @@ export interface components {
             /** @description 1–100 characters, unique among the owner's projects. */
             name?: string;
         };
+        /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
+        PatchedSettingsRequest: {
+            email_activity?: boolean;
+            email_reminders?: boolean;
+            push_activity?: boolean;
+            push_reminders?: boolean;
+        };
         /** @description A task: what you send to create or change one, and what TMS answers. */
         PatchedTaskRequest: {
             /** @description User ids: members of the task's project (on an Inbox task, only you). */
@@ -1054,6 +1245,11 @@ export interface components {
             description?: string;
             /** Format: date */
             due_date?: string | null;
+            /**
+             * Format: time
+             * @description HH:MM in the task owner's time zone; needs a due date (cleared with it).
+             */
+            due_time?: string | null;
             /** @description Label ids. */
             labels?: number[];
             /**
@@ -1068,6 +1264,26 @@ export interface components {
              * @description A project you may edit, or null for your Inbox. Omitted: unchanged (new tasks: Inbox).
              */
             project?: number | null;
+            /**
+             * @description An RRULE without "RRULE:" (FREQ=MONTHLY;BYMONTHDAY=-1); needs a due date. "" or null: none.
+             * @default
+             */
+            recurrence?: string | null;
+            /**
+             * @description Whether the next occurrence follows the due date or the day the task was done.
+             *
+             *     * `due` - due
+             *     * `completion` - completion
+             * @default due
+             */
+            recurrence_basis?: components["schemas"]["RecurrenceBasisEnum"];
+            /** @description Replaces the task's reminders: minutes before the due moment, or a moment. */
+            reminders?: ({
+                before_minutes: number;
+            } | {
+                /** Format: date-time */
+                at: string;
+            })[];
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             /** @description 1–200 characters; surrounding spaces are trimmed. */
@@ -1156,6 +1372,36 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["TrashedProject"][];
         };
+        PushInfo: {
+            enabled: boolean;
+            /** @description The VAPID application server key (base64url); null when push is off. */
+            public_key: string | null;
+        };
+        /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
+        PushKeysRequest: {
+            auth: string;
+            p256dh: string;
+        };
+        PushSaved: {
+            endpoint: string;
+        };
+        /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
+        PushSubscriptionRequest: {
+            /** Format: uri */
+            endpoint: string;
+            keys: components["schemas"]["PushKeysRequest"];
+        };
+        /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
+        ReadRequest: {
+            all?: boolean;
+            ids?: number[];
+        };
+        /**
+         * @description * `due` - due
+         *     * `completion` - completion
+         * @enum {string}
+         */
+        RecurrenceBasisEnum: "due" | "completion";
         /** @description Text fields accept JSON strings only (and null where allowed). */
         RefreshRequest: {
             /** @description Omit (or leave empty) when the refresh token is in the cookie. */
@@ -1187,6 +1433,13 @@ export interface components {
             last_used_at: string;
             user_agent?: string;
         };
+        /** @description A misspelt field is a 400, not a silent no-op; read-only fields are ignored. */
+        Settings: {
+            email_activity?: boolean;
+            email_reminders?: boolean;
+            push_activity?: boolean;
+            push_reminders?: boolean;
+        };
         Stats: {
             by_priority: {
                 [key: string]: number;
@@ -1208,6 +1461,9 @@ export interface components {
          * @enum {string}
          */
         StatusEnum: "todo" | "in_progress" | "done";
+        Summary: {
+            unread: number;
+        };
         /** @description A task: what you send to create or change one, and what TMS answers. */
         Task: {
             assignees?: {
@@ -1221,8 +1477,18 @@ export interface components {
             readonly created_at: string;
             /** @default  */
             description?: string;
+            /**
+             * Format: date-time
+             * @description The due date and time as a moment; null without a time.
+             */
+            readonly due_at: string | null;
             /** Format: date */
             due_date?: string | null;
+            /**
+             * Format: time
+             * @description HH:MM in the task owner's time zone; needs a due date (cleared with it).
+             */
+            due_time?: string | null;
             readonly id: number;
             labels?: {
                 colour: string;
@@ -1242,6 +1508,31 @@ export interface components {
              * @description A project you may edit, or null for your Inbox. Omitted: unchanged (new tasks: Inbox).
              */
             project?: number | null;
+            /**
+             * @description An RRULE without "RRULE:" (FREQ=MONTHLY;BYMONTHDAY=-1); needs a due date. "" or null: none.
+             * @default
+             */
+            recurrence?: string | null;
+            /**
+             * @description Whether the next occurrence follows the due date or the day the task was done.
+             *
+             *     * `due` - due
+             *     * `completion` - completion
+             * @default due
+             */
+            recurrence_basis?: components["schemas"]["RecurrenceBasisEnum"];
+            readonly recurrence_text: string | null;
+            reminders?: {
+                /** Format: date-time */
+                at: string | null;
+                before_minutes: number | null;
+                /**
+                 * Format: date-time
+                 * @description When it is sent next; null: not scheduled.
+                 */
+                fire_at: string | null;
+                id: number;
+            }[];
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             /** @description Direct sub-tasks outside the trash. */
@@ -1260,8 +1551,25 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
             readonly id: number;
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["TaskEventKindEnum"];
         };
+        /**
+         * @description * `created` - Created
+         *     * `updated` - Updated
+         *     * `completed` - Completed
+         *     * `reopened` - Reopened
+         *     * `moved` - Moved
+         *     * `trashed` - Trashed
+         *     * `restored` - Restored
+         *     * `labels` - Labels
+         *     * `imported` - Imported
+         *     * `commented` - Commented
+         *     * `comment_edited` - Comment Edited
+         *     * `comment_deleted` - Comment Deleted
+         *     * `assigned` - Assigned
+         * @enum {string}
+         */
+        TaskEventKindEnum: "created" | "updated" | "completed" | "reopened" | "moved" | "trashed" | "restored" | "labels" | "imported" | "commented" | "comment_edited" | "comment_deleted" | "assigned";
         TaskEventPage: {
             /** Format: uri */
             next: string | null;
@@ -1298,6 +1606,11 @@ export interface components {
             description?: string;
             /** Format: date */
             due_date?: string | null;
+            /**
+             * Format: time
+             * @description HH:MM in the task owner's time zone; needs a due date (cleared with it).
+             */
+            due_time?: string | null;
             /** @description Label ids. */
             labels?: number[];
             /**
@@ -1312,6 +1625,26 @@ export interface components {
              * @description A project you may edit, or null for your Inbox. Omitted: unchanged (new tasks: Inbox).
              */
             project?: number | null;
+            /**
+             * @description An RRULE without "RRULE:" (FREQ=MONTHLY;BYMONTHDAY=-1); needs a due date. "" or null: none.
+             * @default
+             */
+            recurrence?: string | null;
+            /**
+             * @description Whether the next occurrence follows the due date or the day the task was done.
+             *
+             *     * `due` - due
+             *     * `completion` - completion
+             * @default due
+             */
+            recurrence_basis?: components["schemas"]["RecurrenceBasisEnum"];
+            /** @description Replaces the task's reminders: minutes before the due moment, or a moment. */
+            reminders?: ({
+                before_minutes: number;
+            } | {
+                /** Format: date-time */
+                at: string;
+            })[];
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             /** @description 1–200 characters; surrounding spaces are trimmed. */
@@ -1366,8 +1699,18 @@ export interface components {
             readonly created_at: string;
             /** @default  */
             description?: string;
+            /**
+             * Format: date-time
+             * @description The due date and time as a moment; null without a time.
+             */
+            readonly due_at: string | null;
             /** Format: date */
             due_date?: string | null;
+            /**
+             * Format: time
+             * @description HH:MM in the task owner's time zone; needs a due date (cleared with it).
+             */
+            due_time?: string | null;
             readonly id: number;
             labels?: {
                 colour: string;
@@ -1387,6 +1730,31 @@ export interface components {
              * @description A project you may edit, or null for your Inbox. Omitted: unchanged (new tasks: Inbox).
              */
             project?: number | null;
+            /**
+             * @description An RRULE without "RRULE:" (FREQ=MONTHLY;BYMONTHDAY=-1); needs a due date. "" or null: none.
+             * @default
+             */
+            recurrence?: string | null;
+            /**
+             * @description Whether the next occurrence follows the due date or the day the task was done.
+             *
+             *     * `due` - due
+             *     * `completion` - completion
+             * @default due
+             */
+            recurrence_basis?: components["schemas"]["RecurrenceBasisEnum"];
+            readonly recurrence_text: string | null;
+            reminders?: {
+                /** Format: date-time */
+                at: string | null;
+                before_minutes: number | null;
+                /**
+                 * Format: date-time
+                 * @description When it is sent next; null: not scheduled.
+                 */
+                fire_at: string | null;
+                id: number;
+            }[];
             /** @default todo */
             status?: components["schemas"]["StatusEnum"];
             /** @description Direct sub-tasks outside the trash. */
@@ -1406,6 +1774,9 @@ export interface components {
             /** Format: uri */
             previous: string | null;
             results: components["schemas"]["TrashedTask"][];
+        };
+        Updated: {
+            updated: number;
         };
         User: {
             /** Format: date-time */
@@ -3420,7 +3791,7 @@ export interface operations {
                  *     * `-title` - -title
                  */
                 ordering?: "position" | "-position" | "due_date" | "-due_date" | "priority" | "-priority" | "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title";
-                /** @description Due before today (your time zone) and not done. */
+                /** @description Not done, and past due: its due moment has passed, or (without a time) its date is before today in your time zone. */
                 overdue?: boolean;
                 page_size?: number;
                 /** @description Sub-tasks of this task; `none`: top-level only. */
@@ -5588,6 +5959,386 @@ export interface operations {
             };
         };
     };
+    tasks_calendar_feed_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedState"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_calendar_feed_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewFeed"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_calendar_feed_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     tasks_export_retrieve: {
         parameters: {
             query?: {
@@ -6413,6 +7164,654 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Label"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_notifications_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                page_size?: number;
+                /** @description only the unread ones */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_notifications_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Updated"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_notifications_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_notifications_settings_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_notifications_summary_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Summary"];
                 };
             };
             /** @description Malformed JSON or invalid values */
@@ -7909,6 +9308,399 @@ export interface operations {
                 };
             };
             /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_push_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushInfo"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_push_subscriptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSaved"];
+                };
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such route or object */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Method not allowed */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A quota of your account would be exceeded (code quota_exceeded); nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request line (path and query string) too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request headers too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unavailable; see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tasks_push_subscriptions_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or invalid values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description You have no subscription with this endpoint */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -7,11 +7,13 @@ import type { Page, Task, TaskChanges, TaskInput } from "../api/types";
 export type PendingTask = Task & { pending: true };
 
 /** Fields of a change that can be shown on a task before the server answers. Labels and assignees are
- * ids in a change and objects on a task, so they show once the change is sent. */
+ * ids in a change and objects on a task, and reminders get their ids and fire times from the server,
+ * so they show once the change is sent. */
 function visible(changes: TaskChanges): Partial<Task> {
-  const { labels: _labels, assignees: _assignees, ...rest } = changes;
+  const { labels: _labels, assignees: _assignees, reminders: _reminders, ...rest } = changes;
   void _labels;
   void _assignees;
+  void _reminders;
   return rest;
 }
 
@@ -20,6 +22,12 @@ export function provisionalTask(id: number, input: TaskInput, at: string): Pendi
   return {
     description: "",
     due_date: null,
+    due_time: null,
+    due_at: null,
+    recurrence: "",
+    recurrence_basis: "due",
+    recurrence_text: null,
+    reminders: [],
     parent: null,
     priority: "none",
     project: null,
