@@ -21,6 +21,7 @@ from prometheus_client import REGISTRY, make_wsgi_app
 from prometheus_client.exposition import ThreadingWSGIServer
 
 from tasks.notifications.deliver import run_once
+from tasks.notifications.retention import purge_old
 from tms_project.env import env_bool
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ def console_mail_refused() -> bool:
     """In production the worker mails through a server, as the auth service must (tms_project.settings)."""
     console = settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
     return settings.IS_PRODUCTION and console and not env_bool("TMS_ALLOW_CONSOLE_EMAIL", default=False)
+
+
+PURGE_EVERY_SECONDS = 3600  # tasks.notifications.retention: what is past keeping goes once an hour
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -120,21 +124,34 @@ class Command(BaseCommand):
             extra={"interval": interval, "metrics_port": settings.TMS_WORKER_METRICS_PORT},
         )
         try:
-            while not stop.is_set():
-                fired = sent = 0
-                try:
-                    fired, sent = run_once(limit, progress=health.beat)
-                    health.beat()
-                    if fired or sent:
-                        logger.info("notification round", extra={"reminders": fired, "deliveries": sent})
-                except Exception:  # a database hiccup must not end the worker; /healthz shows a stall
-                    logger.exception("notification round failed")
-                finally:
-                    close_old_connections()
-                # A full round may have left more due rows: go again at once.
-                if not (fired >= limit or sent >= limit):
-                    stop.wait(interval)
+            self.rounds(stop, health, interval, limit)
         finally:
             server.shutdown()
             server.server_close()
             logger.info("notification worker stopped")
+
+    def rounds(self, stop: threading.Event, health: Health, interval: float, limit: int) -> None:
+        """Rounds until ``stop``; what is past keeping is purged once an hour."""
+        next_purge = time.monotonic()
+        while not stop.is_set():
+            fired = sent = 0
+            try:
+                if time.monotonic() >= next_purge:
+                    next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+                    notes, deliveries = purge_old()
+                    if notes or deliveries:
+                        logger.info(
+                            "old notifications purged",
+                            extra={"notifications": notes, "deliveries": deliveries},
+                        )
+                fired, sent = run_once(limit, progress=health.beat)
+                health.beat()
+                if fired or sent:
+                    logger.info("notification round", extra={"reminders": fired, "deliveries": sent})
+            except Exception:  # a database hiccup must not end the worker; /healthz shows a stall
+                logger.exception("notification round failed")
+            finally:
+                close_old_connections()
+            # A full round may have left more due rows: go again at once.
+            if not (fired >= limit or sent >= limit):
+                stop.wait(interval)
