@@ -27,6 +27,15 @@ const VIEWS = [
   { name: "data", path: "/data", signedIn: true },
   { name: "account", path: "/account", signedIn: true },
   { name: "task", path: "/tasks/{task}", signedIn: true },
+  { name: "calendar-month", path: "/calendar?view=month", signedIn: true },
+  { name: "calendar-week", path: "/calendar?view=week", signedIn: true },
+  { name: "notification-settings", path: "/settings/notifications", signedIn: true },
+  {
+    name: "notifications",
+    path: "/inbox",
+    signedIn: true,
+    open: (page) => page.getByRole("button", { name: /^Notifications/ }).click(),
+  },
 ];
 const SCHEMES = ["light", "dark"];
 const FAILING_IMPACTS = new Set(["serious", "critical"]);

@@ -3,7 +3,7 @@
 // phone) or from its menu (Move to date…, the keyboard's way); the move shows at once and is put back if refused.
 import { DndContext, MouseSensor, TouchSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { CSS } from "@dnd-kit/utilities";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useSearchParams } from "react-router";
@@ -21,6 +21,16 @@ import { useMoveToDate } from "./useMoveToDate";
 
 const dayId = (day: string) => `day-${day}`;
 
+/**
+ * The click that ends a drag is no click. dnd-kit stops its propagation (so React never sees it), but a task's title is
+ * a link, and the browser would still follow it, reloading the whole app: the default is prevented here, first of all.
+ */
+function swallowClick() {
+  const prevent = (event: MouseEvent) => event.preventDefault();
+  window.addEventListener("click", prevent, { capture: true, once: true });
+  setTimeout(() => window.removeEventListener("click", prevent, { capture: true }), 100);
+}
+
 /** The calendar's address for a view and a date. */
 export const calendarPath = (view: CalendarView, date: string) => `/calendar?view=${view}&date=${date}`;
 
@@ -33,7 +43,8 @@ export function CalendarPage() {
   const days = visibleDays(view, date);
   const from = days[0];
   const to = days[days.length - 1];
-  const query = useQuery({ queryKey: keys.calendar(from, to), queryFn: () => tasksDue(from, to) });
+  // Going to another month or week keeps the tasks on screen until the new range is in (no flash of "Loading").
+  const query = useQuery({ queryKey: keys.calendar(from, to), queryFn: () => tasksDue(from, to), placeholderData: keepPreviousData });
   const move = useMoveToDate(keys.calendar(from, to));
   const [moving, setMoving] = useState<CalendarTask | null>(null);
   const sensors = useSensors(
@@ -45,6 +56,7 @@ export function CalendarPage() {
   const onDay = (day: string) => tasks.filter((task) => task.due_date === day).sort(byTime);
 
   function dropped(event: DragEndEvent) {
+    swallowClick();
     const task = tasks.find((candidate) => candidate.id === event.active.id);
     const over = typeof event.over?.id === "string" ? event.over.id : null;
     if (!task || !over?.startsWith("day-")) return;
@@ -100,7 +112,7 @@ export function CalendarPage() {
       {query.isPending ? (
         <Loading what={t("the calendar")} />
       ) : (
-        <DndContext sensors={sensors} onDragEnd={dropped}>
+        <DndContext sensors={sensors} onDragEnd={dropped} onDragCancel={swallowClick}>
           <div className={`calendar ${view}`}>
             <div className="weekdays" aria-hidden="true">
               {weekdays.map((name) => (
@@ -203,7 +215,8 @@ function CalendarItem(props: { task: CalendarTask; canEdit: boolean; timeZone: s
       data-task-id={task.id}
       {...(props.canEdit ? listeners : {})}
     >
-      <Link className="cal-task-title" to={`/tasks/${task.id}`} state={{ background: location }}>
+      {/* not the browser's own drag of a link: the item is dragged by dnd-kit */}
+      <Link className="cal-task-title" to={`/tasks/${task.id}`} state={{ background: location }} draggable={false}>
         {time && <time dateTime={task.due_at ?? undefined}>{time} </time>}
         {task.title}
         {task.status === "done" && <span className="visually-hidden"> ({t("Done")})</span>}

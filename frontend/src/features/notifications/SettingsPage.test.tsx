@@ -80,7 +80,8 @@ describe("what to send", () => {
 describe("push on this device", () => {
   it("asks for permission, subscribes with the server's key and registers the subscription", async () => {
     const browser = pushBrowser();
-    const api = routes({ "POST /api/tasks/push/subscriptions/": respond(201, {}) });
+    // as the API answers: 201 with no body
+    const api = routes({ "POST /api/tasks/push/subscriptions/": new Response(null, { status: 201 }) });
     renderInApp(<NotificationSettingsPage />);
     await userEvent.click(await screen.findByRole("button", { name: "Enable push on this device" }));
     expect(await screen.findByText("Push notifications are on for this device.")).toBeInTheDocument();
@@ -112,6 +113,15 @@ describe("push on this device", () => {
     expect(await screen.findByText("This push service is not allowed.")).toBeInTheDocument();
     expect(browser.unsubscribe).toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Enable push on this device" })).toBeEnabled();
+  });
+
+  it("turns push off even when TMS no longer had the subscription", async () => {
+    const browser = pushBrowser("granted", true);
+    routes({ "DELETE /api/tasks/push/subscriptions/": apiError(404, "not_found", "Not found.") });
+    renderInApp(<NotificationSettingsPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "Disable push on this device" }));
+    expect(await screen.findByText("Push notifications are off for this device.")).toBeInTheDocument();
+    expect(browser.unsubscribe).toHaveBeenCalled();
   });
 
   it("turns push off: removed from TMS, then from the browser", async () => {

@@ -1,6 +1,6 @@
 // The notification, push and calendar-feed endpoints (docs/api.md, "Notifications"), through the app's one client
 // (its token handling, 401 -> refresh -> retry). Typed here by hand until the schema's generated types name them.
-import { api, type ApiClient } from "../../api/client";
+import { api, ApiError, type ApiClient } from "../../api/client";
 
 export type NotificationKind = "reminder" | "assigned" | "commented" | "shared";
 
@@ -69,8 +69,21 @@ export const notificationsApi = (client: ApiClient = api) => ({
   updateSettings: (changes: Partial<NotificationSettings>) =>
     client.patch<NotificationSettings>(`${BASE}/notifications/settings/`, changes),
   push: () => client.get<PushConfig>(`${BASE}/push/`),
-  subscribe: (subscription: PushSubscriptionBody) => client.post<unknown>(`${BASE}/push/subscriptions/`, subscription),
-  unsubscribe: (endpoint: string) => client.delete(`${BASE}/push/subscriptions/`, { endpoint }),
+  /** Saved: 201 with an empty body, which the client (reading JSON from every answer but a 204) cannot parse. */
+  subscribe: (subscription: PushSubscriptionBody) =>
+    client.post<unknown>(`${BASE}/push/subscriptions/`, subscription).then(
+      () => undefined,
+      (error: unknown) => {
+        if (error instanceof SyntaxError) return undefined;
+        throw error;
+      },
+    ),
+  /** Removed; a 404 (TMS had no such subscription) leaves the same state, so it counts as done. */
+  unsubscribe: (endpoint: string) =>
+    client.delete(`${BASE}/push/subscriptions/`, { endpoint }).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }),
   feed: () => client.get<FeedState>(`${BASE}/calendar-feed/`),
   createFeed: () => client.post<NewFeed>(`${BASE}/calendar-feed/`),
   revokeFeed: () => client.delete(`${BASE}/calendar-feed/`),
