@@ -34,6 +34,29 @@ describe("a task opened in the side panel", () => {
     expect(within(dialog).queryByRole("button", { name: "Edit" })).not.toBeInTheDocument();
   });
 
+  it("shows a due time on the reader's clock and how the task repeats", async () => {
+    const weekly = makeTask({
+      id: 1,
+      title: "Water the plants",
+      due_date: "2026-12-07",
+      due_time: "09:00",
+      due_at: "2026-12-07T08:00:00Z",
+      recurrence: "FREQ=WEEKLY;BYDAY=MO",
+      recurrence_text: "every week on Monday",
+    });
+    stubRoutes({
+      "GET /api/tasks/1/": respond(200, weekly),
+      "GET /api/tasks/": respond(200, page([])),
+      "GET /api/tasks/1/comments/": respond(200, page([])),
+    });
+    renderInApp(<TaskPanel taskId={1} onClose={vi.fn()} onOpen={vi.fn()} />);
+    const dialog = await screen.findByRole("dialog");
+    const details = await within(dialog).findByRole("article");
+    // The owner set 09:00 in Paris; the reader (UTC here) sees 08:00 on their clock.
+    expect(within(details).getByText("Due Mon 7 Dec at 8:00")).toBeInTheDocument();
+    expect(within(details).getByText("↻ every week on Monday")).toBeInTheDocument();
+  });
+
   it("says so when the task is gone or no longer shared", async () => {
     stubRoutes({ "GET /api/tasks/1/": apiError(404, "not_found", "Not found.") });
     renderInApp(<TaskPanel taskId={1} onClose={vi.fn()} onOpen={vi.fn()} />);

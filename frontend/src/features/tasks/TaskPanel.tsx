@@ -13,7 +13,8 @@ import { ErrorNote, Loading, TASK_GONE } from "../../components/common";
 import { HistoryPanel } from "../../components/Panels";
 import { Progress, SubtaskList } from "../../components/SubtaskList";
 import { TaskEditor, type SaveOptions } from "../../components/TaskEditor";
-import { relativeDay } from "../../lib/dates";
+import { formatTime, relativeDay, wallClockIn } from "../../lib/dates";
+import { timeOf } from "../time/model";
 import { MarkdownText } from "./MarkdownText";
 
 export function TaskPanel(props: {
@@ -169,7 +170,8 @@ function OpenTask(props: { task: Task; editing: boolean; history: boolean; onClo
           <p className="meta">
             <span className={`badge status-${task.status}`}>{t(STATUS_NAMES[task.status])}</span>
             {task.priority !== "none" && <span className={`flag priority-${task.priority}`}>⚑ {t(PRIORITY_NAMES[task.priority])}</span>}
-            {task.due_date && <span className="due">{t("Due {{day}}", { day: relativeDay(task.due_date, today, i18n.language) })}</span>}
+            {task.due_date && <span className="due">{dueText(task, today, user.time_zone, i18n.language, t)}</span>}
+            {timeOf(task).recurrence && <span className="repeats">↻ {timeOf(task).recurrence_text ?? t("Repeats")}</span>}
             <span>{project ? project.name : t("Inbox")}</span>
             <Progress done={task.subtasks_done} count={task.subtask_count} />
           </p>
@@ -202,4 +204,12 @@ function OpenTask(props: { task: Task; editing: boolean; history: boolean; onClo
       <CommentThread task={task} me={user} myRole={role} onGone={gone} />
     </div>
   );
+}
+
+/** "Due Tomorrow", or "Due Tomorrow at 9:00 AM" on the reader's clock when the task has a time. */
+function dueText(task: Task, today: string, timeZone: string, language: string, t: (key: string, values?: object) => string): string {
+  const dueAt = timeOf(task).due_at;
+  if (!dueAt) return t("Due {{day}}", { day: relativeDay(task.due_date ?? today, today, language) });
+  const clock = wallClockIn(dueAt, timeZone);
+  return t("Due {{day}} at {{time}}", { day: relativeDay(clock.date, today, language), time: formatTime(clock.time, language) });
 }
