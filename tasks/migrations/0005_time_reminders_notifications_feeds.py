@@ -13,7 +13,6 @@ class Migration(migrations.Migration):
     )
 
     dependencies = [
-        ("accounts", "0003_username_key_outgoing_mail"),
         ("tasks", "0004_list_scope_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
