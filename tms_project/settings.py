@@ -316,6 +316,11 @@ TMS_VAPID_SUBJECT = env_str("TMS_VAPID_SUBJECT", "mailto:admin@localhost")
 TMS_PUSH_ALLOW_PRIVATE = env_bool("TMS_PUSH_ALLOW_PRIVATE", default=False)
 # manage.py deliver_notifications serves /metrics and /healthz on this port.
 TMS_WORKER_METRICS_PORT = env_int("TMS_WORKER_METRICS_PORT", 9100, minimum=1)
+# With everything in one process (`make run`), that process also fires reminders and sends
+# notifications from a thread, so they arrive without a second command; the cluster and `make stack`
+# run manage.py deliver_notifications instead.
+TMS_NOTIFICATION_THREAD = env_bool("TMS_NOTIFICATION_THREAD", default=TMS_SERVICE == "all")
+TMS_NOTIFICATION_THREAD_SECONDS = env_int("TMS_NOTIFICATION_THREAD_SECONDS", 5, minimum=1)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -13,6 +13,7 @@ from tms_project.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TMS_MAIL_DELIVERY_THREAD = False  # tests deliver the outbox themselves (accounts.services.mail)
+TMS_NOTIFICATION_THREAD = False  # and the notifications (tasks.notifications.deliver)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -14,3 +14,9 @@ if settings.TMS_SERVICE in ("auth", "all"):
     from accounts.services.mail import mail_delivery_start
 
     mail_delivery_start()
+
+# With every route in one process (`make run`), reminders fire from a thread of it too.
+if settings.TMS_SERVICE == "all":
+    from tasks.notifications.thread import notification_thread_start
+
+    notification_thread_start()
