@@ -216,7 +216,7 @@ function CalendarItem(props: { task: CalendarTask; canEdit: boolean; timeZone: s
       {...(props.canEdit ? listeners : {})}
     >
       {/* not the browser's own drag of a link: the item is dragged by dnd-kit */}
-      <Link className="cal-task-title" to={`/tasks/${task.id}`} state={{ background: location }} draggable={false}>
+      <Link className="cal-task-title" to={`/tasks/${task.id}`} state={{ background: location }} draggable={false} title={task.title}>
         {time && <time dateTime={task.due_at ?? undefined}>{time} </time>}
         {task.title}
         {task.status === "done" && <span className="visually-hidden"> ({t("Done")})</span>}

@@ -1,17 +1,10 @@
-// The tasks a calendar page shows: every task due in its days, however many (pages of 100, one after another),
-// with the time fields of issue #22 (typed here until the schema's generated types carry them).
+// The tasks a calendar page shows: every task due in its days, however many (pages of 100, one after another).
 import { tms } from "../../api/tms";
 import type { Task } from "../../api/types";
 
-export type CalendarTask = Task & {
-  /** "HH:MM" in the owner's time zone, or null. */
-  due_time?: string | null;
-  /** The due date and time as a UTC instant; null without a due time. */
-  due_at?: string | null;
-  recurrence?: string;
-  /** English, e.g. "every month on the last day"; null when the task does not repeat. */
-  recurrence_text?: string | null;
-};
+/** A task as the calendar shows it: due_time "HH:MM" and due_at (a UTC instant, null without a time) in the owner's
+ * time zone, recurrence_text in English (null when it does not repeat). */
+export type CalendarTask = Task;
 
 export async function tasksDue(from: string, to: string): Promise<CalendarTask[]> {
   let page = await tms().tasks({ due_after: from, due_before: to, ordering: "due_date", page_size: 100 });

@@ -80,8 +80,7 @@ describe("what to send", () => {
 describe("push on this device", () => {
   it("asks for permission, subscribes with the server's key and registers the subscription", async () => {
     const browser = pushBrowser();
-    // as the API answers: 201 with no body
-    const api = routes({ "POST /api/tasks/push/subscriptions/": new Response(null, { status: 201 }) });
+    const api = routes({ "POST /api/tasks/push/subscriptions/": respond(201, { endpoint: "https://push.example.com/send/abc" }) });
     renderInApp(<NotificationSettingsPage />);
     await userEvent.click(await screen.findByRole("button", { name: "Enable push on this device" }));
     expect(await screen.findByText("Push notifications are on for this device.")).toBeInTheDocument();
