@@ -103,6 +103,26 @@ describe("the notification bell", () => {
     expect(bell).toHaveFocus();
   });
 
+  it("shows older notifications a page at a time", async () => {
+    stubRoutes({
+      "GET /api/tasks/notifications/summary/": respond(200, { unread: 0 }),
+      "GET /api/tasks/notifications/": (_, url) =>
+        url.includes("cursor=")
+          ? respond(200, { results: [note({ id: 1, text: "An old one", read_at: "2026-11-01T00:00:00Z" })], next: null })
+          : respond(200, {
+              results: [note({ id: 2, text: "A new one", read_at: "2026-11-02T00:00:00Z" })],
+              next: "http://localhost:3000/api/tasks/notifications/?cursor=older",
+            }),
+    });
+    renderBell();
+    await userEvent.click(await screen.findByRole("button", { name: "Notifications" }));
+    expect(await screen.findByRole("link", { name: /A new one/ })).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: /An old one/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Show older" }));
+    expect(await screen.findByRole("link", { name: /An old one/ })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Show older" })).not.toBeInTheDocument();
+  });
+
   it("asks for the count again every minute", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     let unread = 0;

@@ -1,13 +1,13 @@
 // The bell in the top bar: how many notifications are unread (asked every minute and when the window regains focus),
 // and, opened, the latest of them. Opening one marks it read and opens its task; "Mark all read" clears the count.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "react-router";
 import { keys } from "../../app/queries";
 import { ErrorNote, Loading } from "../../components/common";
 import { localeOf } from "../../lib/locale";
-import { notificationsApi, type AppNotification } from "./api";
+import { notificationsApi, type AppNotification, type NotificationPage } from "./api";
 import { ExtraIcon } from "./icons";
 import "./notifications.css";
 
@@ -112,16 +112,28 @@ function NotificationList(props: { unread: number; onDone: () => void }) {
   const queryClient = useQueryClient();
   const location = useLocation();
   const [error, setError] = useState<unknown>(null);
-  const list = useQuery({ queryKey: keys.notificationList, queryFn: () => notificationsApi().list() });
+  // The newest page first; "Show older" fetches the next.
+  const list = useInfiniteQuery<NotificationPage, Error, InfiniteData<NotificationPage>, typeof keys.notificationList, string | null>({
+    queryKey: keys.notificationList,
+    queryFn: ({ pageParam }) => notificationsApi().list(pageParam),
+    initialPageParam: null,
+    getNextPageParam: (last) => last.next ?? undefined,
+  });
   const changed = () => {
     void queryClient.invalidateQueries({ queryKey: keys.notificationSummary });
     void queryClient.invalidateQueries({ queryKey: keys.notificationList });
   };
   /** Marked read in the cache at once, then on the server. */
   const markLocally = (read: (n: AppNotification) => boolean) =>
-    queryClient.setQueryData<{ results: AppNotification[] }>(keys.notificationList, (data) =>
+    queryClient.setQueryData<InfiniteData<NotificationPage>>(keys.notificationList, (data) =>
       data
-        ? { ...data, results: data.results.map((n) => (read(n) && !n.read_at ? { ...n, read_at: new Date().toISOString() } : n)) }
+        ? {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              results: page.results.map((n) => (read(n) && !n.read_at ? { ...n, read_at: new Date().toISOString() } : n)),
+            })),
+          }
         : data,
     );
 
@@ -147,7 +159,7 @@ function NotificationList(props: { unread: number; onDone: () => void }) {
   // A task opens beside the page it was opened from (that page's own background when a task is open already).
   const background = (location.state as { background?: unknown } | null)?.background ?? location;
 
-  const items = list.data?.results ?? [];
+  const items = list.data?.pages.flatMap((page) => page.results) ?? [];
   return (
     <>
       <div className="bell-head">
@@ -172,6 +184,11 @@ function NotificationList(props: { unread: number; onDone: () => void }) {
             </li>
           ))}
         </ul>
+      )}
+      {list.hasNextPage && (
+        <button type="button" className="small bell-more" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          {t("Show older")}
+        </button>
       )}
       <Link className="bell-settings" to="/settings/notifications" onClick={props.onDone}>
         {t("Notification settings")}
