@@ -144,6 +144,8 @@ describe("the calendar", () => {
     await userEvent.click(within(dialog).getByRole("button", { name: "Move" }));
     await waitFor(() => expect(titlesOn("2026-12-02")).toEqual(["09:30 Dentist"]));
     expect(titlesOn("2026-11-27")).toEqual([]);
+    // the keyboard focus followed the task to its new day
+    await waitFor(() => expect(within(day("2026-12-02")).getByRole("button", { name: "Actions for Dentist" })).toHaveFocus());
     const [call] = api.calls("PATCH", "/api/tasks/7/");
     expect(call.body).toEqual({ due_date: "2026-12-02" }); // the time of day stays as it is
     const headers = api.fetch.mock.calls.find(([, init]) => init?.method === "PATCH")![1]!.headers as Record<string, string>;
@@ -169,6 +171,7 @@ describe("the calendar", () => {
     expect(await screen.findByText("Someone else changed this task. Reload it and try again.")).toBeInTheDocument();
     expect(titlesOn("2026-11-27")).toEqual(["Dentist"]);
     expect(titlesOn("2026-11-30")).toEqual([]);
+    await waitFor(() => expect(within(day("2026-11-27")).getByRole("button", { name: "Actions for Dentist" })).toHaveFocus());
   });
 
   it("offers no move for a task the person may only read", async () => {

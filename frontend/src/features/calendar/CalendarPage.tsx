@@ -4,7 +4,7 @@
 import { DndContext, MouseSensor, TouchSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from "@dnd-kit/core";
 import { CSS } from "@dnd-kit/utilities";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation, useSearchParams } from "react-router";
 import { keys } from "../../app/queries";
@@ -47,6 +47,22 @@ export function CalendarPage() {
   const query = useQuery({ queryKey: keys.calendar(from, to), queryFn: () => tasksDue(from, to), placeholderData: keepPreviousData });
   const move = useMoveToDate(keys.calendar(from, to));
   const [moving, setMoving] = useState<CalendarTask | null>(null);
+  // A task moved from its menu keeps the keyboard focus: once drawn on its new day (a new element), its ⋯ button takes
+  // it, after the dialog has given the focus back to where it was opened from (the old, removed button).
+  const refocus = useRef<{ id: number; day: string } | null>(null);
+  const [refused, setRefused] = useState(0);
+  useEffect(() => {
+    const wanted = refocus.current;
+    if (wanted === null) return;
+    const timer = setTimeout(() => {
+      const button = document.querySelector<HTMLElement>(`[data-day="${wanted.day}"] [data-task-id="${wanted.id}"] .menu-trigger`);
+      if (button) {
+        button.focus();
+        refocus.current = null;
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [query.data, moving, refused]);
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
@@ -148,7 +164,15 @@ export function CalendarPage() {
           onMove={(day) => {
             const task = moving;
             setMoving(null);
-            if (day !== task.due_date) void move(task, day);
+            if (day === task.due_date || !task.due_date) return;
+            const from = task.due_date;
+            refocus.current = { id: task.id, day };
+            void move(task, day).then((moved) => {
+              // refused: the task is back on its day, and so is the focus
+              if (moved) return;
+              refocus.current = { id: task.id, day: from };
+              setRefused((count) => count + 1);
+            });
           }}
         />
       )}
