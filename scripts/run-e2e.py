@@ -21,7 +21,7 @@ from tests.support.server import GunicornServer, base_env, manage  # noqa: E402
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Standalone node scripts given the server's URL: the everyday flows, the daily-use features, offline
 # and tabs, then axe-core on every view in both themes. Each registers its own accounts.
-SCRIPTS = ["flows.mjs", "daily.mjs", "offline.mjs", "a11y.mjs", "time.mjs"]
+SCRIPTS = ["flows.mjs", "daily.mjs", "offline.mjs", "time.mjs", "calendar.mjs", "a11y.mjs"]
 
 
 SAME_MILLISECOND = (

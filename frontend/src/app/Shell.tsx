@@ -162,7 +162,16 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
           />
         )}
         {newTaskOpen && <TaskPanel taskId="new" defaults={defaults} onClose={workspace.closeNewTask} onOpen={open} />}
-        {quickAdd && <QuickAdd open onOpenChange={setQuickAdd} labels={labels} timeZone={user.time_zone} onCreate={quickCreate} />}
+        {quickAdd && (
+          <QuickAdd
+            open
+            onOpenChange={setQuickAdd}
+            labels={labels}
+            timeZone={user.time_zone}
+            projectName={defaults.project === null ? t("Inbox") : workspace.projects.find((p) => p.id === defaults.project)?.name}
+            onCreate={quickCreate}
+          />
+        )}
         {help && <ShortcutsHelp open onOpenChange={setHelp} shortcuts={SHORTCUTS.map((s) => ({ keys: s.keys, action: t(s.action) }))} />}
       </Suspense>
     </div>

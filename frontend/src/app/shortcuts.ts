@@ -19,6 +19,7 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: "g i", action: translatable("Go to the Inbox") },
   { keys: "g t", action: translatable("Go to Today") },
   { keys: "g u", action: translatable("Go to Upcoming") },
+  { keys: "g c", action: translatable("Go to the calendar") },
   { keys: "g b", action: translatable("Show this list as a board") },
   { keys: "?", action: translatable("Show the keyboard shortcuts") },
 ];
@@ -77,6 +78,7 @@ export function useAppShortcuts(props: { quickAdd: () => void; help: () => void;
       "g i": () => navigate("/inbox"),
       "g t": () => navigate("/today"),
       "g u": () => navigate("/upcoming"),
+      "g c": () => navigate("/calendar"),
       "g b": () => navigate(boardPath(props.list)),
     },
     props.enabled,

@@ -1,6 +1,7 @@
 // A task opened beside its list (/tasks/42): what it is (the description as Markdown), its editor for those who may
 // change it, its sub-tasks, comments and history. A modal side sheet: the keyboard stays inside, Esc closes it.
 import * as Dialog from "@radix-ui/react-dialog";
+import type { TFunction } from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { tms } from "../../api/tms";
@@ -207,7 +208,7 @@ function OpenTask(props: { task: Task; editing: boolean; history: boolean; onClo
 }
 
 /** "Due Tomorrow", or "Due Tomorrow at 9:00 AM" on the reader's clock when the task has a time. */
-function dueText(task: Task, today: string, timeZone: string, language: string, t: (key: string, values?: object) => string): string {
+function dueText(task: Task, today: string, timeZone: string, language: string, t: TFunction): string {
   const dueAt = timeOf(task).due_at;
   if (!dueAt) return t("Due {{day}}", { day: relativeDay(task.due_date ?? today, today, language) });
   const clock = wallClockIn(dueAt, timeZone);
