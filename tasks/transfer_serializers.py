@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tasks.models import RecurrenceBasis, Task
-from tasks.serializers import PriorityField, RecurrenceField, TaskRemindersField
+from tasks.serializers import PriorityField, RecurrenceField, TaskRemindersField, validate_each
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import EXPORT_FORMAT, EXPORT_VERSION, IMPORT_VERSIONS, MAX_IMPORT_TASKS, MAX_REF
 from tms_project.api.strict import QueryParametersSerializer, StrictBooleanField, TextOnlyMixin
@@ -105,24 +105,6 @@ class ImportRowSerializer(TextOnlyMixin, serializers.Serializer):
     )
 
 
-def _validate_each(serializer_class: type[serializers.Serializer], items: list[dict]) -> list[dict]:
-    """Validate every item, and report every bad one by its index.
-
-    One serializer checks them all: DRF deep-copies the declared fields for every new instance,
-    which was two thirds of a 5,000-row import.
-    """
-    checker = serializer_class()
-    valid, errors = [], {}
-    for index, item in enumerate(items):
-        try:
-            valid.append(checker.run_validation(item))
-        except serializers.ValidationError as exc:
-            errors[str(index)] = serializers.as_serializer_error(exc)
-    if errors:
-        raise serializers.ValidationError(errors)
-    return valid
-
-
 @extend_schema_field(ImportRowSerializer(many=True))
 class ImportRowsField(serializers.ListField):
     """Rows are validated one by one in validate_tasks, so errors name each bad row's index."""
@@ -157,7 +139,7 @@ class ImportSerializer(TextOnlyMixin, serializers.Serializer):
         limit = settings.TMS_QUOTA_PROJECTS
         if len(items) > limit:
             raise serializers.ValidationError(f"Ensure this field has no more than {limit} elements.")
-        projects = _validate_each(ImportProjectSerializer, items)
+        projects = validate_each(ImportProjectSerializer, items)
         errors: dict[str, Any] = {}
         seen_refs: set[str] = set()
         seen_names: set[str] = set()
@@ -176,7 +158,7 @@ class ImportSerializer(TextOnlyMixin, serializers.Serializer):
         return projects
 
     def validate_tasks(self, rows: list[dict]) -> list[dict]:
-        return _validate_each(ImportRowSerializer, rows)
+        return validate_each(ImportRowSerializer, rows)
 
 
 class ImportResultSerializer(serializers.Serializer):
