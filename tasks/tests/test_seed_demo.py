@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
-from tasks.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TASKS
+from tasks.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TASKS, DEMO_TIMED_TASKS
 from tasks.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,15 @@ def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     user = User.objects.get(username="demo")
     assert user.check_password(DEMO_PASSWORD)
-    assert Task.objects.filter(owner=user, project__isnull=True).count() == len(DEMO_TASKS)
+    inbox = Task.objects.filter(owner=user, project__isnull=True)
+    assert inbox.count() == len(DEMO_TASKS) + len(DEMO_TIMED_TASKS)
+    rent = Task.objects.get(owner=user, title="Pay the rent")
+    assert (rent.recurrence, rent.due_time.isoformat(), rent.due_at is not None) == (
+        "FREQ=MONTHLY;BYMONTHDAY=-1",
+        "09:00:00",
+        True,
+    )
+    assert rent.reminders.get().before_minutes == 24 * 60
     statuses = set(Task.objects.values_list("status", flat=True))
     assert statuses == {"todo", "in_progress", "done"}
     assert Task.objects.filter(due_date__isnull=True).exists()

@@ -1,7 +1,7 @@
 """A demo account with a realistic spread of tasks, and a project it shares. Running it again changes
 nothing."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +43,12 @@ DEMO_TASKS = [
     ("Sort the photo library", "todo", P.NONE, None, ""),
     ("Update the CV", "done", P.LOW, None, ""),
 ]
+# (title, due in days from today, time, repeat rule, reminders): tasks with a time of day that repeat.
+DEMO_TIMED_TASKS = [
+    ("Team stand-up", 1, time(9, 30), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", [{"before_minutes": 10}]),
+    ("Water the plants", 2, time(18, 0), "FREQ=WEEKLY;BYDAY=MO,TH", [{"before_minutes": 30}]),
+    ("Pay the rent", 6, time(9, 0), "FREQ=MONTHLY;BYMONTHDAY=-1", [{"before_minutes": 24 * 60}]),
+]
 DEMO_PROJECT = "Home renovation"
 # The demo project's other member: an account nobody can sign in to (no password).
 DEMO_FRIEND = ("sam", "sam@example.com", "Sam Rivera")
@@ -78,6 +84,19 @@ class Command(BaseCommand):
                 status=status,
                 priority=priority,
                 due_date=None if due_in is None else today + timedelta(days=due_in),
+            )
+            added += 1
+        for title, due_in, at, rule, reminders in DEMO_TIMED_TASKS:
+            if title in existing:
+                continue
+            task_create(
+                user_id=user.pk,
+                actor_id=user.pk,
+                title=title,
+                due_date=today + timedelta(days=due_in),
+                due_time=at,
+                recurrence=rule,
+                reminders=reminders,
             )
             added += 1
         if not Project.objects.filter(owner=user, name=DEMO_PROJECT).exists():
