@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -22,6 +24,9 @@ def test_seed_demo_is_idempotent(capsys):
         True,
     )
     assert rent.reminders.get().before_minutes == 24 * 60
+    # Each is due on a day of its rule: the rent on a month's last day, the stand-up on a weekday.
+    assert (rent.due_date + timedelta(days=1)).day == 1
+    assert Task.objects.get(owner=user, title="Team stand-up").due_date.weekday() < 5
     statuses = set(Task.objects.values_list("status", flat=True))
     assert statuses == {"todo", "in_progress", "done"}
     assert Task.objects.filter(due_date__isnull=True).exists()

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tasks.models import Project, ProjectMember, Task
+from tasks.recurrence import next_occurrence
 from tasks.selectors import user_today
 from tasks.services.comments import comment_add
 from tasks.services.projects import project_create
@@ -43,11 +44,12 @@ DEMO_TASKS = [
     ("Sort the photo library", "todo", P.NONE, None, ""),
     ("Update the CV", "done", P.LOW, None, ""),
 ]
-# (title, due in days from today, time, repeat rule, reminders): tasks with a time of day that repeat.
+# (title, time, repeat rule, reminders): tasks with a time of day that repeat, due on the rule's
+# first day after today.
 DEMO_TIMED_TASKS = [
-    ("Team stand-up", 1, time(9, 30), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", [{"before_minutes": 10}]),
-    ("Water the plants", 2, time(18, 0), "FREQ=WEEKLY;BYDAY=MO,TH", [{"before_minutes": 30}]),
-    ("Pay the rent", 6, time(9, 0), "FREQ=MONTHLY;BYMONTHDAY=-1", [{"before_minutes": 24 * 60}]),
+    ("Team stand-up", time(9, 30), "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", [{"before_minutes": 10}]),
+    ("Water the plants", time(18, 0), "FREQ=WEEKLY;BYDAY=MO,TH", [{"before_minutes": 30}]),
+    ("Pay the rent", time(9, 0), "FREQ=MONTHLY;BYMONTHDAY=-1", [{"before_minutes": 24 * 60}]),
 ]
 DEMO_PROJECT = "Home renovation"
 # The demo project's other member: an account nobody can sign in to (no password).
@@ -86,14 +88,15 @@ class Command(BaseCommand):
                 due_date=None if due_in is None else today + timedelta(days=due_in),
             )
             added += 1
-        for title, due_in, at, rule, reminders in DEMO_TIMED_TASKS:
+        for title, at, rule, reminders in DEMO_TIMED_TASKS:
             if title in existing:
                 continue
+            first = next_occurrence(rule, "due", today, at, today, user.time_zone, 0)
             task_create(
                 user_id=user.pk,
                 actor_id=user.pk,
                 title=title,
-                due_date=today + timedelta(days=due_in),
+                due_date=first.due_date if first else today,
                 due_time=at,
                 recurrence=rule,
                 reminders=reminders,
