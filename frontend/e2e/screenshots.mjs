@@ -11,7 +11,6 @@ import { apiClient, launch, trackRequests } from "./runner.mjs";
 const VIEWS = [
   { name: "sign-in", path: "/", signedIn: false },
   { name: "list", path: "/", signedIn: true },
-  { name: "inbox", path: "/inbox", signedIn: true },
   { name: "today", path: "/today", signedIn: true },
   { name: "upcoming", path: "/upcoming", signedIn: true },
   { name: "board", path: "/board", signedIn: true },
@@ -19,6 +18,8 @@ const VIEWS = [
   { name: "labels", path: "/labels", signedIn: true },
   { name: "data", path: "/data", signedIn: true },
   { name: "account", path: "/account", signedIn: true },
+  { name: "calendar", path: "/calendar", signedIn: true },
+  { name: "notifications", path: "/settings/notifications", signedIn: true },
   { name: "task", path: "/tasks/{task}", signedIn: true },
 ];
 const DEVICES = {
