@@ -7,7 +7,7 @@ is tasks.access's answer: ``user_id`` is the person asking.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,11 +20,19 @@ from tasks.models import Label, Project, RecurrenceBasis, Reminder, Task, TaskEv
 from tasks.notifications import schedule
 from tasks.notifications.activity import notify_assigned
 from tasks.notifications.schedule import OwnerZone
-from tasks.recurrence import next_occurrence, zone_of
 from tasks.selectors import ReminderRef, TaskDetails
 from tasks.services import history, quotas
 from tasks.services.hierarchy import check_parent, descendant_ids
 from tasks.services.members import allowed_assignees, assignee_refs, unassign, valid_assignees
+from tasks.services.timing import (
+    REPEAT_FIELDS,
+    check_due,
+    next_repeat,
+    reminder_text,
+    set_reminders,
+    time_changes,
+    time_snapshot,
+)
 from tms_project.metrics import TASKS_CREATED
 
 
@@ -34,89 +42,6 @@ def _apply_status(task: Task, status: str) -> None:
     elif status != Task.Status.DONE:
         task.completed_at = None
     task.status = status
-
-
-NEEDS_DUE_DATE = "A due time needs a due date."
-REPEAT_NEEDS_DUE_DATE = "A repeating task needs a due date."
-
-
-def _check_due(task: Task, data: dict[str, Any]) -> None:
-    """A due time and a rule go with a due date: clearing the date clears the time; a rule
-    refuses to lose its date (clear the rule in the same request). Changing the rule starts
-    its count (COUNT) again."""
-    if task.due_date is None:
-        if data.get("due_time") is not None:
-            raise TaskInvalid({"due_time": [NEEDS_DUE_DATE]})
-        if data.get("recurrence"):
-            raise TaskInvalid({"recurrence": [REPEAT_NEEDS_DUE_DATE]})
-        if task.recurrence:
-            raise TaskInvalid({"due_date": [REPEAT_NEEDS_DUE_DATE + " Clear its recurrence too."]})
-        task.due_time = None
-
-
-def _time_text(value: time | None) -> str | None:
-    return value.strftime("%H:%M") if value is not None else None
-
-
-def _repeat(task: Task, zone: OwnerZone) -> dict[str, Any] | None:
-    """When the task, just marked done, repeats: put it on its next occurrence, open again, and
-    answer the date change for the completion's history entry; None when it does not repeat
-    or its rule is exhausted (it stays done)."""
-    if not task.recurrence or task.due_date is None:
-        return None
-    completed_on = (task.completed_at or timezone.now()).astimezone(zone_of(zone.name)).date()
-    following = next_occurrence(
-        task.recurrence,
-        task.recurrence_basis,
-        task.due_date,
-        task.due_time,
-        completed_on,
-        zone.name,
-        task.recurrence_done,
-    )
-    if following is None:
-        return None
-    change = {"due_date": [task.due_date.isoformat(), following.due_date.isoformat()]}
-    task.due_date, task.due_time, task.due_at = following.due_date, following.due_time, following.due_at
-    task.recurrence_done += 1
-    task.status, task.completed_at = Task.Status.TODO, None
-    return change
-
-
-REPEAT_FIELDS = ["status", "completed_at", "due_date", "due_time", "due_at", "recurrence_done"]
-
-
-def _reminder_key(before_minutes: int | None, at: datetime | None) -> tuple[int | None, datetime | None]:
-    return before_minutes, at
-
-
-def _reminder_text(reminder: Reminder | dict[str, Any]) -> dict[str, Any]:
-    before = reminder["before_minutes"] if isinstance(reminder, dict) else reminder.before_minutes
-    at = reminder["at"] if isinstance(reminder, dict) else reminder.at
-    return {"before_minutes": before} if before is not None else {"at": history.represent("at", at)}
-
-
-def _set_reminders(task: Task, specs: list[dict[str, Any]], changes: dict[str, Any] | None) -> None:
-    """Replace the task's reminders with ``specs``. A reminder that stays keeps its row, and so
-    remembers the occurrence it was already sent for."""
-    old = (
-        list(Reminder.objects.filter(task_id=task.pk).order_by("pk"))
-        if task.pk and changes is not None
-        else []
-    )
-    wanted = [(spec.get("before_minutes"), spec.get("at")) for spec in specs]
-    kept = {_reminder_key(r.before_minutes, r.at): r for r in old}
-    gone = [r.pk for r in old if _reminder_key(r.before_minutes, r.at) not in set(wanted)]
-    new = [Reminder(task_id=task.pk, before_minutes=b, at=a) for b, a in wanted if (b, a) not in kept]
-    if gone:
-        Reminder.objects.filter(pk__in=gone).delete()
-    if new:
-        Reminder.objects.bulk_create(new)
-    if changes is not None and (gone or new):
-        changes["reminders"] = [
-            [_reminder_text(r) for r in old],
-            [_reminder_text({"before_minutes": b, "at": a}) for b, a in wanted],
-        ]
 
 
 def _locked(*, user_id: int, task_id: int, needed: str = access.EDITOR, trashed: bool = False) -> Task:
@@ -213,7 +138,7 @@ def task_create(
                 recurrence_basis=recurrence_basis,
                 position=positions.position_now(),
             )
-            _check_due(task, {"due_time": due_time, "recurrence": recurrence})
+            check_due(task, {"due_time": due_time, "recurrence": recurrence})
             zone = OwnerZone(owner_id)
             schedule.set_due_at(task, zone)
             _apply_status(task, status)
@@ -231,7 +156,7 @@ def task_create(
                 task.assignees.add(*people)
             saved_reminders: list[Reminder] = []
             if reminders:
-                _set_reminders(task, reminders, None)
+                set_reminders(task, reminders, None)
                 saved_reminders = schedule.reschedule_task(task, time_zone=zone) or list(
                     Reminder.objects.filter(task_id=task.pk).order_by("pk")
                 )
@@ -241,7 +166,7 @@ def task_create(
             if people:
                 changes["assignees"] = history.usernames(assignee_refs(people))
             if saved_reminders:
-                changes["reminders"] = [_reminder_text(reminder) for reminder in saved_reminders]
+                changes["reminders"] = [reminder_text(reminder) for reminder in saved_reminders]
             history.record(task, actor_id, TaskEvent.Kind.CREATED, changes)
             if people:
                 notify_assigned(task, people, actor_id)
@@ -256,28 +181,6 @@ def task_create(
         reminders=[ReminderRef.of(reminder) for reminder in saved_reminders],
     )
     return task
-
-
-def time_snapshot(task: Task) -> dict[str, Any]:
-    """The time fields a history entry shows, when set (the tracked fields are history's own)."""
-    shown: dict[str, Any] = {}
-    if task.due_time is not None:
-        shown["due_time"] = _time_text(task.due_time)
-    if task.recurrence:
-        shown["recurrence"] = task.recurrence
-        shown["recurrence_basis"] = task.recurrence_basis
-    return shown
-
-
-def _time_changes(before: tuple[Any, ...], task: Task, changes: dict[str, Any]) -> None:
-    due_time, rule, basis = before
-    if due_time != task.due_time:
-        changes["due_time"] = [_time_text(due_time), _time_text(task.due_time)]
-    if rule != task.recurrence:
-        changes["recurrence"] = [rule, task.recurrence]
-        task.recurrence_done = 0  # a new rule counts its occurrences from here
-    if basis != task.recurrence_basis:
-        changes["recurrence_basis"] = [basis, task.recurrence_basis]
 
 
 def _set_labels(task: Task, user_id: int, label_ids: list[int], changes: dict[str, Any]) -> None:
@@ -388,11 +291,11 @@ def task_update(
     reminder_specs = data.pop("reminders", None)
     for field, value in data.items():
         setattr(task, field, value)
-    _check_due(task, data)
+    check_due(task, data)
     if status is not None:
         _apply_status(task, status)
     changes: dict[str, Any] = history.diff(before, history.snapshot(task))
-    _time_changes(time_before, task, changes)
+    time_changes(time_before, task, changes)
     if project_id != task.project_id:
         _move_to_project(task, user_id, actor_id, project_id, changes)
     if new_parent:  # a move to another project already took the task out of its parent
@@ -402,7 +305,7 @@ def task_update(
     if label_ids is not None:
         _set_labels(task, user_id, label_ids, changes)
     if reminder_specs is not None:
-        _set_reminders(task, reminder_specs, changes)
+        set_reminders(task, reminder_specs, changes)
     _finish_update(
         task,
         actor_id,
@@ -431,7 +334,7 @@ def _finish_update(
         schedule.set_due_at(task, zone)
     completion = None
     if status_before != Task.Status.DONE and task.status == Task.Status.DONE:
-        completion = _repeat(task, zone)
+        completion = next_repeat(task, zone)
     if completion is not None:
         # The completion is its own history entry, with the date it moved the task to.
         completion = {"status": changes.pop("status", [status_before, Task.Status.DONE]), **completion}
@@ -453,7 +356,7 @@ def _set_status(user_id: int, task_id: int, actor_id: int | None, status: str, k
     before = task.status
     _apply_status(task, status)
     zone = OwnerZone(task.owner_id)
-    completion = _repeat(task, zone) if status == Task.Status.DONE else None
+    completion = next_repeat(task, zone) if status == Task.Status.DONE else None
     if completion is not None:
         _save(task, REPEAT_FIELDS)
         history.record(task, actor_id, kind, {"status": [before, Task.Status.DONE], **completion})
@@ -469,7 +372,7 @@ def complete_repeating(task: Task, actor_id: int | None, kind: str) -> bool:
     next occurrence (and so is open again), False when its rule is exhausted and nothing was written."""
     before = task.status
     _apply_status(task, Task.Status.DONE)
-    completion = _repeat(task, OwnerZone(task.owner_id))
+    completion = next_repeat(task, OwnerZone(task.owner_id))
     if completion is None:
         task.status, task.completed_at = before, None
         return False
@@ -584,7 +487,7 @@ def task_move(
     zone = OwnerZone(task.owner_id)
     completion = None
     if status_before != Task.Status.DONE and task.status == Task.Status.DONE:
-        completion = _repeat(task, zone)
+        completion = next_repeat(task, zone)
     if completion is not None:
         # Dropped on done, a repeating task goes back to its next occurrence: at the end of the todo
         # column (the place it was dropped at is among the done tasks).

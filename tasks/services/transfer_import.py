@@ -32,7 +32,7 @@ from tasks.notifications import schedule
 from tasks.recurrence import local_moment
 from tasks.services import history, quotas
 from tasks.services.hierarchy import MAX_LEVELS
-from tasks.services.tasks import time_snapshot
+from tasks.services.timing import time_snapshot
 from tms_project.errors import Conflict
 from tms_project.metrics import TASKS_CREATED
 
