@@ -6,9 +6,7 @@ from typing import Any
 
 from django.db.models.manager import BaseManager
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import Direction, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -20,15 +18,15 @@ from tasks.models import (
     Project,
     ProjectMember,
     RecurrenceBasis,
-    Reminder,
     Task,
     TaskEvent,
 )
 from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
-from tasks.selectors import INBOX, ME, TOP_LEVEL, ReminderRef, UserRef, details_of, labels_of
+from tasks.selectors import INBOX, ME, TOP_LEVEL, UserRef, details_of, labels_of
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
+from tasks.time_fields import RecurrenceField, RecurrenceTextField, TaskRemindersField, iso_in, reminder_data
 from tms_project.api.ids import MAX_ID, id_field
 from tms_project.api.strict import (
     QueryParametersSerializer,
@@ -107,162 +105,6 @@ class TaskAssigneesField(serializers.Field):
 
     def to_representation(self, value: Any) -> list[dict[str, Any]]:
         return [person.as_dict() for person in value]
-
-
-# The longest a relative reminder may come before the due moment: four weeks.
-MAX_REMINDER_MINUTES = 40_320
-
-
-class ReminderSpec(RejectUnknownFieldsMixin, serializers.Serializer):
-    """One reminder as a client sends it: minutes before the due moment, or a moment."""
-
-    before_minutes = serializers.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=MAX_REMINDER_MINUTES,
-        help_text="Minutes before the due moment.",
-    )
-    at = serializers.DateTimeField(
-        required=False, help_text="ISO 8601 with an offset (2027-03-01T08:30:00+01:00)."
-    )
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("before_minutes"), bool):
-            raise serializers.ValidationError({"before_minutes": ["A whole number of minutes."]})
-        if isinstance(data, dict) and isinstance(data.get("at"), str) and not _has_offset(data["at"]):
-            raise serializers.ValidationError({"at": ["Give the moment with its offset (Z or +01:00)."]})
-        return super().to_internal_value(data)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("before_minutes" in attrs) == ("at" in attrs):
-            raise serializers.ValidationError("A reminder has either before_minutes or at.")
-        return attrs
-
-
-def _has_offset(text: str) -> bool:
-    parsed = None
-    try:
-        parsed = datetime.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return True  # DateTimeField says what is wrong with it
-    return parsed.tzinfo is not None
-
-
-def validate_each(serializer_class: type[serializers.Serializer], items: list[dict]) -> list[dict]:
-    """Validate every item, and report every bad one by its index.
-
-    One serializer checks them all: DRF deep-copies the declared fields for every new instance,
-    which was two thirds of a 5,000-row import.
-    """
-    checker = serializer_class()
-    valid, errors = [], {}
-    for index, item in enumerate(items):
-        try:
-            valid.append(checker.run_validation(item))
-        except serializers.ValidationError as exc:
-            errors[str(index)] = serializers.as_serializer_error(exc)
-    if errors:
-        raise serializers.ValidationError(errors)
-    return valid
-
-
-class TaskRemindersField(serializers.Field):
-    """A list of at most 5 reminders in (replacing the task's); the reminders with ``id`` and
-    ``fire_at`` out."""
-
-    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
-        if not isinstance(data, list) or len(data) > Reminder.MAX_PER_TASK:
-            raise serializers.ValidationError(
-                f"Expected a list of at most {Reminder.MAX_PER_TASK} reminders."
-            )
-        specs = validate_each(ReminderSpec, data)
-        unique = {(spec.get("before_minutes"), spec.get("at")): spec for spec in specs}
-        return list(unique.values())
-
-    def to_representation(self, value: Any) -> list[dict[str, Any]]:
-        zone = timezone.get_current_timezone()
-        return [reminder_data(reminder, zone) for reminder in value]
-
-
-def reminder_data(reminder: ReminderRef, zone: datetime.tzinfo) -> dict[str, Any]:
-    return {
-        "id": reminder.id,
-        "before_minutes": reminder.before_minutes,
-        "at": _iso(reminder.at, zone),
-        "fire_at": _iso(reminder.fire_at, zone),
-    }
-
-
-class TaskRemindersFieldExtension(OpenApiSerializerFieldExtension):
-    """Reminders going in (without id and fire_at) and coming out."""
-
-    target_class = "tasks.serializers.TaskRemindersField"
-
-    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> dict[str, Any]:
-        minutes = {"type": "integer", "minimum": 0, "maximum": MAX_REMINDER_MINUTES}
-        moment = {"type": "string", "format": "date-time"}
-        if direction == "request":
-            return {
-                "type": "array",
-                "maxItems": Reminder.MAX_PER_TASK,
-                "description": "Replaces the task's reminders: minutes before the due moment, or a moment.",
-                "items": {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "properties": {"before_minutes": minutes},
-                            "required": ["before_minutes"],
-                            "additionalProperties": False,
-                        },
-                        {
-                            "type": "object",
-                            "properties": {"at": moment},
-                            "required": ["at"],
-                            "additionalProperties": False,
-                        },
-                    ]
-                },
-            }
-        nullable = {"type": "string", "format": "date-time", "nullable": True}
-        properties = {
-            "id": {"type": "integer"},
-            "before_minutes": {**minutes, "nullable": True},
-            "at": nullable,
-            "fire_at": {**nullable, "description": "When it is sent next; null: not scheduled."},
-        }
-        return {
-            "type": "array",
-            "items": {"type": "object", "properties": properties, "required": list(properties)},
-        }
-
-
-class RecurrenceField(serializers.CharField):
-    """An RRULE (tasks.recurrence), stored normalised; "" or null: the task does not repeat."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=recurrence.MAX_LENGTH, allow_blank=True, allow_null=True, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        try:
-            return recurrence.normalise(super().to_internal_value(data))
-        except recurrence.RuleInvalid as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data is None:
-            return True, ""
-        return super().validate_empty_values(data)
-
-
-@extend_schema_field({"type": "string", "nullable": True, "readOnly": True})
-class RecurrenceTextField(serializers.Field):
-    """The rule in English, read from ``recurrence``; null when the task does not repeat."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, source="recurrence", **kwargs)
-
-    def to_representation(self, value: str) -> str | None:
-        return recurrence.recurrence_text(value)
 
 
 class TaskListSerializer(serializers.ListSerializer):
@@ -369,12 +211,12 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         "priority": Task.Priority.name_of(task.priority),
         "due_date": task.due_date.isoformat() if task.due_date else None,
         "due_time": task.due_time.strftime("%H:%M") if task.due_time is not None else None,
-        "due_at": _iso(task.due_at, zone),
+        "due_at": iso_in(task.due_at, zone),
         "recurrence": task.recurrence,
         "recurrence_basis": task.recurrence_basis,
         "recurrence_text": recurrence.recurrence_text(task.recurrence),
         "reminders": [reminder_data(reminder, zone) for reminder in details.reminders],
-        "completed_at": _iso(task.completed_at, zone),
+        "completed_at": iso_in(task.completed_at, zone),
         "labels": [{"id": label.pk, "name": label.name, "colour": label.colour} for label in labels_of(task)],
         "project": task.project_id,
         "parent": task.parent_id,
@@ -383,17 +225,9 @@ def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
         "subtasks_done": details.subtasks_done,
         "position": task.position,
         "version": task.version,
-        "created_at": _iso(task.created_at, zone),
-        "updated_at": _iso(task.updated_at, zone),
+        "created_at": iso_in(task.created_at, zone),
+        "updated_at": iso_in(task.updated_at, zone),
     }
-
-
-def _iso(moment: datetime.datetime | None, zone: datetime.tzinfo) -> str | None:
-    """What DRF's DateTimeField renders: ISO 8601 in the current time zone, UTC written as Z."""
-    if moment is None:
-        return None
-    text = moment.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class CommaListField(serializers.ListField):
@@ -475,7 +309,7 @@ class TrashedTaskSerializer(TaskSerializer):
 
     @staticmethod
     def represent(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
-        return {**task_data(task, zone), "trashed_at": _iso(task.trashed_at, zone)}
+        return {**task_data(task, zone), "trashed_at": iso_in(task.trashed_at, zone)}
 
 
 class PageQuerySerializer(QueryParametersSerializer):
@@ -569,11 +403,11 @@ def project_data(project: Project, role: str) -> dict[str, Any]:
         "archived": project.archived,
         "owner": UserRef(owner.pk, owner.username, owner.display_name).as_dict(),
         "role": role,
-        "created_at": _iso(project.created_at, zone),
-        "updated_at": _iso(project.updated_at, zone),
+        "created_at": iso_in(project.created_at, zone),
+        "updated_at": iso_in(project.updated_at, zone),
     }
     if project.trashed_at is not None:
-        data["trashed_at"] = _iso(project.trashed_at, zone)
+        data["trashed_at"] = iso_in(project.trashed_at, zone)
     return data
 
 
@@ -598,7 +432,7 @@ def member_data(member: ProjectMember) -> dict[str, Any]:
     return {
         "user": UserRef(user.pk, user.username, user.display_name).as_dict(),
         "role": member.role,
-        "created_at": _iso(member.created_at, timezone.get_current_timezone()),
+        "created_at": iso_in(member.created_at, timezone.get_current_timezone()),
     }
 
 
@@ -636,7 +470,7 @@ def comment_data(comment: Comment) -> dict[str, Any]:
         "id": comment.pk,
         "author": UserRef(author.pk, author.username, author.display_name).as_dict() if author else None,
         "body": comment.body,
-        "created_at": _iso(comment.created_at, zone),
-        "updated_at": _iso(comment.updated_at, zone),
+        "created_at": iso_in(comment.created_at, zone),
+        "updated_at": iso_in(comment.updated_at, zone),
         "edited": comment.edited,
     }

@@ -14,9 +14,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tasks.models import RecurrenceBasis, Task
-from tasks.serializers import PriorityField, RecurrenceField, TaskRemindersField, validate_each
+from tasks.serializers import PriorityField
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.services.transfer import EXPORT_FORMAT, EXPORT_VERSION, IMPORT_VERSIONS, MAX_IMPORT_TASKS, MAX_REF
+from tasks.time_fields import RecurrenceField, TaskRemindersField, validate_each
 from tms_project.api.strict import QueryParametersSerializer, StrictBooleanField, TextOnlyMixin
 
 COLOUR = r"^#[0-9a-fA-F]{6}$"
