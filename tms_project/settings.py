@@ -314,6 +314,11 @@ TMS_VAPID_PUBLIC_KEY = env_str("TMS_VAPID_PUBLIC_KEY", "")
 TMS_VAPID_PRIVATE_KEY = env_str("TMS_VAPID_PRIVATE_KEY", "")
 TMS_VAPID_SUBJECT = env_str("TMS_VAPID_SUBJECT", "mailto:admin@localhost")
 TMS_PUSH_ALLOW_PRIVATE = env_bool("TMS_PUSH_ALLOW_PRIVATE", default=False)
+# The hosts push endpoints may be on (tasks.notifications.push_services; ".x.com": its subdomains too).
+TMS_PUSH_SERVICES = env_list(
+    "TMS_PUSH_SERVICES",
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", ".notify.windows.com", ".push.apple.com"],
+)
 # manage.py deliver_notifications serves /metrics and /healthz on this port.
 TMS_WORKER_METRICS_PORT = env_int("TMS_WORKER_METRICS_PORT", 9100, minimum=1)
 # With everything in one process (`make run`), that process also fires reminders and sends

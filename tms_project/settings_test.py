@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TMS_MAIL_DELIVERY_THREAD = False  # tests deliver the outbox themselves (accounts.services.mail)
 TMS_NOTIFICATION_THREAD = False  # and the notifications (tasks.notifications.deliver)
+# The tests' stand-in push services: names their fake DNS answers, and a public address literal.
+TMS_PUSH_SERVICES = [*TMS_PUSH_SERVICES, ".example.net", "93.184.216.34"]  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

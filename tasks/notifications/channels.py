@@ -20,7 +20,8 @@ from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
 
 from tasks.notifications import texts
 from tasks.notifications.models import Delivery, Notification, PushSubscription
-from tasks.notifications.outbound import UnsafeURL, check_url, safe_session
+from tasks.notifications.outbound import UnsafeURL, safe_session
+from tasks.notifications.push_services import check_endpoint
 
 logger = logging.getLogger("tms.notifications")
 
@@ -75,7 +76,7 @@ def push_payload(note: Notification, user: Recipient) -> str:
 def _push_one(subscription: PushSubscription, data: str, session: requests.Session) -> None:
     """Send to one subscription; raise SendFailed, or WebPushException with the service's answer."""
     try:
-        check_url(subscription.endpoint)  # again now: the name may resolve elsewhere than at sign-up
+        check_endpoint(subscription.endpoint)  # again now: the name may resolve elsewhere than at sign-up
     except UnsafeURL as exc:
         raise SendFailed(f"endpoint refused: {exc}") from exc
     try:

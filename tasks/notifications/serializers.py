@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from tasks.notifications import texts
 from tasks.notifications.models import Notification, NotificationSettings
-from tasks.notifications.outbound import UnsafeURL, check_url
+from tasks.notifications.outbound import UnsafeURL
+from tasks.notifications.push_services import check_endpoint
 from tasks.serializers import PageQuerySerializer
 from tms_project.api.ids import id_field
 from tms_project.api.strict import RejectUnknownFieldsMixin, StrictBooleanField
@@ -123,7 +124,7 @@ class PushSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.Serialize
 
     def validate_endpoint(self, value: str) -> str:
         try:
-            return check_url(value)
+            return check_endpoint(value)
         except UnsafeURL as exc:
             raise serializers.ValidationError(str(exc)) from exc
 

@@ -179,6 +179,7 @@ def env(database, push_service, keys, tmp_path_factory):
         TMS_VAPID_PRIVATE_KEY=keys[1],
         TMS_VAPID_SUBJECT=SUBJECT,
         TMS_PUSH_ALLOW_PRIVATE="true",
+        TMS_PUSH_SERVICES="127.0.0.1",  # the push service of this test
         REQUESTS_CA_BUNDLE=str(push_service.cert),
     )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)

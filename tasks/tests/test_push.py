@@ -15,6 +15,7 @@ from tasks.management.commands.generate_vapid_keys import new_key_pair
 from tasks.notifications.inbox import MAX_SUBSCRIPTIONS
 from tasks.notifications.models import PushSubscription
 from tasks.notifications.outbound import UnsafeURL, check_url, safe_session
+from tasks.notifications.push_services import host_is_push_service
 from tasks.tests.test_deliver import AUTH, P256DH, browser_keys
 from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
@@ -309,3 +310,43 @@ def test_redirects_are_not_followed(settings, monkeypatch):
     with safe_session() as session, pytest.raises(requests.exceptions.TooManyRedirects):
         session.post("https://push.example.net/x", data=b"x", timeout=3)
     assert calls == ["https://push.example.net/x"]
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("fcm.googleapis.com", True),
+        ("FCM.googleapis.com.", True),
+        ("updates.push.services.mozilla.com", True),
+        ("wns2-db5p.notify.windows.com", True),
+        ("web.push.apple.com", True),
+        ("evilnotify.windows.com", False),
+        ("fcm.googleapis.com.evil.example", False),
+        ("googleapis.com", False),
+        ("127.0.0.1", False),
+    ],
+)
+def test_only_the_browsers_push_services_are_endpoints(host, allowed, settings):
+    settings.TMS_PUSH_SERVICES = [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        ".notify.windows.com",
+        ".push.apple.com",
+    ]
+    assert host_is_push_service(host) is allowed
+
+
+def test_an_endpoint_elsewhere_is_refused_without_looking_its_name_up(ada, ada_client, monkeypatch):
+    looked_up = []
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args, **kwargs: looked_up.append(host))
+    before = database_snapshot()
+    body = {"endpoint": "https://collector.attacker.example/hook", "keys": {"p256dh": P256DH, "auth": AUTH}}
+
+    response = ada_client.post(SUBSCRIPTIONS, body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["endpoint"] == [
+        "The endpoint is not on a known browser push service (TMS_PUSH_SERVICES)."
+    ]
+    assert looked_up == []
+    assert database_snapshot() == before
