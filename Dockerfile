@@ -18,7 +18,11 @@ RUN headers="$(python -c 'import sysconfig; print(sysconfig.get_path("include"))
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY requirements.txt .
-RUN python -m venv /opt/tms && /opt/tms/bin/pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+# `wheel` builds the one dependency published only as a source archive without a pyproject.toml
+# (http-ece, for Web Push); it stays in this stage.
+RUN python -m venv /opt/tms \
+    && /opt/tms/bin/pip install --no-cache-dir wheel==0.48.0 \
+    && /opt/tms/bin/pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
 
 # --- runtime: only the client library, the wheels and the code ------------------
 FROM ${PYTHON_IMAGE} AS runtime

@@ -8,11 +8,13 @@ migration Job's). An nginx made from the cluster's Ingress object routes to them
 cluster is what is tested here.
 """
 
+import datetime
 import json
 import re
 import secrets
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -181,6 +183,20 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             cluster.containers[role] = Container(
                 backend, env=env, binds=secret, log=state / f"{role}.log"
             ).start()
+        # The notifications worker: the backend image with its Deployment's command and env.
+        worker = pod_container("notifications-worker")
+        cluster.ports["worker"] = free_port()
+        cluster.containers["worker"] = Container(
+            backend,
+            env={
+                **common,
+                **pod_env("notifications-worker"),
+                "TMS_WORKER_METRICS_PORT": str(cluster.ports["worker"]),
+            },
+            command=[*worker["command"][:-1], "1"],  # rounds every second instead of every 5
+            binds=secret,
+            log=state / "worker.log",
+        ).start()
         cluster.containers["frontend"] = Container(frontend, log=state / "frontend.log").start()
         for role in ("auth", "tasks"):
             wait_ready(
@@ -188,6 +204,11 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
                 cluster.containers[role],
                 state / f"{role}.log",
             )
+        wait_ready(
+            f"http://127.0.0.1:{cluster.ports['worker']}/healthz",
+            cluster.containers["worker"],
+            state / "worker.log",
+        )
         wait_ready(
             f"http://127.0.0.1:{FRONTEND_PORT}/healthz",
             cluster.containers["frontend"],
@@ -312,6 +333,33 @@ def app_page(body: bytes) -> bytes:
     return re.sub(rb'name="csp-nonce" content="[^"]*"', b'name="csp-nonce"', body)
 
 
+def test_the_worker_image_reminds_a_user_and_reports_it_in_its_metrics(cluster):
+    tokens = register_and_login(cluster.ingress, "reminded", "a long enough passphrase")
+    soon = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=2)
+    tomorrow = (soon + datetime.timedelta(days=1)).date().isoformat()
+    task = {"title": "Renew the parking permit", "due_date": tomorrow, "due_time": "12:00"}
+    status, _, created = api(
+        "POST",
+        f"{cluster.ingress}/api/tasks/",
+        {**task, "reminders": [{"at": soon.isoformat()}]},
+        token=tokens["access"],
+    )
+    assert status == 201, created
+
+    def reminded() -> list[dict]:
+        time.sleep(0.5)  # a person's look at the bell, not a flood
+        _, _, page = api("GET", f"{cluster.ingress}/api/tasks/notifications/", token=tokens["access"])
+        return [item for item in page["results"] if item["kind"] == "reminder"]
+
+    assert wait_for(lambda: bool(reminded()), timeout=60), cluster.log("worker")[-3000:]
+    assert reminded()[0]["task"] == created["id"]
+    assert wait_for(lambda: "Reminder: Renew the parking permit" in cluster.log("worker"), timeout=30)
+    status, _, body = http("GET", f"http://127.0.0.1:{cluster.ports['worker']}/metrics", timeout=5)
+    assert status == 200
+    sent = re.search(r'^tms_notifications_sent_total\{channel="email"\} (\S+)$', body.decode(), re.M)
+    assert sent and float(sent.group(1)) >= 1, body.decode()[-2000:]
+
+
 def test_the_web_app_and_its_hashed_assets_are_served_with_the_security_headers(cluster):
     status, headers, body = http("GET", f"{cluster.ingress}/")
     assert status == 200 and b'<div id="root">' in body
@@ -373,7 +421,7 @@ def test_sigterm_stops_every_container_cleanly(cluster):
         assert container.stop(signal.SIGTERM) == 0, f"{name}:\n{cluster.log(name)[-2000:]}"
     errors = [
         line
-        for name in ("auth", "tasks")
+        for name in ("auth", "tasks", "worker")
         for line in cluster.log(name).splitlines()
         if line.startswith("{") and json.loads(line).get("level") in ("ERROR", "CRITICAL")
     ]
