@@ -12,6 +12,7 @@ from tasks.notifications.models import Notification, NotificationSettings
 from tasks.notifications.outbound import UnsafeURL
 from tasks.notifications.push_services import check_endpoint
 from tasks.serializers import PageQuerySerializer
+from tasks.time_fields import iso_in
 from tms_project.api.ids import id_field
 from tms_project.api.strict import RejectUnknownFieldsMixin, StrictBooleanField
 
@@ -29,10 +30,6 @@ class NotificationSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-def _iso(moment: datetime.datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
-
-
 def notification_data(note: Notification, time_zone: str) -> dict[str, Any]:
     return {
         "id": note.pk,
@@ -41,8 +38,8 @@ def notification_data(note: Notification, time_zone: str) -> dict[str, Any]:
         "project": note.project_id,
         "actor": (note.payload or {}).get("actor"),
         "text": texts.sentence(note, time_zone),
-        "created_at": _iso(note.created_at),
-        "read_at": _iso(note.read_at),
+        "created_at": iso_in(note.created_at, datetime.UTC),
+        "read_at": iso_in(note.read_at, datetime.UTC),
     }
 
 
