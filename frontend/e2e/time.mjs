@@ -108,7 +108,9 @@ await flow("quick add “Water the plants every week on Monday 9am”: preview, 
     expect(saved.due_time === "09:00", `saved time ${saved.due_time}`);
     expect(saved.recurrence === "FREQ=WEEKLY;BYDAY=MO", `saved rule ${saved.recurrence}`);
 
-    await task.getByRole("checkbox", { name: `Complete ${title}` }).check();
+    // A click, not check(): the answer puts the repeating task back to do, unticked, and check()
+    // would take that for a click that did nothing.
+    await task.getByRole("checkbox", { name: `Complete ${title}` }).click();
     const next = addDays(monday, 7);
     await tab
       .getByRole("status")
