@@ -27,12 +27,15 @@ from tasks.services.projects import (
     project_update,
     trashed_projects,
 )
-from tasks.views.base import QUOTA_EXCEEDED, TaskAPIView
+from tasks.views.base import TaskAPIView
 from tms_project.api.pagination import KeysetPagination
 from tms_project.ratelimit import hit
 
 FORBIDDEN = OpenApiResponse(
     description="Your role in the project does not allow this (code permission_denied)"
+)
+NAME_TAKEN = OpenApiResponse(
+    description="The owner already has a project of this name, the trash included (code name_taken)"
 )
 
 
@@ -57,7 +60,13 @@ class ProjectListView(TaskAPIView):
 
     @extend_schema(
         request=ProjectSerializer,
-        responses={201: ProjectSerializer, 409: QUOTA_EXCEEDED},
+        responses={
+            201: ProjectSerializer,
+            409: OpenApiResponse(
+                description="A quota of your account would be exceeded (quota_exceeded), or you already have "
+                "a project of this name, the trash included (name_taken); nothing was written"
+            ),
+        },
         summary="Create a project (you are its owner)",
     )
     def post(self, request: Request) -> Response:
@@ -75,7 +84,7 @@ class ProjectDetailView(TaskAPIView):
 
     @extend_schema(
         request=ProjectSerializer,
-        responses={200: ProjectSerializer, 403: FORBIDDEN},
+        responses={200: ProjectSerializer, 403: FORBIDDEN, 409: NAME_TAKEN},
         summary="Rename, describe, recolour or (un)archive (admins and the owner)",
     )
     def patch(self, request: Request, project_id: int) -> Response:

@@ -1,6 +1,6 @@
 """The trash: list, restore, purge one."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,7 +41,16 @@ class TrashPurgeView(TaskAPIView):
 
 
 class TaskRestoreView(TaskAPIView):
-    @extend_schema(request=None, responses={200: TaskSerializer}, summary="Take a task out of the trash")
+    @extend_schema(
+        request=None,
+        responses={
+            200: TaskSerializer,
+            409: OpenApiResponse(
+                description="The task's parent is still in the trash: restore it first (code parent_in_trash)"
+            ),
+        },
+        summary="Take a task out of the trash",
+    )
     def post(self, request: Request, task_id: int) -> Response:
         task = task_restore(user_id=self.user_id(request), task_id=task_id, actor_id=self.actor_id(request))
         return task_response(task, self.user_id(request))

@@ -5763,6 +5763,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The task's parent is still in the trash: restore it first (code parent_in_trash) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8122,7 +8131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A quota of your account would be exceeded (code quota_exceeded); nothing was written */
+            /** @description A quota of your account would be exceeded (quota_exceeded), or you already have a project of this name, the trash included (name_taken); nothing was written */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8514,6 +8523,15 @@ export interface operations {
             };
             /** @description Method not allowed */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The owner already has a project of this name, the trash included (code name_taken) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
