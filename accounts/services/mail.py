@@ -16,11 +16,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.models import OutgoingMail
 from tms_project.metrics import MAILS
+from tms_project.outbox import drain
 
 logger = logging.getLogger("tms.mail")
 
@@ -85,20 +86,8 @@ def _deliver(mail: OutgoingMail) -> None:
 
 def mail_deliver_due(*, limit: int = 50) -> int:
     """Deliver up to ``limit`` due mails; returns how many were handled."""
-    handled = 0
-    while handled < limit:
-        with transaction.atomic():
-            mail = (
-                OutgoingMail.objects.select_for_update(skip_locked=True)
-                .filter(state=OutgoingMail.State.PENDING, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "pk")
-                .first()
-            )
-            if mail is None:
-                break
-            _deliver(mail)
-        handled += 1
-    return handled
+    pending = OutgoingMail.objects.filter(state=OutgoingMail.State.PENDING).order_by("next_attempt_at", "pk")
+    return drain(lambda: pending.filter(next_attempt_at__lte=timezone.now()), _deliver, limit=limit)
 
 
 def _deliver_forever(stop: threading.Event, interval: float) -> None:

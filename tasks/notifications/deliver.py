@@ -29,6 +29,7 @@ from tasks.notifications.channels import SENDERS, SKIPPED, Recipient, SendFailed
 from tasks.notifications.models import Delivery, Notification, Reminder
 from tasks.recurrence import local_moment
 from tms_project.metrics import NOTIFICATION_LAG, NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT
+from tms_project.outbox import drain
 
 logger = logging.getLogger("tms.notifications")
 
@@ -197,21 +198,9 @@ def deliver_due(limit: int = 50, progress: Callable[[], None] = _no_progress) ->
     ``progress`` is called after each one: a round of slow mail servers and push services is
     still alive (the worker's /healthz), not stalled.
     """
-    handled = 0
-    while handled < limit:
-        with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(skip_locked=True)
-                .filter(state=Delivery.State.PENDING, next_attempt_at__lte=timezone.now())
-                .order_by("next_attempt_at", "pk")
-                .first()
-            )
-            if delivery is None:
-                break
-            _deliver(delivery)
-        handled += 1
-        progress()
-    return handled
+    pending = Delivery.objects.filter(state=Delivery.State.PENDING).order_by("next_attempt_at", "pk")
+    due = lambda: pending.filter(next_attempt_at__lte=timezone.now())  # noqa: E731 - read at each claim
+    return drain(due, _deliver, limit=limit, progress=progress)
 
 
 def lag_seconds() -> float:
