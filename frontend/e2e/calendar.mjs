@@ -4,7 +4,7 @@
 // push message shown by the service worker.
 // Usage: node e2e/calendar.mjs BASE_URL [--only TEXT]   (each flow registers its own accounts)
 /* global document -- read inside page.evaluate, in the browser */
-import { apiClient, expect, finish, flow, launch } from "./runner.mjs";
+import { apiClient, expect, finish, flow, launch, mouseDrag } from "./runner.mjs";
 
 const base = process.argv[2];
 if (!base) {
@@ -43,19 +43,6 @@ async function newAccount(options = desktop) {
 
 const dayCell = (tab, iso) => tab.locator(`[data-day="${iso}"]`);
 
-/** Drag with the mouse in small steps (dnd-kit starts a drag after 5 px), then wait out its 50 ms click guard. */
-async function drag(tab, from, to) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  await tab.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await tab.mouse.down();
-  await tab.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
-  await tab.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
-  await tab.waitForTimeout(150);
-  await tab.mouse.up();
-  await tab.waitForTimeout(100);
-}
-
 await flow("calendar: tasks on their days with their times, repeating ones marked; drag to another day keeps the time", async () => {
   const { context, tab, call } = await newAccount();
   try {
@@ -80,7 +67,7 @@ await flow("calendar: tasks on their days with their times, repeating ones marke
     await dayCell(tab, day(0)).getByRole("link", { name: "09:30 Standup" }).waitFor();
     const target = (await dayCell(tab, day(1)).count()) ? day(1) : day(-1);
     const card = dayCell(tab, day(0)).locator(".cal-task", { hasText: "Standup" });
-    await drag(tab, card, dayCell(tab, target));
+    await mouseDrag(tab, card, dayCell(tab, target));
     await dayCell(tab, target).getByRole("link", { name: "09:30 Standup" }).waitFor();
     await tab.getByText(/Moved “Standup” to/).waitFor();
     const saved = await call("GET", `/api/tasks/${standup.id}/`);

@@ -5,7 +5,7 @@
 // --only runs the flows whose name holds TEXT)
 /* global document, getComputedStyle -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
-import { expect, finish, flow, launch } from "./runner.mjs";
+import { expect, finish, flow, launch, signUp } from "./runner.mjs";
 
 const base = process.argv[2];
 if (!base) {
@@ -34,13 +34,7 @@ async function newAccount(options = desktop, say = (text) => text) {
   const context = await browser.newContext(options);
   const tab = await context.newPage();
   tab.setDefaultTimeout(15000);
-  await tab.goto(base);
-  await tab.getByRole("button", { name: say("No account yet? Create one") }).click();
-  await tab.getByLabel(say("Username"), { exact: true }).fill(username);
-  await tab.getByLabel(say("Email"), { exact: true }).fill(`${username}@example.com`);
-  await tab.getByLabel(say("Password"), { exact: true }).fill(password);
-  await tab.getByRole("button", { name: say("Create account") }).click();
-  await tab.getByRole("button", { name: say("Sign out") }).waitFor();
+  await signUp(tab, base, { username, password, say });
   return { context, tab, username };
 }
 

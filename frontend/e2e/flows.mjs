@@ -2,7 +2,7 @@
 // Usage: node e2e/flows.mjs BASE_URL
 /* global document, window -- read inside page.evaluate, in the browser */
 import { readFileSync } from "node:fs";
-import { ACCESS_TOKEN_SECONDS, expect, finish, flow, launch } from "./runner.mjs";
+import { ACCESS_TOKEN_SECONDS, expect, finish, flow, launch, mouseDrag, signUp } from "./runner.mjs";
 
 const base = process.argv[2];
 
@@ -86,28 +86,13 @@ await flow("create and edit a task", async () => {
   await page.getByRole("article", { name: "Book the venue for Friday" }).waitFor();
 });
 
-/** Drag a card with the mouse in small steps (dnd-kit starts a drag after 5 px). */
-async function drag(tab, from, to) {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  await tab.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await tab.mouse.down();
-  await tab.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
-  await tab.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
-  await tab.waitForTimeout(150);
-  await tab.mouse.up();
-  // dnd-kit swallows clicks for 50 ms after a drop (so the drop is not also a click): a person's next
-  // click comes later than that, the next step of a flow must too
-  await tab.waitForTimeout(100);
-}
-
 await flow("move on the board: keyboard (the card's menu) and drag and drop", async () => {
   await view("Board").click();
   const inProgress = page.locator('[data-status="in_progress"]');
   await taskMenu(page, "Write the report", "Move to In progress");
   await inProgress.getByRole("article", { name: "Write the report" }).waitFor();
   const card = page.locator('[data-status="todo"] .card').filter({ has: page.getByRole("article", { name: "Book the venue for Friday" }) });
-  await drag(page, card, inProgress.getByRole("article", { name: "Write the report" }));
+  await mouseDrag(page, card, inProgress.getByRole("article", { name: "Write the report" }));
   await inProgress.getByRole("article", { name: "Book the venue for Friday" }).waitFor();
 });
 
@@ -215,13 +200,7 @@ async function newAccount(name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const tab = await context.newPage();
   tab.setDefaultTimeout(15000);
-  await tab.goto(base);
-  await tab.getByRole("button", { name: "No account yet? Create one" }).click();
-  await tab.getByLabel("Username").fill(name);
-  await tab.getByLabel("Email").fill(`${name}@example.com`);
-  await tab.getByLabel("Password").fill(password);
-  await tab.getByRole("button", { name: "Create account" }).click();
-  await tab.getByRole("button", { name: "Sign out" }).waitFor();
+  await signUp(tab, base, { username: name, password });
   return { context, tab };
 }
 
@@ -312,7 +291,7 @@ await flow("board: a card dropped between two cards that share a position (seed_
     const last = before[before.length - 1];
     // drop the last card onto the second one: between the first and the second, which share a position
     const card = (title) => todo.locator(".card").filter({ has: tab.getByRole("article", { name: title, exact: true }) });
-    await drag(tab, card(last), card(before[1]));
+    await mouseDrag(tab, card(last), card(before[1]));
     const second = todo.getByRole("article").nth(1);
     await second.and(tab.getByRole("article", { name: last, exact: true })).waitFor();
     const after = await titles();

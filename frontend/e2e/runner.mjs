@@ -80,3 +80,28 @@ export function apiClient(base) {
     return response.status() === 204 ? null : response.json();
   };
 }
+
+/** Sign up through the app's form as a person does (labels in the app's language through `say`), signed in after. */
+export async function signUp(tab, base, { username, password, say = (text) => text }) {
+  await tab.goto(base);
+  await tab.getByRole("button", { name: say("No account yet? Create one") }).click();
+  await tab.getByLabel(say("Username"), { exact: true }).fill(username);
+  await tab.getByLabel(say("Email"), { exact: true }).fill(`${username}@example.com`);
+  await tab.getByLabel(say("Password"), { exact: true }).fill(password);
+  await tab.getByRole("button", { name: say("Create account") }).click();
+  await tab.getByRole("button", { name: say("Sign out") }).waitFor();
+}
+
+/** Drag with the mouse in small steps (dnd-kit starts a drag after 5 px). dnd-kit swallows clicks for 50 ms
+ * after a drop (so the drop is not also a click): a person's next click comes later, the next step of a flow must too. */
+export async function mouseDrag(tab, from, to) {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  await tab.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await tab.mouse.down();
+  await tab.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 5 });
+  await tab.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
+  await tab.waitForTimeout(150);
+  await tab.mouse.up();
+  await tab.waitForTimeout(100);
+}

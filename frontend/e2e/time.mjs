@@ -3,7 +3,7 @@
 // editor's repeat presets are saved and described by the server. Each flow registers its own account (in Berlin).
 // Usage: node e2e/time.mjs BASE_URL [--only TEXT]
 import { AxeBuilder } from "@axe-core/playwright";
-import { apiClient, expect, finish, flow, launch } from "./runner.mjs";
+import { apiClient, expect, finish, flow, launch, signUp } from "./runner.mjs";
 
 const base = process.argv[2];
 if (!base) {
@@ -25,13 +25,7 @@ async function newAccount() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: timeZone, locale: "en-GB" });
   const tab = await context.newPage();
   tab.setDefaultTimeout(15000);
-  await tab.goto(base);
-  await tab.getByRole("button", { name: "No account yet? Create one" }).click();
-  await tab.getByLabel("Username", { exact: true }).fill(username);
-  await tab.getByLabel("Email", { exact: true }).fill(`${username}@example.com`);
-  await tab.getByLabel("Password", { exact: true }).fill(password);
-  await tab.getByRole("button", { name: "Create account" }).click();
-  await tab.getByRole("button", { name: "Sign out" }).waitFor();
+  await signUp(tab, base, { username, password });
   const login = await api(tab.request, "POST", "/api/auth/login/", null, { username, password, use_cookie: false });
   return { context, tab, access: login.access };
 }
