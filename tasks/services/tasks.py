@@ -11,7 +11,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import timezone
 
 from tasks import access, positions
@@ -22,6 +22,7 @@ from tasks.notifications.activity import notify_assigned
 from tasks.notifications.schedule import OwnerZone
 from tasks.selectors import ReminderRef, TaskDetails
 from tasks.services import history, quotas
+from tasks.services.board import free_position, refuse_self_neighbour
 from tasks.services.hierarchy import check_parent, descendant_ids
 from tasks.services.members import allowed_assignees, assignee_refs, unassign, valid_assignees
 from tasks.services.timing import (
@@ -391,77 +392,6 @@ def task_reopen(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
     return _set_status(user_id, task_id, actor_id, Task.Status.TODO, TaskEvent.Kind.REOPENED)
 
 
-def _column(task: Task, status: str) -> QuerySet[Task]:
-    """The board column ``status`` the task is in: of its project, or of its owner's Inbox."""
-    where = (
-        Q(project_id=task.project_id) if task.project_id else Q(owner_id=task.owner_id, project__isnull=True)
-    )
-    return Task.objects.filter(where, status=status, trashed_at__isnull=True)
-
-
-def _neighbour(task: Task, neighbour_id: int | None, status: str, field: str) -> Task | None:
-    if neighbour_id is None:
-        return None
-    neighbour = _column(task, status).filter(pk=neighbour_id).first()
-    if neighbour is None:
-        raise TaskInvalid({field: [f"There is no task {neighbour_id} in the {status} column."]})
-    return neighbour
-
-
-def _renumber_column(task: Task, status: str) -> None:
-    column = list(_column(task, status).select_for_update().order_by("position", "pk"))
-    start = column[0].position if column else 0
-    for item, position in zip(column, positions.spread(len(column), start), strict=True):
-        item.position = position
-    Task.objects.bulk_update(column, ["position"], batch_size=500)
-
-
-def _refuse_self_neighbour(task: Task, before_id: int | None, after_id: int | None) -> None:
-    for field, neighbour_id in (("before_id", before_id), ("after_id", after_id)):
-        if neighbour_id == task.pk:
-            raise TaskInvalid({field: ["A task cannot be its own neighbour."]})
-
-
-def _neighbours(
-    task: Task, target: str, before_id: int | None, after_id: int | None
-) -> tuple[Task | None, Task | None]:
-    """The tasks that will be right above and right below ``task`` in column ``target``.
-
-    With one neighbour given, the other is the task next to it; with none, the task
-    goes to the end of the column.
-    """
-    below = _neighbour(task, before_id, target, "before_id")
-    above = _neighbour(task, after_id, target, "after_id")
-    column = _column(task, target).exclude(pk=task.pk)
-    # A column is shown in (position, id) order: tasks created in the same millisecond share a
-    # position, so the next task is the next in that order, not the next larger position.
-    if above is not None and below is None and before_id is None:
-        later = Q(position__gt=above.position) | Q(position=above.position, pk__gt=above.pk)
-        below = column.filter(later).order_by("position", "pk").first()
-    elif below is not None and above is None and after_id is None:
-        earlier = Q(position__lt=below.position) | Q(position=below.position, pk__lt=below.pk)
-        above = column.filter(earlier).order_by("-position", "-pk").first()
-    elif above is None and below is None:
-        above = column.order_by("-position", "-pk").first()
-    if above is not None and below is not None and (above.position, above.pk) > (below.position, below.pk):
-        raise TaskInvalid({"before_id": ["before_id must come after after_id in the column."]})
-    # Neighbours that share a position leave no room: _free_position renumbers the column.
-    return above, below
-
-
-def _free_position(task: Task, target: str, before_id: int | None, after_id: int | None) -> int:
-    """A position between the new neighbours, renumbering the column once when there is no room."""
-    for _attempt in range(2):
-        above, below = _neighbours(task, target, before_id, after_id)
-        position = positions.between(above.position if above else None, below.position if below else None)
-        if position is not None:
-            return position
-        _renumber_column(task, target)
-        task.refresh_from_db(fields=["position"])
-    # Renumbering leaves GAP between every two neighbours, so the second attempt always finds room.
-    raise RuntimeError(f"No free position in the {target!r} column after renumbering it.")
-
-
 @transaction.atomic
 def task_move(
     *,
@@ -476,8 +406,8 @@ def task_move(
     of its own board (its project's, or its Inbox's)."""
     task = _locked(user_id=user_id, task_id=task_id)
     target = status or task.status
-    _refuse_self_neighbour(task, before_id, after_id)
-    position = _free_position(task, target, before_id, after_id)
+    refuse_self_neighbour(task, before_id, after_id)
+    position = free_position(task, target, before_id, after_id)
     changes: dict[str, list[Any]] = {"position": [task.position, position]}
     status_before = task.status
     if target != task.status:
