@@ -114,3 +114,18 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} mail {self.pk} ({self.state})"
+
+
+# Credentials kept in subpackages, registered with this app here.
+from accounts.personal_tokens.models import PersonalAccessToken  # noqa: E402
+from accounts.two_factor.models import MFAChallenge, RecoveryCode, TOTPDevice  # noqa: E402
+
+__all__ = [
+    "AuthSession",
+    "MFAChallenge",
+    "OutgoingMail",
+    "PersonalAccessToken",
+    "RecoveryCode",
+    "TOTPDevice",
+    "User",
+]

@@ -272,6 +272,7 @@ from tasks.notifications.models import (  # noqa: E402
     PushSubscription,
     Reminder,
 )
+from tasks.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery  # noqa: E402
 
 __all__ = [
     "CalendarFeed",
@@ -288,4 +289,7 @@ __all__ = [
     "Reminder",
     "Task",
     "TaskEvent",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

@@ -53,6 +53,7 @@ class Notification(models.Model):
         ASSIGNED = "assigned"
         COMMENTED = "commented"
         SHARED = "shared"
+        WEBHOOK_DISABLED = "webhook_disabled"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

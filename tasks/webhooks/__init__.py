@@ -1,0 +1,1 @@
+"""Webhooks: signed HTTP callbacks (Standard Webhooks) for changes to the tasks a person can see."""
