@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from accounts.views.account import MeView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
@@ -22,4 +22,7 @@ urlpatterns = [
     path("password/reset/confirm/", PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("sessions/", SessionListView.as_view(), name="sessions"),
     path("sessions/<id:session_id>/", SessionDetailView.as_view(), name="session-detail"),
+    path("tokens/", include("accounts.personal_tokens.urls")),
+    # 2fa/... and login/2fa/
+    path("", include("accounts.two_factor.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 import tms_project.api.ids  # noqa: F401 - registers the <id:...> path converter
 from tasks.calendar.views import CalendarFeedView, calendar_file
@@ -63,6 +63,7 @@ urlpatterns = [
     path("notifications/settings/", NotificationSettingsView.as_view(), name="notifications-settings"),
     path("push/", PushInfoView.as_view(), name="push"),
     path("push/subscriptions/", PushSubscriptionsView.as_view(), name="push-subscriptions"),
+    path("webhooks/", include("tasks.webhooks.urls")),
     path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
     # No session: the token in the path is the credential (tms_project.redaction keeps it out of logs).
     path("calendar/<str:token>.ics", calendar_file, name="calendar-file"),

@@ -263,6 +263,14 @@ TMS_RATE_LIMITS = {
     # generous, as a calendar service or an office fetches many people's feeds from one address).
     "calendar_feed": env_rate("TMS_RATELIMIT_CALENDAR_FEED", "60/h"),
     "calendar_feed_ip": env_rate("TMS_RATELIMIT_CALENDAR_FEED_IP", "1200/h"),
+    # Personal access tokens made by one account (accounts.personal_tokens).
+    "tokens_create": env_rate("TMS_RATELIMIT_TOKENS_CREATE", "20/h"),
+    # Second-factor codes for one account, wrong or right (accounts.two_factor): sign-in, disabling,
+    # new recovery codes; and sign-in second steps from one address.
+    "mfa_account": env_rate("TMS_RATELIMIT_MFA_ACCOUNT", "10/15m"),
+    "mfa_ip": env_rate("TMS_RATELIMIT_MFA_IP", "30/5m"),
+    # Webhook changes and manual redeliveries of one account (tasks.webhooks).
+    "webhooks_write": env_rate("TMS_RATELIMIT_WEBHOOKS_WRITE", "60/h"),
 }
 
 # --- Quotas: what one account may hold (tasks.services.quotas) -------------------
@@ -326,6 +334,14 @@ TMS_WORKER_METRICS_PORT = env_int("TMS_WORKER_METRICS_PORT", 9100, minimum=1)
 # run manage.py deliver_notifications instead.
 TMS_NOTIFICATION_THREAD = env_bool("TMS_NOTIFICATION_THREAD", default=TMS_SERVICE == "all")
 TMS_NOTIFICATION_THREAD_SECONDS = env_int("TMS_NOTIFICATION_THREAD_SECONDS", 5, minimum=1)
+
+# Two-factor sign-in (accounts.two_factor): staff must have confirmed it to sign in to the admin.
+TMS_ADMIN_REQUIRE_2FA = env_bool("TMS_ADMIN_REQUIRE_2FA", default=False)
+# The issuer name authenticator apps show beside the account (the otpauth:// URI's issuer).
+TMS_TOTP_ISSUER = env_str("TMS_TOTP_ISSUER", "TMS")
+# Webhooks (tasks.webhooks): receivers must be https URLs resolving to public addresses unless
+# TMS_WEBHOOK_ALLOW_PRIVATE=true (development and tests only: it also allows http and loopback).
+TMS_WEBHOOK_ALLOW_PRIVATE = env_bool("TMS_WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en-us"
