@@ -35,11 +35,18 @@ def main() -> int:
         reason = f"browser tests skipped: no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
         print(reason)
         return 1 if os.environ.get("TMS_REQUIRE_SERVICES") == "1" else 0
-    if not (ROOT / "frontend" / "dist" / "index.html").exists():
+    if not (Path(os.environ.get("TMS_FRONTEND_DIST") or ROOT / "frontend" / "dist") / "index.html").exists():
         print("browser tests need the built web app: run `make frontend` first")
         return 1
     workdir = Path(tempfile.mkdtemp(prefix="tms-e2e-"))
-    settings = {"TMS_ACCESS_TOKEN_SECONDS": "30", "TMS_RATELIMIT_ENABLE": "false"}
+    # The webhook flow's receiver listens on 127.0.0.1 over http.
+    settings = {
+        "TMS_ACCESS_TOKEN_SECONDS": "30",
+        "TMS_RATELIMIT_ENABLE": "false",
+        "TMS_WEBHOOK_ALLOW_PRIVATE": "true",
+    }
+    if os.environ.get("TMS_FRONTEND_DIST"):  # a web app built elsewhere (vite build --outDir)
+        settings["TMS_FRONTEND_DIST"] = os.environ["TMS_FRONTEND_DIST"]
     env = base_env(DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}", **settings)
     result = manage("migrate", "--noinput", env=env)
     if result.returncode != 0:
