@@ -1,4 +1,4 @@
-"""Which URLs TMS may send a request to on a user's behalf (Web Push endpoints, later webhooks).
+"""Which URLs TMS may send a request to on a user's behalf (Web Push endpoints, webhooks).
 
 A URL a user hands us must not make the server call into its own network (SSRF): the
 cluster's services, the database, a cloud's metadata service. ``check_url`` allows only
@@ -8,8 +8,10 @@ and unspecified addresses are refused, also when written as an IPv4-mapped, 6to4
 NAT64 IPv6 address. It resolves the name itself, so a name that points at 127.0.0.1 is
 refused like 127.0.0.1; callers check again right before each request, because a name
 may resolve elsewhere by then (DNS rebinding), and ``safe_session`` checks the address each
-connection actually reached before a byte is sent. ``TMS_PUSH_ALLOW_PRIVATE=true`` lifts the
-address rule (a development machine or a test's own push service), never the https one.
+connection actually reached before a byte is sent. Each caller says whether private
+addresses (and plain http) are allowed: Web Push lifts the address rule with
+``TMS_PUSH_ALLOW_PRIVATE=true`` (never the https one), webhooks lift both with
+``TMS_WEBHOOK_ALLOW_PRIVATE=true`` (a development machine or a test's own receiver).
 """
 
 import ipaddress
@@ -20,8 +22,8 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPSConnection
-from urllib3.connectionpool import HTTPSConnectionPool
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -73,26 +75,36 @@ def resolve(host: str, port: int) -> list[Address]:
 
 
 def private_allowed() -> bool:
+    """Web Push's rule (the default of every function here): TMS_PUSH_ALLOW_PRIVATE."""
     return bool(getattr(settings, "TMS_PUSH_ALLOW_PRIVATE", False))
 
 
-def check_address(address: str | Address) -> None:
-    """Refuse an address outside the public internet (unless TMS_PUSH_ALLOW_PRIVATE)."""
+def _allowed(allow_private: bool | None) -> bool:
+    return private_allowed() if allow_private is None else allow_private
+
+
+def check_address(address: str | Address, *, allow_private: bool | None = None) -> None:
+    """Refuse an address outside the public internet (unless ``allow_private``; by default
+    TMS_PUSH_ALLOW_PRIVATE)."""
     parsed = ipaddress.ip_address(str(address).split("%", 1)[0]) if isinstance(address, str) else address
-    if not private_allowed() and not address_is_public(parsed):
+    if not _allowed(allow_private) and not address_is_public(parsed):
         raise UnsafeURL("The URL points to an address that is not on the public internet.")
 
 
-def check_url(url: str) -> str:
-    """Return ``url`` if TMS may send a request there now; raise UnsafeURL saying why not."""
+def check_url(url: str, *, allow_private: bool | None = None, allow_http: bool = False) -> str:
+    """Return ``url`` if TMS may send a request there now; raise UnsafeURL saying why not.
+
+    ``allow_private`` (default: TMS_PUSH_ALLOW_PRIVATE) lets the host resolve to any address;
+    ``allow_http`` accepts http:// besides https://.
+    """
     if len(url) > 2000:
         raise UnsafeURL("Enter a valid URL.")
     try:
         parts = urlsplit(url)
-        port = parts.port or 443
+        port = parts.port or (80 if parts.scheme == "http" else 443)
     except ValueError as exc:
         raise UnsafeURL("Enter a valid URL.") from exc
-    if parts.scheme != "https":
+    if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
         raise UnsafeURL("The URL must start with https://.")
     if parts.username is not None or parts.password is not None:
         raise UnsafeURL("The URL must not contain a user name or password.")
@@ -100,40 +112,61 @@ def check_url(url: str) -> str:
     if not host:
         raise UnsafeURL("The URL has no host.")
     for address in resolve(host, port):
-        check_address(address)
+        check_address(address, allow_private=allow_private)
     return url
 
 
-class _CheckedHTTPSConnection(HTTPSConnection):
+class _PeerCheck:
     """Refuses a connection whose peer is not a public address, before TLS and before any data."""
 
+    allow_private: bool | None = None
+
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        if self._tunnel_host is None:  # through a proxy, the proxy makes the onward connection
+        sock = super()._new_conn()  # type: ignore[misc]
+        # Through a proxy, the proxy makes the onward connection.
+        if self._tunnel_host is None:  # type: ignore[attr-defined]
             try:
-                check_address(sock.getpeername()[0])
+                check_address(sock.getpeername()[0], allow_private=self.allow_private)
             except UnsafeURL as exc:
                 sock.close()
-                raise NewConnectionError(self, str(exc)) from exc
+                raise NewConnectionError(self, str(exc)) from exc  # type: ignore[arg-type]
         return sock
 
 
-class _CheckedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _CheckedHTTPSConnection
+class _CheckedHTTPSConnection(_PeerCheck, HTTPSConnection):
+    pass
+
+
+class _CheckedHTTPConnection(_PeerCheck, HTTPConnection):
+    pass
+
+
+def _pool(base: type, connection: type, allow_private: bool | None) -> type:
+    checked = type(connection.__name__, (connection,), {"allow_private": allow_private})
+    return type(base.__name__, (base,), {"ConnectionCls": checked})
 
 
 class _CheckedAdapter(HTTPAdapter):
+    def __init__(self, allow_private: bool | None) -> None:
+        self.allow_private = allow_private
+        super().__init__()
+
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {
-            **self.poolmanager.pool_classes_by_scheme,
-            "https": _CheckedHTTPSConnectionPool,
+            "http": _pool(HTTPConnectionPool, _CheckedHTTPConnection, self.allow_private),
+            "https": _pool(HTTPSConnectionPool, _CheckedHTTPSConnection, self.allow_private),
         }
 
 
-def safe_session() -> requests.Session:
-    """A requests session for URLs users gave: https only, public peers only, no redirects."""
+def safe_session(*, allow_private: bool | None = None, allow_http: bool = False) -> requests.Session:
+    """A requests session for URLs users gave: https only (http too with ``allow_http``), public
+    peers only (any with ``allow_private``; by default TMS_PUSH_ALLOW_PRIVATE), no redirects."""
     session = requests.Session()
     session.max_redirects = 0  # a redirect could lead anywhere
-    session.mount("https://", _CheckedAdapter())
+    adapter = _CheckedAdapter(allow_private)
+    session.mount("https://", adapter)
+    # Without allow_http, check_url refused http:// URLs before; should one come anyway, its
+    # connection still passes the public-address check.
+    session.mount("http://", adapter if allow_http else _CheckedAdapter(False))
     return session
