@@ -26,6 +26,9 @@ const LabelsManager = lazy(() => import("../components/Panels").then((m) => ({ d
 const DataPage = lazy(() => import("../features/data/DataPage").then((m) => ({ default: m.DataPage })));
 const TrashPage = lazy(() => import("../features/trash/TrashPage").then((m) => ({ default: m.TrashPage })));
 const CalendarPage = lazy(() => import("../features/calendar/CalendarPage").then((m) => ({ default: m.CalendarPage })));
+const TokensPage = lazy(() => import("../features/tokens/TokensPage").then((m) => ({ default: m.TokensPage })));
+const WebhooksPage = lazy(() => import("../features/webhooks/WebhooksPage").then((m) => ({ default: m.WebhooksPage })));
+const DeliveriesPage = lazy(() => import("../features/webhooks/DeliveriesPage").then((m) => ({ default: m.DeliveriesPage })));
 const NotificationSettingsPage = lazy(() =>
   import("../features/notifications/SettingsPage").then((m) => ({ default: m.NotificationSettingsPage })),
 );
@@ -144,6 +147,9 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
               <Route path="/data" element={<DataPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
+              <Route path="/settings/tokens" element={<TokensPage />} />
+              <Route path="/settings/webhooks" element={<WebhooksPage />} />
+              <Route path="/settings/webhooks/:id" element={<DeliveriesPage />} />
               <Route path="/account" element={<AccountPage user={user} onUser={props.onUser} onSignedOut={props.onSignedOut} />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
