@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuthSession, User
+from accounts.personal_tokens.models import PersonalAccessToken
+from accounts.personal_tokens.services import token_revoke
 from accounts.services.sessions import sessions_revoke_all
 from accounts.services.users import user_deactivate, user_remove
 from tasks.notifications.schedule import reschedule_owner
@@ -83,3 +85,51 @@ class AuthSessionAdmin(admin.ModelAdmin):
         "user_agent",
         "ip_address",
     )
+
+
+@admin.register(PersonalAccessToken)
+class PersonalAccessTokenAdmin(admin.ModelAdmin):
+    """Read-only: staff see who holds which token and revoke one; no one makes one here, and the
+    secret is nowhere to be seen (only its hash is kept)."""
+
+    list_display = (
+        "id",
+        "user",
+        "name",
+        "hint",
+        "project_id",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("user__username", "user__email", "name", "hint")
+    list_select_related = ("user",)
+    fields = (
+        "user",
+        "name",
+        "hint",
+        "scopes",
+        "project_id",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PersonalAccessToken | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PersonalAccessToken | None = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected access tokens", permissions=["view"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[PersonalAccessToken]) -> None:
+        revoked = sum(token_revoke(token_id=token.pk) for token in queryset.filter(revoked_at__isnull=True))
+        self.message_user(request, f"Revoked {revoked} access token(s).", messages.SUCCESS)

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from accounts.personal_tokens.views import TokenDetailView, TokenListView
+
+urlpatterns = [
+    path("", TokenListView.as_view(), name="tokens"),
+    path("<id:token_id>/", TokenDetailView.as_view(), name="token-detail"),
+]

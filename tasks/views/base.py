@@ -1,19 +1,22 @@
-"""What every /api/tasks/ view shares: stateless token authentication, per-user rate limits,
-the person asking, ETags."""
+"""What every /api/tasks/ view shares: stateless token authentication (or a personal access
+token, its scopes and its project), per-user rate limits, the person asking, ETags."""
 
 import re
 from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.exceptions import NotAuthenticated
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.tokens import Token
 
+from accounts.personal_tokens.authentication import PersonalTokenAuthentication
+from accounts.personal_tokens.models import PersonalAccessToken
+from accounts.personal_tokens.permissions import InsufficientScope, PersonalTokenScope
 from tasks.models import Task
 from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer
@@ -30,12 +33,83 @@ QUOTA_EXCEEDED = OpenApiResponse(
     description="A quota of your account would be exceeded (code quota_exceeded); nothing was written"
 )
 
+# Routes a project-bound personal access token reaches (by URL name), and what names its project.
+_TASK_ROUTES = frozenset(
+    {"detail", "complete", "reopen", "move", "history", "restore", "comments", "comment-detail"}
+)
+_PROJECT_ROUTES = frozenset({"project-detail", "project-restore", "project-members", "project-member"})
+
+
+def _outside(project_id: int) -> InsufficientScope:
+    return InsufficientScope(
+        f"project:{project_id}",
+        f"This personal access token is confined to project {project_id}; this request is outside it.",
+    )
+
+
+def _list_only_the_project(request: Request, project_id: int) -> None:
+    named = request.query_params.getlist("project")
+    if named and named != [str(project_id)]:
+        raise NotFound  # as for a project one is not a member of
+    query = request._request.GET.copy()
+    query["project"] = str(project_id)
+    request._request.GET = query  # type: ignore[assignment]  # a copy, the project set
+
+
+def _creates_in_the_project(request: Request, project_id: int) -> bool:
+    body: Any = request.data
+    if not isinstance(body, dict):
+        return False
+    parent = body.get("parent")
+    if parent is None:
+        return body.get("project") == project_id
+    # A sub-task goes to its parent's project.
+    in_project = isinstance(parent, int) and Task.objects.filter(pk=parent, project_id=project_id).exists()
+    return in_project and body.get("project", project_id) == project_id
+
+
+def confine_to_project(request: Request, kwargs: dict[str, Any], *, project_id: int) -> None:
+    """A token bound to one project reaches that project, its tasks, comments and members.
+
+    Another project or task is 404, as for one that does not exist; the list shows that project
+    only (``?project=`` is set to it; another value is 404); a write that would put a task
+    elsewhere, and every other route (labels, stats, export, import, trash, bulk,
+    notifications, webhooks, the project list), is 403 ``insufficient_scope``.
+    """
+    match = request.resolver_match
+    route = match.url_name if match is not None and match.namespaces == ["tasks"] else None
+    if route == "list" and request.method in SAFE_METHODS:
+        _list_only_the_project(request, project_id)
+    elif route == "list":
+        if not _creates_in_the_project(request, project_id):
+            raise _outside(project_id)
+    elif route in _TASK_ROUTES:
+        if not Task.objects.filter(pk=kwargs["task_id"], project_id=project_id).exists():
+            raise NotFound
+        body: Any = request.data if request.method in ("PUT", "PATCH") else {}
+        if isinstance(body, dict) and "project" in body and body["project"] != project_id:
+            raise _outside(project_id)
+    elif route in _PROJECT_ROUTES:
+        if kwargs["project_id"] != project_id:
+            raise NotFound
+    else:
+        raise _outside(project_id)
+
 
 class TaskAPIView(APIView):
-    # The task service trusts the signed token alone: no user lookup, no call to auth.
-    authentication_classes = [JWTStatelessUserAuthentication]
+    # The task service trusts the signed token alone: no user lookup, no call to auth. A personal
+    # access token (Bearer tms_pat_...) is checked against its row instead, on every request.
+    authentication_classes = [PersonalTokenAuthentication, JWTStatelessUserAuthentication]
+    permission_classes = [IsAuthenticated, PersonalTokenScope]
     # HTTP method -> the named limit it spends too, for the costly endpoints.
     rate_limits: dict[str, str] = {}
+
+    def check_permissions(self, request: Request) -> None:
+        """As DRF does, then a project-bound personal access token stays in its project."""
+        super().check_permissions(request)
+        token = request.auth
+        if isinstance(token, PersonalAccessToken) and token.project_id is not None:
+            confine_to_project(request, self.kwargs, project_id=token.project_id)
 
     def check_throttles(self, request: Request) -> None:
         """Count the request against its user's limits, or refuse it with 429 (503 without the store).
@@ -80,6 +154,8 @@ class TaskAPIView(APIView):
 
     def time_zone(self, request: Request) -> str:
         token = request.auth
+        if isinstance(token, PersonalAccessToken):  # the row's user, loaded with it
+            return token.user.time_zone
         if not isinstance(token, Token):  # no token: IsAuthenticated refused the request before
             raise NotAuthenticated
         return token.get(TIME_ZONE_CLAIM, "UTC")
