@@ -24,6 +24,7 @@ _SWITCHES = {
     Kind.ASSIGNED: ("email_activity", "push_activity"),
     Kind.COMMENTED: ("email_activity", "push_activity"),
     Kind.SHARED: ("email_activity", "push_activity"),
+    Kind.WEBHOOK_DISABLED: ("email_activity", "push_activity"),
 }
 _DEFAULTS = NotificationSettings()
 

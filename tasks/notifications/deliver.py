@@ -1,4 +1,5 @@
-"""The worker's two jobs: turn due reminders into notifications, and send pending deliveries.
+"""The worker's jobs: turn due reminders into notifications, send pending deliveries, and send
+pending webhook deliveries (tasks.webhooks.deliver, which keeps its own retry schedule).
 
 Both claim rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` (as the mail outbox does,
 accounts.services.mail), so any number of workers share the work and no row is handled
@@ -28,6 +29,8 @@ from tasks.notifications import activity
 from tasks.notifications.channels import SENDERS, SKIPPED, Recipient, SendFailed
 from tasks.notifications.models import Delivery, Notification, Reminder
 from tasks.recurrence import local_moment
+from tasks.webhooks import deliver as webhooks
+from tasks.webhooks.models import WebhookDelivery
 from tms_project.metrics import NOTIFICATION_LAG, NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT
 from tms_project.outbox import drain
 
@@ -204,22 +207,28 @@ def deliver_due(limit: int = 50, progress: Callable[[], None] = _no_progress) ->
 
 
 def lag_seconds() -> float:
-    """Age of the oldest due reminder or delivery not yet handled; 0 when none is waiting."""
+    """Age of the oldest due reminder or delivery (a webhook's too) not yet handled; 0 when none is
+    waiting."""
     now = timezone.now()
     oldest = [
         Reminder.objects.filter(fire_at__lte=now).aggregate(oldest=Min("fire_at"))["oldest"],
         Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now).aggregate(
             oldest=Min("next_attempt_at")
         )["oldest"],
+        WebhookDelivery.objects.filter(
+            state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now
+        ).aggregate(oldest=Min("next_attempt_at"))["oldest"],
     ]
     waiting = [moment for moment in oldest if moment is not None]
     return max(0.0, (now - min(waiting)).total_seconds()) if waiting else 0.0
 
 
 def run_once(limit: int = 100, progress: Callable[[], None] = _no_progress) -> tuple[int, int]:
-    """One round of the worker: fire due reminders, send due deliveries, update the lag gauge."""
+    """One round of the worker: fire due reminders, send due deliveries (notifications, then
+    webhooks: ``sent`` counts both), update the lag gauge."""
     fired = fire_due_reminders(limit)
     progress()
     sent = deliver_due(limit, progress)
+    sent += webhooks.deliver_due(limit, progress)
     NOTIFICATION_LAG.set(lag_seconds())
     return fired, sent

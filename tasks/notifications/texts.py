@@ -55,6 +55,11 @@ def sentence(note: Notification, time_zone: str | None) -> str:
         return f"{_actor(payload)} commented on \u201c{title}\u201d."
     if note.kind == Kind.SHARED:
         return f"{_actor(payload)} added you to the project \u201c{payload.get('project_name', '')}\u201d."
+    if note.kind == Kind.WEBHOOK_DISABLED:
+        return (
+            f"Your webhook to {payload.get('host', '')} was turned off: {payload.get('reason', '')}"
+            " Turn it on again once its receiver answers."
+        )
     return ""
 
 
@@ -83,8 +88,14 @@ def message(note: Notification, time_zone: str | None) -> Message:
         Kind.ASSIGNED: f"You were assigned: {title}",
         Kind.COMMENTED: f"New comment on: {title}",
         Kind.SHARED: f"You were added to the project {payload.get('project_name', '')}",
+        Kind.WEBHOOK_DISABLED: f"Webhook turned off: {payload.get('host', '')}",
     }
-    tag = f"task-{note.task_id}" if note.task_id else f"project-{note.project_id}"
+    if note.task_id:
+        tag = f"task-{note.task_id}"
+    elif note.kind == Kind.WEBHOOK_DISABLED:
+        tag = f"webhook-{payload.get('webhook')}"
+    else:
+        tag = f"project-{note.project_id}"
     return Message(
         title=subjects.get(Kind(note.kind), "TMS"),
         body=sentence(note, time_zone),

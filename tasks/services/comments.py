@@ -14,6 +14,7 @@ from tasks.errors import CommentNotFound, QuotaExceeded, RoleTooLow
 from tasks.models import Comment, TaskEvent
 from tasks.notifications import activity
 from tasks.services import history
+from tasks.webhooks import events as webhook_events
 
 
 def comment_list(*, user_id: int, task_id: int) -> QuerySet[Comment]:
@@ -30,6 +31,7 @@ def comment_add(*, user_id: int, task_id: int, body: str) -> Comment:
     comment = Comment.objects.create(task=task, author_id=user_id, body=body)
     history.record(task, user_id, TaskEvent.Kind.COMMENTED, {"comment": comment.pk})
     activity.notify_commented(task, comment, user_id)
+    webhook_events.comment_created(task, comment, user_id)
     return comment
 
 
@@ -62,3 +64,4 @@ def comment_delete(*, user_id: int, task_id: int, comment_id: int) -> None:
         raise RoleTooLow("Only its author or a project admin can delete a comment.")
     comment.delete()
     history.record(task, user_id, TaskEvent.Kind.COMMENT_DELETED, {"comment": comment_id})
+    webhook_events.comment_deleted(task, comment_id, user_id)

@@ -1,10 +1,15 @@
-"""Task history: what changed, old → new, by whom. Called inside the change's transaction."""
+"""Task history: what changed, old → new, by whom. Called inside the change's transaction.
+
+Every task change passes here, whichever path made it (the API, bulk actions, the admin), so
+this is also where its webhook event is written to the outbox (tasks.webhooks.events).
+"""
 
 import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from tasks.models import Label, Task, TaskEvent
+from tasks.webhooks import events as webhook_events
 
 TRACKED_FIELDS = ("title", "description", "status", "priority", "due_date")
 
@@ -41,8 +46,10 @@ def event(task: Task, actor_id: int | None, kind: str, changes: dict | None = No
 def record(task: Task, actor_id: int | None, kind: str, changes: dict | None = None) -> TaskEvent:
     entry = event(task, actor_id, kind, changes)
     entry.save(force_insert=True)
+    webhook_events.task_changed(task, actor_id, kind, changes)
     return entry
 
 
 def record_many(events: list[TaskEvent]) -> None:
     TaskEvent.objects.bulk_create(events, batch_size=500)
+    webhook_events.tasks_changed(events)

@@ -19,6 +19,7 @@ from tasks.models import Project, ProjectMember, Task, TaskEvent
 from tasks.notifications import activity
 from tasks.selectors import UserRef
 from tasks.services import history
+from tasks.webhooks import events as webhook_events
 
 MAX_ASSIGNEES = 10
 EMAIL_INVITE_DETAIL = (
@@ -119,6 +120,7 @@ def member_add(*, user_id: int, project_id: int, name: str, role: str) -> Projec
             return None
         raise AlreadyMember from exc
     activity.notify_shared(project, account.pk, user_id)
+    webhook_events.member_changed(webhook_events.MEMBER_ADDED, project.pk, account.pk, role, user_id)
     return None if by_email else member
 
 
@@ -156,6 +158,7 @@ def member_remove(*, user_id: int, project_id: int, member_id: int) -> None:
         what = "leave it" if member_id == user_id else "be removed"
         raise TaskInvalid({"user": [f"The project's owner cannot {what}; delete the project instead."]})
     member.delete()
+    webhook_events.member_changed(webhook_events.MEMBER_REMOVED, project.pk, member_id, None, user_id)
     stale = Task.assignees.through.objects.filter(user_id=member_id, task__project=project)
     lost = unassign(stale, list(stale.values_list("task_id", flat=True)))
     history.record_many(

@@ -34,6 +34,7 @@ from tasks.services.timing import (
     time_changes,
     time_snapshot,
 )
+from tasks.webhooks import events as webhook_events
 from tms_project.metrics import TASKS_CREATED
 
 
@@ -489,7 +490,9 @@ def task_restore(*, user_id: int, task_id: int, actor_id: int | None) -> Task:
 @transaction.atomic
 def task_purge(*, user_id: int, task_id: int) -> None:
     """Delete a trashed task for good, with its history and sub-tasks (an admin's decision in a project)."""
-    _locked(user_id=user_id, task_id=task_id, needed=access.ADMIN, trashed=True).delete()
+    task = _locked(user_id=user_id, task_id=task_id, needed=access.ADMIN, trashed=True)
+    webhook_events.tasks_deleted([task.pk, *descendant_ids([task.pk])], user_id)
+    task.delete()
 
 
 def trash_purge_older_than(*, days: int) -> int:
@@ -501,5 +504,6 @@ def trash_purge_older_than(*, days: int) -> int:
         if not ids:
             return deleted
         with transaction.atomic():
+            webhook_events.tasks_deleted(ids, None)
             Task.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
