@@ -42,6 +42,8 @@ class FeedStateSerializer(serializers.Serializer):
 
 
 class CalendarFeedView(TaskAPIView):
+    personal_tokens_allowed = False  # the feed's address is a credential: a signed-in person makes it
+
     @extend_schema(responses={200: FeedStateSerializer}, summary="Your calendar feed")
     def get(self, request: Request) -> Response:
         feed = feed_of(self.user_id(request))

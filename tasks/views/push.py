@@ -25,6 +25,8 @@ class PushInfoView(TaskAPIView):
 
 
 class PushSubscriptionsView(TaskAPIView):
+    personal_tokens_allowed = False  # a browser's own subscription: a signed-in browser makes it
+
     @extend_schema(
         request=PushSubscriptionSerializer,
         responses={201: PushSavedSerializer, 409: QUOTA_EXCEEDED},
