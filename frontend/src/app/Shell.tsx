@@ -32,6 +32,7 @@ const DeliveriesPage = lazy(() => import("../features/webhooks/DeliveriesPage").
 const NotificationSettingsPage = lazy(() =>
   import("../features/notifications/SettingsPage").then((m) => ({ default: m.NotificationSettingsPage })),
 );
+const SecurityPage = lazy(() => import("../features/security/SecurityPage").then((m) => ({ default: m.SecurityPage })));
 
 export function Shell(props: { onUser: (user: User) => void; onSignOut: () => void; onSignedOut: () => void }) {
   const { t } = useTranslation();
@@ -147,6 +148,7 @@ export function Shell(props: { onUser: (user: User) => void; onSignOut: () => vo
               <Route path="/data" element={<DataPage />} />
               <Route path="/calendar" element={<CalendarPage />} />
               <Route path="/settings/notifications" element={<NotificationSettingsPage />} />
+              <Route path="/settings/security" element={<SecurityPage />} />
               <Route path="/settings/tokens" element={<TokensPage />} />
               <Route path="/settings/webhooks" element={<WebhooksPage />} />
               <Route path="/settings/webhooks/:id" element={<DeliveriesPage />} />

@@ -103,3 +103,99 @@ describe("AuthScreen", () => {
     expect(routes.calls("POST", "/api/auth/register/")[0].body).toMatchObject({ username: "ada", time_zone: "Europe/Berlin" });
   });
 });
+
+describe("AuthScreen, the second step of two-factor sign-in", () => {
+  const user = { id: 1, username: "ada", email: "ada@example.com", display_name: "", time_zone: "UTC", date_joined: "" };
+  const challenge = { mfa_required: true, mfa_token: "step-two", methods: ["totp", "recovery_code"] };
+
+  async function passwordStep(onSignedIn = vi.fn()) {
+    render(<AuthScreen onSignedIn={onSignedIn} />);
+    await userEvent.type(screen.getByLabelText("Username or email"), "ada");
+    await userEvent.type(screen.getByLabelText("Password"), "correct horse battery");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    return onSignedIn;
+  }
+
+  it("asks for the app's code after the password, and signs in with it", async () => {
+    const routes = stubRoutes({
+      "POST /api/auth/login/": answer(200, challenge),
+      "POST /api/auth/login/2fa/": answer(200, { access: "token", user }),
+    });
+    const onSignedIn = await passwordStep();
+    const code = await screen.findByLabelText("6-digit code");
+    expect(screen.getByRole("heading", { name: "Two-factor sign-in" })).toBeInTheDocument();
+    expect(code).toHaveFocus();
+    expect(code).toHaveAttribute("inputmode", "numeric");
+    expect(code).toHaveAttribute("autocomplete", "one-time-code");
+    expect(onSignedIn).not.toHaveBeenCalled();
+    await userEvent.type(code, "123 456");
+    expect(code).toHaveValue("123456");
+    await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+    expect(routes.calls("POST", "/api/auth/login/2fa/")[0].body).toEqual({ mfa_token: "step-two", code: "123456", use_cookie: true });
+  });
+
+  it("takes a recovery code instead", async () => {
+    const routes = stubRoutes({
+      "POST /api/auth/login/": answer(200, challenge),
+      "POST /api/auth/login/2fa/": answer(200, { access: "token", user }),
+    });
+    const onSignedIn = await passwordStep();
+    await userEvent.click(await screen.findByRole("button", { name: "Use a recovery code instead" }));
+    const field = screen.getByLabelText("Recovery code");
+    expect(field).toHaveFocus();
+    await userEvent.type(field, " abcde-12345 ");
+    await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+    await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+    expect(routes.calls("POST", "/api/auth/login/2fa/")[0].body).toEqual({
+      mfa_token: "step-two",
+      recovery_code: "abcde-12345",
+      use_cookie: true,
+    });
+  });
+
+  it("says a wrong code is wrong and lets the person try again", async () => {
+    stubRoutes({
+      "POST /api/auth/login/": answer(200, challenge),
+      "POST /api/auth/login/2fa/": apiError(401, "invalid_code", "The code is not valid."),
+    });
+    const onSignedIn = await passwordStep();
+    await userEvent.type(await screen.findByLabelText("6-digit code"), "000000");
+    await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "That code is not right. Enter the code the app shows now (each code works once).",
+    );
+    expect(screen.getByLabelText("6-digit code")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByRole("button", { name: "Verify" })).toBeEnabled();
+    expect(onSignedIn).not.toHaveBeenCalled();
+  });
+
+  it("sends the person back to the password when the step has expired", async () => {
+    stubRoutes({
+      "POST /api/auth/login/": answer(200, challenge),
+      "POST /api/auth/login/2fa/": apiError(401, "mfa_token_invalid", "The sign-in has expired."),
+    });
+    await passwordStep();
+    await userEvent.type(await screen.findByLabelText("6-digit code"), "123456");
+    await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "This sign-in took too long and has expired. Start again with your password.",
+    );
+    expect(screen.queryByRole("button", { name: "Verify" })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Start again" }));
+    expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Username or email")).toHaveValue("ada");
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+  });
+
+  it("says how long to wait after too many codes", async () => {
+    stubRoutes({
+      "POST /api/auth/login/": answer(200, challenge),
+      "POST /api/auth/login/2fa/": apiError(429, "throttled", "Too many attempts. Try again in 120 seconds."),
+    });
+    await passwordStep();
+    await userEvent.type(await screen.findByLabelText("6-digit code"), "123456");
+    await userEvent.click(screen.getByRole("button", { name: "Verify" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(/^Too many attempts\. Try again in 2 minutes\.$/);
+  });
+});

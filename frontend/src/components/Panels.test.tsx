@@ -1,5 +1,6 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Label } from "../api/types";
 import { setLanguage } from "../i18n";
@@ -96,7 +97,7 @@ describe("HistoryPanel", () => {
 describe("AccountPage", () => {
   it("switches the app to German and back, and keeps the choice", async () => {
     stubRoutes({ "GET /api/auth/sessions/": respond(200, []) });
-    render(<AccountPage user={ME} onUser={vi.fn()} onSignedOut={vi.fn()} />);
+    render(<AccountPage user={ME} onUser={vi.fn()} onSignedOut={vi.fn()} />, { wrapper: MemoryRouter });
     expect(screen.getByRole("heading", { name: "Account" })).toBeInTheDocument();
     const language = screen.getByLabelText("Language");
     expect(language).toHaveValue("en");
@@ -111,5 +112,14 @@ describe("AccountPage", () => {
     await userEvent.selectOptions(screen.getByLabelText("Sprache"), "English");
     expect(await screen.findByRole("heading", { name: "Account" })).toBeInTheDocument();
     expect(localStorage.getItem("tms.language")).toBe("en");
+  });
+
+  it("links to two-factor sign-in, access tokens and webhooks", () => {
+    stubRoutes({ "GET /api/auth/sessions/": respond(200, []) });
+    render(<AccountPage user={ME} onUser={vi.fn()} onSignedOut={vi.fn()} />, { wrapper: MemoryRouter });
+    const security = screen.getByRole("navigation", { name: "Security" });
+    expect(within(security).getByRole("link", { name: "Two-factor sign-in" })).toHaveAttribute("href", "/settings/security");
+    expect(within(security).getByRole("link", { name: "Access tokens" })).toHaveAttribute("href", "/settings/tokens");
+    expect(within(security).getByRole("link", { name: "Webhooks" })).toHaveAttribute("href", "/settings/webhooks");
   });
 });

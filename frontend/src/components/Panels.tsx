@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { tms } from "../api/tms";
 import type { Label, Session, Task, TaskEvent, User } from "../api/types";
 import { LANGUAGES, setLanguage, translatable, type Language } from "../i18n";
@@ -358,6 +359,21 @@ export function AccountPage(props: { user: User; onUser: (user: User) => void; o
         <button type="submit">{t("Change password")}</button>
         {passwordDone && <span role="status"> {t("Password changed; your other sessions were signed out.")}</span>}
       </form>
+
+      <nav aria-labelledby="account-security" className="account-security">
+        <h3 id="account-security">{t("Security")}</h3>
+        <ul className="plain">
+          <li>
+            <Link to="/settings/security">{t("Two-factor sign-in")}</Link>
+          </li>
+          <li>
+            <Link to="/settings/tokens">{t("Access tokens")}</Link>
+          </li>
+          <li>
+            <Link to="/settings/webhooks">{t("Webhooks")}</Link>
+          </li>
+        </ul>
+      </nav>
 
       <h3>{t("Active sessions")}</h3>
       {!sessions && <Loading what={t("sessions")} />}
