@@ -129,6 +129,11 @@ def send(webhook: Webhook, delivery: WebhookDelivery) -> Outcome:
             )
             with response:
                 excerpt = _excerpt(response, deadline)
+    except requests.TooManyRedirects as exc:  # safe_session allows none: a 3xx ends here
+        status = exc.response.status_code if exc.response is not None else None
+        if exc.response is not None:
+            exc.response.close()
+        return Outcome(status, f"HTTP {status}: redirects are not followed", "http_error")
     except requests.Timeout:
         return Outcome(None, "timed out", "timeout")
     except requests.ConnectionError as exc:
