@@ -81,16 +81,12 @@ export const tms = (client: ApiClient = api) => {
       return { user: body.user as User };
     },
     /**
-     * Step two: the code from the authenticator app, or one recovery code, with step one's token; answered as a
-     * plain sign-in is (the refresh token in its cookie, as step one asked). The schema does not document the
-     * route yet: hence the client's own call.
+     * Step two: the code from the authenticator app, or one recovery code, with step one's token. Answered as a
+     * plain sign-in is, the refresh token in its cookie (step one asked for it; the server keeps that with the
+     * token). The schema in this tree does not document the route yet: hence the client's own call.
      */
     loginSecondStep: async (mfaToken: string, answer: SecondFactor): Promise<User> => {
-      const body = await client.post<{ access: string; user: User }>("/api/auth/login/2fa/", {
-        mfa_token: mfaToken,
-        ...answer,
-        use_cookie: true,
-      });
+      const body = await client.post<{ access: string; user: User }>("/api/auth/login/2fa/", { mfa_token: mfaToken, ...answer });
       client.setAccessToken(body.access);
       return body.user;
     },

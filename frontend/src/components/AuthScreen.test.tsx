@@ -132,7 +132,7 @@ describe("AuthScreen, the second step of two-factor sign-in", () => {
     expect(code).toHaveValue("123456");
     await userEvent.click(screen.getByRole("button", { name: "Verify" }));
     await vi.waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
-    expect(routes.calls("POST", "/api/auth/login/2fa/")[0].body).toEqual({ mfa_token: "step-two", code: "123456", use_cookie: true });
+    expect(routes.calls("POST", "/api/auth/login/2fa/")[0].body).toEqual({ mfa_token: "step-two", code: "123456" });
   });
 
   it("takes a recovery code instead", async () => {
@@ -150,7 +150,6 @@ describe("AuthScreen, the second step of two-factor sign-in", () => {
     expect(routes.calls("POST", "/api/auth/login/2fa/")[0].body).toEqual({
       mfa_token: "step-two",
       recovery_code: "abcde-12345",
-      use_cookie: true,
     });
   });
 

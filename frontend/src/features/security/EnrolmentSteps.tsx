@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { ErrorNote } from "../../components/common";
 import { securityApi, type Enrolment } from "./api";
-import { copyText, groupSecret } from "./secret";
+import { copyText, groupSecret, qrImageSource } from "./secret";
 
 export function EnrolmentSteps(props: { enrolment: Enrolment; onConfirmed: (codes: string[]) => void; onCancel: () => void }) {
   const { t } = useTranslation();
@@ -35,7 +35,7 @@ export function EnrolmentSteps(props: { enrolment: Enrolment; onConfirmed: (code
         {/* The server's SVG as an image, never as markup in the page. */}
         <img
           className="qr"
-          src={"data:image/svg+xml;utf8," + encodeURIComponent(qr_svg)}
+          src={qrImageSource(qr_svg)}
           alt={t("QR code of your two-factor key, for an authenticator app")}
           width={192}
           height={192}

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderInApp } from "../../test-app";
 import { apiError, respond, stubRoutes } from "../../test-support";
 import type { TwoFactorState } from "./api";
-import { groupSecret } from "./secret";
+import { groupSecret, qrImageSource } from "./secret";
 import { SecurityPage } from "./SecurityPage";
 
 afterEach(() => {
@@ -166,6 +166,16 @@ describe("the security page", () => {
     renderInApp(<SecurityPage />);
     expect(screen.getByRole("link", { name: "Access tokens" })).toHaveAttribute("href", "/settings/tokens");
     expect(screen.getByRole("link", { name: "Webhooks" })).toHaveAttribute("href", "/settings/webhooks");
+  });
+});
+
+describe("qrImageSource", () => {
+  it("gives an inline SVG (without its namespace) the namespace an image needs", () => {
+    const inline = '<svg width="148" height="148" class="segno"><path d="M2 2.5h7"/></svg>';
+    expect(decodeURIComponent(qrImageSource(inline).slice("data:image/svg+xml;utf8,".length))).toBe(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="148" height="148" class="segno"><path d="M2 2.5h7"/></svg>',
+    );
+    expect(qrImageSource(QR)).toBe("data:image/svg+xml;utf8," + encodeURIComponent(QR));
   });
 });
 

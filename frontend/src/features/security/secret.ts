@@ -29,3 +29,12 @@ export async function copyText(text: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The server's QR code SVG as an image address. An SVG drawn as an image needs its namespace, which an SVG made to
+ * sit inline in HTML leaves out (segno's svg_inline): it is added when missing. The SVG never becomes page markup.
+ */
+export function qrImageSource(svg: string): string {
+  const image = /^\s*<svg\b(?![^>]*\bxmlns=)/.test(svg) ? svg.replace(/<svg\b/, '<svg xmlns="http://www.w3.org/2000/svg"') : svg;
+  return "data:image/svg+xml;utf8," + encodeURIComponent(image);
+}
