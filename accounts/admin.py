@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuthSession, User
@@ -11,17 +11,28 @@ from accounts.personal_tokens.models import PersonalAccessToken
 from accounts.personal_tokens.services import token_revoke
 from accounts.services.sessions import sessions_revoke_all
 from accounts.services.users import user_deactivate, user_remove
+from accounts.two_factor.models import TOTPDevice
+from accounts.two_factor.services import two_factor_reset
 from tasks.notifications.schedule import reschedule_owner
 from tasks.services.handover import projects_hand_over
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "display_name", "is_active", "is_staff", "date_joined", "last_login")
+    list_display = (
+        "username",
+        "email",
+        "display_name",
+        "is_active",
+        "is_staff",
+        "two_factor",
+        "date_joined",
+        "last_login",
+    )
     list_filter = ("is_active", "is_staff", "is_superuser", "date_joined")
     search_fields = ("username", "email", "display_name")
     ordering = ("username",)
-    actions = ["deactivate_users"]
+    actions = ["deactivate_users", "reset_two_factor"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Profile", {"fields": ("email", "display_name", "time_zone")}),
@@ -40,6 +51,23 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(
             request, f"Deactivated {len(users)} user(s); their sessions are revoked.", messages.SUCCESS
         )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # "2FA enabled" for every row in the list's one query.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
+        return super().get_queryset(request).annotate(two_factor_on=Exists(confirmed))
+
+    @admin.display(description="2FA enabled", boolean=True, ordering="two_factor_on")
+    def two_factor(self, obj: User) -> bool:
+        return bool(getattr(obj, "two_factor_on", False))
+
+    @admin.action(
+        description="Reset two-factor sign-in of the selected users (they sign in with the password)"
+    )
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # For a person who lost both the authenticator and the recovery codes, once they proved who they are.
+        reset = sum(two_factor_reset(user=user) for user in queryset)
+        self.message_user(request, f"Reset two-factor sign-in of {reset} user(s).", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

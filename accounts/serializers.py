@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from accounts.models import AuthSession, User
@@ -116,6 +117,28 @@ class TokenPairSerializer(serializers.Serializer):
 
 class LoginResponseSerializer(TokenPairSerializer):
     user = UserSerializer()
+
+
+# How the second step of a sign-in can be given (POST /api/auth/login/2fa/).
+SECOND_FACTOR_METHODS = ("totp", "recovery_code")
+
+
+class MFARequiredSerializer(serializers.Serializer):
+    """The first step's answer for an account with two-factor sign-in: no tokens yet."""
+
+    mfa_required = serializers.BooleanField(
+        help_text="Always true: send a code to POST /api/auth/login/2fa/."
+    )
+    mfa_token = serializers.CharField(help_text="For the second step; works once, for 5 minutes.")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=SECOND_FACTOR_METHODS))
+
+
+# A sign-in answers one of the two bodies; the schema says so (oneOf).
+LOGIN_RESULT = PolymorphicProxySerializer(
+    component_name="LoginResult",
+    serializers=[LoginResponseSerializer, MFARequiredSerializer],
+    resource_type_field_name=None,
+)
 
 
 class PasswordChangeSerializer(TextOnlyMixin, serializers.Serializer):

@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from accounts.cookies import clear_refresh_cookie, enforce_csrf, refresh_cookie, set_refresh_cookie
 from accounts.errors import SessionInvalid
 from accounts.login_budget import login_attempt, login_succeeded
+from accounts.models import User
 from accounts.selectors import user_find_by_login
 from accounts.serializers import (
-    LoginResponseSerializer,
+    LOGIN_RESULT,
+    SECOND_FACTOR_METHODS,
     LoginSerializer,
     LogoutSerializer,
     RefreshSerializer,
@@ -29,6 +31,8 @@ from accounts.services.sessions import (
     session_start,
 )
 from accounts.services.users import credentials_check, user_register
+from accounts.two_factor.challenge import challenge_create
+from accounts.two_factor.services import two_factor_enabled
 from accounts.views.base import PublicView
 from tms_project import ratelimit
 from tms_project.api.errors import error_response
@@ -41,11 +45,11 @@ class InvalidCredentials(AuthenticationFailed):
     default_code = "invalid_credentials"
 
 
-def _user_agent(request: Request) -> str:
+def user_agent(request: Request) -> str:
     return request.headers.get("User-Agent", "")
 
 
-def _token_response(request: Request, tokens: IssuedTokens, *, use_cookie: bool, with_user: bool) -> Response:
+def token_response(request: Request, tokens: IssuedTokens, *, use_cookie: bool, with_user: bool) -> Response:
     body: dict[str, Any] = {"access": tokens.access}
     if not use_cookie:
         body["refresh"] = tokens.refresh
@@ -88,6 +92,21 @@ def _read_refresh(
     return serializer.validated_data, raw, from_cookie
 
 
+def _second_factor_required(
+    user: User, *, use_cookie: bool, attempts: list[ratelimit.Attempt | None]
+) -> Response:
+    """The password was right and the account has two-factor sign-in: a challenge, no tokens yet.
+
+    The password attempt is not given back and no device cookie is set here: both wait
+    for the second step (accounts.two_factor.views.LoginSecondStepView), because only a
+    whole sign-in proves the device is the owner's. Someone who knows the password but
+    not the code keeps spending the account's password budget, and gets no device budget.
+    """
+    LOGINS.labels("mfa_required").inc()
+    token = challenge_create(user=user, use_cookie=use_cookie, attempts=attempts)
+    return Response({"mfa_required": True, "mfa_token": token, "methods": list(SECOND_FACTOR_METHODS)})
+
+
 class RegisterView(PublicView):
     @extend_schema(request=RegisterSerializer, responses={201: UserSerializer}, summary="Create an account")
     def post(self, request: Request) -> Response:
@@ -99,7 +118,15 @@ class RegisterView(PublicView):
 
 
 class LoginView(PublicView):
-    @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer}, summary="Sign in")
+    @extend_schema(
+        request=LoginSerializer,
+        responses={200: LOGIN_RESULT},
+        summary="Sign in",
+        description=(
+            "Answers the tokens, or, for an account with two-factor sign-in, `mfa_required` and an "
+            "`mfa_token` for POST /api/auth/login/2fa/ (no tokens yet)."
+        ),
+    )
     def post(self, request: Request) -> Response:
         try:
             ratelimit.hit(request, "login_ip")
@@ -119,9 +146,11 @@ class LoginView(PublicView):
         if not credentials_check(user=user, password=data["password"]) or user is None:
             LOGINS.labels("failure").inc()
             raise InvalidCredentials
+        if two_factor_enabled(user=user):
+            return _second_factor_required(user, use_cookie=data["use_cookie"], attempts=attempts)
         LOGINS.labels("success").inc()
-        tokens = session_start(user=user, user_agent=_user_agent(request), ip_address=client_ip(request))
-        response = _token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
+        tokens = session_start(user=user, user_agent=user_agent(request), ip_address=client_ip(request))
+        response = token_response(request, tokens, use_cookie=data["use_cookie"], with_user=True)
         login_succeeded(request, response, user=user, attempts=attempts)  # the budget is for failures
         return response
 
@@ -133,11 +162,11 @@ class RefreshView(PublicView):
         if not raw:
             return _session_ended(from_cookie=False)
         try:
-            tokens = session_refresh(raw_refresh=raw, user_agent=_user_agent(request))
+            tokens = session_refresh(raw_refresh=raw, user_agent=user_agent(request))
         except SessionInvalid:
             return _session_ended(from_cookie)
         use_cookie = data["use_cookie"] or from_cookie
-        return _token_response(request, tokens, use_cookie=use_cookie, with_user=False)
+        return token_response(request, tokens, use_cookie=use_cookie, with_user=False)
 
 
 class LogoutView(PublicView):
