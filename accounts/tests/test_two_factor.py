@@ -105,6 +105,16 @@ def test_enrolling_again_before_confirming_replaces_the_secret(authed, user):
         assert error_of(refused) == (400, "invalid_code")
 
 
+def test_enrolments_are_limited_per_account(authed, user, settings):
+    settings.TMS_RATE_LIMITS = {**settings.TMS_RATE_LIMITS, "account_change": "2/h"}
+    secrets = [authed.post(ENROL, {}, format="json").json()["secret"] for _ in range(2)]
+    # when
+    limited = authed.post(ENROL, {}, format="json")
+    # then: refused before a new secret or QR code is made
+    assert error_of(limited) == (429, "throttled")
+    assert TOTPDevice.objects.get(user=user).secret == secrets[-1]
+
+
 def test_a_wrong_code_does_not_confirm(authed, user):
     secret = authed.post(ENROL, {}, format="json").json()["secret"]
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"

@@ -59,6 +59,8 @@ class TOTPEnrolView(AccountView):
         description="A new secret each time until one is confirmed; it counts only once confirmed.",
     )
     def post(self, request: Request) -> Response:
+        # Drawing the QR code takes tens of milliseconds: limited with the account's other changes.
+        ratelimit.hit(request, "account_change", f"user:{request.user.pk}")
         enrolment = enrolment_start(user=signed_in_user(request))
         body = {
             "secret": enrolment.secret,
