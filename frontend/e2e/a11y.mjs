@@ -30,6 +30,7 @@ const VIEWS = [
   { name: "calendar-month", path: "/calendar?view=month", signedIn: true },
   { name: "calendar-week", path: "/calendar?view=week", signedIn: true },
   { name: "notification-settings", path: "/settings/notifications", signedIn: true },
+  { name: "security", path: "/settings/security", signedIn: true },
   {
     name: "notifications",
     path: "/inbox",

@@ -96,7 +96,7 @@ function TwoFactor() {
           codes={codes}
           onDone={() => {
             setCodes(null);
-            setNote(t("Two-factor sign-in is on."));
+            setNote(t("From now on, signing in asks for a code from the app after your password."));
           }}
         />
       ) : enrolment ? (
