@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
+from prometheus_client import REGISTRY
 from standardwebhooks import Webhook as StandardWebhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -128,6 +129,10 @@ def register(client, url: str, names=EVENTS) -> dict:
     return response.json()
 
 
+def attempts_counted(outcome: str) -> float:
+    return REGISTRY.get_sample_value("tms_webhook_attempts_total", {"outcome": outcome}) or 0.0
+
+
 def run_schedule(rounds: int = 20) -> None:
     """Send what is due, then bring the next retries forward, as if their time had come."""
     for _ in range(rounds):
@@ -173,6 +178,7 @@ def test_a_receiver_that_fails_twice_gets_exactly_one_success_per_event(ada_clie
     task_id = ada_client.post(TASKS, {"title": "Flaky"}, format="json").json()["id"]
     ada_client.patch(f"{TASKS}{task_id}/", {"title": "Flakier"}, format="json")
     ada_client.post(f"{TASKS}{task_id}/complete/")
+    counted = {outcome: attempts_counted(outcome) for outcome in ("succeeded", "http_error")}
     # when
     run_schedule()
     # then: each event's message three times, the last one answered 200
@@ -185,6 +191,9 @@ def test_a_receiver_that_fails_twice_gets_exactly_one_success_per_event(ada_clie
         assert [attempt.status_code for attempt in attempts] == [500, 500, 200]
         assert attempts[0].error == "HTTP 500: ok"
     assert Webhook.objects.get().consecutive_failures == 0
+    # /metrics counts each attempt by outcome
+    assert attempts_counted("succeeded") - counted["succeeded"] == 3
+    assert attempts_counted("http_error") - counted["http_error"] == 6
 
 
 def test_retries_follow_the_schedule(ada, receivers):

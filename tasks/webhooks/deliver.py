@@ -58,11 +58,10 @@ MAX_RESPONSE = 64 * 1024  # bytes of an answer read at most; the rest is left un
 USER_AGENT = "TMS-Webhooks/1"
 ADDRESS_REFUSED = "address not allowed"
 
-ATTEMPTS = Counter(
-    "tms_webhook_attempts",
-    "Webhook delivery attempts, by outcome (succeeded, http_error, timeout, refused, error).",
-    ["outcome"],
-)
+OUTCOMES = ("succeeded", "http_error", "timeout", "refused", "error")
+ATTEMPTS = Counter("tms_webhook_attempts", "Webhook delivery attempts, by outcome.", ["outcome"])
+for _outcome in OUTCOMES:  # every series exists from the first scrape (tms_project.metrics)
+    ATTEMPTS.labels(_outcome)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tasks.models import Comment, ProjectMember, Task, TaskEvent
@@ -156,7 +156,7 @@ def _readers_filter(owner_id: int, project_id: int | None) -> Q:
     return Q(owner_id__in=ProjectMember.objects.filter(project_id=project_id).values("user_id"))
 
 
-def _active() -> "Any":
+def _active() -> QuerySet[Webhook]:
     return Webhook.objects.filter(is_active=True).only("id", "owner_id", "events")
 
 
