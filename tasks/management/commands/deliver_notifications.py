@@ -1,4 +1,5 @@
-"""The notification worker: fire due reminders and send pending deliveries, round after round.
+"""The notification worker: fire due reminders and send pending deliveries (e-mail, Web Push and
+webhooks), round after round.
 
 Any number of these may run against one database (they claim rows with SKIP LOCKED). Each
 serves Prometheus metrics and a health check on TMS_WORKER_METRICS_PORT (``/metrics``,
@@ -85,8 +86,8 @@ def metrics_app(health: Health) -> "WSGIApplication":
 
 class Command(BaseCommand):
     help = (
-        "Fire due reminders and deliver notifications (e-mail, Web Push) every --interval seconds;"
-        " with --once, one round and exit. Serves /metrics and /healthz on TMS_WORKER_METRICS_PORT."
+        "Fire due reminders and deliver notifications (e-mail, Web Push) and webhooks every --interval"
+        " seconds; with --once, one round and exit. Serves /metrics and /healthz on TMS_WORKER_METRICS_PORT."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
