@@ -126,8 +126,10 @@ function TokenItem({ token, now, onRevoke }: { token: AccessToken; now: number; 
     <li>
       <article className="token" aria-label={token.name}>
         <div className="token-head">
-          <h2 className="token-name">{token.name}</h2>
-          <code className="token-hint">{token.hint}…</code>
+          <div className="token-title">
+            <h2 className="token-name">{token.name}</h2>
+            <code className="token-hint">{token.hint}…</code>
+          </div>
           <button type="button" className="small danger" onClick={onRevoke} aria-label={t("Revoke {{name}}", { name: token.name })}>
             {t("Revoke")}
           </button>
