@@ -32,7 +32,7 @@ from tasks.calendar.models import CalendarFeed
 from tasks.notifications.models import PushSubscription
 from tasks.webhooks.models import Webhook
 from tests.reliability import test_isolation_matrix as matrix
-from tests.reliability.test_isolation_matrix import BODIES, OPERATIONS, World, objects_of
+from tests.reliability.test_isolation_matrix import BODIES, MISSING_ID, OPERATIONS, World, objects_of
 from tests.support.snapshot import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,14 @@ def send(client: APIClient, method: str, url: str, body: Any):
 
 
 def request_of(world: World, method: str, path: str) -> tuple[str, Any]:
-    return world.url(path, objects_of(path), "owner"), world.fill(BODIES.get((method, path)), "owner")
+    """The owner's request; a path parameter the world has no object for names a missing one."""
+    objects = objects_of(path)
+
+    def value(match: re.Match) -> str:
+        name = objects[match.group(1)]
+        return str(world.ids.get(name, MISSING_ID) if name != "me" else world.users["owner"].pk)
+
+    return re.sub(r"\{(\w+)\}", value, path), world.fill(BODIES.get((method, path)), "owner")
 
 
 @pytest.fixture
