@@ -165,6 +165,7 @@ describe("AuthScreen, the second step of two-factor sign-in", () => {
       "That code is not right. Enter the code the app shows now (each code works once).",
     );
     expect(screen.getByLabelText("6-digit code")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByLabelText("6-digit code")).toHaveFocus();
     expect(screen.getByRole("button", { name: "Verify" })).toBeEnabled();
     expect(onSignedIn).not.toHaveBeenCalled();
   });

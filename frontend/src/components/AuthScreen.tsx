@@ -167,6 +167,11 @@ function SecondStep(props: { mfaToken: string; onSignedIn: (user: User) => void;
     } catch (caught) {
       setError(caught);
       setBusy(false);
+      // A wrong code is typed again: the field takes the focus, its text selected.
+      if (caught instanceof ApiError && caught.code === "invalid_code") {
+        field.current?.focus();
+        field.current?.select();
+      }
     }
   }
 
