@@ -31,7 +31,7 @@ NOTIFICATION_LAG = Gauge(
     multiprocess_mode="max",
 )
 
-for _outcome in ("success", "failure", "throttled"):
+for _outcome in ("success", "failure", "throttled", "mfa_required", "mfa_failure"):
     LOGINS.labels(_outcome)
 for _limit in (
     "login_ip",

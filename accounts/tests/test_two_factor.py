@@ -73,7 +73,7 @@ def test_enrol_confirm_and_status(frozen, authed, user):
     # not in force before it is confirmed
     assert authed.get(STATUS).json()["enabled"] is False
     # when: the code the app shows confirms it
-    confirmed = authed.post(CONFIRM, {"code": code_at(body["secret"])}, format="json")
+    confirmed = authed.post(CONFIRM, {"password": PASSWORD, "code": code_at(body["secret"])}, format="json")
     # then: ten recovery codes, shown this once, stored as hashes
     assert confirmed.status_code == 200
     codes = confirmed.json()["recovery_codes"]
@@ -100,7 +100,7 @@ def test_enrolling_again_before_confirming_replaces_the_secret(authed, user):
     assert first != second
     assert TOTPDevice.objects.get(user=user).secret == second
     # the first secret's codes do not confirm
-    refused = authed.post(CONFIRM, {"code": code_at(first)}, format="json")
+    refused = authed.post(CONFIRM, {"password": PASSWORD, "code": code_at(first)}, format="json")
     if code_at(first) != code_at(second):  # (one chance in a million they coincide)
         assert error_of(refused) == (400, "invalid_code")
 
@@ -119,28 +119,44 @@ def test_a_wrong_code_does_not_confirm(authed, user):
     secret = authed.post(ENROL, {}, format="json").json()["secret"]
     wrong = f"{(int(code_at(secret)) + 1) % 1_000_000:06d}"
     # when
-    refused = authed.post(CONFIRM, {"code": wrong}, format="json")
+    refused = authed.post(CONFIRM, {"password": PASSWORD, "code": wrong}, format="json")
     # then
     assert error_of(refused) == (400, "invalid_code")
     assert TOTPDevice.objects.get(user=user).confirmed_at is None
     assert not RecoveryCode.objects.filter(user=user).exists()
 
 
+def test_confirming_needs_the_password(authed, user):
+    # given: someone holding only an access token starts an enrolment with their own app
+    secret = authed.post(ENROL, {}, format="json").json()["secret"]
+    # when: they confirm with a right code but without the password, or with a wrong one
+    missing = authed.post(CONFIRM, {"code": code_at(secret)}, format="json")
+    wrong = authed.post(CONFIRM, {"password": "not the password 42", "code": code_at(secret)}, format="json")
+    # then: refused, and the account is not locked to their authenticator
+    assert missing.status_code == 400 and "password" in missing.json()["error"]["fields"]
+    assert wrong.status_code == 400 and "password" in wrong.json()["error"]["fields"]
+    assert TOTPDevice.objects.get(user=user).confirmed_at is None
+    assert authed.get(STATUS).json()["enabled"] is False
+
+
 @pytest.mark.parametrize("code", ["", "12345", "abcdef", "1" * 40])
 def test_malformed_codes_are_400(authed, code):
     authed.post(ENROL, {}, format="json")
-    response = authed.post(CONFIRM, {"code": code}, format="json")
+    response = authed.post(CONFIRM, {"password": PASSWORD, "code": code}, format="json")
     assert response.status_code == 400
 
 
 def test_confirming_without_an_enrolment(authed):
-    assert error_of(authed.post(CONFIRM, {"code": "123456"}, format="json")) == (400, "not_enrolled")
+    assert error_of(authed.post(CONFIRM, {"password": PASSWORD, "code": "123456"}, format="json")) == (
+        400,
+        "not_enrolled",
+    )
 
 
 def test_enrolling_when_enabled_is_a_conflict(authed, user):
     secret, _ = enable_two_factor(user)
     assert error_of(authed.post(ENROL, {}, format="json")) == (409, "already_enabled")
-    assert error_of(authed.post(CONFIRM, {"code": code_at(secret)}, format="json")) == (
+    assert error_of(authed.post(CONFIRM, {"password": PASSWORD, "code": code_at(secret)}, format="json")) == (
         409,
         "already_enabled",
     )
@@ -150,7 +166,10 @@ def test_enrolling_when_enabled_is_a_conflict(authed, user):
 def test_enabling_keeps_the_accounts_sessions(authed, user, login):
     login(user, user_agent="phone")
     secret = authed.post(ENROL, {}, format="json").json()["secret"]
-    assert authed.post(CONFIRM, {"code": code_at(secret)}, format="json").status_code == 200
+    assert (
+        authed.post(CONFIRM, {"password": PASSWORD, "code": code_at(secret)}, format="json").status_code
+        == 200
+    )
     assert AuthSession.objects.filter(user=user, revoked_at__isnull=True).count() == 2
 
 

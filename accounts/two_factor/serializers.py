@@ -29,6 +29,7 @@ class EnrolmentSerializer(serializers.Serializer):
 
 
 class ConfirmSerializer(TextOnlyMixin, serializers.Serializer):
+    password = password_field()
     code = code_field(help_text="The six digits the authenticator app shows now.")
 
 

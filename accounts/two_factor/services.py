@@ -83,13 +83,16 @@ def enrolment_start(*, user: User) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_confirm(*, user: User, code: str) -> list[str]:
-    """Put the authenticator in force with a code from it; returns the new recovery codes (shown once)."""
+def enrolment_confirm(*, user: User, password: str, code: str) -> list[str]:
+    """Put the authenticator in force with the password and a code from it; returns the new recovery
+    codes (shown once). The password keeps someone holding only a stolen access token from putting
+    their own authenticator on the account and locking its owner out."""
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     if device is None:
         raise NotEnrolled
     if device.confirmed_at is not None:
         raise AlreadyEnabled
+    password_check(user=user, password=password, field="password")
     if not totp_accept(device=device, code=code):
         logger.info("two-factor enrolment code refused", extra={"user_id": user.pk})
         raise CodeInvalid

@@ -75,12 +75,16 @@ class TOTPConfirmView(AccountView):
         request=ConfirmSerializer,
         responses={200: RecoveryCodesSerializer, 409: ALREADY_ENABLED},
         summary="Two-factor sign-in: confirm with a code, get the recovery codes",
-        description="400 `invalid_code` for a wrong code, `not_enrolled` before POST /api/auth/2fa/totp/.",
+        description=(
+            "Needs the password and a code from the new authenticator app; 400 when the password is "
+            "wrong, `invalid_code` for a wrong code, `not_enrolled` before POST /api/auth/2fa/totp/."
+        ),
     )
     def post(self, request: Request) -> Response:
         serializer = ConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        codes = enrolment_confirm(user=signed_in_user(request), code=serializer.validated_data["code"])
+        _spend_account_budgets(request)
+        codes = enrolment_confirm(user=signed_in_user(request), **serializer.validated_data)
         return Response(RecoveryCodesSerializer({"recovery_codes": codes}).data)
 
 
