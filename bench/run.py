@@ -6,7 +6,9 @@ database of its own, seeds it, drives every endpoint with wrk
 (bench/wrk/tms.lua) and reports requests/s, latency percentiles, errors, SQL
 statements and CPU time per request, and memory per worker and per pod.
 list_shared is the list of a member of 20 shared projects (bench.seed's
---members), compared with the personal list in the same run.
+--members), compared with the personal list in the same run; list_pat is the
+personal list through a personal access token (tasks:read) instead of a JWT,
+the cost of its per-request lookup.
 `--smoke` runs every endpoint for a second on a small table and fails on any
 error response (part of `make test`). See docs/performance.md.
 """
@@ -41,6 +43,7 @@ ENDPOINTS = [
     ("raw_read", "tasks", None),
     ("list", "tasks", "raw_read"),
     ("list_shared", "tasks", "list"),  # a member of shared projects; sent by other users (members.txt)
+    ("list_pat", "tasks", "list"),  # the same list through a personal access token (a row read per request)
     ("list_filtered", "tasks", "raw_read"),
     ("retrieve", "tasks", "raw_read"),
     ("stats", "tasks", "raw_read"),
@@ -101,7 +104,8 @@ def configure_stack(name: str, access_token_seconds: int = 3600) -> dict:
     # Every request comes from 127.0.0.1: limits stay on (their Redis round trips
     # are part of the cost) but high enough never to refuse the load.
     unlimited = {
-        f"TMS_RATELIMIT_{limit}": "100000000/m" for limit in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP")
+        f"TMS_RATELIMIT_{limit}": "100000000/m"
+        for limit in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP", "TOKENS_CREATE")
     }
     # Each bench user sends far more than a person would: the task service's per-user limits stay
     # on too, just as high.
@@ -151,8 +155,20 @@ def shared_tasks(args: argparse.Namespace) -> int:
     return args.concurrency * args.tasks_per_user + projects * args.project_tasks
 
 
-def write_users(base: str, conf: dict, count: int, path: Path, prefix: str = "bench") -> None:
-    """Sign in `count` bench users; one line per wrk thread (see bench/wrk/tms.lua)."""
+def personal_token(base: str, access: str, username: str) -> str:
+    """A new tasks:read personal access token of the user signed in with `access`."""
+    body = {"name": "bench", "scopes": ["tasks:read"]}
+    status, _, made = api("POST", f"{base}/api/auth/tokens/", body, token=access)
+    if status != 201:
+        sys.exit(f"bench: making an access token for {username} failed: {status} {made}")
+    return str(made["token"])
+
+
+def write_users(
+    base: str, conf: dict, count: int, path: Path, prefix: str = "bench", with_token: bool = False
+) -> None:
+    """Sign in `count` bench users; one line per wrk thread (see bench/wrk/tms.lua). `with_token`
+    adds a personal access token to each line (list_pat)."""
     lines = []
     for index in range(count):
         username = f"{prefix}-{index:06d}"
@@ -166,7 +182,10 @@ def write_users(base: str, conf: dict, count: int, path: Path, prefix: str = "be
             [owner],
         )
         id_list = ",".join(str(row[0]) for row in ids)
-        lines.append(f"{username} {PASSWORD} {body['access']} {body['refresh']} {owner} {id_list}")
+        line = f"{username} {PASSWORD} {body['access']} {body['refresh']} {owner} {id_list}"
+        if with_token:
+            line += f" {personal_token(base, body['access'], username)}"
+        lines.append(line)
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -304,7 +323,7 @@ def main() -> int:
         )
         results["tasks_large"] = measure.count_tasks(conf)
         print(f"bench: {results['tasks_large']:,} tasks; every endpoint", flush=True)
-        write_users(base, conf, args.concurrency, data)
+        write_users(base, conf, args.concurrency, data, with_token=True)
         write_users(base, conf, args.concurrency, members, MEMBER_PREFIX)
         if not args.smoke:
             results["runs"]["hasher"] = hasher_alone(args.duration)

@@ -1,12 +1,13 @@
 -- One wrk script for every TMS bench endpoint. The mode and the data come from
 -- the environment (bench/run.py and bench/soak.py set them):
---   TMS_BENCH_MODE  login | refresh | list | list_shared | list_filtered | retrieve |
+--   TMS_BENCH_MODE  login | refresh | list | list_shared | list_pat | list_filtered | retrieve |
 --                   create | update | complete | stats | json | raw_read | raw_insert |
 --                   mixed (the soak: each request picked by the weights in MIX)
 --                   (list_shared is list's request sent by members of shared projects:
---                   bench/run.py hands it a data file of those users)
+--                   bench/run.py hands it a data file of those users; list_pat is list's
+--                   request with the line's personal access token instead of its JWT)
 --   TMS_BENCH_DATA  a file with one line per wrk thread:
---                   username password access refresh owner_id task_id,task_id,...
+--                   username password access refresh owner_id task_id,task_id,... [tms_pat_...]
 --   TMS_BENCH_INTERVAL_MS  optional: each connection sends one request per this
 --                   many milliseconds on average instead of as fast as it can
 -- Each thread is one signed-in user with one connection, so a refresh token is
@@ -27,7 +28,7 @@ local users = {}
 for line in io.lines(data_path) do
   local f = split(line, " ")
   table.insert(users, {username = f[1], password = f[2], access = f[3], refresh = f[4],
-                       owner = f[5], ids_text = f[6]})
+                       owner = f[5], ids_text = f[6], pat = f[7]})
 end
 local next_user = 1
 local threads = {}
@@ -44,12 +45,14 @@ end
 local ids, counter = {}, 0
 local json_headers = {}
 local auth_headers = {}
+local pat_headers = {}
 
 function init(args)
   math.randomseed(tonumber(owner) or 1)
   ids = split(ids_text or "", ",")
   json_headers = {["Content-Type"] = "application/json"}
   auth_headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. access}
+  pat_headers = {["Authorization"] = "Bearer " .. (pat or "")}
 end
 
 local function next_id()
@@ -70,6 +73,9 @@ local requests = {
   end,
   list_shared = function()
     return wrk.format("GET", "/api/tasks/", auth_headers)
+  end,
+  list_pat = function()
+    return wrk.format("GET", "/api/tasks/", pat_headers)
   end,
   list_filtered = function()
     return wrk.format("GET", "/api/tasks/?status=todo,in_progress&priority=high,urgent&ordering=due_date",
