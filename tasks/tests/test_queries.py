@@ -73,14 +73,15 @@ def test_retrieve_is_the_task_and_its_details(owner_client, owner, labelled, ass
 
 
 def test_create_is_the_quota_check_the_task_and_its_history_entry(owner_client, assert_queries):
-    # lock the owner's row and count their tasks (the quota), insert the task, its history entry
-    with assert_queries(4):
+    # lock the owner's row and count their tasks (the quota), insert the task, its history entry,
+    # the webhooks of its readers
+    with assert_queries(5):
         assert owner_client.post("/api/tasks/", {"title": "fast"}, format="json").status_code == 201
 
 
 def test_create_with_labels_adds_the_lookup_and_the_links(owner_client, owner, assert_queries):
     ids = [LabelFactory(owner=owner, name=f"l{n}").pk for n in range(5)]
-    with assert_queries(6):
+    with assert_queries(7):
         assert (
             owner_client.post("/api/tasks/", {"title": "tagged", "labels": ids}, format="json").status_code
             == 201
@@ -90,16 +91,17 @@ def test_create_with_labels_adds_the_lookup_and_the_links(owner_client, owner, a
 @pytest.mark.parametrize(
     ("method", "suffix", "body", "queries"),
     [
-        # lock the row, write it, write history, read its details for the answer
-        ("patch", "", {"title": "x"}, 4),
+        # lock the row, write it, write history, look up its readers' webhooks, read its details
+        # for the answer
+        ("patch", "", {"title": "x"}, 5),
         # and the labels it had (PUT replaces them)
-        ("put", "", {"title": "x"}, 5),
+        ("put", "", {"title": "x"}, 6),
         # and one update that unschedules the task's reminders
-        ("post", "complete/", None, 5),
+        ("post", "complete/", None, 6),
         ("post", "reopen/", None, 2),  # nothing to reopen: lock, labels
-        # lock, look for sub-tasks to take along, write, history, unschedule the reminders
+        # lock, look for sub-tasks to take along, write, history, webhooks, unschedule the reminders
         # (no body in the answer)
-        ("delete", "", None, 5),
+        ("delete", "", None, 6),
     ],
 )
 def test_writes_cost_a_constant_number_of_queries(
