@@ -106,10 +106,9 @@ def main() -> int:
     finally:
         PersonalAccessToken.objects.filter(user=user).delete()
         user.delete()
-    vendor = (
-        f"{connection.vendor} {connection.get_database_version() if connection.vendor != 'sqlite' else ''}"
-    )
-    print(f"pat_timing: {args.iterations} checks each, {vendor.strip()}, {timezone.now():%Y-%m-%d}")
+    version = ".".join(map(str, connection.get_database_version())) if connection.vendor != "sqlite" else ""
+    vendor = f"{connection.vendor} {version}".strip()
+    print(f"pat_timing: {args.iterations} checks each, {vendor}, {timezone.now():%Y-%m-%d}")
     for name, result in results.items():
         print(f"  {name:<14} median {result['median_us']:8.1f} µs   p95 {result['p95_us']:8.1f} µs")
     return 0
