@@ -156,7 +156,7 @@ def test_rules_have_severity_and_runbooks(flux_docs):
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     assert rule_set["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     rules = [rule for group in rule_set["spec"]["groups"] for rule in group["rules"]]
-    assert len(rules) == 12
+    assert len(rules) == 13
     operations = (ROOT / "docs/operations.md").read_text()
     for rule in rules:
         assert rule["labels"]["severity"] in ("critical", "warning")
@@ -185,7 +185,11 @@ def test_the_notification_alerts_watch_the_workers_metrics_port(flux_docs):
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     groups = {group["name"]: group["rules"] for group in rule_set["spec"]["groups"]}
     rules = {rule["alert"]: rule for rule in groups["tms-notifications"]}
-    assert set(rules) == {"TmsNotificationLag", "TmsNotificationDeliveriesFailing"}
+    assert set(rules) == {
+        "TmsNotificationLag",
+        "TmsNotificationDeliveriesFailing",
+        "TmsWebhookAttemptsFailing",
+    }
     lag = rules["TmsNotificationLag"]
     assert 'max(tms_notification_lag_seconds{namespace="tms-app"}) > 300' in lag["expr"]
     # a worker that is not running (or not scraped) reports no lag at all: that alerts too
@@ -193,6 +197,9 @@ def test_the_notification_alerts_watch_the_workers_metrics_port(flux_docs):
     assert lag["for"] == "5m"
     failing = rules["TmsNotificationDeliveriesFailing"]["expr"]
     assert "tms_notifications_failed_total{" in failing and "tms_notifications_sent_total{" in failing
+    webhooks = rules["TmsWebhookAttemptsFailing"]["expr"]
+    assert 'tms_webhook_attempts_total{namespace="tms-app", outcome!="succeeded"}' in webhooks
+    assert webhooks.strip().endswith("> 0.5")
     # the monitor scrapes the port the worker's Deployment and Service name metrics
     monitor = by_kind(flux_docs, "ServiceMonitor")["notifications-worker-monitor"]["spec"]
     assert monitor["selector"] == {"matchLabels": {"app.kubernetes.io/name": "notifications-worker"}}
