@@ -81,7 +81,7 @@ await flow(
       await tab.getByText("Copied.").waitFor();
       const token = await tab.evaluate(() => navigator.clipboard.readText());
       expect(token === onPage, "the clipboard does not hold the token the page shows");
-      const example = await tab.getByLabel("Example command").textContent();
+      const example = await tab.getByRole("figure", { name: "For example, to list your tasks:" }).textContent();
       expect(example.includes(`Bearer ${token}`) && example.includes("/api/tasks/"), `the example is ${example}`);
 
       const list = await asScript(token, "GET", "/api/tasks/");

@@ -94,7 +94,7 @@ describe("access tokens", () => {
     const secret = await screen.findByRole("textbox", { name: "Your new token “CI”" });
     expect(secret).toHaveValue(SECRET);
     expect(screen.getByText("Copy it now. You will not see it again.")).toBeInTheDocument();
-    expect(screen.getByLabelText("Example command")).toHaveTextContent(
+    expect(screen.getByRole("figure", { name: "For example, to list your tasks:" })).toHaveTextContent(
       `curl -H "Authorization: Bearer ${SECRET}" http://localhost:3000/api/tasks/`,
     );
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();

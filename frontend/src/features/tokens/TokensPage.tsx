@@ -75,10 +75,10 @@ export function TokensPage() {
           secret={made.token}
           onDone={() => setMade(null)}
         >
-          <p className="muted secret-example-label">{t("For example, to list your tasks:")}</p>
-          <pre
-            aria-label={t("Example command")}
-          >{`curl -H "Authorization: Bearer ${made.token}" ${window.location.origin}/api/tasks/`}</pre>
+          <figure className="secret-example" aria-labelledby="token-example">
+            <figcaption id="token-example" className="muted">{t("For example, to list your tasks:")}</figcaption>
+            <pre>{`curl -H "Authorization: Bearer ${made.token}" ${window.location.origin}/api/tasks/`}</pre>
+          </figure>
         </SecretOnce>
       )}
       <ErrorNote error={tokens.error} />

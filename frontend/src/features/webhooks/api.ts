@@ -57,7 +57,7 @@ export interface Delivery {
   next_attempt_at: string | null;
   finished_at: string | null;
   last_status_code: number | null;
-  last_error: string;
+  last_error: string | null;
   payload: unknown;
 }
 
