@@ -200,3 +200,50 @@ def test_without_a_session_the_routes_are_401(anonymous_client):
         anonymous_client.post(TOKENS, {"name": "x", "scopes": ["tasks:read"]}, format="json").status_code
         == 401
     )
+
+
+@pytest.fixture
+def staff_browser(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_staff_see_tokens_in_the_admin_without_their_secret(staff_browser, user):
+    secret = new_secret(user)
+    token = PersonalAccessToken.objects.get()
+    for page in (
+        "/admin/accounts/personalaccesstoken/",
+        f"/admin/accounts/personalaccesstoken/{token.pk}/change/",
+    ):
+        response = staff_browser.get(page, HTTP_HOST="localhost")
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert token.hint in content
+        assert secret[12:] not in content and token.token_hash not in content
+
+
+def test_staff_revoke_a_token_and_make_or_change_none(staff_browser, user):
+    secret = new_secret(user)
+    token = PersonalAccessToken.objects.get()
+    # when
+    response = staff_browser.post(
+        "/admin/accounts/personalaccesstoken/",
+        {"action": "revoke_tokens", "_selected_action": [token.pk]},
+        HTTP_HOST="localhost",
+        follow=True,
+    )
+    # then
+    assert response.status_code == 200 and "Revoked 1 access token(s)." in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert pat_client(secret).get("/api/tasks/").status_code == 401
+    assert (
+        staff_browser.get("/admin/accounts/personalaccesstoken/add/", HTTP_HOST="localhost").status_code
+        == 403
+    )
+    changed = staff_browser.post(
+        f"/admin/accounts/personalaccesstoken/{token.pk}/change/", {"name": "renamed"}, HTTP_HOST="localhost"
+    )
+    assert changed.status_code == 403
+    token.refresh_from_db()
+    assert token.name == "a script"
