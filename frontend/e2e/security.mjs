@@ -1,7 +1,7 @@
 // Two-factor sign-in in headless Chromium (Debian's /usr/bin/chromium) against a running TMS: turned on from
 // Settings → Security with the key an authenticator app would read (the codes computed here, RFC 6238), the recovery
 // codes shown once and downloaded, then signing in with a code from the "app", with a recovery code, and turning it
-// off again. Each flow registers its own account.
+// off again. Turning it on asks for the password as well as a code. Each flow registers its own account.
 // Usage: node e2e/security.mjs BASE_URL [--only TEXT]
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -95,6 +95,7 @@ async function turnOn(tab) {
   const secret = (await tab.getByLabel("Key for entering by hand").textContent()).replace(/\s/g, "");
   expect(/^[A-Z2-7]{16,}$/.test(secret), `the key reads ${secret}`);
 
+  await tab.getByLabel("Password", { exact: true }).fill(password);
   const { step, code } = await freshCode(tab, secret, -1);
   await tab.getByLabel("6-digit code from the app").fill(code);
   await tab.getByRole("button", { name: "Confirm" }).click();

@@ -3,13 +3,14 @@
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import { ErrorNote } from "../../components/common";
+import { ErrorNote, Field } from "../../components/common";
 import { securityApi, type Enrolment } from "./api";
 import { copyText, groupSecret, qrImageSource } from "./secret";
 
 export function EnrolmentSteps(props: { enrolment: Enrolment; onConfirmed: (codes: string[]) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const { secret, otpauth_uri, qr_svg } = props.enrolment;
+  const [password, setPassword] = useState("");
   const [code, setCode] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -21,7 +22,7 @@ export function EnrolmentSteps(props: { enrolment: Enrolment; onConfirmed: (code
     setBusy(true);
     setError(null);
     try {
-      props.onConfirmed((await securityApi().confirm(code)).recovery_codes);
+      props.onConfirmed((await securityApi().confirm(password, code)).recovery_codes);
     } catch (caught) {
       setError(caught);
       setBusy(false);
@@ -57,7 +58,18 @@ export function EnrolmentSteps(props: { enrolment: Enrolment; onConfirmed: (code
         </p>
       </li>
       <li>
+        <p>{t("Then confirm with your password and the code the app shows for TMS.")}</p>
         <form className="enrol-confirm" onSubmit={confirm} aria-label={t("Confirm two-factor sign-in")}>
+          <Field label={t("Password")} name="password" id="enrol-password" error={error}>
+            <input
+              id="enrol-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
           <div className="field">
             <label htmlFor="enrol-code">{t("6-digit code from the app")}</label>
             <input

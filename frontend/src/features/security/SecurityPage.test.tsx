@@ -29,7 +29,11 @@ function routes(start: TwoFactorState, extra: Record<string, Response | ((body: 
       qr_svg: QR,
     }),
     "POST /api/auth/2fa/totp/confirm/": (body) => {
-      if ((body as { code: string }).code !== "123456") return apiError(400, "invalid_code", "The code is not valid.");
+      const { password, code } = body as { password: string; code: string };
+      if (password !== "correct horse battery") {
+        return apiError(400, "invalid", "Some fields are invalid.", { password: ["The password is incorrect."] });
+      }
+      if (code !== "123456") return apiError(400, "invalid_code", "The code is not valid.");
       state = { ...ON, recovery_codes_left: 10 };
       return respond(200, { recovery_codes: CODES });
     },
@@ -58,7 +62,16 @@ describe("the security page", () => {
     await userEvent.click(screen.getByRole("button", { name: "Copy key" }));
     expect(writeText).toHaveBeenCalledWith(SECRET);
 
+    const enrolPassword = screen.getByLabelText("Password");
+    expect(enrolPassword).toHaveAttribute("autocomplete", "current-password");
+    await userEvent.type(enrolPassword, "wrong");
     const code = screen.getByLabelText("6-digit code from the app");
+    await userEvent.type(code, "123456");
+    await userEvent.click(screen.getByRole("button", { name: "Confirm" }));
+    expect(await screen.findByText("The password is incorrect.")).toHaveAttribute("id", "password-error");
+    await userEvent.clear(enrolPassword);
+    await userEvent.type(enrolPassword, "correct horse battery");
+    await userEvent.clear(code);
     expect(code).toHaveAttribute("inputmode", "numeric");
     expect(code).toHaveAttribute("autocomplete", "one-time-code");
     await userEvent.type(code, "111111");
@@ -74,7 +87,11 @@ describe("the security page", () => {
         .getAllByRole("listitem")
         .map((item) => item.textContent),
     ).toEqual(CODES);
-    expect(api.calls("POST", "/api/auth/2fa/totp/confirm/").map((call) => call.body)).toEqual([{ code: "111111" }, { code: "123456" }]);
+    expect(api.calls("POST", "/api/auth/2fa/totp/confirm/").map((call) => call.body)).toEqual([
+      { password: "wrong", code: "123456" },
+      { password: "correct horse battery", code: "111111" },
+      { password: "correct horse battery", code: "123456" },
+    ]);
 
     await userEvent.click(screen.getByRole("button", { name: "Copy" }));
     expect(writeText).toHaveBeenLastCalledWith(CODES.join("\n"));

@@ -27,7 +27,8 @@ export const securityApi = (client: ApiClient = api) => ({
   state: () => client.get<TwoFactorState>("/api/auth/2fa/"),
   /** Starts (or starts over) an enrolment; it counts once a code from the app confirms it. */
   start: () => client.post<Enrolment>("/api/auth/2fa/totp/", {}),
-  confirm: (code: string) => client.post<RecoveryCodes>("/api/auth/2fa/totp/confirm/", { code }),
+  /** With the password too: an access token alone cannot put someone else's authenticator on the account. */
+  confirm: (password: string, code: string) => client.post<RecoveryCodes>("/api/auth/2fa/totp/confirm/", { password, code }),
   /** `code`: from the app, or a recovery code. */
   disable: (password: string, code: string) => client.post<void>("/api/auth/2fa/totp/disable/", { password, code }),
   /** Ten new recovery codes; the old ones stop working. */
