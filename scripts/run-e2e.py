@@ -20,8 +20,18 @@ from tests.support.server import GunicornServer, base_env, manage  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Standalone node scripts given the server's URL: the everyday flows, the daily-use features, offline
-# and tabs, then axe-core on every view in both themes. Each registers its own accounts.
-SCRIPTS = ["flows.mjs", "daily.mjs", "offline.mjs", "time.mjs", "calendar.mjs", "a11y.mjs"]
+# and tabs, time and the calendar, two-factor sign-in, access tokens and webhooks, then axe-core on
+# every view in both themes. Each registers its own accounts.
+SCRIPTS = [
+    "flows.mjs",
+    "daily.mjs",
+    "offline.mjs",
+    "time.mjs",
+    "calendar.mjs",
+    "security.mjs",
+    "automation.mjs",
+    "a11y.mjs",
+]
 
 
 SAME_MILLISECOND = (

@@ -36,6 +36,11 @@ WRITES = {
     ("post", "/api/auth/password/change/"): PASSWORD_NEEDED,
     ("post", "/api/auth/email/change/"): PASSWORD_NEEDED,
     ("delete", "/api/auth/sessions/{session_id}/"): HARMLESS,
+    ("post", "/api/auth/login/2fa/"): PUBLIC,
+    ("post", "/api/auth/2fa/totp/"): HARMLESS + " — a secret that counts only once confirmed",
+    ("post", "/api/auth/2fa/totp/confirm/"): PASSWORD_NEEDED + " and a code from the new authenticator",
+    ("post", "/api/auth/2fa/totp/disable/"): PASSWORD_NEEDED + " and a code",
+    ("post", "/api/auth/2fa/recovery-codes/"): PASSWORD_NEEDED + " and a code",
 }
 
 # What a thief with the access token would send, with every password field missing or wrong.
@@ -54,6 +59,8 @@ STOLEN_TOKEN_ATTEMPTS = [
     ("patch", "/api/auth/me/", {"username": "thief", "current_password": "guess guess"}),
     ("patch", "/api/auth/me/", {"email": "thief@example.com"}),
     ("patch", "/api/auth/me/", {"email": "thief@example.com", "current_password": PASSWORD}),
+    ("post", "/api/auth/2fa/totp/confirm/", {"code": "123456"}),
+    ("post", "/api/auth/2fa/totp/confirm/", {"password": "guess guess", "code": "123456"}),
 ]
 
 
