@@ -7,7 +7,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
-from accounts.personal_tokens.secret import looks_like_token
+from tms_project.personal_tokens.secret import looks_like_token
 
 PERSONAL_TOKEN_REFUSED = "Personal access tokens are accepted on /api/tasks/ only."  # noqa: S105 - a message
 

@@ -64,11 +64,11 @@ def main() -> int:
     from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 
     from accounts.models import User
-    from accounts.personal_tokens.authentication import PersonalTokenAuthentication
     from accounts.personal_tokens.models import PersonalAccessToken
-    from accounts.personal_tokens.secret import new_secret
     from accounts.personal_tokens.services import token_create
     from tests.support.clients import access_token_for
+    from tms_project.personal_tokens.authentication import PersonalTokenAuthentication
+    from tms_project.personal_tokens.secret import new_secret
 
     call_command("migrate", verbosity=0)
     name = f"pat-timing-{os.getpid()}"

@@ -386,7 +386,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(TMS_MAX_BODY_BYTES, TMS_MAX_IMPORT_BYTES)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["tms_project.api.parsers.TmsJSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccountTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "tms_project.api.schema.TmsAutoSchema",
     "EXCEPTION_HANDLER": "tms_project.api.exception_handler.api_exception_handler",

@@ -1,7 +1,7 @@
 """A personal access token: what a script presents as ``Authorization: Bearer tms_pat_...``.
 
 Only the SHA-256 of the secret is stored (``token_hash``); the secret itself is shown once,
-when the token is made. ``scopes`` lists what the token may do (accounts.personal_tokens.scopes);
+when the token is made. ``scopes`` lists what the token may do (tms_project.personal_tokens.scopes);
 ``project`` optionally confines it to one project's tasks. Registered with the accounts app
 from accounts.models.
 """

@@ -5,9 +5,10 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.personal_tokens.models import PersonalAccessToken
-from accounts.personal_tokens.scopes import SCOPES
+from accounts.serializers import password_field
 from tms_project.api.ids import id_field
 from tms_project.api.strict import RejectUnknownFieldsMixin
+from tms_project.personal_tokens.scopes import SCOPES
 
 MAX_EXPIRY_DAYS = 366
 
@@ -37,6 +38,9 @@ class NewTokenSerializer(TokenSerializer):
 
 
 class TokenCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    password = password_field(
+        help_text="Your password: an access token alone cannot make a lasting credential."
+    )
     name = serializers.CharField(
         min_length=1, max_length=100, help_text="What the token is for, 1–100 characters."
     )

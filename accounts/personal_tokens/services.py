@@ -1,8 +1,7 @@
-"""Writes of personal access tokens: making one (the auth service alone mints them), revoking
-one, and noting its use.
+"""Writes of personal access tokens: making one (the auth service alone mints them) and revoking one.
 
-The task service only reads the table (accounts.personal_tokens.authentication) and writes
-``last_used_at``; it never makes a token.
+The task service only reads the table and notes a token's use in ``last_used_at``
+(tms_project.personal_tokens.verify); it never makes a token.
 """
 
 from dataclasses import dataclass
@@ -10,18 +9,15 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.personal_tokens.errors import TokenInvalid, TokenQuotaExceeded
 from accounts.personal_tokens.models import PersonalAccessToken
-from accounts.personal_tokens.secret import hint_of, new_secret, secret_hash
 from accounts.personal_tokens.selectors import token_live_count
 from tasks import access
+from tms_project.personal_tokens.secret import hint_of, new_secret, secret_hash
 
 MAX_LIVE_TOKENS = 50
-# last_used_at is written at most once per this interval per token: one UPDATE a minute, not per request.
-LAST_USED_GRANULARITY = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -74,19 +70,3 @@ def token_revoke(*, token_id: int, user_id: int | None = None) -> bool:
     if user_id is not None:
         tokens = tokens.filter(user_id=user_id)
     return tokens.update(revoked_at=timezone.now()) > 0
-
-
-def token_mark_used(token: PersonalAccessToken) -> None:
-    """Note a use, at most once a minute per token.
-
-    The row the request read says whether it is due; the UPDATE checks again in its WHERE, so
-    concurrent requests write once and nothing is read back (no read-modify-write).
-    """
-    now = timezone.now()
-    stale = now - LAST_USED_GRANULARITY
-    if token.last_used_at is not None and token.last_used_at > stale:
-        return
-    PersonalAccessToken.objects.filter(pk=token.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale)
-    ).update(last_used_at=now)
-    token.last_used_at = now

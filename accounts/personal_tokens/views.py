@@ -14,6 +14,7 @@ from accounts.authentication import AccountTokenAuthentication
 from accounts.personal_tokens.selectors import token_list_live
 from accounts.personal_tokens.serializers import NewTokenSerializer, TokenCreateSerializer, TokenSerializer
 from accounts.personal_tokens.services import MAX_LIVE_TOKENS, token_create, token_revoke
+from accounts.services.users import password_check
 from accounts.views.base import AccountView, signed_in_user
 from tms_project import ratelimit
 
@@ -40,6 +41,7 @@ class TokenListView(TokenView):
             ),
         },
         summary="Make a personal access token (its secret is in this answer only)",
+        description="Needs your password (400 on `password` when it is wrong); nothing is made then.",
     )
     def post(self, request: Request) -> Response:
         user = signed_in_user(request)
@@ -47,6 +49,10 @@ class TokenListView(TokenView):
         serializer = TokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        # Re-authentication: someone holding a stolen access token for its few minutes cannot turn it
+        # into a token that lasts.
+        ratelimit.hit(request, "password_account", f"user:{user.pk}")
+        password_check(user=user, password=data["password"], field="password")
         made = token_create(
             user_id=user.pk,
             name=data["name"],

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.personal_tokens.models import PersonalAccessToken
 from accounts.personal_tokens.services import MAX_LIVE_TOKENS, token_create
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
 from tasks.tests.factories import ProjectFactory
 from tests.support.clients import client_for
 
@@ -38,7 +38,8 @@ def session(user) -> APIClient:
 
 
 def make(client: APIClient, **body):
-    return client.post(TOKENS, {"name": "backup script", "scopes": ["tasks:read"], **body}, format="json")
+    body = {"name": "backup script", "scopes": ["tasks:read"], "password": PASSWORD, **body}
+    return client.post(TOKENS, body, format="json")
 
 
 def test_a_new_token_is_shown_once_and_stored_as_its_hash_only(session, user):
@@ -167,6 +168,28 @@ def test_at_most_fifty_live_tokens(session, user, settings):
     assert make(session).status_code == 201
 
 
+@pytest.mark.parametrize("password", [None, "", "not the password 42"])
+def test_making_a_token_needs_the_password(session, password):
+    # given: someone holding only the access token of a session (it lasts minutes)
+    body = {"name": "thief's script", "scopes": ["tasks:write"]}
+    if password is not None:
+        body["password"] = password
+    # when
+    response = session.post(TOKENS, body, format="json")
+    # then: refused on the password field, and no lasting credential was made
+    assert response.status_code == 400
+    assert "password" in response.json()["error"]["fields"]
+    assert not PersonalAccessToken.objects.exists()
+
+
+def test_wrong_passwords_spend_the_accounts_password_budget(session, settings):
+    settings.TMS_RATE_LIMITS = {**settings.TMS_RATE_LIMITS, "password_account": "2/h"}
+    codes = [make(session, password="not the password 42").status_code for _ in range(2)]
+    assert codes == [400, 400]
+    assert make(session).status_code == 429  # the right password too, once the budget is spent
+    assert not PersonalAccessToken.objects.exists()
+
+
 def test_making_tokens_is_rate_limited_per_user(session, settings):
     settings.TMS_RATE_LIMITS = {**settings.TMS_RATE_LIMITS, "tokens_create": "2/h"}
     assert [make(session).status_code for _ in range(3)] == [201, 201, 429]
@@ -190,6 +213,9 @@ def test_a_personal_token_never_reaches_the_token_routes(user):
     # the account's own routes: no JWT either, so 401 too
     for response in (client.get("/api/auth/me/"), client.delete("/api/auth/sessions/1/")):
         assert response.status_code == 401 and response.json()["error"]["code"] == "token_not_valid"
+        assert (
+            response.json()["error"]["message"] == "Personal access tokens are accepted on /api/tasks/ only."
+        )
     token.refresh_from_db()
     assert token.revoked_at is None and PersonalAccessToken.objects.count() == 1
 

@@ -320,3 +320,12 @@ class TestAProjectBoundToken:
         refused(world["client"].post("/api/tasks/bulk/", body, format="json"), 403, "insufficient_scope")
         world["inside"].refresh_from_db()
         assert world["inside"].status != "done"
+
+
+def test_the_task_services_token_query_names_the_tables_of_the_models():
+    # tms_project.personal_tokens.verify reads these tables by name, without the accounts app
+    from accounts.models import User
+    from tms_project.personal_tokens import verify
+
+    assert verify.TOKENS_TABLE == PersonalAccessToken._meta.db_table
+    assert verify.USERS_TABLE == User._meta.db_table

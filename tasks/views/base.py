@@ -14,14 +14,14 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTStatelessUserAuthentication
 from rest_framework_simplejwt.tokens import Token
 
-from accounts.personal_tokens.authentication import PersonalTokenAuthentication
-from accounts.personal_tokens.models import PersonalAccessToken
-from accounts.personal_tokens.permissions import InsufficientScope, PersonalTokenScope
 from tasks.models import Task
 from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer
 from tms_project.api.pagination import KeysetPagination, Ordering
 from tms_project.claims import TIME_ZONE_CLAIM
+from tms_project.personal_tokens.authentication import PersonalTokenAuthentication
+from tms_project.personal_tokens.permissions import InsufficientScope, PersonalTokenScope
+from tms_project.personal_tokens.verify import VerifiedToken
 from tms_project.ratelimit import hit
 
 _ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
@@ -108,7 +108,7 @@ class TaskAPIView(APIView):
         """As DRF does, then a project-bound personal access token stays in its project."""
         super().check_permissions(request)
         token = request.auth
-        if isinstance(token, PersonalAccessToken) and token.project_id is not None:
+        if isinstance(token, VerifiedToken) and token.project_id is not None:
             confine_to_project(request, self.kwargs, project_id=token.project_id)
 
     def check_throttles(self, request: Request) -> None:
@@ -154,8 +154,8 @@ class TaskAPIView(APIView):
 
     def time_zone(self, request: Request) -> str:
         token = request.auth
-        if isinstance(token, PersonalAccessToken):  # the row's user, loaded with it
-            return token.user.time_zone
+        if isinstance(token, VerifiedToken):  # the token's user's, read with the token
+            return token.time_zone
         if not isinstance(token, Token):  # no token: IsAuthenticated refused the request before
             raise NotAuthenticated
         return token.get(TIME_ZONE_CLAIM, "UTC")

@@ -26,7 +26,6 @@ from rest_framework.test import APIClient
 
 from accounts.authentication import PublicEndpointAuthentication
 from accounts.personal_tokens.models import PersonalAccessToken
-from accounts.personal_tokens.scopes import TASKS_PREFIX, WEBHOOKS_PREFIX
 from accounts.personal_tokens.services import token_create
 from tasks.calendar.models import CalendarFeed
 from tasks.notifications.models import PushSubscription
@@ -34,6 +33,7 @@ from tasks.webhooks.models import Webhook
 from tests.reliability import test_isolation_matrix as matrix
 from tests.reliability.test_isolation_matrix import BODIES, MISSING_ID, OPERATIONS, World, objects_of
 from tests.support.snapshot import database_snapshot
+from tms_project.personal_tokens.scopes import TASKS_PREFIX, WEBHOOKS_PREFIX
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
-"""Swagger UI (/api/docs/) asks for the access token once: one Bearer scheme for both services.
+"""Swagger UI (/api/docs/) asks for the access token once: one JWT Bearer scheme for both services,
+and beside it, on the task service only, the personal access token.
 
-The account service and the task service check the same token with two authentication classes;
-the schema must still name a single security scheme, ``bearerAuth``, on every operation that
-needs the token, and the operations it names must really refuse a request without one.
+The account service and the task service check the same JWT with two authentication classes;
+the schema must still name a single JWT scheme, ``bearerAuth``, on every operation that needs
+the token; the task service's operations also take ``personalAccessToken``; and the operations
+named must really refuse a request without one.
 """
 
 import re
@@ -15,6 +17,8 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.django_db
 
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+# The task service: a personal access token, or the session's JWT.
+TOKEN_OR_BEARER: list[dict[str, list[str]]] = [{"personalAccessToken": []}, {"bearerAuth": []}]
 PUBLIC: list[dict[str, list[str]]] = [{}]  # OpenAPI: no requirement, the operation takes anonymous requests
 
 
@@ -32,23 +36,30 @@ def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def test_the_schema_has_one_security_scheme_a_jwt_bearer_token(schema):
+def test_the_schema_has_one_jwt_bearer_scheme_and_the_personal_token_scheme(schema):
     schemes = schema["components"]["securitySchemes"]
-    assert list(schemes) == ["bearerAuth"]
-    assert {k: schemes["bearerAuth"][k] for k in ("type", "scheme", "bearerFormat")} == {
+    assert sorted(schemes) == ["bearerAuth", "personalAccessToken"]
+    shape = ("type", "scheme", "bearerFormat")
+    assert {k: schemes["bearerAuth"][k] for k in shape} == {
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "JWT",
+    }
+    assert {k: schemes["personalAccessToken"][k] for k in shape} == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "tms_pat_…",
     }
 
 
 def test_every_operation_of_both_services_is_public_or_uses_the_one_scheme(schema):
     found: dict[str, list[str]] = {"/api/auth/": [], "/api/tasks/": []}
+    secured = {"/api/auth/": BEARER, "/api/tasks/": TOKEN_OR_BEARER}
     for method, path, operation in operations(schema):
         security = operation.get("security")
-        assert security in (BEARER, PUBLIC), f"{method.upper()} {path}: {security}"
-        if security == BEARER:
-            prefix = next(p for p in found if path.startswith(p))
+        prefix = next(p for p in found if path.startswith(p))
+        assert security in (secured[prefix], PUBLIC), f"{method.upper()} {path}: {security}"
+        if security == secured[prefix]:
             found[prefix].append(f"{method} {path}")
     assert found["/api/auth/"], "no secured operation of the account service"
     assert found["/api/tasks/"], "no secured operation of the task service"
@@ -59,6 +70,7 @@ def test_the_public_operations_are_the_sign_in_and_link_endpoints(schema):
     assert public == {
         "post /api/auth/register/",
         "post /api/auth/login/",
+        "post /api/auth/login/2fa/",
         "post /api/auth/refresh/",
         "post /api/auth/logout/",
         "post /api/auth/password/reset/",
@@ -71,7 +83,7 @@ def test_the_public_operations_are_the_sign_in_and_link_endpoints(schema):
 def test_every_operation_documented_as_secured_refuses_a_request_without_a_token(schema):
     client = APIClient()
     for method, path, operation in operations(schema):
-        if operation.get("security") != BEARER:
+        if operation.get("security") not in (BEARER, TOKEN_OR_BEARER):
             continue
         url = re.sub(r"\{[^}]+\}", "1", path)
         response = getattr(client, method)(url, {}, format="json")

@@ -1,10 +1,13 @@
 import itertools
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from tms_project.management.commands import wait_for_migrations
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -43,7 +46,9 @@ def test_polls_until_the_migration_job_is_done(monkeypatch, capsys):
 @pytest.mark.django_db(transaction=True)
 def test_waits_for_a_migration_applied_meanwhile(monkeypatch, capsys):
     # given: the database one migration behind the code, as while the release's Job still runs
-    call_command("migrate", "accounts", "0002", verbosity=0)
+    migrations = sorted(path.stem for path in (ROOT / "accounts" / "migrations").glob("[0-9]*_*.py"))
+    previous = migrations[-2]
+    call_command("migrate", "accounts", previous, verbosity=0)
     assert wait_for_migrations.pending_migrations() == 1
     naps = []
     real_sleep = time.sleep

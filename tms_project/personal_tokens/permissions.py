@@ -7,9 +7,9 @@ from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from accounts.personal_tokens.authentication import TOKEN_NOT_VALID
-from accounts.personal_tokens.models import PersonalAccessToken
-from accounts.personal_tokens.scopes import granted, required_scope
+from tms_project.personal_tokens.authentication import TOKEN_NOT_VALID
+from tms_project.personal_tokens.scopes import granted, required_scope
+from tms_project.personal_tokens.verify import VerifiedToken
 
 ONLY_TASKS_MESSAGE = "Personal access tokens are accepted on /api/tasks/ only."
 
@@ -31,7 +31,7 @@ class PersonalTokenScope(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         token = request.auth
-        if not isinstance(token, PersonalAccessToken):
+        if not isinstance(token, VerifiedToken):
             return True
         if not getattr(view, "personal_tokens_allowed", True):
             raise SessionRequired

@@ -7,7 +7,7 @@ from drf_spectacular.openapi import AutoSchema
 
 
 class PersonalTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.personal_tokens.authentication.PersonalTokenAuthentication"
+    target_class = "tms_project.personal_tokens.authentication.PersonalTokenAuthentication"
     name = "personalAccessToken"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
