@@ -40,8 +40,10 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from accounts.models import User
+from accounts.personal_tokens.services import token_create
 from accounts.services.sessions import session_start
 from accounts.tests.factories import PASSWORD, UserFactory
+from tasks.models import WebhookDelivery
 from tests.support.clients import client_for
 from tests.support.snapshot import database_snapshot
 
@@ -83,6 +85,7 @@ PROJECT = "/api/tasks/projects/{project_id}/"
 MEMBERS_PATH = "/api/tasks/projects/{project_id}/members/"
 MEMBER = "/api/tasks/projects/{project_id}/members/{user_id}/"
 LABEL = "/api/tasks/labels/{label_id}/"
+WEBHOOK = "/api/tasks/webhooks/{webhook_id}/"
 
 # Every route × method of the schema. Columns: the role asking.
 # fmt: off
@@ -122,6 +125,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("patch",  LABEL):                                 Row(200, 404, 404, 404, 404, 404, 404),
     ("delete", LABEL):                                 Row(204, 404, 404, 404, 404, 404, 404),
     ("delete", "/api/auth/sessions/{session_id}/"):    Row(204, 404, 404, 404, 404, 404, 404),
+    ("delete", "/api/auth/tokens/{token_id}/"):        Row(204, 404, 404, 404, 404, 404, 404),
+    # --- the owner's webhook and its delivery: theirs alone
+    ("get",    WEBHOOK):                               Row(200, 404, 404, 404, 404, 404, 404),
+    ("patch",  WEBHOOK):                               Row(200, 404, 404, 404, 404, 404, 404),
+    ("delete", WEBHOOK):                               Row(204, 404, 404, 404, 404, 404, 404),
+    ("post",   f"{WEBHOOK}ping/"):                     Row(202, 404, 404, 404, 404, 404, 404),
+    ("get",    f"{WEBHOOK}deliveries/"):               Row(200, 404, 404, 404, 404, 404, 404),
+    ("post",   f"{WEBHOOK}deliveries/{{delivery_id}}/redeliver/"): Row(202, 404, 404, 404, 404, 404, 404),
     # --- collections and creations: each caller's own (what they show: the tests below)
     ("get",    "/api/tasks/"):                         Row(200, 200, 200, 200, 200, 200, 200),
     ("post",   "/api/tasks/"):                         Row(201, 201, 201, 201, 201, 201, 201),
@@ -147,6 +158,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("get",    "/api/tasks/calendar-feed/"):           Row(200, 200, 200, 200, 200, 200, 200),
     ("post",   "/api/tasks/calendar-feed/"):           Row(201, 201, 201, 201, 201, 201, 201),
     ("delete", "/api/tasks/calendar-feed/"):           Row(204, 204, 204, 204, 204, 204, 204),
+    ("get",    "/api/tasks/webhooks/"):                Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/tasks/webhooks/"):                Row(201, 201, 201, 201, 201, 201, 201),
     # --- the caller's own account
     ("get",    "/api/auth/me/"):                       Row(200, 200, 200, 200, 200, 200, 200),
     ("patch",  "/api/auth/me/"):                       Row(200, 200, 200, 200, 200, 200, 200),
@@ -154,10 +167,19 @@ TABLE: dict[tuple[str, str], Row] = {
     ("post",   "/api/auth/email/change/"):             Row(202, 202, 202, 202, 202, 202, 202),
     ("post",   "/api/auth/password/change/"):          Row(204, 204, 204, 204, 204, 204, 204),
     ("get",    "/api/auth/sessions/"):                 Row(200, 200, 200, 200, 200, 200, 200),
+    ("get",    "/api/auth/tokens/"):                   Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/auth/tokens/"):                   Row(201, 201, 201, 201, 201, 201, 201),
+    ("get",    "/api/auth/2fa/"):                      Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/auth/2fa/totp/"):                 Row(201, 201, 201, 201, 201, 201, 201),
+    # nobody has started an enrolment (400 not_enrolled) or turned two-factor sign-in on (409)
+    ("post",   "/api/auth/2fa/totp/confirm/"):         Row(400, 400, 400, 400, 400, 400, 400),
+    ("post",   "/api/auth/2fa/totp/disable/"):         Row(409, 409, 409, 409, 409, 409, 409),
+    ("post",   "/api/auth/2fa/recovery-codes/"):       Row(409, 409, 409, 409, 409, 409, 409),
     # --- public routes: the bearer token plays no part (the caller's own name, e-mail, refresh
     # token in the body; a link's token that is not valid: 400 for everyone)
     ("post",   "/api/auth/register/"):                 Row(201, 201, 201, 201, 201, 201, 201),
     ("post",   "/api/auth/login/"):                    Row(200, 200, 200, 200, 200, 200, 200),
+    ("post",   "/api/auth/login/2fa/"):                Row(401, 401, 401, 401, 401, 401, 401),
     ("post",   "/api/auth/refresh/"):                  Row(200, 200, 200, 200, 200, 200, 200),
     ("post",   "/api/auth/logout/"):                   Row(204, 204, 204, 204, 204, 204, 204),
     ("post",   "/api/auth/email/confirm/"):            Row(400, 400, 400, 400, 400, 400, 400),
@@ -212,6 +234,13 @@ BODIES: dict[tuple[str, str], Any] = {
         "keys": {"p256dh": PUSH_P256DH, "auth": PUSH_AUTH},
     },
     ("delete", "/api/tasks/push/subscriptions/"): {"endpoint": OWNER_PUSH_ENDPOINT},
+    ("post", "/api/tasks/webhooks/"): {"url": "https://93.184.216.34/hooks/new", "events": ["task.created"]},
+    ("patch", WEBHOOK): {"description": "changed"},
+    ("post", "/api/auth/tokens/"): {"name": "a script", "scopes": ["tasks:read"], "password": PASSWORD},
+    ("post", "/api/auth/2fa/totp/confirm/"): {"password": PASSWORD, "code": "123456"},
+    ("post", "/api/auth/2fa/totp/disable/"): {"password": PASSWORD, "code": "123456"},
+    ("post", "/api/auth/2fa/recovery-codes/"): {"password": PASSWORD, "code": "123456"},
+    ("post", "/api/auth/login/2fa/"): {"mfa_token": "not-a-sign-in-in-progress", "code": "123456"},
     ("patch", "/api/auth/me/"): {"display_name": "Changed"},
     ("delete", "/api/auth/me/"): {"password": PASSWORD},
     ("post", "/api/auth/email/change/"): {"email": "moved@example.com", "current_password": PASSWORD},
@@ -438,6 +467,11 @@ def build_world() -> World:
     session = session_start(user=users["owner"], user_agent="owner-secret-browser", ip_address="192.0.2.1")
     push = {"endpoint": OWNER_PUSH_ENDPOINT, "keys": {"p256dh": PUSH_P256DH, "auth": PUSH_AUTH}}
     made(owner, "post", "/api/tasks/push/subscriptions/", push)
+    token = token_create(user_id=users["owner"].pk, name="owner-secret-token", scopes=["tasks:read"]).token
+    hook = {"url": "https://93.184.216.34/hooks/owner-secret", "events": ["task.created"]}
+    webhook = made(owner, "post", "/api/tasks/webhooks/", hook)
+    made(owner, "post", f"/api/tasks/webhooks/{webhook}/ping/", status=202)
+    delivery = WebhookDelivery.objects.get(webhook_id=webhook).pk
     ids = {
         "project_id": project,
         "trashed_project_id": old,
@@ -449,6 +483,9 @@ def build_world() -> World:
         "owner_id": users["owner"].pk,
         "label_id": label,
         "session_id": session.session.pk,
+        "token_id": token.pk,
+        "webhook_id": webhook,
+        "delivery_id": delivery,
         "inbox_task_id": inbox,
         "inbox_trashed_task_id": inbox_trashed,
         "inbox_comment_id": inbox_comment,
@@ -524,7 +561,10 @@ def check(world: World, who: str, method: str, path: str, objects: dict[str, str
     if who != "owner":
         assert b"owner-secret" not in content, f"{where} shows the owner's own data: {content[:300]}"
     if who in NON_MEMBERS:
-        assert b"secret" not in content, f"{where} shows the project's data to a non-member: {content[:300]}"
+        # (the world's names say "team-secret-" or "owner-secret-"; a field may be called "secret")
+        assert b"team-secret" not in content, (
+            f"{where} shows the project's data to a non-member: {content[:300]}"
+        )
     if expected == 403:
         assert response.json()["error"]["code"] == "permission_denied", content
     if who in NON_MEMBERS and expected in (400, 404) and (objects or refs_in(body)):
@@ -576,7 +616,17 @@ def test_a_route_added_without_a_row_fails_the_suite_naming_it(settings):
 
 def test_every_path_parameter_names_an_object_of_the_world(world):
     parameters = {parameter for _, path in OPERATIONS for parameter in re.findall(r"\{(\w+)\}", path)}
-    assert parameters == {"task_id", "comment_id", "project_id", "user_id", "label_id", "session_id"}
+    assert parameters == {
+        "task_id",
+        "comment_id",
+        "project_id",
+        "user_id",
+        "label_id",
+        "session_id",
+        "token_id",
+        "webhook_id",
+        "delivery_id",
+    }
     for _, path in OPERATIONS:
         url = world.url(path, objects_of(path), "owner")
         assert "{" not in url and str(MISSING_ID) not in url, url

@@ -36,6 +36,9 @@ WRITES = {
     ("post", "/api/auth/password/change/"): PASSWORD_NEEDED,
     ("post", "/api/auth/email/change/"): PASSWORD_NEEDED,
     ("delete", "/api/auth/sessions/{session_id}/"): HARMLESS,
+    ("post", "/api/auth/tokens/"): PASSWORD_NEEDED
+    + " — an access token lasts minutes, the one made here may never expire",
+    ("delete", "/api/auth/tokens/{token_id}/"): HARMLESS + " — it only revokes a token",
     ("post", "/api/auth/login/2fa/"): PUBLIC,
     ("post", "/api/auth/2fa/totp/"): HARMLESS + " — a secret that counts only once confirmed",
     ("post", "/api/auth/2fa/totp/confirm/"): PASSWORD_NEEDED + " and a code from the new authenticator",
@@ -59,6 +62,8 @@ STOLEN_TOKEN_ATTEMPTS = [
     ("patch", "/api/auth/me/", {"username": "thief", "current_password": "guess guess"}),
     ("patch", "/api/auth/me/", {"email": "thief@example.com"}),
     ("patch", "/api/auth/me/", {"email": "thief@example.com", "current_password": PASSWORD}),
+    ("post", "/api/auth/tokens/", {"name": "thief", "scopes": ["tasks:write"]}),
+    ("post", "/api/auth/tokens/", {"name": "thief", "scopes": ["tasks:write"], "password": "guess guess"}),
     ("post", "/api/auth/2fa/totp/confirm/", {"code": "123456"}),
     ("post", "/api/auth/2fa/totp/confirm/", {"password": "guess guess", "code": "123456"}),
 ]

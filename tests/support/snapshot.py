@@ -1,7 +1,25 @@
 """Everything a request could change in the database, to assert that a refused one changed nothing."""
 
-from accounts.models import AuthSession, OutgoingMail, User
-from tasks.models import Comment, IdempotencyRecord, Label, Project, ProjectMember, Task, TaskEvent
+from accounts.models import (
+    AuthSession,
+    MFAChallenge,
+    OutgoingMail,
+    PersonalAccessToken,
+    RecoveryCode,
+    TOTPDevice,
+    User,
+)
+from tasks.models import (
+    Comment,
+    IdempotencyRecord,
+    Label,
+    Project,
+    ProjectMember,
+    Task,
+    TaskEvent,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 def database_snapshot() -> list:
@@ -18,4 +36,10 @@ def database_snapshot() -> list:
         list(User.objects.values().order_by("id")),
         list(AuthSession.objects.values().order_by("id")),
         list(OutgoingMail.objects.values().order_by("id")),
+        list(PersonalAccessToken.objects.values().order_by("id")),
+        list(TOTPDevice.objects.values().order_by("user_id")),
+        list(RecoveryCode.objects.values().order_by("id")),
+        list(MFAChallenge.objects.values().order_by("id")),
+        list(Webhook.objects.values().order_by("id")),
+        list(WebhookDelivery.objects.values().order_by("id")),
     ]
