@@ -31,6 +31,20 @@ const VIEWS = [
   { name: "calendar-week", path: "/calendar?view=week", signedIn: true },
   { name: "notification-settings", path: "/settings/notifications", signedIn: true },
   { name: "security", path: "/settings/security", signedIn: true },
+  { name: "access-tokens", path: "/settings/tokens", signedIn: true },
+  {
+    name: "access-tokens-new",
+    path: "/settings/tokens",
+    signedIn: true,
+    open: (page) => page.getByRole("button", { name: "New token" }).click(),
+  },
+  { name: "webhooks", path: "/settings/webhooks", signedIn: true },
+  {
+    name: "webhooks-new",
+    path: "/settings/webhooks",
+    signedIn: true,
+    open: (page) => page.getByRole("button", { name: "New webhook" }).click(),
+  },
   {
     name: "notifications",
     path: "/inbox",

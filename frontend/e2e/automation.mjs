@@ -70,6 +70,7 @@ await flow(
       await dialog.getByLabel("Name").fill("Reporting script");
       expect(await dialog.getByRole("checkbox", { name: "Read tasks" }).isChecked(), "Read tasks is not ticked by default");
       expect((await dialog.getByLabel("Expires after").inputValue()) === "90", "the expiry is not 90 days by default");
+      await dialog.getByLabel("Your password").fill(password);
       await dialog.getByRole("button", { name: "Create token" }).click();
 
       const shown = tab.getByRole("textbox", { name: "Your new token “Reporting script”" });

@@ -89,6 +89,7 @@ describe("access tokens", () => {
     expect(within(dialog).getByLabelText("Expires after")).toHaveValue("90");
     await userEvent.selectOptions(within(dialog).getByLabelText("Expires after"), "Never");
     expect(within(dialog).getByRole("note")).toHaveTextContent("works until you revoke it");
+    await userEvent.type(within(dialog).getByLabelText("Your password"), "my passphrase 42");
     await userEvent.click(within(dialog).getByRole("button", { name: "Create token" }));
 
     const secret = await screen.findByRole("textbox", { name: "Your new token “CI”" });
@@ -103,6 +104,7 @@ describe("access tokens", () => {
       scopes: ["tasks:read", "tasks:write"],
       project: 10,
       expires_in_days: null,
+      password: "my passphrase 42",
     });
 
     const row = await screen.findByRole("article", { name: "CI" });
@@ -146,6 +148,24 @@ describe("access tokens", () => {
     expect(await within(nameField).findByText("Ensure this field has no more than 100 characters.")).toBeInTheDocument();
     const scopes = within(dialog).getByRole("group", { name: "What it may do" });
     expect(within(scopes).getByText("Choose at least one scope.")).toBeInTheDocument();
+    expect(screen.queryByRole("textbox", { name: /Your new token/ })).not.toBeInTheDocument();
+  });
+
+  it("shows a wrong password by its field, and makes nothing", async () => {
+    stubRoutes({
+      "GET /api/auth/tokens/": respond(200, []),
+      "POST /api/auth/tokens/": apiError(400, "invalid", "Some fields are not valid.", {
+        password: ["The password is incorrect."],
+      }),
+    });
+    renderInApp(<TokensPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "New token" }));
+    const dialog = screen.getByRole("dialog", { name: "New access token" });
+    await userEvent.type(within(dialog).getByLabelText("Name"), "CI");
+    await userEvent.type(within(dialog).getByLabelText("Your password"), "not it");
+    await userEvent.click(within(dialog).getByRole("button", { name: "Create token" }));
+    const passwordField = within(dialog).getByLabelText("Your password").closest(".field") as HTMLElement;
+    expect(await within(passwordField).findByText("The password is incorrect.")).toBeInTheDocument();
     expect(screen.queryByRole("textbox", { name: /Your new token/ })).not.toBeInTheDocument();
   });
 

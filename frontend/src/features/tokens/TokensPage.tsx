@@ -28,7 +28,7 @@ const EXPIRIES = [
   ["never", translatable("Never")],
 ] as const;
 
-const FIELDS = ["name", "scopes", "project", "expires_in_days"];
+const FIELDS = ["name", "scopes", "project", "expires_in_days", "password"];
 
 export function TokensPage() {
   const { t } = useTranslation();
@@ -76,7 +76,9 @@ export function TokensPage() {
           onDone={() => setMade(null)}
         >
           <figure className="secret-example" aria-labelledby="token-example">
-            <figcaption id="token-example" className="muted">{t("For example, to list your tasks:")}</figcaption>
+            <figcaption id="token-example" className="muted">
+              {t("For example, to list your tasks:")}
+            </figcaption>
             <pre>{`curl -H "Authorization: Bearer ${made.token}" ${window.location.origin}/api/tasks/`}</pre>
           </figure>
         </SecretOnce>
@@ -175,6 +177,7 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
   const [scopes, setScopes] = useState<Set<TokenScope>>(new Set(["tasks:read"]));
   const [project, setProject] = useState("");
   const [expiry, setExpiry] = useState("90");
+  const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const writing = scopes.has("tasks:write");
@@ -198,6 +201,7 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
         scopes: SCOPES.map(([scope]) => scope).filter((scope) => scopes.has(scope)),
         project: project === "" ? null : Number(project),
         expires_in_days: expiry === "never" ? null : Number(expiry),
+        password,
       });
       props.onCreated(token);
     } catch (caught) {
@@ -280,6 +284,20 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
                 {t("A token that never expires works until you revoke it. Prefer an expiry, and make a new token when it ends.")}
               </p>
             )}
+            <Field label={t("Your password")} name="password" id="token-password" error={error}>
+              <input
+                id="token-password"
+                type="password"
+                autoComplete="current-password"
+                required
+                aria-describedby="token-password-hint"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </Field>
+            <p id="token-password-hint" className="muted token-hint-text">
+              {t("A token can work for months, so making one asks for your password.")}
+            </p>
             <ErrorNote error={unnamed} />
             <div className="actions">
               <button type="submit" disabled={busy}>

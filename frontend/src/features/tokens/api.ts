@@ -28,6 +28,8 @@ export interface TokenInput {
   project: number | null;
   /** Null: the token never expires. */
   expires_in_days: number | null;
+  /** The account's password: an access token alone cannot make a lasting one. */
+  password: string;
 }
 
 export const tokenKeys = { list: ["access-tokens"] as const };
