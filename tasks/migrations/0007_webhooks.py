@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='kind',
-            field=models.CharField(choices=[('reminder', 'Reminder'), ('assigned', 'Assigned'), ('commented', 'Commented'), ('shared', 'Shared'), ('webhook_disabled', 'Webhook Disabled')], max_length=16),
+            field=models.CharField(choices=[('reminder', 'Reminder'), ('assigned', 'Assigned'), ('commented', 'Commented'), ('shared', 'Shared'), ('webhook_disabled', 'Webhook Disabled'), ('webhook_added', 'Webhook Added')], max_length=16),
         ),
         migrations.CreateModel(
             name='Webhook',

@@ -25,7 +25,10 @@ _SWITCHES = {
     Kind.COMMENTED: ("email_activity", "push_activity"),
     Kind.SHARED: ("email_activity", "push_activity"),
     Kind.WEBHOOK_DISABLED: ("email_activity", "push_activity"),
+    Kind.WEBHOOK_ADDED: ("email_activity", "push_activity"),
 }
+# Security notices go by e-mail whatever the person chose: whoever added the webhook may not be them.
+_ALWAYS_EMAIL = {Kind.WEBHOOK_ADDED}
 _DEFAULTS = NotificationSettings()
 
 
@@ -58,7 +61,7 @@ def channels_for(kind: str, user_ids: Iterable[int]) -> dict[int, list[str]]:
     for user_id in active:
         settings_row = chosen.get(user_id, _DEFAULTS)
         channels = []
-        if getattr(settings_row, email_field):
+        if getattr(settings_row, email_field) or kind in _ALWAYS_EMAIL:
             channels.append(Delivery.Channel.EMAIL.value)
         if getattr(settings_row, push_field) and user_id in subscribed:
             channels.append(Delivery.Channel.PUSH.value)

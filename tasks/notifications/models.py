@@ -54,6 +54,8 @@ class Notification(models.Model):
         COMMENTED = "commented"
         SHARED = "shared"
         WEBHOOK_DISABLED = "webhook_disabled"
+        # A security notice: a webhook now sends the account's task events somewhere new.
+        WEBHOOK_ADDED = "webhook_added"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -55,6 +55,11 @@ def sentence(note: Notification, time_zone: str | None) -> str:
         return f"{_actor(payload)} commented on \u201c{title}\u201d."
     if note.kind == Kind.SHARED:
         return f"{_actor(payload)} added you to the project \u201c{payload.get('project_name', '')}\u201d."
+    if note.kind == Kind.WEBHOOK_ADDED:
+        return (
+            f"A webhook now sends your task events to {payload.get('host', '')}. If you did not set it up,"
+            " delete it in Settings → Webhooks and change your password."
+        )
     if note.kind == Kind.WEBHOOK_DISABLED:
         return (
             f"Your webhook to {payload.get('host', '')} was turned off: {payload.get('reason', '')}"
@@ -89,10 +94,11 @@ def message(note: Notification, time_zone: str | None) -> Message:
         Kind.COMMENTED: f"New comment on: {title}",
         Kind.SHARED: f"You were added to the project {payload.get('project_name', '')}",
         Kind.WEBHOOK_DISABLED: f"Webhook turned off: {payload.get('host', '')}",
+        Kind.WEBHOOK_ADDED: f"Your task events now go to {payload.get('host', '')}",
     }
     if note.task_id:
         tag = f"task-{note.task_id}"
-    elif note.kind == Kind.WEBHOOK_DISABLED:
+    elif note.kind in (Kind.WEBHOOK_DISABLED, Kind.WEBHOOK_ADDED):
         tag = f"webhook-{payload.get('webhook')}"
     else:
         tag = f"project-{note.project_id}"

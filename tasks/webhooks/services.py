@@ -3,15 +3,20 @@
 Everything is the owner's own: another person's endpoint or delivery is not found. A URL is
 checked (tasks.webhooks.deliver.check_endpoint: https, a public address) when registered or
 changed, and again before each attempt. The secret is made here and returned once, by create.
+Whenever the account's events start going to a new host, its owner is told (in the app and by
+e-mail).
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from tasks.errors import QuotaExceeded, TaskInvalid
+from tasks.notifications import activity
+from tasks.notifications.models import Notification
 from tasks.notifications.outbound import UnsafeURL
 from tasks.services import quotas
 from tasks.webhooks import events
@@ -48,6 +53,21 @@ def _ensure_room(user_id: int) -> None:
         raise QuotaExceeded(QUOTA_MESSAGE)
 
 
+def _tell_owner_where_events_go(webhook: Webhook) -> None:
+    """A security notice, in the app and by e-mail: the account's task events now go to a new host.
+
+    An access token is enough to add a webhook (the task service checks no password), so someone
+    who copied one for its few minutes could set up a lasting copy of the account's events; the
+    notice lets the owner see it and delete it.
+    """
+    host = urlsplit(webhook.url).hostname or ""
+    activity.notify(
+        Notification.Kind.WEBHOOK_ADDED,
+        [webhook.owner_id],
+        payload={"webhook": webhook.pk, "host": host, "description": webhook.description},
+    )
+
+
 def webhook_create(*, user_id: int, url: str, events: list[str], description: str = "") -> Webhook:
     """A new endpoint with a new secret (on the returned object; stored, and shown only now)."""
     _ensure_room(user_id)  # before the name is looked up: a full account answers the same for any URL
@@ -55,9 +75,11 @@ def webhook_create(*, user_id: int, url: str, events: list[str], description: st
     with transaction.atomic():
         quotas.lock_owner(user_id)  # two creates at once count one after the other
         _ensure_room(user_id)
-        return Webhook.objects.create(
+        webhook = Webhook.objects.create(
             owner_id=user_id, url=url, events=events, description=description, secret=new_secret()
         )
+        _tell_owner_where_events_go(webhook)
+        return webhook
 
 
 def webhook_update(*, user_id: int, webhook_id: int, data: dict[str, Any]) -> Webhook:
@@ -66,6 +88,7 @@ def webhook_update(*, user_id: int, webhook_id: int, data: dict[str, Any]) -> We
         _checked(data["url"])
     with transaction.atomic():
         webhook = webhook_get(user_id=user_id, webhook_id=webhook_id, lock=True)
+        moved = "url" in data and urlsplit(data["url"]).hostname != urlsplit(webhook.url).hostname
         for name in ("url", "events", "description"):
             if name in data:
                 setattr(webhook, name, data[name])
@@ -77,6 +100,8 @@ def webhook_update(*, user_id: int, webhook_id: int, data: dict[str, Any]) -> We
             webhook.is_active, webhook.disabled_at = False, timezone.now()
             webhook.disabled_reason = TURNED_OFF_BY_OWNER
         webhook.save()
+        if moved:
+            _tell_owner_where_events_go(webhook)
         return webhook
 
 

@@ -1510,9 +1510,10 @@ export interface components {
          *     * `commented` - Commented
          *     * `shared` - Shared
          *     * `webhook_disabled` - Webhook Disabled
+         *     * `webhook_added` - Webhook Added
          * @enum {string}
          */
-        NotificationKindEnum: "reminder" | "assigned" | "commented" | "shared" | "webhook_disabled";
+        NotificationKindEnum: "reminder" | "assigned" | "commented" | "shared" | "webhook_disabled" | "webhook_added";
         NotificationPage: {
             /** Format: uri */
             next: string | null;
