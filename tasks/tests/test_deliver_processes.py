@@ -7,7 +7,6 @@ import base64
 import datetime
 import email
 import json
-import os
 import signal
 import ssl
 import subprocess
@@ -19,10 +18,8 @@ import urllib.request
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 import http_ece  # type: ignore[import-untyped]
-import MySQLdb
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -32,12 +29,11 @@ from cryptography.x509.oid import NameOID
 
 from tasks.management.commands.generate_vapid_keys import new_key_pair
 from tasks.tests.test_deliver import browser_keys
+from tests.support.scratch_database import query, scratch_database, url
 from tests.support.server import ROOT, base_env, free_port, manage
-from tests.support.services import require
 
 pytestmark = pytest.mark.server
 
-MARIADB = os.environ.get("TMS_TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306")
 # Free ports of the moment, so that two runs of the suite at once do not collide.
 PUSH_PORT, METRICS_PORTS = free_port(), (free_port(), free_port())
 SUBJECT = "mailto:ops@example.com"
@@ -51,35 +47,10 @@ def b64decode(text: str) -> bytes:
 # -- a database of the module's own --------------------------------------------------------------
 
 
-def _connect(database: str | None = None) -> MySQLdb.Connection:
-    parsed = urlparse(MARIADB)
-    kwargs = {"db": database} if database else {}
-    return MySQLdb.connect(
-        host=parsed.hostname, port=parsed.port or 3306, user=parsed.username or "root",
-        passwd=parsed.password or "", autocommit=True, **kwargs,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def database():
-    require(MARIADB, "MariaDB")
-    name = f"tms_test_deliver_{os.getpid()}"
-    with _connect().cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-        cursor.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
-    yield name
-    with _connect().cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-
-
-def query(database: str, sql: str, *args) -> list[tuple]:
-    connection = _connect(database)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args or None)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
+    with scratch_database("tms_test_deliver") as name:
+        yield name
 
 
 # -- a push service on 127.0.0.1, over TLS -------------------------------------------------------
@@ -171,7 +142,7 @@ def push_service(tmp_path_factory):
 def env(database, push_service, keys, tmp_path_factory):
     mails = tmp_path_factory.mktemp("mails")
     env = base_env(
-        DATABASE_URL=f"{MARIADB}/{database}",
+        DATABASE_URL=url(database),
         TMS_EMAIL_BACKEND="tasks.tests.mail_to_directory.EmailBackend",
         TMS_TEST_MAIL_DIR=str(mails),
         TMS_PUBLIC_URL="https://tms.example.com",

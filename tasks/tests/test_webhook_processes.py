@@ -5,56 +5,26 @@ and a second worker sends the same message (the same webhook-id: delivery is at 
 receivers drop duplicates by that id) until the delivery ends succeeded."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
 
-import MySQLdb
 import pytest
 from standardwebhooks import Webhook as StandardWebhook
 
+from tests.support.scratch_database import query, scratch_database, url
 from tests.support.server import ROOT, base_env, free_port, manage
-from tests.support.services import require
 
 pytestmark = pytest.mark.server
-
-MARIADB = os.environ.get("TMS_TEST_MARIADB_URL", "mysql://root@127.0.0.1:3306")
-
-
-def _connect(database: str | None = None) -> MySQLdb.Connection:
-    parsed = urlparse(MARIADB)
-    kwargs = {"db": database} if database else {}
-    return MySQLdb.connect(
-        host=parsed.hostname, port=parsed.port or 3306, user=parsed.username or "root",
-        passwd=parsed.password or "", autocommit=True, **kwargs,
-    )  # fmt: skip
-
-
-def query(database: str, sql: str, *args) -> list[tuple]:
-    connection = _connect(database)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args or None)
-            return list(cursor.fetchall())
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="module")
 def database():
-    require(MARIADB, "MariaDB")
-    name = f"tms_hooks_workers_{os.getpid()}"
-    with _connect().cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
-        cursor.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
-    yield name
-    with _connect().cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name}")
+    with scratch_database("tms_hooks_workers") as name:
+        yield name
 
 
 class HoldingReceiver:
@@ -104,7 +74,7 @@ def receiver():
 @pytest.fixture(scope="module")
 def env(database):
     env = base_env(
-        DATABASE_URL=f"{MARIADB}/{database}",
+        DATABASE_URL=url(database),
         TMS_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         TMS_WEBHOOK_ALLOW_PRIVATE="true",  # the receiver is on 127.0.0.1, over http
     )
