@@ -48,6 +48,14 @@ export function ErrorNote({ error, notFound }: { error: unknown; notFound?: stri
   );
 }
 
+/** The error for a form's note above its buttons: null when every field the API named is shown by one of
+ * the form's own `fields` (its Field elements say it there), else the error itself. */
+export function unclaimedError(error: unknown, fields: readonly string[]): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const named = Object.keys(error.fields);
+  return named.length > 0 && named.every((field) => fields.includes(field)) ? null : error;
+}
+
 /** A labelled input whose API error (if any) is shown right under it. */
 export function Field(props: { label: string; name: string; id?: string; error?: unknown; children: ReactNode }) {
   const message = props.error instanceof ApiError ? props.error.fieldMessage(props.name) : undefined;

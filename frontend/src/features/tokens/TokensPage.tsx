@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { useToast } from "../../app/toast";
 import { useWorkspace } from "../../app/workspace";
-import { ErrorNote, Field, Loading, messageOf } from "../../components/common";
+import { ErrorNote, Field, Loading, messageOf, unclaimedError } from "../../components/common";
 import { SecretOnce } from "../../components/SecretOnce";
 import { translatable } from "../../i18n";
 import { formatDateTime } from "../../lib/dates";
@@ -213,11 +213,7 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
 
   const fieldError = (field: string) => (error instanceof ApiError ? error.fieldMessage(field) : undefined);
   const scopesError = fieldError("scopes");
-  // Shown above the buttons unless every field the API named is shown by its field.
-  const unnamed =
-    error instanceof ApiError && Object.keys(error.fields).length > 0 && Object.keys(error.fields).every((f) => FIELDS.includes(f))
-      ? null
-      : error;
+  const unnamed = unclaimedError(error, FIELDS);
   return (
     <Dialog.Root open onOpenChange={(open) => !open && props.onClose()}>
       <Dialog.Portal>

@@ -9,7 +9,7 @@ import { Link } from "react-router";
 import { ApiError } from "../../api/client";
 import { useToast } from "../../app/toast";
 import { useWorkspace } from "../../app/workspace";
-import { ErrorNote, Field, Loading, messageOf } from "../../components/common";
+import { ErrorNote, Field, Loading, messageOf, unclaimedError } from "../../components/common";
 import { SecretOnce } from "../../components/SecretOnce";
 import { translatable } from "../../i18n";
 import { formatDateTime } from "../../lib/dates";
@@ -250,10 +250,7 @@ function WebhookDialog(props: { hook: Webhook | null; onClose: () => void; onSav
   }
 
   const eventsError = error instanceof ApiError ? error.fieldMessage("events") : undefined;
-  const unnamed =
-    error instanceof ApiError && Object.keys(error.fields).length > 0 && Object.keys(error.fields).every((f) => FIELDS.includes(f))
-      ? null
-      : error;
+  const unnamed = unclaimedError(error, FIELDS);
   return (
     <Dialog.Root open onOpenChange={(open) => !open && props.onClose()}>
       <Dialog.Portal>
