@@ -11,7 +11,7 @@ import { ErrorNote, Field, Loading, messageOf, unclaimedError } from "../../comp
 import { SecretOnce } from "../../components/SecretOnce";
 import { translatable } from "../../i18n";
 import { formatDateTime } from "../../lib/dates";
-import { Confirm } from "./Confirm";
+import { Confirm } from "../../components/Confirm";
 import { tokenKeys, tokensApi, type AccessToken, type NewAccessToken, type TokenScope } from "./api";
 import "./tokens.css";
 

@@ -1,6 +1,5 @@
 // The trash: tasks and projects for 30 days, each restored, or deleted for good after a confirmation; "Empty
 // the trash" deletes every task in it. Pages of 50 with "Load more", as any list.
-import * as Dialog from "@radix-ui/react-dialog";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,28 +8,7 @@ import type { Page, TrashedTask } from "../../api/types";
 import { keys, refreshTasks } from "../../app/queries";
 import { useToast } from "../../app/toast";
 import { ErrorNote, Loading, messageOf } from "../../components/common";
-
-/** Ask before what cannot be undone. */
-function Confirm(props: { title: string; text: string; action: string; onConfirm: () => void; onCancel: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <Dialog.Root open onOpenChange={(open) => !open && props.onCancel()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="overlay" />
-        <Dialog.Content className="dialog-content" aria-modal="true">
-          <Dialog.Title className="quick-add-title">{props.title}</Dialog.Title>
-          <Dialog.Description>{props.text}</Dialog.Description>
-          <div className="actions">
-            <button type="button" className="danger" onClick={props.onConfirm}>
-              {props.action}
-            </button>
-            <Dialog.Close className="secondary">{t("Cancel")}</Dialog.Close>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
+import { Confirm } from "../../components/Confirm";
 
 export function TrashPage() {
   const { t } = useTranslation();

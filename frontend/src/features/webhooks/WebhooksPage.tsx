@@ -13,7 +13,7 @@ import { ErrorNote, Field, Loading, messageOf, unclaimedError } from "../../comp
 import { SecretOnce } from "../../components/SecretOnce";
 import { translatable } from "../../i18n";
 import { formatDateTime } from "../../lib/dates";
-import { Confirm } from "../tokens/Confirm";
+import { Confirm } from "../../components/Confirm";
 import { webhookKeys, webhooksApi, type NewWebhook, type Webhook, type WebhookEvent } from "./api";
 import "./webhooks.css";
 

@@ -1,4 +1,5 @@
-// Ask before what cannot be undone (revoking a token, deleting a webhook): a dialog naming the consequence.
+// Ask before what cannot be undone (emptying the trash, revoking a token, deleting a webhook): a dialog naming the
+// consequence.
 import * as Dialog from "@radix-ui/react-dialog";
 import { useTranslation } from "react-i18next";
 
