@@ -2,11 +2,13 @@ import stat
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts.models import AuthSession
+from accounts.tests.factories import PASSWORD
 from tms_project.jwt_keys import public_key_pem_of
 
 
@@ -80,3 +82,45 @@ def test_flush_expired_sessions_forgets_finished_mails_but_never_pending_ones():
     # then
     assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {recent_sent.pk, old_pending.pk}
     assert not OutgoingMail.objects.filter(pk=old_sent.pk).exists()
+
+
+@pytest.mark.django_db
+def test_flush_expired_sessions_forgets_expired_two_factor_sign_ins(user):
+    from accounts.two_factor.models import MFAChallenge
+
+    now = timezone.now()
+    expired = MFAChallenge.objects.create(
+        user=user, token_hash="a" * 64, expires_at=now - timedelta(minutes=1)
+    )
+    live = MFAChallenge.objects.create(user=user, token_hash="b" * 64, expires_at=now + timedelta(minutes=4))
+    # when
+    call_command("flush_expired_sessions")
+    # then
+    assert list(MFAChallenge.objects.values_list("pk", flat=True)) == [live.pk]
+    assert not MFAChallenge.objects.filter(pk=expired.pk).exists()
+
+
+@pytest.mark.django_db
+def test_reset_two_factor_lets_someone_who_lost_everything_sign_in_with_the_password(user, capsys):
+    from accounts.tests.test_two_factor import enable_two_factor
+    from accounts.two_factor.models import RecoveryCode, TOTPDevice
+
+    enable_two_factor(user)
+    # when: an operator resets it, naming the account by its email
+    call_command("reset_two_factor", user.email.upper())
+    # then
+    assert "turned off" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not RecoveryCode.objects.filter(user=user).exists()
+    client = APIClient()
+    answer = client.post("/api/auth/login/", {"username": user.username, "password": PASSWORD}, format="json")
+    assert answer.status_code == 200 and "access" in answer.json()
+    # and again: nothing to do, said so
+    call_command("reset_two_factor", user.username)
+    assert "nothing changed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_reset_two_factor_of_an_unknown_account_fails_loudly():
+    with pytest.raises(CommandError, match="no account"):
+        call_command("reset_two_factor", "nobody")

@@ -327,5 +327,5 @@ def test_the_task_services_token_query_names_the_tables_of_the_models():
     from accounts.models import User
     from tms_project.personal_tokens import verify
 
-    assert verify.TOKENS_TABLE == PersonalAccessToken._meta.db_table
-    assert verify.USERS_TABLE == User._meta.db_table
+    assert PersonalAccessToken._meta.db_table == verify.TOKENS_TABLE
+    assert User._meta.db_table == verify.USERS_TABLE
