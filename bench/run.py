@@ -157,7 +157,7 @@ def shared_tasks(args: argparse.Namespace) -> int:
 
 def personal_token(base: str, access: str, username: str) -> str:
     """A new tasks:read personal access token of the user signed in with `access`."""
-    body = {"name": "bench", "scopes": ["tasks:read"]}
+    body = {"name": "bench", "scopes": ["tasks:read"], "password": PASSWORD}
     status, _, made = api("POST", f"{base}/api/auth/tokens/", body, token=access)
     if status != 201:
         sys.exit(f"bench: making an access token for {username} failed: {status} {made}")
