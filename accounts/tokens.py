@@ -3,9 +3,10 @@ tokens every request presents, whose claims must have the types TMS reads them a
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken, BlacklistMixin, RefreshToken
 
 from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
@@ -14,7 +15,18 @@ MAX_ID = 2**63 - 1  # the largest database id (BIGINT)
 
 
 class SessionRefreshToken(RefreshToken):
-    """A blacklistable refresh token; ``sid`` is copied into its access tokens."""
+    """A refresh token of a session; ``sid`` is copied into its access tokens.
+
+    Whether it still works is its session's row alone (``AuthSession.refresh_jti``, read by
+    accounts.services.sessions, which decodes it with ``token_backend.decode``). simplejwt's
+    blacklist app would also record every token issued (OutstandingToken) and every one rotated
+    away (BlacklistedToken), which nothing reads: a refresh is the session's two statements only.
+    """
+
+    @classmethod
+    def for_user(cls, user: AbstractBaseUser) -> "SessionRefreshToken":  # type: ignore[override]
+        # Token.for_user, past BlacklistMixin's, which would insert an OutstandingToken row.
+        return super(BlacklistMixin, cls).for_user(user)
 
 
 def _is_int_between(value: Any, low: int, high: int) -> bool:

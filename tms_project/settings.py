@@ -213,8 +213,6 @@ SIMPLE_JWT: dict[str, Any] = {  # simplejwt's settings: values of every type, re
     "ISSUER": env_str("TMS_JWT_ISSUER", "tms-auth"),
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env_int("TMS_ACCESS_TOKEN_SECONDS", 300, minimum=30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("TMS_REFRESH_TOKEN_DAYS", 14, minimum=1)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
     "LEEWAY": 5,
     "AUTH_HEADER_TYPES": ("Bearer",),

@@ -2,8 +2,10 @@
 
 A session is the chain of refresh tokens issued since one sign-in. Only the
 newest token of the chain (``AuthSession.refresh_jti``) is valid; each use
-rotates it and blacklists the old one. A rotated-away token presented again
-means two parties hold the session (theft or replay), so the session ends.
+rotates it, and the old one stops working because the row names the new one —
+the one store of refresh-token validity (no blacklist table). A rotated-away
+token presented again means two parties hold the session (theft or replay), so
+the session ends.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.state import token_backend
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import SessionInvalid
@@ -36,7 +37,6 @@ def _expiry() -> datetime:
 
 
 def _new_refresh(user: User) -> RefreshToken:
-    # for_user records the token as outstanding (simplejwt's blacklist app).
     return SessionRefreshToken.for_user(user)
 
 
@@ -47,16 +47,9 @@ def _issued(refresh: RefreshToken, session: AuthSession) -> IssuedTokens:
     return IssuedTokens(access=str(refresh.access_token), refresh=str(refresh), session=session)
 
 
-def _blacklist(jti: str) -> None:
-    outstanding = OutstandingToken.objects.filter(jti=jti).first()
-    if outstanding is not None:
-        BlacklistedToken.objects.get_or_create(token=outstanding)
-
-
 def _revoke(session: AuthSession) -> None:
     session.revoked_at = timezone.now()
     session.save(update_fields=["revoked_at"])
-    _blacklist(session.refresh_jti)
 
 
 def _verified_claims(raw_refresh: str) -> dict[str, Any]:
@@ -113,7 +106,6 @@ def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
         if session.refresh_jti != claims["jti"]:  # replayed
             _revoke(session)
         else:
-            _blacklist(session.refresh_jti)
             refresh = _new_refresh(session.user)
             session.refresh_jti = refresh["jti"]
             session.last_used_at = timezone.now()

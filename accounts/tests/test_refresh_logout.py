@@ -25,6 +25,15 @@ def test_refresh_rotates_and_the_new_pair_works(anonymous_client, user, login):
     assert refresh(anonymous_client, body["refresh"]).status_code == 200
 
 
+def test_a_refresh_is_the_sessions_two_statements(anonymous_client, user, login, assert_queries):
+    # The session row alone says which refresh token works: lock and read it (with its user), then
+    # name the new token. No blacklist table is written or read.
+    tokens = login(user)
+    with assert_queries(2) as context:
+        assert refresh(anonymous_client, tokens["refresh"]).status_code == 200
+    assert not any("token_blacklist" in query["sql"] for query in context.captured_queries)
+
+
 def test_a_rotated_token_presented_again_is_401_and_ends_the_session(anonymous_client, user, login):
     tokens = login(user)
     rotated = refresh(anonymous_client, tokens["refresh"]).json()
