@@ -8,7 +8,7 @@ from accounts.personal_tokens.models import PersonalAccessToken
 from accounts.serializers import password_field
 from tms_project.api.ids import id_field
 from tms_project.api.strict import RejectUnknownFieldsMixin
-from tms_project.personal_tokens.scopes import SCOPES
+from tms_project.personal_tokens.scopes import SCOPES, TASKS_READ, TASKS_WRITE, WEBHOOKS_MANAGE
 
 MAX_EXPIRY_DAYS = 366
 
@@ -47,7 +47,10 @@ class TokenCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     scopes = scope_list(
         allow_empty=False,
         max_length=len(SCOPES),
-        help_text="tasks:read (every GET), tasks:write (every write too), webhooks:manage.",
+        help_text=(
+            "tasks:read (every GET), tasks:write (every write too), webhooks:manage (with tasks:read "
+            "or tasks:write: a webhook's deliveries show the tasks' data)."
+        ),
     )
     project = id_field(
         required=False, allow_null=True, help_text="Confine the token to one project you are a member of."
@@ -59,3 +62,12 @@ class TokenCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         allow_null=True,
         help_text="Days until the token expires; absent or null: never.",
     )
+
+    def validate_scopes(self, scopes: list[str]) -> list[str]:
+        # Managing webhooks reads what they deliver (task snapshots, comments): it is not less than
+        # reading tasks, so a token that manages them must say it reads them too.
+        if WEBHOOKS_MANAGE in scopes and not {TASKS_READ, TASKS_WRITE} & set(scopes):
+            raise serializers.ValidationError(
+                "webhooks:manage needs tasks:read (or tasks:write): a webhook's deliveries show your tasks."
+            )
+        return scopes

@@ -168,6 +168,16 @@ def test_at_most_fifty_live_tokens(session, user, settings):
     assert make(session).status_code == 201
 
 
+def test_managing_webhooks_needs_reading_tasks_too(session):
+    # A webhook's deliveries show the tasks' data, so managing them is no less than reading tasks.
+    refused = make(session, scopes=["webhooks:manage"])
+    assert refused.status_code == 400
+    assert "webhooks:manage needs tasks:read" in refused.json()["error"]["fields"]["scopes"][0]
+    assert not PersonalAccessToken.objects.exists()
+    assert make(session, scopes=["webhooks:manage", "tasks:read"]).status_code == 201
+    assert make(session, scopes=["webhooks:manage", "tasks:write"]).status_code == 201
+
+
 @pytest.mark.parametrize("password", [None, "", "not the password 42"])
 def test_making_a_token_needs_the_password(session, password):
     # given: someone holding only the access token of a session (it lasts minutes)

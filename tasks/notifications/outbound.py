@@ -28,6 +28,9 @@ from urllib3.exceptions import NewConnectionError
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# The local-use NAT64 prefix (RFC 8215): Python calls its addresses global, though a translator on the
+# local network maps them to any IPv4 address, private ones included; refused outright.
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class UnsafeURL(ValueError):
@@ -49,6 +52,8 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 def address_is_public(address: Address) -> bool:
     """True for an address on the public internet (and not multicast)."""
     if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return False
         inner = _embedded_ipv4(address)
         if inner is not None and not address_is_public(inner):
             return False
@@ -164,6 +169,9 @@ def safe_session(*, allow_private: bool | None = None, allow_http: bool = False)
     peers only (any with ``allow_private``; by default TMS_PUSH_ALLOW_PRIVATE), no redirects."""
     session = requests.Session()
     session.max_redirects = 0  # a redirect could lead anywhere
+    # No proxy from the environment (HTTPS_PROXY): through one, the connected peer is the proxy,
+    # and the check on the address actually reached would not apply.
+    session.trust_env = False
     adapter = _CheckedAdapter(allow_private)
     session.mount("https://", adapter)
     # Without allow_http, check_url refused http:// URLs before; should one come anyway, its

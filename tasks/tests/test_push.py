@@ -350,3 +350,19 @@ def test_an_endpoint_elsewhere_is_refused_without_looking_its_name_up(ada, ada_c
     ]
     assert looked_up == []
     assert database_snapshot() == before
+
+
+@pytest.mark.parametrize("address", ["64:ff9b:1::7f00:1", "64:ff9b:1::5db8:d822"])
+def test_the_local_use_nat64_prefix_is_refused(address):
+    # RFC 8215: a translator on the local network maps these to any IPv4 address, private ones too
+    from tasks.notifications.outbound import address_is_public
+
+    assert not address_is_public(ipaddress.ip_address(address))
+
+
+def test_outgoing_requests_take_no_proxy_from_the_environment(monkeypatch):
+    # Through a proxy, the check on the address a connection reaches would not apply.
+    from tasks.notifications.outbound import safe_session
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    assert safe_session().trust_env is False

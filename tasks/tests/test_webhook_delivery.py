@@ -172,6 +172,21 @@ def test_a_delivery_verifies_with_the_standard_webhooks_receiver(ada_client, rec
     assert hook["secret"] not in json.dumps(headers) and hook["secret"].encode() not in body
 
 
+def test_a_deactivated_owners_queued_deliveries_are_not_sent(ada, ada_client, receivers):
+    # given: an event queued for ada's webhook
+    receiver = receivers()
+    register(ada_client, receiver.url)
+    ada_client.post(TASKS, {"title": "Queued"}, format="json")
+    # when ada's account is deactivated before the worker comes
+    type(ada).objects.filter(pk=ada.pk).update(is_active=False)
+    deliver_due()
+    # then nothing reaches the receiver and the delivery ends, saying why
+    assert receiver.requests == []
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.state == "failed"
+    assert WebhookAttempt.objects.get().error == "account deactivated"
+
+
 def test_a_receiver_that_fails_twice_gets_exactly_one_success_per_event(ada_client, receivers):
     receiver = receivers(answer=lambda headers, count: 500 if count <= 2 else 200)
     register(ada_client, receiver.url)

@@ -100,6 +100,18 @@ def test_inactive_webhooks_get_nothing(ada, ada_client):
     assert sent() == []
 
 
+def test_a_deactivated_members_webhooks_get_nothing_of_the_project(team):
+    # given: the viewer has a webhook, then their account is deactivated (they stay a member)
+    hook_of(team.user("viewer"), names=EVENTS)
+    kept = hook_of(team.user("editor"), names=EVENTS)
+    team.user("viewer").__class__.objects.filter(pk=team.user("viewer").pk).update(is_active=False)
+    task = project_task(team.project, title="Launch")
+    # when someone changes the project's task
+    assert team.client("editor").post(f"{TASKS}{task.pk}/complete/").status_code == 200
+    # then: only the active member's webhook is written to
+    assert [row.webhook_id for row in sent()] == [kept.pk]
+
+
 def test_a_shared_tasks_events_go_to_every_member_and_no_one_else(team):
     hooks = {who: hook_of(team.user(who), names=EVENTS) for who in ("owner", "admin", "editor", "viewer")}
     hook_of(team.stranger, names=EVENTS)

@@ -192,12 +192,14 @@ def _ran_out(webhook: Webhook) -> None:
 
 def attempt(delivery: WebhookDelivery) -> None:
     """Send one claimed delivery and record how it went (in the claim's transaction)."""
-    webhook = Webhook.objects.filter(pk=delivery.webhook_id).first()
+    webhook = Webhook.objects.select_related("owner").filter(pk=delivery.webhook_id).first()
     if webhook is None:  # deleted since the claim was made; the cascade takes the delivery too
         return
     started, clock = timezone.now(), time.monotonic()
     if not webhook.is_active:
         outcome = Outcome(None, "endpoint disabled", "disabled")
+    elif not webhook.owner.is_active:  # deactivated since the event was queued
+        outcome = Outcome(None, "account deactivated", "disabled")
     else:
         outcome = send(webhook, delivery)
         delivery.attempts += 1

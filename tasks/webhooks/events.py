@@ -157,7 +157,8 @@ def _readers_filter(owner_id: int, project_id: int | None) -> Q:
 
 
 def _active() -> QuerySet[Webhook]:
-    return Webhook.objects.filter(is_active=True).only("id", "owner_id", "events")
+    # A deactivated account's webhooks get nothing, as its sessions and tokens get nothing.
+    return Webhook.objects.filter(is_active=True, owner__is_active=True).only("id", "owner_id", "events")
 
 
 def _queue(hooks: Iterable[Webhook], name: str, body: dict[str, Any], rows: list[WebhookDelivery]) -> None:

@@ -3,7 +3,7 @@
 Everything is the owner's own: another person's endpoint or delivery is not found. A URL is
 checked (tasks.webhooks.deliver.check_endpoint: https, a public address) when registered or
 changed, and again before each attempt. The secret is made here and returned once, by create.
-Whenever the account's events start going to a new host, its owner is told (in the app and by
+Whenever the account's events start going to a new URL, its owner is told (in the app and by
 e-mail).
 """
 
@@ -54,7 +54,7 @@ def _ensure_room(user_id: int) -> None:
 
 
 def _tell_owner_where_events_go(webhook: Webhook) -> None:
-    """A security notice, in the app and by e-mail: the account's task events now go to a new host.
+    """A security notice, in the app and by e-mail: the account's task events now go to a new URL.
 
     An access token is enough to add a webhook (the task service checks no password), so someone
     who copied one for its few minutes could set up a lasting copy of the account's events; the
@@ -88,7 +88,9 @@ def webhook_update(*, user_id: int, webhook_id: int, data: dict[str, Any]) -> We
         _checked(data["url"])
     with transaction.atomic():
         webhook = webhook_get(user_id=user_id, webhook_id=webhook_id, lock=True)
-        moved = "url" in data and urlsplit(data["url"]).hostname != urlsplit(webhook.url).hostname
+        # Any new URL, the same host's included: one receiver host (hooks.example.com/catch/<someone>)
+        # may serve many people.
+        moved = "url" in data and data["url"] != webhook.url
         for name in ("url", "events", "description"):
             if name in data:
                 setattr(webhook, name, data[name])

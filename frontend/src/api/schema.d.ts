@@ -2049,7 +2049,7 @@ export interface components {
              * @description Confine the token to one project you are a member of.
              */
             project?: number | null;
-            /** @description tasks:read (every GET), tasks:write (every write too), webhooks:manage. */
+            /** @description tasks:read (every GET), tasks:write (every write too), webhooks:manage (with tasks:read or tasks:write: a webhook's deliveries show the tasks' data). */
             scopes: components["schemas"]["ScopesEnum"][];
         };
         TokenPair: {

@@ -116,6 +116,18 @@ describe("access tokens", () => {
     expect(document.body.textContent).not.toContain(SECRET);
   });
 
+  it("takes reading tasks with managing webhooks, as the API requires", async () => {
+    tokenApi();
+    renderInApp(<TokensPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "New token" }));
+    const dialog = screen.getByRole("dialog", { name: "New access token" });
+    await userEvent.click(within(dialog).getByRole("checkbox", { name: "Read tasks" })); // off
+    await userEvent.click(within(dialog).getByRole("checkbox", { name: "Manage webhooks" }));
+    expect(within(dialog).getByRole("checkbox", { name: "Read tasks" })).toBeChecked();
+    expect(within(dialog).getByRole("checkbox", { name: "Read tasks" })).toBeDisabled();
+    expect(within(dialog).getByText(/Managing webhooks does too/)).toBeInTheDocument();
+  });
+
   it("copies the token to the clipboard", async () => {
     tokenApi();
     const writeText = vi.fn(async () => undefined);

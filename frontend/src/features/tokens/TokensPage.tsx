@@ -180,14 +180,14 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const writing = scopes.has("tasks:write");
+  // Both take reading tasks with them (the API requires it for webhooks: their deliveries show tasks).
+  const needsRead = scopes.has("tasks:write") || scopes.has("webhooks:manage");
 
   function toggle(scope: TokenScope, on: boolean) {
     const next = new Set(scopes);
     if (on) next.add(scope);
     else next.delete(scope);
-    // Writing tasks takes reading them: the API answers both for tasks:write.
-    if (scope === "tasks:write" && on) next.add("tasks:read");
+    if ((scope === "tasks:write" || scope === "webhooks:manage") && on) next.add("tasks:read");
     setScopes(next);
   }
 
@@ -239,14 +239,14 @@ function NewTokenDialog(props: { onClose: () => void; onCreated: (token: NewAcce
                   <input
                     type="checkbox"
                     checked={scopes.has(scope)}
-                    disabled={scope === "tasks:read" && writing}
+                    disabled={scope === "tasks:read" && needsRead}
                     onChange={(e) => toggle(scope, e.target.checked)}
                   />
                   {t(label)}
                 </label>
               ))}
               <p id="scopes-hint" className="muted token-hint-text">
-                {t("Writing tasks includes reading them. Webhooks: list, create and change your webhooks.")}
+                {t("Writing tasks includes reading them. Managing webhooks does too: their deliveries show your tasks.")}
               </p>
               {scopesError && (
                 <span className="field-error" role="alert">
