@@ -15,6 +15,7 @@ addresses (and plain http) are allowed: Web Push lifts the address rule with
 """
 
 import ipaddress
+import os
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -170,8 +171,12 @@ def safe_session(*, allow_private: bool | None = None, allow_http: bool = False)
     session = requests.Session()
     session.max_redirects = 0  # a redirect could lead anywhere
     # No proxy from the environment (HTTPS_PROXY): through one, the connected peer is the proxy,
-    # and the check on the address actually reached would not apply.
+    # and the check on the address actually reached would not apply. A CA bundle the operator
+    # names (REQUESTS_CA_BUNDLE, as requests reads it) still counts.
     session.trust_env = False
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
     adapter = _CheckedAdapter(allow_private)
     session.mount("https://", adapter)
     # Without allow_http, check_url refused http:// URLs before; should one come anyway, its

@@ -365,4 +365,10 @@ def test_outgoing_requests_take_no_proxy_from_the_environment(monkeypatch):
     from tasks.notifications.outbound import safe_session
 
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
-    assert safe_session().trust_env is False
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    session = safe_session()
+    assert session.trust_env is False and session.verify is True
+    # a CA bundle the operator names still counts (a private CA in front of a receiver)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/private-ca.pem")
+    assert safe_session().verify == "/etc/ssl/private-ca.pem"
