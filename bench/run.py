@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import stack  # noqa: E402
 
-from bench import measure, profile, report  # noqa: E402
+from bench import components, measure, profile, report  # noqa: E402
 from bench.seed import MEMBER_PREFIX, PASSWORD, project_count  # noqa: E402
 from tests.support.server import api, free_port  # noqa: E402
 
@@ -245,7 +245,8 @@ def run_endpoint(
     print(report.line(result), flush=True)
     if profiler:
         profiler.wait(timeout=120)
-        summary = profile.summarize(Path(args.out) / f"profile-{mode}.raw")
+        raw = Path(args.out) / f"profile-{mode}.raw"
+        summary = components.budget(raw, result["cpu_ms"]["service"]) + "\n" + profile.summarize(raw)
         (Path(args.out) / f"profile-{mode}.md").write_text(summary)
         print(summary)
     return result
