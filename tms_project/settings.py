@@ -382,7 +382,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(TMS_MAX_BODY_BYTES, TMS_MAX_IMPORT_BYTES)
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["tms_project.api.renderers.TmsJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["tms_project.api.parsers.TmsJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.AccountTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
