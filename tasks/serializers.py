@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from tasks import recurrence
+from tasks import recurrence as rules
 from tasks.models import (
     PRIORITY_NAMES,
     Comment,
@@ -22,13 +22,24 @@ from tasks.models import (
     TaskEvent,
 )
 from tasks.orderings import DEFAULT_ORDERING, ORDERINGS
-from tasks.selectors import INBOX, ME, TOP_LEVEL, UserRef, details_of, labels_of
+from tasks.selectors import (
+    INBOX,
+    ME,
+    TASK_COLUMNS,
+    TOP_LEVEL,
+    TaskDetails,
+    UserRef,
+    details_for,
+    details_of,
+    labels_of,
+)
 from tasks.services.bulk import ACTIONS as BULK_ACTIONS
 from tasks.services.members import MAX_ASSIGNEES
 from tasks.services.quotas import MAX_LABELS_PER_TASK
 from tasks.time_fields import RecurrenceField, RecurrenceTextField, TaskRemindersField, iso_in, reminder_data
 from tms_project.api.ids import MAX_ID, id_field
 from tms_project.api.strict import (
+    FieldsOncePerThreadMixin,
     QueryParametersSerializer,
     RejectUnknownFieldsMixin,
     StrictBooleanField,
@@ -119,7 +130,7 @@ class TaskListSerializer(serializers.ListSerializer):
 
 # A plain Serializer: ModelSerializer rebuilt its fields from the model on every
 # request, a sixth of a create (docs/performance.md).
-class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class TaskSerializer(RejectUnknownFieldsMixin, FieldsOncePerThreadMixin, serializers.Serializer):
     """A task: what you send to create or change one, and what TMS answers."""
 
     id = serializers.IntegerField(read_only=True)
@@ -197,36 +208,55 @@ class TaskSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 def task_data(task: Task, zone: datetime.tzinfo) -> dict[str, Any]:
-    """TaskSerializer's fields, written out by hand: a list page is fifty of these.
+    """TaskSerializer's fields for a model instance (its details from details_attach, or a write)."""
+    row = {name: getattr(task, name) for name in TASK_COLUMNS}
+    return row_data(row, details_of(task), zone, labels_of(task))
+
+
+def task_page(rows: list[dict[str, Any]], viewer_id: int) -> list[dict[str, Any]]:
+    """A page of TASK_COLUMNS rows (values() dicts), each with its details for the viewer."""
+    details = details_for([row["pk"] for row in rows], viewer_id)
+    zone = timezone.get_current_timezone()  # once per page: a context-variable lookup
+    return [row_data(row, details[row["pk"]], zone) for row in rows]
+
+
+def row_data(
+    row: dict[str, Any], details: TaskDetails, zone: datetime.tzinfo, labels: list[Label] | None = None
+) -> dict[str, Any]:
+    """TaskSerializer's fields, written out by hand from a row of TASK_COLUMNS: a list page is
+    fifty of these.
 
     DRF's field-by-field rendering cost a quarter of a list request
     (docs/performance.md); tests hold this equal to it for every field.
     """
-    details = details_of(task)
+    due_date, due_time, recurrence = row["due_date"], row["due_time"], row["recurrence"]
     return {
-        "id": task.pk,
-        "title": task.title,
-        "description": task.description,
-        "status": task.status,
-        "priority": Task.Priority.name_of(task.priority),
-        "due_date": task.due_date.isoformat() if task.due_date else None,
-        "due_time": task.due_time.strftime("%H:%M") if task.due_time is not None else None,
-        "due_at": iso_in(task.due_at, zone),
-        "recurrence": task.recurrence,
-        "recurrence_basis": task.recurrence_basis,
-        "recurrence_text": recurrence.recurrence_text(task.recurrence),
+        "id": row["pk"],
+        "title": row["title"],
+        "description": row["description"],
+        "status": row["status"],
+        "priority": Task.Priority.name_of(row["priority"]),
+        "due_date": due_date.isoformat() if due_date is not None else None,
+        "due_time": due_time.strftime("%H:%M") if due_time is not None else None,
+        "due_at": iso_in(row["due_at"], zone),
+        "recurrence": recurrence,
+        "recurrence_basis": row["recurrence_basis"],
+        "recurrence_text": rules.recurrence_text(recurrence) if recurrence else None,
         "reminders": [reminder_data(reminder, zone) for reminder in details.reminders],
-        "completed_at": iso_in(task.completed_at, zone),
-        "labels": [{"id": label.pk, "name": label.name, "colour": label.colour} for label in labels_of(task)],
-        "project": task.project_id,
-        "parent": task.parent_id,
+        "completed_at": iso_in(row["completed_at"], zone),
+        "labels": [
+            {"id": label.pk, "name": label.name, "colour": label.colour}
+            for label in (details.labels if labels is None else labels)
+        ],
+        "project": row["project_id"],
+        "parent": row["parent_id"],
         "assignees": [person.as_dict() for person in details.assignees],
         "subtask_count": details.subtask_count,
         "subtasks_done": details.subtasks_done,
-        "position": task.position,
-        "version": task.version,
-        "created_at": iso_in(task.created_at, zone),
-        "updated_at": iso_in(task.updated_at, zone),
+        "position": row["position"],
+        "version": row["version"],
+        "created_at": iso_in(row["created_at"], zone),
+        "updated_at": iso_in(row["updated_at"], zone),
     }
 
 
@@ -250,12 +280,13 @@ class IdOrWordField(serializers.Field):
 
     def __init__(self, word: str, **kwargs: Any) -> None:
         self.word = word
+        self.ids = id_field()
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> int | str:
         if isinstance(data, str) and data.strip().lower() == self.word:
             return self.word
-        return id_field().run_validation(data)
+        return self.ids.run_validation(data)
 
     def to_representation(self, value: Any) -> Any:
         return value
@@ -298,7 +329,7 @@ class TaskListQuerySerializer(QueryParametersSerializer):
     )
 
 
-class TaskMoveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class TaskMoveSerializer(RejectUnknownFieldsMixin, FieldsOncePerThreadMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Task.Status.values, required=False)
     before_id = id_field(required=False, help_text="The task that will come right below.")
     after_id = id_field(required=False, help_text="The task that will come right above.")

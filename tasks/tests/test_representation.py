@@ -7,8 +7,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from tasks.models import Reminder, Task
-from tasks.selectors import details_attach
-from tasks.serializers import TaskSerializer, TrashedTaskSerializer
+from tasks.selectors import TASK_COLUMNS, details_attach
+from tasks.serializers import TaskSerializer, TrashedTaskSerializer, task_page
 from tasks.tests.factories import LabelFactory, TaskFactory
 
 
@@ -73,3 +73,15 @@ def test_a_page_renders_as_its_tasks_do_with_labels_in_name_order(varied_tasks):
         (30, None, "2027-01-31T07:35:00Z"),
         (None, "2027-01-30T17:00:00.000250Z", None),
     ]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Chatham"])
+def test_a_page_of_rows_renders_as_its_model_instances_do(varied_tasks, zone):
+    """The list reads values() rows, not model instances: the same answer, field for field."""
+    owner_id = varied_tasks[0].owner_id
+    ids = [task.pk for task in varied_tasks]
+    rows = list(Task.objects.filter(pk__in=ids).order_by("pk").values(*TASK_COLUMNS))
+    with timezone.override(zone):
+        details_attach(varied_tasks, owner_id)
+        expected = [drf_rendering(TaskSerializer, task) for task in sorted(varied_tasks, key=lambda t: t.pk)]
+        assert task_page(rows, owner_id) == expected

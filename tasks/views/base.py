@@ -126,9 +126,16 @@ class TaskAPIView(APIView):
             hit(request, name, value=user)
 
     def paginate(
-        self, request: Request, queryset: QuerySet, *, ordering: Ordering, query: dict[str, Any]
+        self,
+        request: Request,
+        queryset: QuerySet,
+        *,
+        ordering: Ordering,
+        query: dict[str, Any],
+        values: tuple[str, ...] = (),
     ) -> list[Any]:
-        """The rows of one page, after the validated ``cursor`` of ``query`` (see KeysetPagination)."""
+        """The rows of one page, after the validated ``cursor`` of ``query`` (see KeysetPagination);
+        dicts of ``values`` when given."""
         self.paginator = KeysetPagination()
         return self.paginator.paginate_queryset(
             queryset,
@@ -137,6 +144,7 @@ class TaskAPIView(APIView):
             ordering=ordering,
             cursor=query.get("cursor"),
             page_size=query["page_size"],
+            values=values,
         )
 
     def paginated_response(self, data: Any) -> Response:

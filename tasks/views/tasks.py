@@ -6,13 +6,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.orderings import HISTORY_ORDERING, ORDERINGS
-from tasks.selectors import details_attach, history_as_read_by, task_events, task_get, task_list
+from tasks.selectors import TASK_COLUMNS, history_as_read_by, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
     TaskEventSerializer,
     TaskListQuerySerializer,
     TaskMoveSerializer,
     TaskSerializer,
+    task_page,
 )
 from tasks.services.idempotency import request_fingerprint, run_once, validate_key
 from tasks.services.tasks import task_complete, task_create, task_move, task_reopen, task_trash, task_update
@@ -55,8 +56,9 @@ class TaskListView(TaskAPIView):
         filters = query.validated_data
         user_id = self.user_id(request)
         tasks = task_list(user_id=user_id, filters=filters, time_zone=self.time_zone(request))
-        rows = self.paginate(request, tasks, ordering=ORDERINGS[filters["ordering"]], query=filters)
-        return self.paginated_response(TaskSerializer(details_attach(rows, user_id), many=True).data)
+        ordering = ORDERINGS[filters["ordering"]]
+        rows = self.paginate(request, tasks, ordering=ordering, query=filters, values=TASK_COLUMNS)
+        return self.paginated_response(task_page(rows, user_id))
 
     @extend_schema(
         request=TaskSerializer,

@@ -14,7 +14,8 @@ a query: anything else is a 400, like a cursor that does not decode.
 
 A view validates ``cursor`` and ``page_size`` with its query-parameter
 serializer and hands them to ``KeysetPagination.paginate_queryset`` with the
-``Ordering`` to walk; ``get_paginated_response`` answers
+``Ordering`` to walk (and, for rows as dicts instead of model instances, the
+fields); ``get_paginated_response`` answers
 ``{"results": [...], "next": url, "previous": url}``, and
 ``get_paginated_response_schema`` documents that shape in the OpenAPI schema.
 """
@@ -195,8 +196,13 @@ def decode_cursor(cursor: str, ordering: Ordering, queryset: QuerySet) -> tuple[
     return values, data["d"] == "p"
 
 
-def encode_cursor(row: Model, ordering: Ordering, direction: str) -> str:
-    values = [_encode_value(getattr(row, key.field)) for key in ordering.all_keys]
+def _key_value(row: Model | dict[str, Any], name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def encode_cursor(row: Model | dict[str, Any], ordering: Ordering, direction: str) -> str:
+    """A cursor at ``row``: a model instance, or a dict of ``values()`` holding every key ("pk" too)."""
+    values = [_encode_value(_key_value(row, key.field)) for key in ordering.all_keys]
     raw = json.dumps({"o": ordering.name, "v": values, "d": direction}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -227,7 +233,10 @@ class KeysetPagination(BasePagination):
         ordering: Ordering,
         cursor: str | None,
         page_size: int,
+        values: tuple[str, ...] = (),
     ) -> list[Any]:
+        """The page's model instances; with ``values``, dicts of those fields instead (``values()``
+        rows: no model instance is built), plus the ordering's keys for the cursors."""
         self.request = request
         keys = ordering.all_keys
         annotations = {key.field: key.expression for key in keys if key.expression is not None}
@@ -235,9 +244,11 @@ class KeysetPagination(BasePagination):
             queryset = queryset.annotate(**annotations)
         reverse = False
         if cursor:
-            values, reverse = decode_cursor(cursor, ordering, queryset)
-            queryset = queryset.filter(_after(keys, values, reverse))
+            boundary, reverse = decode_cursor(cursor, ordering, queryset)
+            queryset = queryset.filter(_after(keys, boundary, reverse))
         ordered = queryset.order_by(*(key.order_expression(reverse) for key in keys))
+        if values:
+            ordered = ordered.values(*dict.fromkeys((*values, *(key.field for key in keys))))
         rows = list(ordered[: page_size + 1])
         has_more = len(rows) > page_size
         rows = rows[:page_size]

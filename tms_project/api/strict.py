@@ -7,9 +7,12 @@ The OpenAPI schema says the same (``additionalProperties: false``), so clients
 generated from it and the fuzzing suite agree with the server.
 """
 
+import threading
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import cached_property
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 # Serializer names whose request bodies reject unknown fields (read by the schema hook).
 STRICT_SERIALIZERS: set[str] = set()
@@ -40,7 +43,38 @@ class TextOnlyMixin(_SerializerBase):
         return super().to_internal_value(data)
 
 
-class QueryParametersSerializer(serializers.Serializer):
+# Each thread's own fields of each serializer class using FieldsOncePerThreadMixin.
+_THREAD_FIELDS = threading.local()
+
+
+class FieldsOncePerThreadMixin(_SerializerBase):
+    """The serializer's fields are built once per thread, not once per request as DRF does.
+
+    DRF deep-copies every declared field for each new serializer: a tenth of a list request
+    (a dozen query parameters) and of a create (a task's twenty fields; docs/performance.md).
+    For a serializer whose fields keep no state while validating, and that is given no context
+    (nor an instance its fields' validators would look at), one set per thread and per
+    ``partial`` gives the same answers: the fields are bound to a serializer of the thread's own,
+    so no two requests use one at the same time. With a context, DRF's own copy is made.
+    """
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        if self._context:
+            return super().fields
+        prepared: dict[tuple[type, bool], BindingDict] = _THREAD_FIELDS.__dict__.setdefault("fields", {})
+        key = (type(self), bool(self.partial))
+        fields = prepared.get(key)
+        if fields is None:
+            # What DRF's Serializer.fields builds, bound to a serializer of the thread's own.
+            owner = type(self)(partial=self.partial)
+            fields = prepared[key] = BindingDict(owner)
+            for name, field in owner.get_fields().items():
+                fields[name] = field
+        return fields
+
+
+class QueryParametersSerializer(FieldsOncePerThreadMixin, serializers.Serializer):
     """Query parameters: a parameter given empty (``?cursor=``) is a 400, not silently the default."""
 
     def to_internal_value(self, data: Any) -> Any:
