@@ -1,9 +1,15 @@
 """Tokens: refresh tokens that name the session they belong to (``sid`` claim), and the access
 tokens every request presents, whose claims must have the types TMS reads them as."""
 
+import functools
+import hashlib
+import hmac
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, BlacklistMixin, RefreshToken
@@ -12,6 +18,36 @@ from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 MAX_ID = 2**63 - 1  # the largest database id (BIGINT)
+
+
+# The refresh tokens' algorithm: only the auth service signs and reads them.
+REFRESH_ALGORITHM = "HS256"
+
+
+@functools.cache
+def refresh_token_backend() -> TokenBackend:
+    """Signs and verifies refresh tokens with HMAC-SHA256, under a key derived from the auth
+    service's private JWT key.
+
+    Only the auth service ever reads a refresh token, so it needs no public-key signature: an
+    RS256 signature cost 1 ms of CPU, a third of a refresh (docs/performance.md). The key is the
+    private key's own (every auth pod derives the same; rotating the key pair rotates it too), and
+    the public key the task service holds cannot make it. Access tokens stay RS256, which the
+    task service verifies with the public key alone; it accepts RS256 only, so a refresh token is
+    never an access token.
+    """
+    private_key = settings.SIMPLE_JWT.get("SIGNING_KEY")
+    if not private_key:
+        raise ImproperlyConfigured("refresh tokens are signed by the auth service, with the private key")
+    key = hmac.new(str(private_key).encode(), b"tms refresh tokens v1", hashlib.sha256).digest()
+    return TokenBackend(
+        REFRESH_ALGORITHM,
+        signing_key=key,  # type: ignore[arg-type]  # PyJWT takes the HMAC key as bytes
+        audience=api_settings.AUDIENCE,
+        issuer=api_settings.ISSUER,
+        leeway=api_settings.LEEWAY,
+        json_encoder=api_settings.JSON_ENCODER,
+    )
 
 
 class SessionRefreshToken(RefreshToken):
@@ -27,6 +63,9 @@ class SessionRefreshToken(RefreshToken):
     def for_user(cls, user: AbstractBaseUser) -> "SessionRefreshToken":  # type: ignore[override]
         # Token.for_user, past BlacklistMixin's, which would insert an OutstandingToken row.
         return super(BlacklistMixin, cls).for_user(user)
+
+    def get_token_backend(self) -> TokenBackend:
+        return refresh_token_backend()
 
 
 def _is_int_between(value: Any, low: int, high: int) -> bool:

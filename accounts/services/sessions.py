@@ -21,7 +21,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import SessionInvalid
 from accounts.models import AuthSession, User
-from accounts.tokens import SessionRefreshToken, check_claim_types
+from accounts.tokens import SessionRefreshToken, check_claim_types, refresh_token_backend
 from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 
@@ -52,11 +52,20 @@ def _revoke(session: AuthSession) -> None:
     session.save(update_fields=["revoked_at"])
 
 
+def _decoded(raw_refresh: str) -> dict[str, Any]:
+    """The claims of a refresh token signed with HMAC (accounts.tokens.refresh_token_backend), or of
+    one an earlier release signed with the private key (RS256), valid until it expires."""
+    # simplejwt annotates the parameter as its Token class; it is the encoded JWT, as jwt.decode takes.
+    try:
+        return refresh_token_backend().decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+    except TokenBackendError:
+        return token_backend.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+
+
 def _verified_claims(raw_refresh: str) -> dict[str, Any]:
     """Signature, expiry, audience, issuer and type of a refresh token, or SessionInvalid."""
     try:
-        # simplejwt annotates the parameter as its Token class; it is the encoded JWT, as jwt.decode takes.
-        claims = token_backend.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+        claims = _decoded(raw_refresh)
     except TokenBackendError as exc:
         raise SessionInvalid(str(exc)) from exc
     if claims.get("token_type") != "refresh" or SESSION_CLAIM not in claims or "jti" not in claims:
