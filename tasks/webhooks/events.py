@@ -22,7 +22,7 @@ the person's own restore of an export.
 import datetime
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,14 +177,11 @@ def _write(rows: list[WebhookDelivery]) -> None:
         WebhookDelivery.objects.bulk_create(rows, batch_size=500)
 
 
-def _emit(owner_id: int, project_id: int | None, name: str, data: Callable[[], dict[str, Any]]) -> None:
-    """One event about something ``owner_id``/``project_id``'s readers can see; ``data`` makes its
-    body, only when someone subscribed (most writes have no webhook to tell)."""
+def _emit(owner_id: int, project_id: int | None, name: str, data: dict[str, Any]) -> None:
+    """One event about something ``owner_id``/``project_id``'s readers can see."""
     hooks = [hook for hook in _active().filter(_readers_filter(owner_id, project_id)) if name in hook.events]
-    if not hooks:
-        return
     rows: list[WebhookDelivery] = []
-    _queue(hooks, name, payload(name, data()), rows)
+    _queue(hooks, name, payload(name, data), rows)
     _write(rows)
 
 
@@ -196,12 +193,8 @@ def task_changed(task: Task, actor_id: int | None, kind: str, changes: dict[str,
     name = event_name(kind, changes)
     if name is None:
         return
-    _emit(
-        task.owner_id,
-        task.project_id,
-        name,
-        lambda: {**task_data(task_row(task)), "actor": actor_id, "changes": changes or {}},
-    )
+    data = {**task_data(task_row(task)), "actor": actor_id, "changes": changes or {}}
+    _emit(task.owner_id, task.project_id, name, data)
 
 
 @dataclass
@@ -265,23 +258,19 @@ def tasks_deleted(task_ids: list[int], actor_id: int | None) -> None:
 
 
 def comment_created(task: Task, comment: Comment, actor_id: int | None) -> None:
-    def data() -> dict[str, Any]:
-        return {
-            "id": comment.pk,
-            "task": task_data(task_row(task)),
-            "author": comment.author_id,
-            "body": comment.body,
-            "created_at": instant(comment.created_at),
-            "actor": actor_id,
-        }
-
+    data = {
+        "id": comment.pk,
+        "task": task_data(task_row(task)),
+        "author": comment.author_id,
+        "body": comment.body,
+        "created_at": instant(comment.created_at),
+        "actor": actor_id,
+    }
     _emit(task.owner_id, task.project_id, COMMENT_CREATED, data)
 
 
 def comment_deleted(task: Task, comment_id: int, actor_id: int | None) -> None:
-    def data() -> dict[str, Any]:
-        return {"id": comment_id, "task": task_data(task_row(task)), "actor": actor_id}
-
+    data = {"id": comment_id, "task": task_data(task_row(task)), "actor": actor_id}
     _emit(task.owner_id, task.project_id, COMMENT_DELETED, data)
 
 
