@@ -25,7 +25,7 @@ WORK: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("writes (services)", ("tasks/services/",)),
     ("queryset building", ("task_list", "scope_of", "paginate_queryset", "task_stats", "QuerySet.", "Q.")),
     ("body parsing", ("Request.data", "parsers.py")),
-    ("authentication", ("Request._authenticate", "rest_framework_simplejwt", "personal_tokens/")),
+    ("JWT: checking, signing", ("Request._authenticate", "simplejwt", "jwt/", "personal_tokens/")),
     ("rate limits", ("check_throttles", "ratelimit.py")),
 )
 # The layers a request passes through: what is left goes to the innermost one on its stack,

@@ -24,7 +24,9 @@ def test_the_budget_prints_every_part(tmp_path):
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "µs" not in line]
     parts = {row.split(" | ")[0].removeprefix("| ") for row in rows if not row.startswith("| ---")}
     assert {"whole list request (test client)", "JWT check (RS256)", "JSON rendering (orjson)"} <= parts
-    assert len(parts) == 16
+    assert len(parts) == 26
+    changes = sorted(part for part in parts if part.startswith("change: "))
+    assert len(changes) == len([part for part in parts if part.startswith("before: ")]) == 6
     for row in rows[1:]:
         median = row.split(" | ")[1]
         assert median.isdigit() and int(median) > 0, row
