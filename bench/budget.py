@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from bench.pat_timing import setup_django, timed  # noqa: E402
+from bench.pat_timing import database, setup_django, timed  # noqa: E402
 
 TASKS = 500
 
@@ -234,7 +234,6 @@ def main() -> int:
     setup_django()
 
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
     from accounts.models import User
@@ -250,9 +249,7 @@ def main() -> int:
     finally:
         Task.objects.filter(owner=user).delete()
         user.delete()
-    version = ".".join(map(str, connection.get_database_version())) if connection.vendor != "sqlite" else ""
-    vendor = f"{connection.vendor} {version}".strip()
-    print(f"budget: {args.iterations} calls each, {vendor}, {timezone.now():%Y-%m-%d}")
+    print(f"budget: {args.iterations} calls each, {database()}, {timezone.now():%Y-%m-%d}")
     print("| part | median µs | p95 µs |\n| --- | ---: | ---: |")
     for label, result in results.items():
         print(f"| {label} | {result['median_us']:.0f} | {result['p95_us']:.0f} |")

@@ -37,6 +37,14 @@ def setup_django() -> None:
     django.setup()
 
 
+def database() -> str:
+    """The database the timings ran on: its vendor and version."""
+    from django.db import connection
+
+    version = ".".join(map(str, connection.get_database_version())) if connection.vendor != "sqlite" else ""
+    return f"{connection.vendor} {version}".strip()
+
+
 def timed(check: Callable[[], object], iterations: int) -> dict[str, float]:
     for _ in range(min(iterations // 10, 200)):  # warm connections and caches
         check()
@@ -56,7 +64,6 @@ def main() -> int:
     setup_django()
 
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
     from rest_framework.exceptions import AuthenticationFailed
     from rest_framework.request import Request
@@ -106,9 +113,7 @@ def main() -> int:
     finally:
         PersonalAccessToken.objects.filter(user=user).delete()
         user.delete()
-    version = ".".join(map(str, connection.get_database_version())) if connection.vendor != "sqlite" else ""
-    vendor = f"{connection.vendor} {version}".strip()
-    print(f"pat_timing: {args.iterations} checks each, {vendor}, {timezone.now():%Y-%m-%d}")
+    print(f"pat_timing: {args.iterations} checks each, {database()}, {timezone.now():%Y-%m-%d}")
     for name, result in results.items():
         print(f"  {name:<14} median {result['median_us']:8.1f} µs   p95 {result['p95_us']:8.1f} µs")
     return 0
