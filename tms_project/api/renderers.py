@@ -4,7 +4,9 @@ DRF's renderer encodes with Python's json module, a twentieth of a task list pag
 (docs/performance.md). orjson writes the same compact UTF-8. What it does not know itself
 goes to DRF's own encoder, so dates, times, Decimals, UUIDs and lazy translations come out
 as before; a value orjson refuses (an integer beyond 64 bits) and an indented answer
-(``Accept: application/json; indent=2``) are left to DRF's renderer.
+(``Accept: application/json; indent=2``) are left to DRF's renderer. Two differences no TMS
+answer meets, since none holds a float: a tiny float's exponent is written ``1e-7`` where json
+writes ``1e-07``, and NaN is ``null`` where DRF's strict JSON refused it.
 """
 
 from collections.abc import Mapping
