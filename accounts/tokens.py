@@ -6,9 +6,12 @@ import hashlib
 import hmac
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from rest_framework_simplejwt.backends import TokenBackend
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -20,8 +23,9 @@ LAST_SECOND = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a datetim
 MAX_ID = 2**63 - 1  # the largest database id (BIGINT)
 
 
-# The refresh tokens' algorithm: only the auth service signs and reads them.
-REFRESH_ALGORITHM = "HS256"
+# TMS_REFRESH_TOKEN_SIGNING's value for HMAC, and the algorithm: only the auth service signs and
+# reads refresh tokens.
+HMAC_SIGNING, REFRESH_ALGORITHM = "hmac", "HS256"
 
 
 @functools.cache
@@ -31,15 +35,20 @@ def refresh_token_backend() -> TokenBackend:
 
     Only the auth service ever reads a refresh token, so it needs no public-key signature: an
     RS256 signature cost 1 ms of CPU, a third of a refresh (docs/performance.md). The key is the
-    private key's own (every auth pod derives the same; rotating the key pair rotates it too), and
-    the public key the task service holds cannot make it. Access tokens stay RS256, which the
-    task service verifies with the public key alone; it accepts RS256 only, so a refresh token is
-    never an access token.
+    private key's own, taken from its canonical encoding (DER, PKCS#8), so every auth pod derives
+    the same whatever the PEM's line endings or format; rotating the key pair rotates it too. The
+    public key the task service holds cannot make it. Access tokens stay RS256, which the task
+    service verifies with the public key alone; it accepts RS256 only, so a refresh token is never
+    an access token.
     """
     private_key = settings.SIMPLE_JWT.get("SIGNING_KEY")
     if not private_key:
         raise ImproperlyConfigured("refresh tokens are signed by the auth service, with the private key")
-    key = hmac.new(str(private_key).encode(), b"tms refresh tokens v1", hashlib.sha256).digest()
+    loaded = serialization.load_pem_private_key(str(private_key).encode(), password=None)
+    canonical = loaded.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    key = hmac.new(canonical, b"tms refresh tokens v1", hashlib.sha256).digest()
     return TokenBackend(
         REFRESH_ALGORITHM,
         signing_key=key,  # type: ignore[arg-type]  # PyJWT takes the HMAC key as bytes
@@ -65,7 +74,16 @@ class SessionRefreshToken(RefreshToken):
         return super(BlacklistMixin, cls).for_user(user)
 
     def get_token_backend(self) -> TokenBackend:
-        return refresh_token_backend()
+        if settings.TMS_REFRESH_TOKEN_SIGNING == HMAC_SIGNING:
+            return refresh_token_backend()
+        return super().get_token_backend()
+
+
+@receiver(setting_changed)
+def _forget_refresh_key(*, setting: str, **kwargs: Any) -> None:
+    # Tests that change the key pair get refresh tokens signed with the new one.
+    if setting == "SIMPLE_JWT":
+        refresh_token_backend.cache_clear()
 
 
 def _is_int_between(value: Any, low: int, high: int) -> bool:

@@ -333,6 +333,12 @@ TMS_WORKER_METRICS_PORT = env_int("TMS_WORKER_METRICS_PORT", 9100, minimum=1)
 TMS_NOTIFICATION_THREAD = env_bool("TMS_NOTIFICATION_THREAD", default=TMS_SERVICE == "all")
 TMS_NOTIFICATION_THREAD_SECONDS = env_int("TMS_NOTIFICATION_THREAD_SECONDS", 5, minimum=1)
 
+# How the auth service signs the refresh tokens it issues: rs256 (with the private key, as every
+# earlier release did) or hmac (HMAC-SHA256 under a key derived from it: a refresh costs one RSA
+# signature instead of two). Either kind is accepted whatever this says, so switch to hmac once
+# every auth pod runs a release that reads it (docs/operations.md, "Upgrading").
+TMS_REFRESH_TOKEN_SIGNING = env_choice("TMS_REFRESH_TOKEN_SIGNING", ("rs256", "hmac"), "rs256")
+
 # Two-factor sign-in (accounts.two_factor): staff must have confirmed it to sign in to the admin.
 TMS_ADMIN_REQUIRE_2FA = env_bool("TMS_ADMIN_REQUIRE_2FA", default=False)
 # The issuer name authenticator apps show beside the account (the otpauth:// URI's issuer).

@@ -21,7 +21,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import SessionInvalid
 from accounts.models import AuthSession, User
-from accounts.tokens import SessionRefreshToken, check_claim_types, refresh_token_backend
+from accounts.tokens import HMAC_SIGNING, SessionRefreshToken, check_claim_types, refresh_token_backend
 from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 
@@ -53,13 +53,18 @@ def _revoke(session: AuthSession) -> None:
 
 
 def _decoded(raw_refresh: str) -> dict[str, Any]:
-    """The claims of a refresh token signed with HMAC (accounts.tokens.refresh_token_backend), or of
-    one an earlier release signed with the private key (RS256), valid until it expires."""
+    """The claims of a refresh token signed either way TMS_REFRESH_TOKEN_SIGNING allows: with
+    HMAC (accounts.tokens.refresh_token_backend) or with the private key (RS256), whichever this
+    pod issues tried first. Both are read whatever this pod issues, so pods of a rolling update
+    read each other's tokens."""
+    issued, other = token_backend, refresh_token_backend()
+    if settings.TMS_REFRESH_TOKEN_SIGNING == HMAC_SIGNING:
+        issued, other = other, issued
     # simplejwt annotates the parameter as its Token class; it is the encoded JWT, as jwt.decode takes.
     try:
-        return refresh_token_backend().decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+        return issued.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
     except TokenBackendError:
-        return token_backend.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+        return other.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
 
 
 def _verified_claims(raw_refresh: str) -> dict[str, Any]:
