@@ -338,13 +338,17 @@ def task_stats(*, user_id: int, time_zone: str) -> dict[str, Any]:
     )
     by_status = dict.fromkeys(Task.Status.values, 0)
     by_priority = dict.fromkeys(Task.Priority.values, 0)
-    late = due_today = recent = 0
+    total = late = due_today = recent = 0
     for status, priority, count, overdue_count, today_count, recent_count in groups:
-        by_status[status] = by_status.get(status, 0) + count
-        by_priority[priority] = by_priority.get(priority, 0) + count
-        late, due_today, recent = late + overdue_count, due_today + today_count, recent + recent_count
+        # Only the known values have a key (a row written outside TMS counts in the total only).
+        if status in by_status:
+            by_status[status] += count
+        if priority in by_priority:
+            by_priority[priority] += count
+        total, late = total + count, late + overdue_count
+        due_today, recent = due_today + today_count, recent + recent_count
     return {
-        "total": sum(by_status.values()),
+        "total": total,
         "by_status": by_status,
         "by_priority": {Task.Priority.name_of(value): by_priority[value] for value in Task.Priority.values},
         "overdue": late,

@@ -70,3 +70,13 @@ def test_a_token_whose_time_zone_is_no_zone_counts_in_utc(owner, zone):
     assert stats.status_code == overdue.status_code == 200
     assert (stats.json()["today"], stats.json()["due_today"]) == ("2026-11-27", 1)
     assert overdue.json()["results"] == []
+
+
+def test_a_status_written_outside_tms_counts_in_the_total_only(owner):
+    TaskFactory(owner=owner, status=Task.Status.TODO)
+    odd = TaskFactory(owner=owner, status=Task.Status.TODO)
+    Task.objects.filter(pk=odd.pk).update(status="archived-by-hand", priority=9)
+    stats = client_for(owner).get("/api/tasks/stats/").json()
+    assert stats["total"] == 2
+    assert stats["by_status"] == {"todo": 1, "in_progress": 0, "done": 0}
+    assert sum(stats["by_priority"].values()) == 1

@@ -5,8 +5,9 @@ DRF's renderer encodes with Python's json module, a twentieth of a task list pag
 goes to DRF's own encoder, so dates, times, Decimals, UUIDs and lazy translations come out
 as before; a value orjson refuses (an integer beyond 64 bits) and an indented answer
 (``Accept: application/json; indent=2``) are left to DRF's renderer. Two differences no TMS
-answer meets, since none holds a float: a tiny float's exponent is written ``1e-7`` where json
-writes ``1e-07``, and NaN is ``null`` where DRF's strict JSON refused it.
+answer meets, since none holds a float: a float may be written in another notation (``1e-7``
+or ``0.00001`` where json writes ``1e-07`` or ``1e-05``), and NaN is ``null`` where DRF's strict
+JSON refused it.
 """
 
 from collections.abc import Mapping

@@ -60,7 +60,7 @@ class FieldsOncePerThreadMixin(_SerializerBase):
 
     @cached_property
     def fields(self) -> BindingDict:
-        if self._context:
+        if self._context or self.instance is not None:
             return super().fields
         prepared: dict[tuple[type, bool], BindingDict] = _THREAD_FIELDS.__dict__.setdefault("fields", {})
         key = (type(self), bool(self.partial))

@@ -44,3 +44,8 @@ def test_with_a_context_drf_copies_the_fields():
     shared = TaskSerializer(data={}).fields
     assert TaskSerializer(data={}, context={"request": None}).fields is not shared
     assert Probe().fields is not Probe().fields  # plain DRF serializers are untouched
+
+
+def test_with_an_instance_drf_copies_the_fields():
+    shared = TaskSerializer(data={}).fields
+    assert TaskSerializer(object(), data={}).fields is not shared
