@@ -63,8 +63,9 @@ def list_parts(user: Any) -> dict[str, Callable[[], object]]:
 
     from tasks import access
     from tasks.orderings import ORDERINGS
+    from tasks.representation import row_data, task_page
     from tasks.selectors import TASK_COLUMNS, details_for, task_list
-    from tasks.serializers import TaskListQuerySerializer, row_data, task_page
+    from tasks.serializers import TaskListQuerySerializer
     from tasks.views.tasks import TaskListView
     from tests.support.clients import access_token_for
     from tms_project.api.pagination import KeysetPagination
@@ -179,8 +180,9 @@ def change_parts(user: Any) -> dict[str, Callable[[], object]]:
 
     from accounts.tokens import SessionRefreshToken
     from tasks.models import Task
+    from tasks.representation import task_page
     from tasks.selectors import TASK_COLUMNS, details_attach, task_stats
-    from tasks.serializers import TaskListQuerySerializer, TaskSerializer, task_page
+    from tasks.serializers import TaskListQuerySerializer, TaskSerializer
     from tms_project.api.renderers import TmsJSONRenderer
     from tms_project.ratelimit import hit
 

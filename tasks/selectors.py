@@ -162,7 +162,7 @@ def details_of(task: Task) -> TaskDetails:
 
 
 # What a task shows of its own columns: a list page reads only these, as values() dicts
-# ("pk" for the id, as cursors name it), and tasks.serializers.row_data renders them.
+# ("pk" for the id, as cursors name it), and tasks.representation.row_data renders them.
 TASK_COLUMNS = (
     "pk",
     "title",

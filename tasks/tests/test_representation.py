@@ -7,8 +7,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from tasks.models import Reminder, Task
+from tasks.representation import task_page
 from tasks.selectors import TASK_COLUMNS, details_attach
-from tasks.serializers import TaskSerializer, TrashedTaskSerializer, task_page
+from tasks.serializers import TaskSerializer, TrashedTaskSerializer
 from tasks.tests.factories import LabelFactory, TaskFactory
 
 

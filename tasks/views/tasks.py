@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tasks.orderings import HISTORY_ORDERING, ORDERINGS
+from tasks.representation import task_page
 from tasks.selectors import TASK_COLUMNS, history_as_read_by, task_events, task_get, task_list
 from tasks.serializers import (
     PageQuerySerializer,
@@ -13,7 +14,6 @@ from tasks.serializers import (
     TaskListQuerySerializer,
     TaskMoveSerializer,
     TaskSerializer,
-    task_page,
 )
 from tasks.services.idempotency import request_fingerprint, run_once, validate_key
 from tasks.services.tasks import task_complete, task_create, task_move, task_reopen, task_trash, task_update
