@@ -55,7 +55,8 @@ class FieldsOncePerThreadMixin(_SerializerBase):
     For a serializer whose fields keep no state while validating, and that is given no context
     (nor an instance its fields' validators would look at), one set per thread and per
     ``partial`` gives the same answers: the fields are bound to a serializer of the thread's own,
-    so no two requests use one at the same time. With a context, DRF's own copy is made.
+    so no two requests use one at the same time. With a context or an instance, DRF's own copy is
+    made.
     """
 
     @cached_property
