@@ -340,3 +340,21 @@ def test_migrations_run_in_a_job_and_pods_wait(docs):
     cronjobs = {n: c for n, c in objects(docs, "CronJob").items() if n != "mysql-backup"}
     commands = {name: pod_spec(c)["containers"][0]["command"][2] for name, c in cronjobs.items()}
     assert commands == {"flush-expired-sessions": "flush_expired_sessions", "purge-trash": "purge_trash"}
+
+
+def test_replicas_of_each_scaled_service_spread_over_nodes_and_zones(docs):
+    hpas = objects(docs, "HorizontalPodAutoscaler").values()
+    scaled = {hpa["spec"]["scaleTargetRef"]["name"] for hpa in hpas}
+    assert scaled == {"auth", "task", "frontend"}
+    for name in scaled:
+        deployment = objects(docs, "Deployment")[name]
+        constraints = pod_spec(deployment).get("topologySpreadConstraints", [])
+        keys = {constraint["topologyKey"] for constraint in constraints}
+        assert keys == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}, name
+        for constraint in constraints:
+            assert constraint["maxSkew"] == 1
+            # Soft: a cluster with fewer nodes than replicas still schedules every replica.
+            assert constraint["whenUnsatisfiable"] == "ScheduleAnyway"
+            assert constraint["labelSelector"] == {"matchLabels": {"app.kubernetes.io/name": name}}
+            assert matches(constraint["labelSelector"], pod_labels(deployment))
+            assert constraint["matchLabelKeys"] == ["pod-template-hash"]
