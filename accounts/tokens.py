@@ -63,7 +63,8 @@ class SessionRefreshToken(RefreshToken):
     """A refresh token of a session; ``sid`` is copied into its access tokens.
 
     Whether it still works is its session's row alone (``AuthSession.refresh_jti``, read by
-    accounts.services.sessions, which decodes it with ``token_backend.decode``). simplejwt's
+    accounts.services.sessions, which decodes it signed either way). It is signed with the private
+    key, or with HMAC under ``TMS_REFRESH_TOKEN_SIGNING=hmac`` (refresh_token_backend). simplejwt's
     blacklist app would also record every token issued (OutstandingToken) and every one rotated
     away (BlacklistedToken), which nothing reads: a refresh is the session's two statements only.
     """

@@ -33,12 +33,8 @@ def task_page(rows: list[dict[str, Any]], viewer_id: int) -> list[dict[str, Any]
 def row_data(
     row: dict[str, Any], details: TaskDetails, zone: datetime.tzinfo, labels: list[Label] | None = None
 ) -> dict[str, Any]:
-    """TaskSerializer's fields, written out by hand from a row of TASK_COLUMNS: a list page is
-    fifty of these.
-
-    DRF's field-by-field rendering cost a quarter of a list request
-    (docs/performance.md); tests hold this equal to it for every field.
-    """
+    """TaskSerializer's fields from a row of TASK_COLUMNS and the task's details; ``labels``
+    instead of the details' own (a write's answer shows the labels it just set)."""
     due_date, due_time, recurrence = row["due_date"], row["due_time"], row["recurrence"]
     return {
         "id": row["pk"],
