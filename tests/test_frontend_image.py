@@ -22,7 +22,7 @@ def test_dockerfile_builds_with_node_and_serves_with_unprivileged_nginx():
     build, runtime = read(ROOT / "frontend/Dockerfile")
     assert (build.name, runtime.name) == ("build", "runtime")
     # the official images by tag and digest, unless `make images` passes local bases (docs/deploy.md)
-    assert re.fullmatch(r"node:20\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}", build.base), build.base
+    assert re.fullmatch(r"node:24\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}", build.base), build.base
     assert re.fullmatch(r"nginxinc/nginx-unprivileged:[\d.]+-alpine@sha256:[0-9a-f]{64}", runtime.base)
     # the lock file is copied before npm ci installs exactly what it pins, and the app is built
     assert build.all("COPY")[0].arguments == ["package.json", "package-lock.json", "./"]
