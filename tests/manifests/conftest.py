@@ -6,6 +6,10 @@ import yaml
 from tests.support.tools import ROOT, require_tool
 
 OVERLAYS = ["local", "production"]
+# Example overlays that add a component (k8s/components/) to one above: rendered, and checked by the
+# tests that name them (test_gateway_api.py, test_network_matrix.py, test_server_side_apply.py),
+# not by every per-overlay test.
+VARIANTS = ["production-gateway"]
 
 
 def render(overlay: str) -> list[dict]:
@@ -25,7 +29,7 @@ def render(overlay: str) -> list[dict]:
 def rendered_text(tmp_path_factory) -> dict[str, str]:
     directory = tmp_path_factory.mktemp("rendered")
     paths = {}
-    for overlay in OVERLAYS:
+    for overlay in OVERLAYS + VARIANTS:
         path = directory / f"{overlay}.yaml"
         path.write_text(yaml.safe_dump_all(render(overlay), sort_keys=False))
         paths[overlay] = str(path)
@@ -39,7 +43,7 @@ def overlay(request) -> str:
 
 @pytest.fixture(scope="session")
 def docs_by_overlay() -> dict[str, list[dict]]:
-    return {overlay: render(overlay) for overlay in OVERLAYS}
+    return {overlay: render(overlay) for overlay in OVERLAYS + VARIANTS}
 
 
 @pytest.fixture
