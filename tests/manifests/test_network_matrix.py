@@ -1,4 +1,9 @@
-"""Who may talk to whom, evaluated from the rendered NetworkPolicies against ALLOWED below."""
+"""Who may talk to whom, evaluated from the rendered NetworkPolicies against ALLOWED below.
+
+Each rendering is checked: the local and production overlays (traffic through ingress-nginx) and
+production-gateway (the Gateway API component). "ingress" in the pairs is the edge proxy of the
+rendering: ingress-nginx's pods, or the Gateway's data-plane pods; the other edge is then refused.
+"""
 
 import ipaddress
 from dataclasses import dataclass, field
@@ -49,7 +54,29 @@ PEERS = {
     "maintenance": pod("maintenance", "job"),
     "backup": pod("mysql-backup", "backup"),
     "restore": restore_job_pod(),
-    "ingress": Peer("ingress", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}),
+    "ingress-nginx": Peer("ingress-nginx", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}),
+    # Envoy Gateway's proxy pods for the Gateway tms-gateway/tms (the component's default), in the
+    # controller's namespace; and in the same namespace a proxy of someone else's Gateway.
+    "gateway": Peer(
+        "gateway",
+        "envoy-gateway-system",
+        {
+            "app.kubernetes.io/name": "envoy",
+            "app.kubernetes.io/component": "proxy",
+            "gateway.envoyproxy.io/owning-gateway-name": "tms",
+            "gateway.envoyproxy.io/owning-gateway-namespace": "tms-gateway",
+        },
+    ),
+    "other-gateway": Peer(
+        "other-gateway",
+        "envoy-gateway-system",
+        {
+            "app.kubernetes.io/name": "envoy",
+            "app.kubernetes.io/component": "proxy",
+            "gateway.envoyproxy.io/owning-gateway-name": "public",
+            "gateway.envoyproxy.io/owning-gateway-namespace": "default",
+        },
+    ),
     "monitoring": Peer("monitoring", "monitoring", {"app.kubernetes.io/name": "prometheus"}),
     "dns": Peer("dns", "kube-system", {"k8s-app": "kube-dns"}),
     "other-namespace": Peer("other", "default", {"app": "anything"}),
@@ -63,6 +90,8 @@ PEERS = {
 def selects(selector: dict | None, labels: dict) -> bool:
     if selector is None:
         return True
+    # this evaluator reads matchLabels only; an expression must not pass unread
+    assert "matchExpressions" not in selector, f"matchExpressions are not evaluated: {selector}"
     return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
 
 
@@ -109,8 +138,15 @@ def side_allows(policies, subject: Peer, other: Peer, port: int, protocol: str, 
     return False
 
 
-def allowed(policies, source: str, target: str, port: int, protocol: str = "TCP") -> bool:
-    src, dst = PEERS[source], PEERS[target]
+# The edge proxy that "ingress" stands for in each rendering.
+RENDERINGS = {"local": "ingress-nginx", "production": "ingress-nginx", "production-gateway": "gateway"}
+EDGES = {"ingress-nginx", "gateway", "other-gateway"}
+
+
+def allowed(
+    policies, source: str, target: str, port: int, protocol: str = "TCP", edge="ingress-nginx"
+) -> bool:
+    src, dst = (PEERS[edge if name == "ingress" else name] for name in (source, target))
     return side_allows(policies, src, dst, port, protocol, "Egress") and side_allows(
         policies, dst, src, port, protocol, "Ingress"
     )
@@ -210,22 +246,45 @@ def policies_of(docs):
     return [doc for doc in docs if doc["kind"] == "NetworkPolicy"]
 
 
+@pytest.fixture(params=list(RENDERINGS))
+def rendering(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def policies(docs_by_overlay, rendering) -> list[dict]:
+    return policies_of(docs_by_overlay[rendering])
+
+
 @pytest.mark.parametrize(("source", "target", "port"), ALLOWED, ids=[f"{s}->{t}:{p}" for s, t, p in ALLOWED])
-def test_allowed_pairs(docs, source, target, port):
-    assert allowed(policies_of(docs), source, target, port)
+def test_allowed_pairs(policies, rendering, source, target, port):
+    assert allowed(policies, source, target, port, edge=RENDERINGS[rendering])
 
 
 @pytest.mark.parametrize(("source", "target", "port"), BLOCKED, ids=[f"{s}-x-{t}:{p}" for s, t, p in BLOCKED])
-def test_blocked_pairs(docs, source, target, port):
-    assert not allowed(policies_of(docs), source, target, port)
+def test_blocked_pairs(policies, rendering, source, target, port):
+    assert not allowed(policies, source, target, port, edge=RENDERINGS[rendering])
 
 
-def test_dns_works_over_udp(docs):
-    assert allowed(policies_of(docs), "auth", "dns", 53, "UDP")
+WEB = [("frontend", 8080), ("auth", 8001), ("task", 8002)]
 
 
-def test_the_evaluator_sees_default_deny(docs):
+@pytest.mark.parametrize(("target", "port"), WEB, ids=[f"{t}:{p}" for t, p in WEB])
+def test_only_the_renderings_own_edge_proxy_reaches_the_web_pods(policies, rendering, target, port):
+    # with the Gateway API, ingress-nginx's namespace is no longer let in (and vice versa), nor a
+    # proxy of another Gateway that shares the controller's namespace
+    edge = RENDERINGS[rendering]
+    assert allowed(policies, edge, target, port)
+    for other in sorted(EDGES - {edge}):
+        assert not allowed(policies, other, target, port), other
+
+
+def test_dns_works_over_udp(policies):
+    assert allowed(policies, "auth", "dns", 53, "UDP")
+
+
+def test_the_evaluator_sees_default_deny(policies, rendering):
     # without the component policies, nothing in the namespace would be reachable
-    only_default = [p for p in policies_of(docs) if p["metadata"]["name"] == "default-deny"]
+    only_default = [p for p in policies if p["metadata"]["name"] == "default-deny"]
     assert not allowed(only_default, "frontend", "auth", 8001)
-    assert not allowed(only_default, "ingress", "frontend", 8080)
+    assert not allowed(only_default, "ingress", "frontend", 8080, edge=RENDERINGS[rendering])
