@@ -1,5 +1,6 @@
 """ETags and If-Match; Idempotency-Key. Races run in real threads with their own connections."""
 
+import re
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -37,15 +38,15 @@ def race(count: int, action) -> list:
 
 
 @pytest.mark.django_db
-def test_responses_carry_the_version_as_etag(owner_client, owner):
+def test_responses_carry_the_version_in_front_of_the_etag(owner_client, owner):
     task = TaskFactory(owner=owner)
-    assert owner_client.get(f"/api/tasks/{task.pk}/")["ETag"] == '"1"'
+    assert re.fullmatch(r'"1-[0-9a-f]{16}"', owner_client.get(f"/api/tasks/{task.pk}/")["ETag"])
     changed = owner_client.patch(f"/api/tasks/{task.pk}/", {"title": "v2"}, format="json")
-    assert changed["ETag"] == '"2"' and changed.json()["version"] == 2
+    assert changed["ETag"].startswith('"2-') and changed.json()["version"] == 2
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("header", ['"1"', 'W/"1"', '"7", "1"', "*"])
+@pytest.mark.parametrize("header", ['"1"', 'W/"1"', '"7", "1"', "*", '"1-0123456789abcdef"'])
 def test_a_matching_if_match_lets_the_write_through(owner_client, owner, header):
     task = TaskFactory(owner=owner)
     response = owner_client.patch(
@@ -55,8 +56,25 @@ def test_a_matching_if_match_lets_the_write_through(owner_client, owner, header)
 
 
 @pytest.mark.django_db
+def test_the_etag_read_goes_back_as_if_match_even_after_a_sub_task_changed_the_body(owner_client, owner):
+    # given a task read with its ETag, and then a sub-task added (the body's count changes, not the task)
+    task = TaskFactory(owner=owner)
+    read = owner_client.get(f"/api/tasks/{task.pk}/")["ETag"]
+    owner_client.post("/api/tasks/", {"title": "step", "parent": task.pk}, format="json")
+    assert owner_client.get(f"/api/tasks/{task.pk}/")["ETag"] != read
+    # when the ETag read is sent back with an edit of the task
+    response = owner_client.patch(
+        f"/api/tasks/{task.pk}/", {"title": "ok"}, format="json", HTTP_IF_MATCH=read
+    )
+    # then the edit goes through: only the version is compared; and that ETag is now stale
+    assert response.status_code == 200 and response.json()["version"] == 2
+    stale = owner_client.patch(f"/api/tasks/{task.pk}/", {"title": "late"}, format="json", HTTP_IF_MATCH=read)
+    assert stale.status_code == 412
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("method", ["patch", "put", "delete"])
-@pytest.mark.parametrize("header", ['"0"', '"2"', "garbage"])
+@pytest.mark.parametrize("header", ['"0"', '"2"', "garbage", '"2-0123456789abcdef"', '"1-not-hex"'])
 def test_a_stale_if_match_is_412_and_changes_nothing(owner_client, owner, method, header):
     task = TaskFactory(owner=owner, title="original")
     response = getattr(owner_client, method)(

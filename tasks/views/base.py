@@ -1,10 +1,12 @@
 """What every /api/tasks/ view shares: stateless token authentication (or a personal access
-token, its scopes and its project), per-user rate limits, the person asking, ETags."""
+token, its scopes and its project), per-user rate limits, the person asking, ETags and
+conditional GETs (tms_project.api.conditional)."""
 
 import re
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.exceptions import NotAuthenticated, NotFound
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -17,6 +19,7 @@ from rest_framework_simplejwt.tokens import Token
 from tasks.models import Task
 from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer
+from tms_project.api.conditional import conditional_answer
 from tms_project.api.pagination import KeysetPagination, Ordering
 from tms_project.claims import TIME_ZONE_CLAIM
 from tms_project.personal_tokens.authentication import PersonalTokenAuthentication
@@ -24,7 +27,9 @@ from tms_project.personal_tokens.permissions import InsufficientScope, PersonalT
 from tms_project.personal_tokens.verify import VerifiedToken
 from tms_project.ratelimit import hit
 
-_ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)"\s*')
+# The version an If-Match tag names: the version alone ("7", what the web app sends from the
+# body) or the ETag as sent ("7-<hash of the body>"), weak or strong; the hash is not compared.
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?"(\d+)(?:-[0-9a-f]{1,64})?"\s*')
 
 # The budget every POST, PUT, PATCH and DELETE of the task service spends (settings.TMS_RATE_LIMITS).
 WRITE_LIMIT = "tasks_write"
@@ -111,6 +116,14 @@ class TaskAPIView(APIView):
         if isinstance(token, VerifiedToken) and token.project_id is not None:
             confine_to_project(request, self.kwargs, project_id=token.project_id)
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """As DRF does, then the ETag of the body, and 304 for a GET whose If-None-Match names it."""
+        response = super().dispatch(request, *args, **kwargs)
+        # Only a success was authenticated for sure: reading the user of an error could run the
+        # authentication that failed once more.
+        reader = self.user_id(self.request) if 200 <= response.status_code < 300 else None
+        return conditional_answer(self.request, response, reader=reader)
+
     def check_throttles(self, request: Request) -> None:
         """Count the request against its user's limits, or refuse it with 429 (503 without the store).
 
@@ -169,7 +182,10 @@ class TaskAPIView(APIView):
         return token.get(TIME_ZONE_CLAIM, "UTC")
 
     def if_match(self, request: Request) -> list[int] | None:
-        """The versions an If-Match header accepts; None when absent or ``*``."""
+        """The versions an If-Match header accepts; None when absent or ``*``.
+
+        Only the version is compared, not the whole ETag: a sub-task ticked or a label renamed
+        changes the body's hash but is no conflict with an edit of the task (docs/decisions.md)."""
         header = request.headers.get("If-Match")
         if header is None or header.strip() == "*":
             return None
