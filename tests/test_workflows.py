@@ -129,3 +129,21 @@ def test_no_secret_value_is_inlined():
         for line in text.splitlines():
             if re.search(r"(TOKEN|WEBHOOK|PASSWORD)\s*:", line) and "secrets." not in line:
                 assert "ci-only" in line or "TMS_REQUIRE" in line, line
+
+
+def test_the_release_writes_each_image_by_tag_and_the_digest_it_pushed():
+    """The overlays get name:tag@digest, the digest being the build step's output (not a registry look-up)."""
+    build = RELEASE["jobs"]["build"]["steps"]
+    push = next(step for step in build if step.get("id") == "push")
+    assert push["uses"].startswith("docker/build-push-action@")
+    record = next(step for step in build if step.get("name") == "Record the pushed digest")
+    assert record["env"]["DIGEST"] == "${{ steps.push.outputs.digest }}"
+    upload = next(step for step in build if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "digest-${{ matrix.component }}"
+    manifests = RELEASE["jobs"]["manifests"]["steps"]
+    download = next(s for s in manifests if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"]["pattern"] == "digest-*"
+    [edit] = [s["run"] for s in manifests if "kustomize edit set image" in s.get("run", "")]
+    assert '"${image}=${REGISTRY}/${IMAGE_NAMESPACE}/${image}:${VERSION}@${digest}"' in edit
+    assert "^sha256:[0-9a-f]{64}$" in edit  # no digest recorded, no release
+    assert "set_image backend tms-backend" in edit and "set_image frontend tms-frontend" in edit
