@@ -1,4 +1,4 @@
-"""TMS's own Prometheus metrics (besides django-prometheus' HTTP and database ones).
+"""TMS's own Prometheus metrics (besides django-prometheus' HTTP ones).
 
 Every label value is created up front so each series exists from the first
 scrape, and alert expressions never see "no data" instead of zero.
@@ -6,7 +6,7 @@ scrape, and alert expressions never see "no data" instead of zero.
 
 import os
 
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter, Gauge, Histogram
 
 # In multiprocess mode every process writes its samples under this directory. gunicorn
 # creates it at start; a management command in a fresh pod (migrations, cron jobs) may
@@ -30,6 +30,42 @@ NOTIFICATION_LAG = Gauge(
     "Age of the oldest due reminder or delivery not yet sent (0 when none).",
     multiprocess_mode="max",
 )
+
+# Database and cache (tms_project.db.instrumented, tms_project.cache). Labels are a connection's
+# alias and vendor and a fixed set of names: never SQL text, parameters or cache keys.
+DB_QUERY_SECONDS = Histogram(
+    "tms_db_query_duration_seconds",
+    "Time of each SQL statement (an executemany batch counts once), by database alias and vendor.",
+    ["alias", "vendor"],
+    # Indexed statements take well under a millisecond; the alert looks at 100 ms (docs/operations.md).
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+DB_ERRORS = Counter(
+    "tms_db_errors",
+    "SQL statements that raised, by database alias, vendor and Django exception class (type).",
+    ["alias", "vendor", "type"],
+)
+# What DB_ERRORS' type can be: django.db's exception classes, and "other" for anything else.
+DB_ERROR_TYPES = (
+    "OperationalError",
+    "InterfaceError",
+    "IntegrityError",
+    "DataError",
+    "ProgrammingError",
+    "NotSupportedError",
+    "InternalError",
+    "DatabaseError",
+    "other",
+)
+DB_CONNECTIONS = Counter(
+    "tms_db_connections", "Database connections opened, by database alias and vendor.", ["alias", "vendor"]
+)
+DB_CONNECTION_ERRORS = Counter(
+    "tms_db_connection_errors",
+    "Database connections that could not be opened (refused, unreachable, wrong password...).",
+    ["alias", "vendor"],
+)
+CACHE_GETS = Counter("tms_cache_gets", "Cache reads (get), by result: hit, miss or error.", ["result"])
 
 for _outcome in ("success", "failure", "throttled", "mfa_required", "mfa_failure"):
     LOGINS.labels(_outcome)
@@ -58,3 +94,5 @@ for _source in ("api", "import"):
 for _channel in ("email", "push"):
     NOTIFICATIONS_SENT.labels(_channel)
     NOTIFICATIONS_FAILED.labels(_channel)
+for _result in ("hit", "miss", "error"):
+    CACHE_GETS.labels(_result)

@@ -154,6 +154,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Django's backend with query, error and connection metrics in front (tms_project.db, /metrics,
+# docs/operations.md "Monitoring"); TMS_DB_METRICS=false keeps Django's own.
+TMS_DB_METRICS = env_bool("TMS_DB_METRICS", default=True)
+_INSTRUMENTED_ENGINES = {
+    "django.db.backends.mysql": "tms_project.db.backends.mysql",
+    "django.db.backends.sqlite3": "tms_project.db.backends.sqlite3",
+}
+if TMS_DB_METRICS and DATABASES["default"]["ENGINE"] in _INSTRUMENTED_ENGINES:
+    DATABASES["default"]["ENGINE"] = _INSTRUMENTED_ENGINES[DATABASES["default"]["ENGINE"]]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,7 +173,10 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, counting hits and misses of get (tms_project.cache).
+            "BACKEND": "tms_project.cache.RedisCache"
+            if TMS_DB_METRICS
+            else "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tms",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -176,7 +188,13 @@ elif IS_PRODUCTION:
         "redis://redis-service:6379/0."
     )
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "tms_project.cache.LocMemCache"
+            if TMS_DB_METRICS
+            else "django.core.cache.backends.locmem.LocMemCache"
+        }
+    }
 
 # --- Accounts and passwords -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -232,7 +250,14 @@ TMS_REFRESH_COOKIE_SECURE = env_bool("TMS_REFRESH_COOKIE_SECURE", default=IS_PRO
 TMS_TRUSTED_PROXIES = env_int("TMS_TRUSTED_PROXIES", 0, minimum=0)
 RATELIMIT_ENABLE = env_bool("TMS_RATELIMIT_ENABLE", default=True)
 TMS_RATE_LIMITS = {
-    "login_ip": env_rate("TMS_RATELIMIT_LOGIN_IP", "20/5m"),
+    # Budgets keyed by the client address alone are ceilings sized for an office behind one NAT
+    # address (docs/security.md "Rate limits"): 1,000 people signing in within 5 minutes, each
+    # refreshing every access token lifetime, 100 joining in the same hour.
+    # Every sign-in attempt from one address: bounds the password hashing one address causes.
+    "login_ip": env_rate("TMS_RATELIMIT_LOGIN_IP", "2000/5m"),
+    # Wrong passwords from one address over every account (credential stuffing): a successful sign-in
+    # gives its attempt back, and a device that signed in to the account before is not counted here.
+    "login_ip_failed": env_rate("TMS_RATELIMIT_LOGIN_IP_FAILED", "200/5m"),
     # Wrong passwords for one account from one address; the account's other clients keep their own.
     "login_account": env_rate("TMS_RATELIMIT_LOGIN_ACCOUNT", "10/15m"),
     # Wrong passwords for one account from every client without its device cookie, together.
@@ -243,12 +268,18 @@ TMS_RATE_LIMITS = {
     "admin_login_account_all": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_ACCOUNT_ALL", "100/h"),
     # Username and email changes of one account (each also checks the password).
     "account_change": env_rate("TMS_RATELIMIT_ACCOUNT_CHANGE", "10/h"),
-    "register_ip": env_rate("TMS_RATELIMIT_REGISTER_IP", "10/h"),
-    "refresh_ip": env_rate("TMS_RATELIMIT_REFRESH_IP", "120/m"),
-    "reset_ip": env_rate("TMS_RATELIMIT_RESET_IP", "10/h"),
+    "register_ip": env_rate("TMS_RATELIMIT_REGISTER_IP", "100/h"),  # a class joining together
+    # Refreshes and sign-outs from one address, before the token is read: 10,000 people refreshing
+    # every 300 s are 2,000 a minute.
+    "refresh_ip": env_rate("TMS_RATELIMIT_REFRESH_IP", "3000/m"),
+    # Refreshes and sign-outs of one session (its verified token's session id): one every access
+    # token lifetime, and one per page load.
+    "refresh_session": env_rate("TMS_RATELIMIT_REFRESH_SESSION", "30/5m"),
+    "reset_ip": env_rate("TMS_RATELIMIT_RESET_IP", "100/h"),
     "reset_account": env_rate("TMS_RATELIMIT_RESET_ACCOUNT", "3/h"),
     "password_account": env_rate("TMS_RATELIMIT_PASSWORD_ACCOUNT", "10/15m"),
-    "admin_login_ip": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_IP", "20/5m"),
+    "admin_login_ip": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_IP", "200/5m"),
+    "admin_login_ip_failed": env_rate("TMS_RATELIMIT_ADMIN_LOGIN_IP_FAILED", "20/5m"),
     # The task service, per user (the token's user id):
     "tasks_write": env_rate("TMS_RATELIMIT_TASKS_WRITE", "300/m"),
     "tasks_bulk": env_rate("TMS_RATELIMIT_TASKS_BULK", "60/m"),
@@ -266,7 +297,7 @@ TMS_RATE_LIMITS = {
     # Second-factor codes for one account, wrong or right (accounts.two_factor): sign-in, disabling,
     # new recovery codes; and sign-in second steps from one address.
     "mfa_account": env_rate("TMS_RATELIMIT_MFA_ACCOUNT", "10/15m"),
-    "mfa_ip": env_rate("TMS_RATELIMIT_MFA_IP", "30/5m"),
+    "mfa_ip": env_rate("TMS_RATELIMIT_MFA_IP", "2000/5m"),
     # Webhook changes and manual redeliveries of one account (tasks.webhooks).
     "webhooks_write": env_rate("TMS_RATELIMIT_WEBHOOKS_WRITE", "60/h"),
 }

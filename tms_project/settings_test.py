@@ -16,9 +16,9 @@ TMS_MAIL_DELIVERY_THREAD = False  # tests deliver the outbox themselves (account
 TMS_NOTIFICATION_THREAD = False  # and the notifications (tasks.notifications.deliver)
 # The tests' stand-in push services: names their fake DNS answers, and a public address literal.
 TMS_PUSH_SERVICES = [*TMS_PUSH_SERVICES, ".example.net", "93.184.216.34"]  # noqa: F405
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "tms_project.cache.LocMemCache"}}  # counts hits and misses
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):  # noqa: F405 - Django's or tms_project.db's
     # A file, not memory: tests that race several threads need real connections and locks.
     import tempfile
 
