@@ -71,6 +71,7 @@ for _outcome in ("success", "failure", "throttled", "mfa_required", "mfa_failure
     LOGINS.labels(_outcome)
 for _limit in (
     "login_ip",
+    "login_ip_failed",
     "login_account",
     "login_account_all",
     "login_device",
@@ -79,10 +80,12 @@ for _limit in (
     "account_change",
     "register_ip",
     "refresh_ip",
+    "refresh_session",
     "reset_ip",
     "reset_account",
     "password_account",
     "admin_login_ip",
+    "admin_login_ip_failed",
     "calendar_feed",
     "calendar_feed_ip",
 ):
