@@ -46,14 +46,15 @@ stack: install frontend ## the cluster's topology here: MariaDB, Redis, auth :80
 stack-stop: ## stop what `make stack` started (MariaDB and Redis keep running)
 	$(BIN)/python scripts/stack.py stop
 
-backup: install ## dump the MySQL/MariaDB database (DATABASE_URL, TMS_DB_*, else make stack's) into backups/, newest 14 kept
+backup: install ## dump the MySQL/MariaDB database (DATABASE_URL, TMS_DB_*, else make stack's) into backups/, newest 14 kept; OFFSITE=1 also copies it, age-encrypted, to the bucket (TMS_BACKUP_S3_*)
 	$(ENSURE) "mariadb-dump|mysqldump"
-	$(BIN)/python scripts/backup.py backup
+	$(BIN)/python scripts/backup.py backup $(if $(OFFSITE),--offsite)
 
-restore: install ## load FILE=backups/tms-....sql.gz into that database; it must be empty (FORCE=1 drops its tables)
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/tms-YYYYmmddTHHMMSSZ.sql.gz [FORCE=1]" >&2; exit 2; }
+restore: install ## load FILE=backups/tms-....sql.gz, or FROM_BUCKET=1 [KEY=latest] AGE_KEY_FILE=..., into that database; it must be empty (FORCE=1 drops its tables)
+	@test -n "$(FILE)$(FROM_BUCKET)" || { echo "usage: make restore FILE=backups/tms-YYYYmmddTHHMMSSZ.sql.gz [FORCE=1]" >&2; \
+	  echo "   or: make restore FROM_BUCKET=1 [KEY=tms-YYYYmmddTHHMMSSZ.sql.gz.age|latest] AGE_KEY_FILE=path/to/key.txt [FORCE=1]" >&2; exit 2; }
 	$(ENSURE) "mariadb|mysql"
-	$(BIN)/python scripts/backup.py restore $(if $(FORCE),--force) "$(FILE)"
+	$(BIN)/python scripts/backup.py restore $(if $(FORCE),--force) $(if $(FROM_BUCKET),--from-bucket "$(or $(KEY),latest)" $(if $(AGE_KEY_FILE),--age-key "$(AGE_KEY_FILE)"),"$(FILE)")
 
 bench: install-dev frontend ## load every endpoint through the ingress at 10k and 1M tasks, against baselines (docs/performance.md)
 	$(ENSURE) wrk

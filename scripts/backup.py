@@ -7,6 +7,12 @@ restore  loads one dump with mariadb (or mysql) into the configured database, cr
          it does not exist; a database that has tables is refused unless --force, which drops
          them first.
 
+Off-site copies (tms_project/offsite_backup.py, the code the cluster's backup runs; settings in
+TMS_BACKUP_S3_* and AWS_* as there): `backup --offsite` also encrypts the new dump with age and
+uploads it to the bucket (make backup OFFSITE=1); `restore --from-bucket [NAME|latest] --age-key
+FILE` downloads a copy and decrypts it completely, checking it on the way, before it touches the
+database: a wrong key changes nothing (make restore FROM_BUCKET=1 AGE_KEY_FILE=...).
+
 The database is the one TMS itself would use: DATABASE_URL, or TMS_DB_HOST with TMS_DB_PORT,
 TMS_DB_NAME, TMS_DB_USER and TMS_DB_PASSWORD (tms_project/settings.py); with neither, the one
 `make stack` serves, mysql://root@127.0.0.1:3306/tms_stack. The password reaches the client
@@ -34,6 +40,10 @@ if TYPE_CHECKING:  # MySQLdb is imported where it is needed: `backup` of a dump 
     from MySQLdb.cursors import Cursor
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tms_project import offsite_backup  # noqa: E402 - importable once the project root is on the path
+
 DEFAULT_URL = "mysql://root@127.0.0.1:3306/tms_stack"
 DEFAULT_DIRECTORY = ROOT / "backups"
 DEFAULT_KEEP = 14
@@ -341,29 +351,82 @@ def main(argv: list[str] | None = None) -> int:
         default=int(os.environ.get("TMS_BACKUP_KEEP") or DEFAULT_KEEP),
         help=f"how many dumps to keep, newest first (TMS_BACKUP_KEEP; default {DEFAULT_KEEP})",
     )
+    make.add_argument(
+        "--offsite",
+        action="store_true",
+        help="also encrypt the new dump with age and copy it to the bucket (TMS_BACKUP_S3_*)",
+    )
     load = commands.add_parser("restore", help="load a dump into the (empty) database")
-    load.add_argument("file", type=Path, help="a dump, e.g. backups/tms-20261127T020000Z.sql.gz")
+    load.add_argument("file", type=Path, nargs="?", help="a dump, e.g. backups/tms-20261127T020000Z.sql.gz")
+    load.add_argument(
+        "--from-bucket",
+        metavar="NAME",
+        nargs="?",
+        const="latest",
+        help="a copy in the bucket instead: its name (tms-...sql.gz.age) or latest (the default)",
+    )
+    load.add_argument("--age-key", type=Path, help="with --from-bucket: the age private key file")
     load.add_argument("--force", action="store_true", help="drop the database's tables first")
     arguments = parser.parse_args(argv)
+    if arguments.command == "restore" and (arguments.file is None) == (arguments.from_bucket is None):
+        parser.error("restore takes a dump file or --from-bucket, one of them")
+    if arguments.command == "restore" and arguments.from_bucket is not None and arguments.age_key is None:
+        parser.error("--from-bucket needs --age-key FILE, the private key the copies are encrypted to")
     try:
         database = database_from_environment(os.environ)
         if arguments.command == "backup":
-            path, removed = backup(database, arguments.dir, arguments.keep)
-            print(f"backup: {database.describe()} -> {path} ({path.stat().st_size:,} bytes)")
-            for old in removed:
-                print(f"backup: removed {old.name} (keeping the newest {arguments.keep})")
+            run_backup(database, arguments)
+        elif arguments.from_bucket is not None:
+            run_restore_from_bucket(database, arguments)
         else:
-            tables = restore(database, arguments.file, force=arguments.force)
-            print(f"restore: {arguments.file} -> {database.describe()} ({tables} tables)")
-            print(
-                "restore: next, apply any migration newer than the dump to the same database: "
-                f"DATABASE_URL={database.url_without_password()} make migrate "
-                "(with the password in the URL if it has one)"
-            )
-    except BackupError as exc:
+            run_restore(database, arguments.file, force=arguments.force)
+    except (BackupError, offsite_backup.OffsiteError) as exc:
         print(f"{arguments.command}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_backup(database: Database, arguments: argparse.Namespace) -> None:
+    # The bucket's settings are read before the dump: a missing one is reported before minutes of work.
+    offsite = (
+        (
+            offsite_backup.bucket_from_environment(os.environ),
+            offsite_backup.recipients_from_environment(os.environ),
+            offsite_backup.keep_from_environment(os.environ),
+        )
+        if arguments.offsite
+        else None
+    )
+    path, removed = backup(database, arguments.dir, arguments.keep)
+    print(f"backup: {database.describe()} -> {path} ({path.stat().st_size:,} bytes)")
+    for old in removed:
+        print(f"backup: removed {old.name} (keeping the newest {arguments.keep})")
+    if offsite is not None:
+        bucket, recipients, keep = offsite
+        copy, pruned = offsite_backup.upload(bucket, path, recipients, keep)
+        print(f"backup: {path.name} -> {bucket.describe(copy.name)} ({copy.size:,} bytes, age-encrypted)")
+        for name in pruned:
+            print(f"backup: removed {name} from the bucket (keeping the newest {keep})")
+
+
+def run_restore_from_bucket(database: Database, arguments: argparse.Namespace) -> None:
+    """Fetch, verify and decrypt the copy completely first: only a whole dump reaches the database."""
+    identities = offsite_backup.identities_from_file(arguments.age_key)
+    bucket = offsite_backup.bucket_from_environment(os.environ)
+    with tempfile.TemporaryDirectory(prefix="tms-restore-") as work:
+        path = offsite_backup.fetch(bucket, arguments.from_bucket, identities, Path(work))
+        print(f"restore: fetched and decrypted {path.name} from {bucket.describe()}")
+        run_restore(database, path, force=arguments.force, label=path.name)
+
+
+def run_restore(database: Database, path: Path, *, force: bool, label: str = "") -> None:
+    tables = restore(database, path, force=force)
+    print(f"restore: {label or path} -> {database.describe()} ({tables} tables)")
+    print(
+        "restore: next, apply any migration newer than the dump to the same database: "
+        f"DATABASE_URL={database.url_without_password()} make migrate "
+        "(with the password in the URL if it has one)"
+    )
 
 
 if __name__ == "__main__":
