@@ -3,10 +3,16 @@
 A device that signed in to an account before carries a signed cookie naming the
 account and the device; its attempts count against a budget of its own
 (``login_device``), so nobody elsewhere can use up the owner's. Every other
-client counts twice: per account and address (``login_account``), and for the
-account as a whole (``login_account_all``, larger and longer), which is what
-stops a guessing run spread over many addresses. A successful sign-in gives its
-attempts back. (OWASP's "device cookies" for brute-force protection.)
+client counts three times: per address over every account (``login_ip_failed``,
+which stops credential stuffing from one address), per account and address
+(``login_account``), and for the account as a whole (``login_account_all``,
+larger and longer), which is what stops a guessing run spread over many
+addresses. A successful sign-in gives its attempts back, so these budgets count
+wrong passwords only, and a crowd signing in behind one address spends none of
+them. (OWASP's "device cookies" for brute-force protection.) An attempt one
+budget refuses is given back to the budgets counted before it: no password was
+tried, so a run stopped for one account does not go on spending its address's
+budget, which the other people behind that address need.
 The admin's sign-in page uses the same scheme with its own limits.
 """
 
@@ -45,10 +51,21 @@ def login_attempt(
     if device:
         # One budget per device, for the API's sign-in and the admin's alike.
         return [ratelimit.hit(request, "login_device", f"{account}|device:{device}")]
-    return [
-        ratelimit.hit(request, f"{prefix}login_account", f"{account}|{client_ip(request)}"),
-        ratelimit.hit(request, f"{prefix}login_account_all", account),
+    address = client_ip(request)
+    budgets = [
+        (f"{prefix}login_ip_failed", address),
+        (f"{prefix}login_account", f"{account}|{address}"),
+        (f"{prefix}login_account_all", account),
     ]
+    attempts: list[ratelimit.Attempt | None] = []
+    try:
+        for name, key in budgets:
+            attempts.append(ratelimit.hit(request, name, key))
+    except ratelimit.RateLimited:
+        for attempt in attempts:
+            ratelimit.refund(attempt)
+        raise
+    return attempts
 
 
 def login_succeeded(

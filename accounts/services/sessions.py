@@ -67,8 +67,13 @@ def _decoded(raw_refresh: str) -> dict[str, Any]:
         return other.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
 
 
-def _verified_claims(raw_refresh: str) -> dict[str, Any]:
-    """Signature, expiry, audience, issuer and type of a refresh token, or SessionInvalid."""
+def refresh_claims(*, raw_refresh: str) -> dict[str, Any]:
+    """Signature, expiry, audience, issuer and type of a refresh token, or SessionInvalid.
+
+    No database work: a view reads the session id from the verified claims to count the
+    session's refreshes (``refresh_session``) before ``session_refresh`` or ``session_end``
+    lock its row. Verified, because session ids are small integers anyone could write into
+    an unsigned token to spend someone else's budget."""
     try:
         claims = _decoded(raw_refresh)
     except TokenBackendError as exc:
@@ -111,9 +116,9 @@ def session_start(*, user: User, user_agent: str, ip_address: str | None) -> Iss
     return _issued(refresh, session)
 
 
-def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
-    """Rotate a refresh token: the presented one stops working, a new pair is issued."""
-    claims = _verified_claims(raw_refresh)
+def session_refresh(*, claims: dict[str, Any], user_agent: str) -> IssuedTokens:
+    """Rotate a refresh token, given its ``refresh_claims``: the presented one stops working, a new
+    pair is issued."""
     refresh: RefreshToken | None = None
     with transaction.atomic():
         session = _live_session_for_update(claims)
@@ -133,9 +138,9 @@ def session_refresh(*, raw_refresh: str, user_agent: str) -> IssuedTokens:
 
 
 @transaction.atomic
-def session_end(*, raw_refresh: str) -> None:
-    """Sign out: the session of this refresh token ends (a no-op when it already has)."""
-    claims = _verified_claims(raw_refresh)
+def session_end(*, claims: dict[str, Any]) -> None:
+    """Sign out: the session of this refresh token (given its ``refresh_claims``) ends (a no-op when
+    it already has)."""
     session = AuthSession.objects.select_for_update().filter(pk=claims[SESSION_CLAIM]).first()
     if session is not None and session.revoked_at is None:
         _revoke(session)

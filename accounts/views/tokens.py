@@ -26,6 +26,7 @@ from accounts.serializers import (
 )
 from accounts.services.sessions import (
     IssuedTokens,
+    refresh_claims,
     session_end,
     session_refresh,
     session_start,
@@ -36,6 +37,7 @@ from accounts.two_factor.services import two_factor_enabled
 from accounts.views.base import PublicView
 from tms_project import ratelimit
 from tms_project.api.errors import error_response
+from tms_project.claims import SESSION_CLAIM
 from tms_project.client_ip import client_ip
 from tms_project.metrics import LOGINS
 
@@ -84,12 +86,26 @@ def _presented_refresh(request: Request, body_value: str | None) -> tuple[str | 
 def _read_refresh(
     request: Request, serializer_class: type[RefreshSerializer | LogoutSerializer]
 ) -> tuple[dict[str, Any], str | None, bool]:
-    """Rate-limit, validate, and find the refresh token (body, else cookie) of a refresh or logout."""
+    """Rate-limit, validate, and find the refresh token (body, else cookie) of a refresh or logout.
+
+    The address's budget is a ceiling for a whole office behind one address and comes first,
+    before the body is parsed; each session's own budget is counted once its token is verified
+    (``_session_claims``)."""
     ratelimit.hit(request, "refresh_ip")
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     raw, from_cookie = _presented_refresh(request, serializer.validated_data.get("refresh"))
     return serializer.validated_data, raw, from_cookie
+
+
+def _session_claims(request: Request, raw: str) -> dict[str, Any]:
+    """The verified claims of a presented refresh token, counted against its session's budget.
+
+    Verifying costs a signature check and no database work; the session's row is locked only
+    after the count, so a client looping on refresh is refused before it reaches the database."""
+    claims = refresh_claims(raw_refresh=raw)
+    ratelimit.hit(request, "refresh_session", f"session:{claims[SESSION_CLAIM]}")
+    return claims
 
 
 def _second_factor_required(
@@ -162,7 +178,8 @@ class RefreshView(PublicView):
         if not raw:
             return _session_ended(from_cookie=False)
         try:
-            tokens = session_refresh(raw_refresh=raw, user_agent=user_agent(request))
+            claims = _session_claims(request, raw)
+            tokens = session_refresh(claims=claims, user_agent=user_agent(request))
         except SessionInvalid:
             return _session_ended(from_cookie)
         use_cookie = data["use_cookie"] or from_cookie
@@ -176,7 +193,7 @@ class LogoutView(PublicView):
         if not raw:
             return _session_ended(from_cookie=False)
         try:
-            session_end(raw_refresh=raw)
+            session_end(claims=_session_claims(request, raw))
         except SessionInvalid:
             return _session_ended(from_cookie)
         response = Response(status=status.HTTP_204_NO_CONTENT)
