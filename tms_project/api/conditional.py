@@ -36,9 +36,12 @@ _VERSION_TAG = re.compile(r'"(\d+)"')
 
 def body_tag(body: bytes, *, reader: int, version: int | None = None) -> str:
     """The strong ETag of ``body`` as ``reader`` reads it, led by the task's ``version`` if any."""
-    digest = hashlib.blake2b(b"%d:" % reader, digest_size=8)
+    # SHA-256 runs on the processor's SHA extensions where they exist (2017 on): a 50-task page of
+    # 23 kB hashes in 14 µs, BLAKE2b in 25 (docs/performance.md). 64 bits tell versions apart.
+    digest = hashlib.sha256(b"%d:" % reader)
     digest.update(body)
-    opaque = digest.hexdigest() if version is None else f"{version}-{digest.hexdigest()}"
+    short = digest.hexdigest()[:16]
+    opaque = short if version is None else f"{version}-{short}"
     return f'"{opaque}"'
 
 
@@ -57,6 +60,9 @@ def not_modified(response: HttpResponse) -> HttpResponseNotModified:
     for header in _KEPT_ON_304:
         if header in response:
             answer[header] = response[header]
+    # The 200's length, as RFC 9110 allows; CommonMiddleware would write the 0 of this empty body,
+    # which a cache might take for the length of the body it keeps.
+    answer["Content-Length"] = str(len(response.content))
     return answer
 
 
