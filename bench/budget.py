@@ -10,7 +10,7 @@ with 500 tasks (a label on every third), then times:
 - each part of the list view alone: the JWT check, DRF's request and content negotiation, the
   query parameters, the user's projects, building the queryset, compiling its SQL, running it,
   the page as values() rows (all of those together), the cursors, the page's details, the
-  representation and the JSON;
+  representation, the JSON and its ETag (tms_project.api.conditional);
 - each change of the speed work next to what it replaced (docs/performance.md): model instances,
   DRF's per-request copy of the query serializer's fields, Python's json, the stats query of
   thirteen filtered counts, the rate limit's three Redis round trips, an RS256 refresh token.
@@ -68,6 +68,7 @@ def list_parts(user: Any) -> dict[str, Callable[[], object]]:
     from tasks.serializers import TaskListQuerySerializer
     from tasks.views.tasks import TaskListView
     from tests.support.clients import access_token_for
+    from tms_project.api.conditional import body_tag
     from tms_project.api.pagination import KeysetPagination
     from tms_project.api.renderers import TmsJSONRenderer
 
@@ -103,6 +104,7 @@ def list_parts(user: Any) -> dict[str, Callable[[], object]]:
     rows = page_rows()
     details = details_for([row["pk"] for row in rows], user.pk)
     body = {"results": task_page(rows, user.pk), "next": None, "previous": None}
+    rendered = TmsJSONRenderer().render(body)
     built = queryset()
     sql, params = built.query.get_compiler(using="default").as_sql()
     zone = timezone.get_current_timezone()
@@ -142,6 +144,7 @@ def list_parts(user: Any) -> dict[str, Callable[[], object]]:
         "page details (one query)": lambda: details_for([row["pk"] for row in rows], user.pk),
         "representation of 50 rows": lambda: [row_data(row, details[row["pk"]], zone) for row in rows],
         "JSON rendering (orjson)": lambda: TmsJSONRenderer().render(body),
+        "ETag of the page (SHA-256 of its JSON)": lambda: body_tag(rendered, reader=user.pk),
     }
 
 

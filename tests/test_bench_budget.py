@@ -24,7 +24,7 @@ def test_the_budget_prints_every_part(tmp_path):
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "µs" not in line]
     parts = {row.split(" | ")[0].removeprefix("| ") for row in rows if not row.startswith("| ---")}
     assert {"whole list request (test client)", "JWT check (RS256)", "JSON rendering (orjson)"} <= parts
-    assert len(parts) == 26
+    assert len(parts) == 27
     changes = sorted(part for part in parts if part.startswith("change: "))
     assert len(changes) == len([part for part in parts if part.startswith("before: ")]) == 6
     for row in rows[1:]:
