@@ -12,6 +12,7 @@ import copy
 import os
 import re
 import subprocess
+import textwrap
 
 import pytest
 import yaml
@@ -135,7 +136,7 @@ def test_checkov_finds_nothing_in_the_variant(rendered_text):
 
 def documented_overlay() -> str:
     """The overlay docs/deploy.md gives for a Gateway of one's own (the block that patches both knobs)."""
-    blocks = re.findall(r"```yaml\n(.*?)```", DEPLOY_DOC.read_text(), re.DOTALL)
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```yaml\n(.*?)```", DEPLOY_DOC.read_text(), re.DOTALL)]
     [block] = [b for b in blocks if "components/gateway-api" in b and "/spec/ingress/0/from/0" in b]
     return block
 

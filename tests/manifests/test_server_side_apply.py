@@ -11,6 +11,8 @@ otherwise; a failure under TMS_REQUIRE_SERVICES=1).
 
 import copy
 import hashlib
+import re
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -39,6 +41,9 @@ EXPECTED_KINDS = {
     "HelmRepository",
     "ServiceMonitor",
     "PrometheusRule",
+    "HTTPRoute",
+    "Gateway",
+    "GatewayClass",
 }
 # Groups a cluster serves itself (plus kustomize's own config files): not custom resources, so not
 # this server's to check (kubernetes-validate and checkov cover them). Any other group must be served
@@ -90,7 +95,15 @@ def shipped(docs_by_overlay) -> Shipped:
         for overlay, docs in docs_by_overlay.items()
         for doc in docs
     ]
-    return flux_documents() + rendered
+    return flux_documents() + rendered + documented_gateway()
+
+
+def documented_gateway() -> Shipped:
+    """The Gateway docs/deploy.md tells an operator to create for the Gateway API component."""
+    text = (ROOT / "docs/deploy.md").read_text()
+    blocks = [textwrap.dedent(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)]
+    [block] = [b for b in blocks if "\nkind: Gateway\n" in b]
+    return [("docs/deploy.md (the Gateway to create)", doc) for doc in yaml.safe_load_all(block) if doc]
 
 
 def describe(source: str, document: Document) -> str:
@@ -144,8 +157,9 @@ def test_every_object_is_either_a_custom_resource_checked_here_or_a_built_in_kin
 
 
 def test_both_overlays_were_read(shipped):
-    # The overlays hold no custom resource today; an empty render would hide one added later.
-    for overlay in ("local", "production"):
+    # Only production-gateway holds a custom resource (its HTTPRoute); an empty render of the
+    # others would hide one added later.
+    for overlay in ("local", "production", "production-gateway"):
         assert any(source == f"k8s/overlays/{overlay} (rendered)" for source, _ in shipped), overlay
 
 
@@ -192,6 +206,10 @@ def removed_version(doc: Document) -> None:
     doc["apiVersion"] = "helm.toolkit.fluxcd.io/v2beta1"  # removed from Flux; v2 replaced it
 
 
+def backend_slower_than_request(doc: Document) -> None:
+    doc["spec"]["rules"][0]["timeouts"]["backendRequest"] = "90s"  # the request's own bound is 60s
+
+
 def for_in_words(doc: Document) -> None:
     doc["spec"]["groups"][0]["rules"][0]["for"] = "5 minutes"  # a duration must read 5m
 
@@ -226,6 +244,13 @@ CONTROLS = [
         "tms-alerts",
         for_in_words,
         'spec.groups[0].rules[0].for: Invalid value: "5 minutes"',
+    ),
+    Control(
+        "CEL rule: HTTPRoute timeouts",
+        "HTTPRoute",
+        "tms",
+        backend_slower_than_request,
+        "backendRequest timeout cannot be longer than request timeout",
     ),
     Control(
         "API version no longer served",
