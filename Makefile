@@ -100,12 +100,13 @@ frontend/dist/index.html: $(FRONTEND_SOURCES)
 	@command -v npm >/dev/null || { echo "TMS's web app needs Node.js 20+ and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund && npm run build
 
-manifests: tools ## render both Kubernetes overlays into build/ (what Flux would apply)
+manifests: tools ## render the Kubernetes overlays into build/ (local and production: what Flux would apply; production-gateway)
 	$(ENSURE) kubectl
 	mkdir -p build
 	kubectl kustomize k8s/overlays/local > build/local.yaml
 	kubectl kustomize k8s/overlays/production > build/production.yaml
-	@echo "build/local.yaml and build/production.yaml written"
+	kubectl kustomize k8s/overlays/production-gateway > build/production-gateway.yaml
+	@echo "build/local.yaml, build/production.yaml and build/production-gateway.yaml written"
 
 install: $(VENV)/.installed-runtime ## virtualenv with the runtime dependencies
 install-dev: $(VENV)/.installed-dev ## virtualenv with the test and lint tools too
