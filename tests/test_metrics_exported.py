@@ -76,6 +76,7 @@ def exported(tmp_path_factory) -> set[str]:
             "POST", f"{server.url}/api/auth/login/", wrong
         )  # throttled: the account allows one failure a minute
         api("POST", f"{server.url}/api/tasks/", {"title": "counted"}, token=tokens["access"])
+        http("GET", f"{server.url}/readyz")  # a cache read: it writes a key and reads it back
         _, _, body = http("GET", f"{server.url}/metrics")
     samples: dict[str, float] = {}
     for line in body.decode().splitlines():
@@ -106,7 +107,34 @@ def test_the_application_metrics_count_real_events(exported):
     assert exported['tms_tasks_created_total{source="import"}'] == 0
 
 
+def total(samples: dict[str, float], name: str, **labels: str) -> float:
+    """The sum of ``name``'s series that carry ``labels`` (whatever their order on the page)."""
+    wanted = {f'{key}="{value}"' for key, value in labels.items()}
+    found = 0.0
+    for series, value in samples.items():
+        series_name, _, rest = series.partition("{")
+        if series_name == name and wanted <= set(rest.rstrip("}").split(",")):
+            found += value
+    return found
+
+
+def test_the_database_and_cache_metrics_count_real_statements(exported):
+    # summed over both workers: sign-up, sign-in, the task... each run several statements
+    sqlite = {"alias": "default", "vendor": "sqlite"}
+    assert total(exported, "tms_db_query_duration_seconds_count", **sqlite) >= 10
+    assert total(exported, "tms_db_query_duration_seconds_bucket", le="+Inf", **sqlite) == total(
+        exported, "tms_db_query_duration_seconds_count", **sqlite
+    )
+    assert total(exported, "tms_db_connections_total", **sqlite) >= 1
+    assert total(exported, "tms_db_connection_errors_total", **sqlite) == 0
+    assert total(exported, "tms_db_errors_total", type="OperationalError", **sqlite) == 0
+    # /readyz read back from Redis what it wrote
+    assert total(exported, "tms_cache_gets_total", result="hit") >= 1
+    assert total(exported, "tms_cache_gets_total", result="error") == 0
+
+
 def test_the_scan_finds_the_names_it_should():
     used = used_metric_names()
     assert {"tms_auth_logins_total", "mysql_up", "kube_horizontalpodautoscaler_spec_max_replicas"} <= used
+    assert {"tms_db_query_duration_seconds_bucket", "tms_db_errors_total", "tms_cache_gets_total"} <= used
     assert "sum" not in used and "rate" not in used
