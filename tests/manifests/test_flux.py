@@ -12,8 +12,9 @@ from tests.support.tools import ROOT, TOOLS_BIN, require_tool
 
 pytestmark = pytest.mark.manifests
 
+CLUSTERS = ["local", "production"]
 FLUX_DIRS = [
-    "flux/clusters/local",
+    *(f"flux/clusters/{cluster}" for cluster in CLUSTERS),
     "flux/infrastructure/monitoring/release",
     "flux/infrastructure/monitoring/config",
     "flux/infrastructure/weave-gitops",
@@ -35,8 +36,11 @@ def flux_docs() -> dict[str, list[dict]]:
     return {path: [d for d in yaml.safe_load_all(kustomize(path)) if d] for path in FLUX_DIRS}
 
 
-def by_kind(flux_docs, kind) -> dict[str, dict]:
-    return {d["metadata"]["name"]: d for docs in flux_docs.values() for d in docs if d["kind"] == kind}
+def by_kind(flux_docs, kind, cluster="local") -> dict[str, dict]:
+    """The objects of one kind by name, from the shared directories and one cluster's own."""
+    paths = [path for path in flux_docs if not path.startswith("flux/clusters/")]
+    paths.append(f"flux/clusters/{cluster}")
+    return {d["metadata"]["name"]: d for path in paths for d in flux_docs[path] if d["kind"] == kind}
 
 
 def crd_check(tmp_path: Path, text: str) -> list[dict]:
@@ -72,12 +76,16 @@ def test_the_crd_check_catches_unknown_and_wrong_fields(tmp_path, flux_docs):
     assert results[1]["errors"]
 
 
-def test_git_source_and_reconciliation_follow_the_architecture(flux_docs):
-    [repository] = by_kind(flux_docs, "GitRepository").values()
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_git_source_and_reconciliation_follow_the_architecture(flux_docs, cluster):
+    [repository] = by_kind(flux_docs, "GitRepository", cluster).values()
     assert repository["apiVersion"] == "source.toolkit.fluxcd.io/v1"
     assert repository["spec"]["ref"] == {"branch": "master"} and repository["spec"]["interval"] == "30s"
-    app = by_kind(flux_docs, "Kustomization")["tms-app"]["spec"]
-    assert app["path"] == "./k8s/overlays/local" and app["interval"] == "1m" and app["prune"] is True
+    kustomizations = by_kind(flux_docs, "Kustomization", cluster)
+    # the cluster applies its own directory, and the application from its own overlay
+    assert kustomizations["flux-system"]["spec"]["path"] == f"./flux/clusters/{cluster}"
+    app = kustomizations["tms-app"]["spec"]
+    assert app["path"] == f"./k8s/overlays/{cluster}" and app["interval"] == "1m" and app["prune"] is True
     checks = {(c["kind"], c["name"]) for c in app["healthChecks"]}
     assert checks == {
         ("Deployment", "auth"),
@@ -88,14 +96,116 @@ def test_git_source_and_reconciliation_follow_the_architecture(flux_docs):
     }
 
 
-def test_kustomizations_are_ordered_and_point_at_paths_that_render(flux_docs):
-    kustomizations = by_kind(flux_docs, "Kustomization")
-    assert kustomizations["tms-app"]["spec"]["dependsOn"] == [{"name": "monitoring-config"}]
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_kustomizations_are_ordered_and_point_at_paths_that_render(flux_docs, cluster):
+    kustomizations = by_kind(flux_docs, "Kustomization", cluster)
+    assert set(kustomizations) >= {
+        "flux-system",
+        "monitoring",
+        "monitoring-config",
+        "tms-app",
+        "weave-gitops",
+    }
     assert kustomizations["monitoring-config"]["spec"]["dependsOn"] == [{"name": "monitoring"}]
     for name, kustomization in kustomizations.items():
         for dependency in kustomization["spec"].get("dependsOn", []):
-            assert dependency["name"] in kustomizations
+            assert dependency["name"] in kustomizations, f"{name} depends on a Kustomization {cluster} lacks"
         assert kustomize(kustomization["spec"]["path"].removeprefix("./")), name
+
+
+def depends_on(kustomizations: dict[str, dict], name: str) -> set[str]:
+    """Every Kustomization `name` waits for, directly or through others."""
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        for dependency in kustomizations[pending.pop()]["spec"].get("dependsOn", []):
+            if dependency["name"] not in found:
+                found.add(dependency["name"])
+                pending.append(dependency["name"])
+    return found
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_the_application_does_not_wait_for_the_monitoring_stack(flux_docs, cluster):
+    # A failing Grafana chart (Kustomization monitoring) must not hold back a TMS rollout.
+    kustomizations = by_kind(flux_docs, "Kustomization", cluster)
+    assert not depends_on(kustomizations, "tms-app") & {"monitoring", "monitoring-config"}
+    expected = {"local": set(), "production": {"tms-secrets"}}[cluster]
+    assert depends_on(kustomizations, "tms-app") == expected
+
+
+# Where the API groups of custom resources come from: Flux's own from bootstrap (before any
+# Kustomization runs); prometheus-operator's from the kube-prometheus-stack chart (crds: Create).
+CRD_INSTALLERS = {"monitoring.coreos.com": ("HelmRelease", "kube-prometheus-stack")}
+BOOTSTRAPPED = re.compile(r".*\.toolkit\.fluxcd\.io")
+# Gateway API CRDs come with the cluster's Gateway controller, a prerequisite outside Flux
+# (docs/deploy.md); no Kustomization here installs them, so none can be waited for.
+CLUSTER_PREREQUISITES = {"gateway.networking.k8s.io"}
+BUILT_IN = re.compile(
+    r"v1|(apps|batch|autoscaling|policy|networking\.k8s\.io|rbac\.authorization\.k8s\.io)/v\w+"
+)
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS)
+def test_custom_resources_wait_for_the_kustomization_that_installs_their_crds(flux_docs, cluster):
+    # given what each Kustomization of the cluster applies
+    kustomizations = by_kind(flux_docs, "Kustomization", cluster)
+    applied = {
+        name: [d for d in yaml.safe_load_all(kustomize(k["spec"]["path"].removeprefix("./"))) if d]
+        for name, k in kustomizations.items()
+        if name != "flux-system"  # the cluster's own directory: Flux objects only
+    }
+    installer_of = {
+        group: next(
+            name for name, docs in applied.items() for d in docs if (d["kind"], d["metadata"]["name"]) == obj
+        )
+        for group, obj in CRD_INSTALLERS.items()
+    }
+    # then every object whose CRD a Kustomization installs is applied only after that one is ready
+    late = []
+    for name, docs in applied.items():
+        for doc in docs:
+            api_version = doc["apiVersion"]
+            group = api_version.split("/")[0]
+            if (
+                BUILT_IN.fullmatch(api_version)
+                or BOOTSTRAPPED.fullmatch(group)
+                or group in CLUSTER_PREREQUISITES
+            ):
+                continue
+            assert group in installer_of, f"{doc['kind']} {api_version} in {name}: no known CRD installer"
+            if installer_of[group] not in depends_on(kustomizations, name):
+                late.append(
+                    f"{doc['kind']} {doc['metadata']['name']} in {name}, before {installer_of[group]}"
+                )
+    assert late == []
+    # and there are such objects: the monitoring configuration waits for the stack
+    assert installer_of["monitoring.coreos.com"] == "monitoring"
+    assert any(d["apiVersion"].startswith("monitoring.coreos.com/") for d in applied["monitoring-config"])
+
+
+def test_both_clusters_install_the_same_infrastructure(flux_docs):
+    local, production = (by_kind(flux_docs, "Kustomization", cluster) for cluster in CLUSTERS)
+    for name in ("monitoring", "monitoring-config", "weave-gitops"):
+        assert local[name] == production[name], name
+
+
+def test_production_applies_its_secrets_decrypted_before_the_application(flux_docs):
+    kustomizations = by_kind(flux_docs, "Kustomization", "production")
+    secrets = kustomizations["tms-secrets"]["spec"]
+    assert secrets["path"] == "./k8s/overlays/production/secrets" and secrets["prune"] is True
+    assert secrets["wait"] is True  # ready only once every Secret is applied
+    # decrypted by the kustomize-controller with the age key created at bootstrap (docs/deploy.md)
+    assert secrets["decryption"] == {"provider": "sops", "secretRef": {"name": "sops-age"}}
+    assert kustomizations["tms-app"]["spec"]["dependsOn"] == [{"name": "tms-secrets"}]
+    # every Kustomization of either cluster that applies a SOPS-encrypted object decrypts it
+    for cluster in CLUSTERS:
+        for name, kustomization in by_kind(flux_docs, "Kustomization", cluster).items():
+            rendered = kustomize(kustomization["spec"]["path"].removeprefix("./"))
+            if "\nsops:\n" in rendered:
+                assert kustomization["spec"].get("decryption", {}).get("provider") == "sops", (cluster, name)
+    # the local cluster has no encrypted Secret: its overlay generates development ones
+    assert "tms-secrets" not in by_kind(flux_docs, "Kustomization", "local")
 
 
 def test_the_monitoring_release(flux_docs):

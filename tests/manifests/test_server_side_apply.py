@@ -163,12 +163,21 @@ def test_both_overlays_were_read(shipped):
         assert any(source == f"k8s/overlays/{overlay} (rendered)" for source, _ in shipped), overlay
 
 
+def test_both_flux_clusters_were_read(shipped):
+    for cluster in ("local", "production"):
+        assert any(source.startswith(f"flux/clusters/{cluster}/") for source, _ in shipped), cluster
+
+
 def shipped_object(shipped: Shipped, kind: str, name: str) -> Document:
     matches = [
-        doc for _, doc in shipped if doc.get("kind") == kind and doc.get("metadata", {}).get("name") == name
+        (source, doc)
+        for source, doc in shipped
+        if doc.get("kind") == kind and doc.get("metadata", {}).get("name") == name
     ]
+    if len(matches) > 1:  # each cluster has its flux-system and tms-app: the controls take local's
+        matches = [(source, doc) for source, doc in matches if source.startswith("flux/clusters/local/")]
     assert len(matches) == 1, f"expected one shipped {kind} {name}, found {len(matches)}"
-    return matches[0]
+    return matches[0][1]
 
 
 @dataclass(frozen=True)
