@@ -56,7 +56,7 @@ def used_metric_names() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> set[str]:
+def exported(tmp_path_factory) -> dict[str, float]:
     directory: Path = tmp_path_factory.mktemp("metrics")
     redis_url = require(REDIS_URL, "Redis")  # the workers share rate-limit counters, as in production
     redis.Redis.from_url(redis_url).flushdb()
