@@ -404,7 +404,7 @@ def run_check(arguments: argparse.Namespace, environ: Mapping[str, str]) -> None
         return
     bucket = bucket_from_environment(environ)
     copy = check(bucket, timedelta(hours=arguments.max_age_hours))
-    say(f"newest copy in {bucket.describe()}: {copy.name} ({copy.size:,} bytes, age-encrypted)")
+    say(f"newest copy: {bucket.describe(copy.name)} ({copy.size:,} bytes, age-encrypted)")
 
 
 def run_list(arguments: argparse.Namespace, environ: Mapping[str, str]) -> None:
