@@ -1,5 +1,7 @@
-"""Database backups in the cluster: the nightly CronJob, its volume, the one-off restore Job, and
-the two scripts they run (executed here against stand-ins for mysqldump and mysql)."""
+"""Database backups in the cluster: the nightly CronJob (the dump, then its off-site copy), its
+volume, the off-site check, the one-off restore Jobs, and the two scripts they run (executed here
+against stand-ins for mysqldump and mysql). tests/test_backup_offsite.py runs the off-site steps'
+commands against an S3 server."""
 
 import gzip
 import os
@@ -17,8 +19,10 @@ from tests.support.tools import ROOT, checkov
 pytestmark = pytest.mark.manifests
 
 RESTORE_JOB = ROOT / "k8s/restore/restore-job.yaml"
+RESTORE_FROM_BUCKET = ROOT / "k8s/restore/restore-from-bucket-job.yaml"
 BACKUP_READER = ROOT / "k8s/restore/backup-reader.yaml"
-ONE_OFFS = [RESTORE_JOB, BACKUP_READER]
+ONE_OFFS = [RESTORE_JOB, RESTORE_FROM_BUCKET, BACKUP_READER]
+PRIVATE_RANGES = {"10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16"}
 DUMP_NAME = re.compile(r"tms-\d{8}T\d{6}Z\.sql\.gz")
 
 
@@ -28,6 +32,15 @@ def objects(docs, kind):
 
 def backup_pod(docs) -> dict:
     return objects(docs, "CronJob")["mysql-backup"]["spec"]["jobTemplate"]["spec"]["template"]
+
+
+def dump_container(docs) -> dict:
+    [dump] = backup_pod(docs)["spec"]["initContainers"]
+    return dump
+
+
+def backend_image(docs) -> str:
+    return objects(docs, "Deployment")["auth"]["spec"]["template"]["spec"]["containers"][0]["image"]
 
 
 def restore_job() -> dict:
@@ -55,7 +68,8 @@ def test_the_backup_runs_nightly_alone_and_gives_up_in_time(docs):
 
 def test_the_backup_uses_the_databases_image_and_its_credentials(docs):
     pod = backup_pod(docs)["spec"]
-    [container] = pod["containers"]
+    container = dump_container(docs)
+    assert container["name"] == "dump"  # an init container: the off-site copy runs after it
     mysql = objects(docs, "StatefulSet")["mysql"]["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == mysql["image"]
     assert container["command"] == ["bash", "/opt/tms/backup.sh"]
@@ -100,7 +114,11 @@ def test_checkov_finds_nothing_in_the_one_off_objects_next_to_the_overlay(render
     combined.write_text("---\n".join(texts))
     report = checkov("kubernetes", str(combined))
     assert [(f["check_id"], f["resource"]) for f in report["failed"]] == []
-    for name in ("Job.tms-app.tms-restore", "Pod.tms-app.backup-reader"):
+    for name in (
+        "Job.tms-app.tms-restore",
+        "Job.tms-app.tms-restore-from-bucket",
+        "Pod.tms-app.backup-reader",
+    ):
         assert len([c for c in report["passed"] if c["resource"] == name]) > 40, name
 
 
@@ -109,7 +127,7 @@ def test_the_restore_job_matches_the_backup(docs):
     backup = backup_pod(docs)
     pod = job["spec"]["template"]
     [container] = pod["spec"]["containers"]
-    [backup_container] = backup["spec"]["containers"]
+    backup_container = dump_container(docs)
     assert job["metadata"]["namespace"] == "tms-app"
     assert container["image"] == backup_container["image"]
     assert container["command"] == ["bash", "/opt/tms/restore.sh"]
@@ -140,7 +158,7 @@ def test_the_secrets_the_restore_job_names_exist_in_both_overlays(docs, overlay)
 def test_the_backup_reader_mounts_the_backups_read_only(docs):
     spec = one_off_pod_spec(BACKUP_READER)
     [container] = spec["containers"]
-    assert container["image"] == backup_pod(docs)["spec"]["containers"][0]["image"]
+    assert container["image"] == dump_container(docs)["image"]
     volumes = {v["name"]: v for v in spec["volumes"]}
     assert volumes["backups"]["persistentVolumeClaim"] == {"claimName": "mysql-backups", "readOnly": True}
     assert {"name": "backups", "mountPath": "/backups", "readOnly": True} in container["volumeMounts"]
@@ -153,13 +171,139 @@ def test_the_one_off_pods_are_restricted_like_every_pod(path):
     assert spec["automountServiceAccountToken"] is False
     assert spec["securityContext"]["runAsNonRoot"] is True and spec["securityContext"]["runAsUser"] == 1000
     assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-    [container] = spec["containers"]
-    context = container["securityContext"]
-    assert context["allowPrivilegeEscalation"] is False and context["readOnlyRootFilesystem"] is True
-    assert context["capabilities"] == {"drop": ["ALL"]} and context["runAsUser"] == 1000
-    resources = container["resources"]
-    assert {"cpu", "memory"} <= set(resources["requests"]) <= set(resources["limits"])
-    assert "/tmp" in [m["mountPath"] for m in container["volumeMounts"]]
+    for container in [*spec.get("initContainers", []), *spec["containers"]]:
+        context = container["securityContext"]
+        assert context["allowPrivilegeEscalation"] is False and context["readOnlyRootFilesystem"] is True
+        assert context["capabilities"] == {"drop": ["ALL"]} and context["runAsUser"] == 1000
+        resources = container["resources"]
+        assert {"cpu", "memory"} <= set(resources["requests"]) <= set(resources["limits"])
+        assert "/tmp" in [m["mountPath"] for m in container["volumeMounts"]]
+
+
+# The off-site copy: the step after the dump, its settings and Secret, the check, the network.
+
+
+def env_from(container) -> list[tuple[str, str, bool]]:
+    return [
+        (kind, ref[kind]["name"], ref[kind].get("optional", False))
+        for ref in container["envFrom"]
+        for kind in ("configMapRef", "secretRef")
+        if kind in ref
+    ]
+
+
+def offsite_container(docs) -> dict:
+    [offsite] = backup_pod(docs)["spec"]["containers"]
+    return offsite
+
+
+def test_the_off_site_copy_runs_after_the_dump_with_the_backend_image(docs):
+    offsite = offsite_container(docs)
+    assert offsite["name"] == "offsite" and offsite["image"] == backend_image(docs)
+    assert offsite["command"] == ["python", "-m", "tms_project.offsite_backup", "upload", "--dir", "/backups"]
+    # the settings from the ConfigMap, the access key only from the Secret, never a literal value
+    assert env_from(offsite) == [
+        ("configMapRef", "backup-offsite-config", False),
+        ("secretRef", "backup-offsite", True),
+    ]
+    assert {e["name"] for e in offsite.get("env", [])} == {"HOME"}
+    assert {"name": "backups", "mountPath": "/backups", "readOnly": True} in offsite["volumeMounts"]
+    volumes = {v["name"]: v for v in backup_pod(docs)["spec"]["volumes"]}
+    [scratch] = [m["name"] for m in offsite["volumeMounts"] if m["mountPath"] == "/tmp"]
+    assert "emptyDir" in volumes[scratch]  # the encrypted copy is written there, never to the volume
+
+
+def test_the_off_site_settings_are_on_in_production_and_off_only_locally(docs, overlay):
+    config = objects(docs, "ConfigMap")["backup-offsite-config"]["data"]
+    assert config["TMS_BACKUP_OFFSITE"] == ("off" if overlay == "local" else "on")
+    assert config["TMS_BACKUP_S3_PREFIX"] == "tms/" and config["TMS_BACKUP_S3_KEEP"] == "30"
+    # no credential in a ConfigMap: they come from the Secret backup-offsite, made outside git
+    assert not [key for key in config if key.startswith("AWS_")]
+    assert "backup-offsite" not in objects(docs, "Secret")
+    if overlay == "production":  # its Secret is created by hand, as docs/deploy.md shows
+        assert "create secret generic backup-offsite " in (ROOT / "docs/deploy.md").read_text()
+
+
+def test_the_off_site_check_runs_every_six_hours_apart_from_the_backup(docs):
+    cronjob = objects(docs, "CronJob")["backup-offsite-check"]
+    # not mysql-backup-*: TmsBackupFailed watches those Jobs; TmsBackupOffsiteMissing watches these
+    assert not cronjob["metadata"]["name"].startswith("mysql-backup")
+    spec = cronjob["spec"]
+    assert (spec["schedule"], spec["timeZone"], spec["concurrencyPolicy"]) == (
+        "47 */6 * * *",
+        "Etc/UTC",
+        "Forbid",
+    )
+    pod = spec["jobTemplate"]["spec"]["template"]
+    [check] = pod["spec"]["containers"]
+    assert check["image"] == backend_image(docs)
+    assert check["command"] == [
+        "python",
+        "-m",
+        "tms_project.offsite_backup",
+        "check",
+        "--max-age-hours",
+        "26",
+    ]
+    assert env_from(check) == env_from(offsite_container(docs))
+    assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == "mysql-backup"  # mysql-backup-np
+    assert "persistentVolumeClaim" not in str(pod["spec"]["volumes"])  # it reads the bucket only
+
+
+def test_backup_pods_reach_https_outside_the_cluster_and_nothing_else_new(docs):
+    policy = objects(docs, "NetworkPolicy")["mysql-backup-np"]["spec"]
+    assert policy["ingress"] == []
+    ports = sorted((p["protocol"], p["port"]) for rule in policy["egress"] for p in rule["ports"])
+    assert ports == [("TCP", 53), ("TCP", 443), ("TCP", 3306), ("UDP", 53)]
+    [outside] = [rule for rule in policy["egress"] if rule["ports"] == [{"protocol": "TCP", "port": 443}]]
+    blocks = {peer["ipBlock"]["cidr"]: set(peer["ipBlock"]["except"]) for peer in outside["to"]}
+    assert blocks == {"0.0.0.0/0": PRIVATE_RANGES, "::/0": {"fc00::/7", "fe80::/10"}}
+
+
+def test_the_restore_from_the_bucket_decrypts_before_it_restores(docs):
+    job = yaml.safe_load(RESTORE_FROM_BUCKET.read_text())
+    spec = job["spec"]["template"]["spec"]
+    [fetch] = spec["initContainers"]
+    [restore] = spec["containers"]
+    # the fetch step is the backup's copy step run backwards, with the same settings and Secret
+    assert fetch["image"] == backend_image(docs)
+    assert [*fetch["command"], *fetch["args"]] == [
+        *("python", "-m", "tms_project.offsite_backup", "fetch"),
+        *("--identity", "/etc/tms/age/key.txt", "--key", "$(BACKUP_KEY)", "--dir", "/restore"),
+    ]
+    assert env_from(fetch) == [
+        ("configMapRef", "backup-offsite-config", False),
+        ("secretRef", "backup-offsite", False),
+    ]
+    assert env_of(fetch)["BACKUP_KEY"] == "latest"
+    # only after it succeeded does restore.sh load the one dump, as the volume restore does
+    plain = restore_job()["spec"]["template"]["spec"]["containers"][0]
+    assert restore["image"] == plain["image"] == dump_container(docs)["image"]
+    assert restore["command"] == plain["command"] and restore["envFrom"] == plain["envFrom"]
+    assert env_of(restore)["BACKUP_FILE"] == "newest" and env_of(restore)["BACKUP_DIR"] == "/restore"
+    assert env_of(restore)["MYSQL_PWD"] == env_of(plain)["MYSQL_PWD"]
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    assert "emptyDir" in volumes["restore"]  # the decrypted dump lives as long as the Job
+    # the private key: a Secret made for the restore and deleted after it, readable by the pod's group
+    assert volumes["age-key"]["secret"]["secretName"] == "backup-offsite-restore-key"
+    assert volumes["age-key"]["secret"]["defaultMode"] == 0o440 and spec["securityContext"]["fsGroup"] == 1000
+    assert {"name": "age-key", "mountPath": "/etc/tms/age", "readOnly": True} in fetch["volumeMounts"]
+    assert not [m for m in restore["volumeMounts"] if m["name"] == "age-key"]
+    assert job["spec"]["backoffLimit"] == 0
+    assert (
+        job["spec"]["template"]["metadata"]["labels"]
+        == restore_job()["spec"]["template"]["metadata"]["labels"]
+    )
+    operations = (ROOT / "docs/operations.md").read_text()
+    assert "create secret generic backup-offsite-restore-key" in operations
+    assert "delete secret backup-offsite-restore-key" in operations
+
+
+def test_the_private_key_is_never_in_the_backup_or_the_check(docs):
+    for name in ("mysql-backup", "backup-offsite-check"):
+        pod = objects(docs, "CronJob")[name]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        assert "backup-offsite-restore-key" not in str(pod) and "AGE-SECRET-KEY" not in str(pod)
+    assert "AGE-SECRET-KEY" not in str(objects(docs, "ConfigMap"))
 
 
 # The scripts, run with bash here; mysqldump and mysql are stand-ins that log what they were given.
@@ -334,4 +478,21 @@ def test_the_restore_script_refuses_a_damaged_dump(sandbox):
     (backups / name).write_bytes(gzip.compress(b"CREATE TABLE `tasks` (`id` bigint);\n"))
     result = run("restore.sh", BACKUP_FILE=name)
     assert result.returncode == 1 and "incomplete" in result.stderr
+    assert not (log / "mysql.args").exists()
+
+
+def test_the_restore_script_takes_the_newest_dump_when_asked(sandbox):
+    run, backups, log = sandbox
+    for name in ("tms-20261125T020700Z.sql.gz", "tms-20261126T020700Z.sql.gz"):
+        (backups / name).write_bytes(gzip.compress(f"-- {name}\n-- Dump completed\n".encode()))
+    result = run("restore.sh", BACKUP_FILE="newest", STUB_TABLES="0")
+    assert result.returncode == 0, result.stderr
+    assert (log / "loaded.sql").read_text().startswith("-- tms-20261126T020700Z.sql.gz")
+    assert "restored tms-20261126T020700Z.sql.gz" in result.stdout
+
+
+def test_the_restore_script_says_when_there_is_no_newest_dump(sandbox):
+    run, _, log = sandbox
+    result = run("restore.sh", BACKUP_FILE="newest")
+    assert result.returncode == 2 and "(no dumps)" in result.stderr
     assert not (log / "mysql.args").exists()
