@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import yaml
 
+from tests.support.dockerfile import build_arguments
 from tests.support.tools import ROOT, require_tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -147,3 +148,17 @@ def test_the_release_writes_each_image_by_tag_and_the_digest_it_pushed():
     assert '"${image}=${REGISTRY}/${IMAGE_NAMESPACE}/${image}:${VERSION}@${digest}"' in edit
     assert "^sha256:[0-9a-f]{64}$" in edit  # no digest recorded, no release
     assert "set_image backend tms-backend" in edit and "set_image frontend tms-frontend" in edit
+
+
+def test_ci_tests_the_web_app_on_the_node_line_its_image_builds_with():
+    """One Node line: frontend/Dockerfile's build stage, CI's setup-node and package.json's engines."""
+    node_image = build_arguments((ROOT / "frontend/Dockerfile").read_text())["NODE_IMAGE"]
+    major = re.fullmatch(r"node:(\d+)\.\d+\.\d+-bookworm-slim@sha256:[0-9a-f]{64}", node_image)[1]
+    assert int(major) % 2 == 0  # an LTS line
+    ci = yaml.safe_load((ROOT / ".github/workflows/ci.yml").read_text())
+    [setup] = [
+        s for s in ci["jobs"]["frontend"]["steps"] if s.get("uses", "").startswith("actions/setup-node@")
+    ]
+    assert setup["with"]["node-version"] == major
+    engines = json.loads((ROOT / "frontend/package.json").read_text())["engines"]["node"]
+    assert f"^{major}." in engines and "20" not in engines  # Node 20 reached its end of life in April 2026
