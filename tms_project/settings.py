@@ -83,6 +83,9 @@ MIDDLEWARE = [
     "tms_project.spa.AppFilesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "tms_project.middleware.body_limit.BodySizeLimitMiddleware",
+    # A request whose database work failed before anything was written runs once more; every
+    # database outage answers 503 + Retry-After (docs/reliability.md "Losing the database primary").
+    "tms_project.db_failover.RetryOnceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -7,12 +7,13 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
 
+from tms_project import db_failover
 from tms_project.api.domain_errors import api_exception_for
 from tms_project.api.errors import error_body
 from tms_project.errors import DomainError
@@ -79,14 +80,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             return response
 
     set_rollback()
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        # The database is unreachable or went away: a retryable condition.
-        logger.error("database unavailable", exc_info=exc)
-        return Response(
-            error_body(503, message="The service is temporarily unavailable; try again shortly."),
-            status=503,
-            headers={"Retry-After": "5"},
-        )
+    if db_failover.is_unavailable(exc):
+        # The database is unreachable, went away or refused the transaction: retryable, and
+        # retried once at once when nothing was written (tms_project.db_failover).
+        request = context.get("request")
+        body = db_failover.unavailable_response(exc, getattr(request, "_request", request))
+        return Response(body, status=503, headers=db_failover.retry_after_headers())
     if isinstance(exc, DatabaseError):
         logger.error("database error", exc_info=exc)
     else:
