@@ -226,3 +226,19 @@ def test_a_stranger_with_a_members_etag_still_gets_404(team, header):
     assert response.json()["error"]["code"] == "not_found" and "ETag" not in response
     listed = revalidate(team.client("stranger"), LIST, team.client("owner").get(LIST)["ETag"])
     assert listed.status_code == 200 and listed.json()["results"] == []
+
+
+# -- the schema -------------------------------------------------------------------------------------
+
+
+def test_the_schema_documents_if_none_match_and_304_on_the_reads_that_answer_it():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("/api/tasks/", "/api/tasks/{task_id}/", "/api/tasks/stats/"):
+        read = paths[path]["get"]
+        assert "If-None-Match" in [parameter["name"] for parameter in read["parameters"]], path
+        assert "304" in read["responses"] and "ETag" in read["responses"]["200"]["headers"], path
+    # an export is streamed: nothing to hash, no 304; a write takes If-Match, not If-None-Match
+    assert "304" not in paths["/api/tasks/export/"]["get"]["responses"]
+    assert "304" not in paths["/api/tasks/{task_id}/"]["patch"]["responses"]

@@ -60,6 +60,7 @@ class _TransferView(TaskAPIView):
 
 class ExportView(_TransferView):
     content_negotiation_class = FormatIsAParameter
+    conditional_gets = False  # streamed: no body to hash before it is sent
     budget = "tasks_export"
 
     @extend_schema(

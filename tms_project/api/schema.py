@@ -1,22 +1,55 @@
-"""OpenAPI: every operation documents the shared error body (docs/api.md); strict bodies say so."""
+"""OpenAPI: every operation documents the shared error body (docs/api.md); strict bodies say so;
+conditional GETs document their ETag and 304."""
 
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ComponentRegistry, ResolvedComponent
 from rest_framework.request import Request
 
 from tms_project.api.strict import STRICT_SERIALIZERS
 
+# A GET of a view with ``conditional_gets`` (tms_project.api.conditional): its ETag, and 304.
+ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "A validator of this body for you; a task's begins with its version"
+    ' ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current.',
+}
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "ETags of copies you hold (or *): 304 with no body when one is current.",
+}
+NOT_MODIFIED = {
+    "description": "Not Modified: the copy named by If-None-Match is current; no body",
+    "headers": {"ETag": ETAG_HEADER},
+}
+
 
 class TmsAutoSchema(AutoSchema):
     """A paged list's body is the component ``<Item>Page`` (or the view's ``page_schema_name``):
-    ``{results, next, previous}`` as KeysetPagination.get_paginated_response_schema describes it."""
+    ``{results, next, previous}`` as KeysetPagination.get_paginated_response_schema describes it.
+    A GET of a view with ``conditional_gets`` takes If-None-Match and may answer 304."""
 
     def get_paginated_name(self, serializer_name: str) -> str:
         return getattr(self.view, "page_schema_name", None) or f"{serializer_name}Page"
+
+    def get_operation(
+        self, path: str, path_regex: str, path_prefix: str, method: str, registry: ComponentRegistry
+    ) -> dict[str, Any] | None:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None and method == "GET" and getattr(self.view, "conditional_gets", False):
+            operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+            responses = operation["responses"]
+            for status in ("200", 200):
+                if status in responses:
+                    responses[status].setdefault("headers", {})["ETag"] = ETAG_HEADER
+            responses.setdefault("304", NOT_MODIFIED)
+        return operation
 
 
 class BearerScheme(OpenApiAuthenticationExtension):

@@ -5470,7 +5470,10 @@ export interface operations {
                 status?: ("todo" | "in_progress" | "done")[];
                 updated_since?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5478,11 +5481,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -5749,7 +5763,10 @@ export interface operations {
     tasks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 task_id: number;
             };
@@ -5759,11 +5776,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -6311,7 +6339,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 task_id: number;
             };
@@ -6321,11 +6352,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CommentPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -6977,7 +7019,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 task_id: number;
             };
@@ -6987,11 +7032,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskEventPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -7637,7 +7693,10 @@ export interface operations {
     tasks_calendar_feed_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7645,11 +7704,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FeedState"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -8297,7 +8367,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8305,11 +8378,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LabelPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -8564,7 +8648,10 @@ export interface operations {
     tasks_labels_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 label_id: number;
             };
@@ -8574,11 +8661,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Label"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -8959,7 +9057,10 @@ export interface operations {
                 /** @description only the unread ones */
                 unread?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8967,11 +9068,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -9217,7 +9329,10 @@ export interface operations {
     tasks_notifications_settings_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9225,11 +9340,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Settings"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -9475,7 +9601,10 @@ export interface operations {
     tasks_notifications_summary_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9483,11 +9612,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -9607,7 +9747,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9615,11 +9758,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -9874,7 +10028,10 @@ export interface operations {
     tasks_projects_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 project_id: number;
             };
@@ -9884,11 +10041,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -10276,7 +10444,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 project_id: number;
             };
@@ -10286,11 +10457,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MemberPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -10950,7 +11132,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10958,11 +11143,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectTrashPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -11077,7 +11273,10 @@ export interface operations {
     tasks_push_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11085,11 +11284,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PushInfo"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -11470,7 +11680,10 @@ export interface operations {
     tasks_stats_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11478,11 +11691,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Stats"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -11600,7 +11824,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11608,11 +11835,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TrashPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -11855,7 +12093,10 @@ export interface operations {
     tasks_webhooks_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11863,11 +12104,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"][];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -12122,7 +12374,10 @@ export interface operations {
     tasks_webhooks_retrieve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 webhook_id: number;
             };
@@ -12132,11 +12387,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
@@ -12515,7 +12781,10 @@ export interface operations {
                 cursor?: string;
                 page_size?: number;
             };
-            header?: never;
+            header?: {
+                /** @description ETags of copies you hold (or *): 304 with no body when one is current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 webhook_id: number;
             };
@@ -12525,11 +12794,22 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
+            };
+            /** @description Not Modified: the copy named by If-None-Match is current; no body */
+            304: {
+                headers: {
+                    /** @description A validator of this body for you; a task's begins with its version ("7-1f0c2a9b3d4e5f60"). Send it as If-None-Match to be answered 304 while it is current. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or invalid values */
             400: {
