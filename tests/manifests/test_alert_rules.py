@@ -1,9 +1,11 @@
 """The alert rules, evaluated by Prometheus' own promtool: they load, and fire when they should.
 
 promtool reads plain rule files, so the PrometheusRule's groups are written out as one. Unit tests
-of a group live in tests/manifests/rules/<group>.test.yaml, on synthetic series.
+of a group live in tests/manifests/rules/<group>.test.yaml, on synthetic series. The dashboards'
+queries are parsed the same way, as recording rules.
 """
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +18,7 @@ from tests.support.tools import ROOT, require_tool
 pytestmark = pytest.mark.manifests
 
 RULES = ROOT / "flux/infrastructure/monitoring/config/prometheusrules.yaml"
+DASHBOARDS = sorted((ROOT / "flux/infrastructure/monitoring/config/dashboards").glob("*.json"))
 UNIT_TESTS = sorted((ROOT / "tests/manifests/rules").glob("*.test.yaml"))
 
 
@@ -55,3 +58,21 @@ def test_every_alert_of_tms_database_has_unit_tests():
         for case in test.get("alert_rule_test", [])
     }
     assert {rule["alert"] for rule in groups["tms-database"]} <= tested
+
+
+def test_every_dashboard_query_parses_in_prometheus(tmp_path):
+    rules = [
+        {
+            "record": f"dashboard:{path.stem.replace('-', '_')}:{panel['id']}_{target['refId']}",
+            "expr": target["expr"],
+        }
+        for path in DASHBOARDS
+        for panel in json.loads(path.read_text())["panels"]
+        for target in panel["targets"]
+    ]
+    (tmp_path / "dashboards.yaml").write_text(
+        yaml.safe_dump({"groups": [{"name": "dashboards", "rules": rules}]})
+    )
+    result = promtool("check", "rules", "dashboards.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(rules)} rules found" in result.stdout
