@@ -266,7 +266,7 @@ def test_rules_have_severity_and_runbooks(flux_docs):
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     assert rule_set["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     rules = [rule for group in rule_set["spec"]["groups"] for rule in group["rules"]]
-    assert len(rules) == 15
+    assert len(rules) == 16
     operations = (ROOT / "docs/operations.md").read_text()
     for rule in rules:
         assert rule["labels"]["severity"] in ("critical", "warning")
