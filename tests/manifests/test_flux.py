@@ -20,6 +20,34 @@ FLUX_DIRS = [
     "flux/infrastructure/weave-gitops",
 ]
 DASHBOARDS = ROOT / "flux/infrastructure/monitoring/config/dashboards"
+# The Flux release every cluster is bootstrapped with (docs/operations.md#the-flux-version).
+FLUX_VERSION = (ROOT / "flux/FLUX_VERSION").read_text().strip()
+# What Flux 2.6 serves, from its upstream CRDs (Flux 2.6.0, as weaveworks/weave-gitops vendored them
+# in tools/testcrds/flux.yaml, commit b582a60): kind -> served API versions.
+FLUX_2_6_SERVES = {
+    "Alert": {"notification.toolkit.fluxcd.io/" + v for v in ("v1beta1", "v1beta2", "v1beta3")},
+    "Bucket": {"source.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+    "GitRepository": {"source.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+    "HelmChart": {"source.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+    "HelmRelease": {"helm.toolkit.fluxcd.io/" + v for v in ("v2", "v2beta1", "v2beta2")},
+    "HelmRepository": {"source.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+    "ImagePolicy": {"image.toolkit.fluxcd.io/" + v for v in ("v1beta1", "v1beta2")},
+    "ImageRepository": {"image.toolkit.fluxcd.io/" + v for v in ("v1beta1", "v1beta2")},
+    "ImageUpdateAutomation": {"image.toolkit.fluxcd.io/" + v for v in ("v1beta1", "v1beta2")},
+    "Kustomization": {"kustomize.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+    "OCIRepository": {"source.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta2")},
+    "Provider": {"notification.toolkit.fluxcd.io/" + v for v in ("v1beta1", "v1beta2", "v1beta3")},
+    "Receiver": {"notification.toolkit.fluxcd.io/" + v for v in ("v1", "v1beta1", "v1beta2")},
+}
+# The Flux API versions Weave GitOps 0.38.0 (chart 4.0.36, its last release) is built on: its go.mod
+# has helm-controller/api v0.35.0 (Flux 2.0), and it reads HelmReleases as v2beta1 only.
+WEAVE_GITOPS_READS = {
+    "HelmRelease": "helm.toolkit.fluxcd.io/v2beta1",
+    "ImageUpdateAutomation": "image.toolkit.fluxcd.io/v1beta1",
+    "Kustomization": "kustomize.toolkit.fluxcd.io/v1",
+    "GitRepository": "source.toolkit.fluxcd.io/v1",
+    "HelmRepository": "source.toolkit.fluxcd.io/v1beta2",
+}
 
 
 def kustomize(path: str) -> str:
@@ -374,3 +402,53 @@ def test_dashboards_are_generated_for_the_grafana_sidecar(flux_docs):
     configmap = next(d for docs in flux_docs.values() for d in docs if d["kind"] == "ConfigMap")
     assert configmap["metadata"]["labels"] == {"grafana_dashboard": "1"}
     assert set(configmap["data"]) == {"tms-application.json", "tms-mysql.json"}
+
+
+def vendored_flux_serves() -> dict[str, set[str]]:
+    """Kind -> served API versions of the Flux CRDs the API server check loads."""
+    [bundle] = (ROOT / "tests/manifests/crds").glob("flux-*.yaml")
+    served: dict[str, set[str]] = {}
+    for crd in yaml.safe_load_all(bundle.read_text()):
+        if crd and crd.get("kind") == "CustomResourceDefinition":
+            versions = {f"{crd['spec']['group']}/{v['name']}" for v in crd["spec"]["versions"] if v["served"]}
+            served[crd["spec"]["names"]["kind"]] = versions
+    return served
+
+
+def test_flux_is_pinned_to_the_newest_minor_weave_gitops_can_read():
+    # Flux 2.7 stopped serving helm.toolkit.fluxcd.io/v2beta1, the only HelmRelease version Weave
+    # GitOps 0.38 reads (weave-gitops issue #5223): the dashboard then shows no HelmRelease.
+    assert re.fullmatch(r"v2\.6\.\d+", FLUX_VERSION), FLUX_VERSION
+    assert all(WEAVE_GITOPS_READS[kind] in FLUX_2_6_SERVES[kind] for kind in WEAVE_GITOPS_READS)
+    assert WEAVE_GITOPS_READS["HelmRelease"] not in vendored_flux_serves()["HelmRelease"]
+    release = yaml.safe_load((ROOT / "flux/infrastructure/weave-gitops/helmrelease.yaml").read_text())
+    assert release["spec"]["chart"]["spec"]["version"] == "4.0.36"
+
+
+def test_every_documented_flux_install_uses_the_pinned_version():
+    # every `flux bootstrap` / `flux install` command in the docs' shell blocks, with its continuation lines
+    commands = []
+    for doc in ("docs/deploy.md", "docs/operations.md"):
+        text = "\n".join(re.findall(r"```(?:sh|bash)\n(.*?)```", (ROOT / doc).read_text(), re.DOTALL))
+        commands += [(doc, c) for c in re.findall(r"flux (?:bootstrap|install)\b(?:[^\n]*\\\n)*[^\n]*", text)]
+    assert len(commands) >= 2, "the local and production bootstraps"
+    unpinned = [
+        f"{doc}: {command}" for doc, command in commands if f"--version={FLUX_VERSION}" not in command
+    ]
+    assert unpinned == []
+
+
+def test_every_flux_api_version_tms_uses_is_served_by_the_pinned_flux_and_by_the_checked_crds():
+    # The API server check loads Flux 2.7.0's CRDs; the clusters run 2.6: what TMS ships must be
+    # served by both, so the check stays valid for what the clusters run.
+    used = {
+        (doc["kind"], doc["apiVersion"])
+        for path in (ROOT / "flux").rglob("*.yaml")
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and ".toolkit.fluxcd.io/" in doc.get("apiVersion", "")
+    }
+    assert {kind for kind, _ in used} >= {"GitRepository", "Kustomization", "HelmRepository", "HelmRelease"}
+    vendored = vendored_flux_serves()
+    for kind, api_version in used:
+        assert api_version in FLUX_2_6_SERVES[kind], f"{kind} {api_version}: not served by Flux 2.6"
+        assert api_version in vendored[kind], f"{kind} {api_version}: not served by the vendored CRDs"
