@@ -336,8 +336,10 @@ def test_migrations_run_in_a_job_and_pods_wait(docs):
     for name in ("auth", "task"):
         init = pod_spec(objects(docs, "Deployment")[name])["initContainers"][0]
         assert init["command"][:3] == ["python", "manage.py", "wait_for_migrations"]
-    # the backend's maintenance CronJobs (mysql-backup runs the MySQL image: test_backup.py)
-    cronjobs = {n: c for n, c in objects(docs, "CronJob").items() if n != "mysql-backup"}
+    # the backend's maintenance CronJobs (the backup and its off-site check: test_backup.py)
+    cronjobs = {
+        n: c for n, c in objects(docs, "CronJob").items() if n not in ("mysql-backup", "backup-offsite-check")
+    }
     commands = {name: pod_spec(c)["containers"][0]["command"][2] for name, c in cronjobs.items()}
     assert commands == {"flush-expired-sessions": "flush_expired_sessions", "purge-trash": "purge_trash"}
 
