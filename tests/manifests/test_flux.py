@@ -306,7 +306,7 @@ def test_backup_alerts_watch_the_backup_cronjob_with_kube_state_metrics_series(f
     [rule_set] = by_kind(flux_docs, "PrometheusRule").values()
     groups = {group["name"]: group["rules"] for group in rule_set["spec"]["groups"]}
     rules = {rule["alert"]: rule for rule in groups["tms-backup"]}
-    assert set(rules) == {"TmsBackupFailed", "TmsBackupTooOld"}
+    assert set(rules) == {"TmsBackupFailed", "TmsBackupTooOld", "TmsBackupOffsiteMissing"}
     cronjob = yaml.safe_load((ROOT / "k8s/base/backup/cronjob.yaml").read_text())["metadata"]["name"]
     # Jobs a CronJob creates are named <cronjob>-<minutes since the epoch>
     failed = rules["TmsBackupFailed"]["expr"]
@@ -317,6 +317,17 @@ def test_backup_alerts_watch_the_backup_cronjob_with_kube_state_metrics_series(f
     assert "kube_cronjob_status_last_successful_time{" in too_old and "> 26 * 3600" in too_old
     assert f'absent(kube_cronjob_created{{namespace="tms-app", cronjob="{cronjob}"}})' in too_old
     assert rules["TmsBackupTooOld"]["labels"]["severity"] == "critical"
+    # the off-site copy: what the check CronJob finds in the bucket, seen through its Jobs
+    check = yaml.safe_load((ROOT / "k8s/base/backup/offsite-check-cronjob.yaml").read_text())["metadata"][
+        "name"
+    ]
+    assert not check.startswith(f"{cronjob}-")  # TmsBackupFailed's Jobs are the backup's alone
+    missing = rules["TmsBackupOffsiteMissing"]["expr"]
+    assert f'job_name=~"{check}-.+"' in missing and 'condition="true"' in missing
+    assert f'kube_cronjob_status_last_successful_time{{namespace="tms-app", cronjob="{check}"}}' in missing
+    assert "> 13 * 3600" in missing  # two missed six-hourly checks
+    assert f'absent(kube_cronjob_created{{namespace="tms-app", cronjob="{check}"}})' in missing
+    assert rules["TmsBackupOffsiteMissing"]["labels"]["severity"] == "critical"
 
 
 def test_the_notification_alerts_watch_the_workers_metrics_port(flux_docs):
