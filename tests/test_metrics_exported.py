@@ -23,7 +23,7 @@ EXPORTERS = {
         "kube_pod_container_status_restarts_total",
         "kube_horizontalpodautoscaler_status_current_replicas",
         "kube_horizontalpodautoscaler_spec_max_replicas",
-        # the backup CronJob's alerts (TmsBackupFailed, TmsBackupTooOld)
+        # the backup CronJobs' alerts (TmsBackupFailed, TmsBackupTooOld, TmsBackupOffsiteMissing)
         "kube_job_failed",
         "kube_job_status_start_time",
         "kube_cronjob_status_last_successful_time",
