@@ -293,6 +293,20 @@ def test_the_backend_runs_as_uid_1000_and_writes_only_tmp():
     assert "Read-only file system: '/app/x'" in output
 
 
+def test_the_backend_image_runs_the_backups_off_site_step():
+    """The mysql-backup CronJob's offsite container: its command, with the copy turned off."""
+    cronjob = yaml.safe_load((ROOT / "k8s/base/backup/cronjob.yaml").read_text())
+    [offsite] = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    command = [*offsite["command"][:-1], "/tmp"]  # pyrage and minio import; nothing is uploaded
+    status, output = Container(
+        built_image("tms-backend"), command=command, env={"TMS_BACKUP_OFFSITE": "off"}
+    ).run(timeout=60)
+    assert (status, output.strip()) == (
+        0,
+        "offsite: TMS_BACKUP_OFFSITE=off: no off-site copy; the dumps stay on this cluster's volume only",
+    )
+
+
 def test_the_images_migrate_command_applies_every_migration(cluster):
     status, output = cluster.migrate
     assert status == 0, output
