@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.manifests.test_validation import validate
 from tests.support.tools import ROOT, require_tool
 
 pytestmark = pytest.mark.manifests
@@ -283,6 +284,11 @@ def test_a_secret_encrypted_by_the_rules_decrypts_as_flux_decrypts_it(sops, age_
     # then the cluster gets exactly the Secrets that were written
     assert decrypted == plain
     assert base64.b64decode(decrypted["db-password"]["data"]["VALUE"]).decode() == "round-trip-db-password"
+    # and they are valid Secrets, strictly (nothing of sops's left in them)
+    path = checkout / "decrypted.yaml"
+    path.write_text(yaml.safe_dump_all(list(decrypted.values())))
+    result = validate(str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_deploy_guide_makes_secrets_the_way_tested_here():
