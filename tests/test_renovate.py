@@ -28,7 +28,10 @@ def tracked() -> list[str]:
 
 def patterns(manager: str) -> list[re.Pattern[str]]:
     """The files a manager reads, as Renovate's "/regex/" strings compiled for Python."""
-    configured = CONFIG.get(manager, {}).get("managerFilePatterns")
+    if manager == "custom.regex":
+        configured = [p for custom in CONFIG["customManagers"] for p in custom["managerFilePatterns"]]
+    else:
+        configured = CONFIG.get(manager, {}).get("managerFilePatterns")
     found = configured or SCHEMA["definitions"][manager]["default"]["managerFilePatterns"]
     assert all(p.startswith("/") and p.endswith("/") for p in found), found
     return [re.compile(p[1:-1]) for p in found]
@@ -94,6 +97,8 @@ PINNED_IMAGE = re.compile(r"image:\s*[\"']?([\w./-]+):[\w.-]+@sha256:[0-9a-f]{64
 def test_every_file_pinning_an_image_or_version_is_read_by_some_manager():
     covered = set().union(*(reads(manager) for manager in CONFIG["enabledManagers"]))
     for path in tracked():
+        if path == "flux/FLUX_VERSION":
+            assert path in reads("custom.regex"), path
         if path.startswith(("tests/", "docs/")) or not path.endswith((".yaml", ".yml", "Dockerfile")):
             continue
         text = (ROOT / path).read_text()
@@ -127,6 +132,7 @@ def test_each_stack_updates_in_one_pull_request():
         "node": "frontend toolchain",
         "nginxinc/nginx-unprivileged": "frontend runtime",
         "python": "python deps",
+        "fluxcd/flux2": "flux",
     }
     by_manager = {
         (tuple(r.get("matchManagers", [])), tuple(r.get("matchDepTypes", []))): r.get("groupName")
@@ -155,3 +161,17 @@ def test_mysql_stays_on_84_lts_node_on_even_lines_and_python_on_311():
     assert as_regex["mysql"].search("8.4.12") and not as_regex["mysql"].search("9.5.0")
     assert as_regex["node"].search("26.1.0-bookworm-slim") and not as_regex["node"].search("25.0.0")
     assert as_regex["python"].search("3.11.15-slim-bookworm") and not as_regex["python"].search("3.12.1")
+    assert as_regex["fluxcd/flux2"].search("v2.6.5") and not as_regex["fluxcd/flux2"].search("v2.7.0")
+
+
+def test_the_flux_version_file_is_read_by_the_regex_manager():
+    [manager] = CONFIG["customManagers"]
+    assert manager["customType"] == "regex" and "custom.regex" in CONFIG["enabledManagers"]
+    [pattern] = manager["managerFilePatterns"]
+    assert re.search(pattern.strip("/"), "flux/FLUX_VERSION")
+    [match_string] = manager["matchStrings"]
+    text = (ROOT / "flux/FLUX_VERSION").read_text()
+    # Renovate's named groups are JavaScript's (?<name>…); without the m flag, ^ and $ are the file's ends
+    found = re.search(match_string.replace("(?<", "(?P<"), text)
+    assert found and found["currentValue"] == text.strip()
+    assert manager["depNameTemplate"] == "fluxcd/flux2" and manager["datasourceTemplate"] == "github-releases"
