@@ -1,5 +1,6 @@
 """Flux objects and the monitoring stack: CRD-valid, wired together, and using real metrics."""
 
+import functools
 import json
 import re
 import subprocess
@@ -50,6 +51,7 @@ WEAVE_GITOPS_READS = {
 }
 
 
+@functools.cache  # the files do not change during a run; several tests render the same paths
 def kustomize(path: str) -> str:
     kubectl = require_tool("kubectl", "it ships with the machine image")
     result = subprocess.run(
