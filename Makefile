@@ -16,7 +16,7 @@ $(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" 
 $(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
 endef
 
-.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-reminders bench-smoke reliability images apiserver upgrade-test screenshots clean
+.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-reminders bench-smoke reliability images apiserver upgrade-test failover-test screenshots clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,6 +92,10 @@ upgrade-test: install-dev frontend ## a rolling update under load, two instances
 	$(ENSURE) wrk
 	$(ensure_stack)
 	$(BIN)/python -m bench.upgrade $(UPGRADE_ARGS)
+
+failover-test: install-dev ## a 3-node Galera cluster behind HAProxy loses its writing node under load: nothing acknowledged lost, no 500 (docs/reliability.md)
+	$(ENSURE) mariadbd haproxy rsync
+	$(BIN)/python scripts/failover_test.py
 
 frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) into frontend/dist
 
