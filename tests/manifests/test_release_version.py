@@ -21,7 +21,9 @@ def tag(image: str) -> str:
 
 
 def own_tags(doc: dict) -> set[str]:
-    return {tag(c["image"]) for c in containers(doc) if c["image"].split("@")[0].rsplit(":", 1)[0] in OWN_IMAGES}
+    return {
+        tag(c["image"]) for c in containers(doc) if c["image"].split("@")[0].rsplit(":", 1)[0] in OWN_IMAGES
+    }
 
 
 def test_tms_workloads_and_their_pods_carry_the_version_of_the_image_they_run(docs):
@@ -51,7 +53,9 @@ def test_nothing_else_is_labelled_with_a_version(docs):
     """Services, ConfigMaps, policies: the version belongs to what runs, not to everything rendered."""
     for doc in docs:
         if doc not in workloads(docs):
-            assert VERSION not in doc["metadata"].get("labels", {}), f"{doc['kind']}/{doc['metadata']['name']}"
+            assert VERSION not in doc["metadata"].get("labels", {}), (
+                f"{doc['kind']}/{doc['metadata']['name']}"
+            )
 
 
 def test_the_release_document_and_the_image_tags_agree(overlay):
@@ -60,5 +64,9 @@ def test_the_release_document_and_the_image_tags_agree(overlay):
     release = yaml.safe_load((directory / "release.yaml").read_text())
     assert release["metadata"]["annotations"]["config.kubernetes.io/local-config"] == "true"
     kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
-    tags = {image["name"]: image["newTag"] for image in kustomization["images"] if image["name"].startswith("tms-")}
+    tags = {
+        image["name"]: image["newTag"]
+        for image in kustomization["images"]
+        if image["name"].startswith("tms-")
+    }
     assert tags == {"tms-backend": release["spec"]["version"], "tms-frontend": release["spec"]["version"]}
