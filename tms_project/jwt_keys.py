@@ -90,3 +90,47 @@ def load_keys(*, service: str, production: bool, dev_dir: Path) -> tuple[str | N
     if public_pem and public_pem.strip() != derived.strip():
         raise ImproperlyConfigured("TMS_JWT_PUBLIC_KEY does not belong to TMS_JWT_PRIVATE_KEY.")
     return private_pem, derived
+
+
+def _read_optional(env_value: str, env_file: str) -> str | None:
+    """Like _read, but a named file that does not exist is no key: the Secret holding a previous
+    key is optional, and is mounted empty when it is absent."""
+    if os.environ.get(env_value):
+        return os.environ[env_value]
+    path = os.environ.get(env_file)
+    if path and Path(path).exists():
+        return _read(env_value, env_file)
+    return None
+
+
+def load_previous_keys(*, service: str) -> tuple[str | None, str | None]:
+    """Return (previous private PEM or None, previous public PEM or None): the pair before the last
+    rotation, still accepted so that a rotation signs no one out (docs/operations.md).
+
+    The auth service gets the previous private key (TMS_JWT_PREVIOUS_PRIVATE_KEY[_FILE]): it
+    verifies refresh tokens signed with it, under either signing, and never signs with it. The
+    other services get the previous public key (TMS_JWT_PREVIOUS_PUBLIC_KEY[_FILE]) alone.
+    """
+    private_pem = _read_optional("TMS_JWT_PREVIOUS_PRIVATE_KEY", "TMS_JWT_PREVIOUS_PRIVATE_KEY_FILE")
+    public_pem = _read_optional("TMS_JWT_PREVIOUS_PUBLIC_KEY", "TMS_JWT_PREVIOUS_PUBLIC_KEY_FILE")
+    if service == "tasks":
+        if private_pem:
+            raise ImproperlyConfigured(
+                "The tasks service must not hold a signing key, not even the previous one: give it "
+                "only TMS_JWT_PREVIOUS_PUBLIC_KEY_FILE."
+            )
+        return None, public_pem
+    if not private_pem:
+        if public_pem:
+            raise ImproperlyConfigured(
+                "The auth service reads the previous key pair from TMS_JWT_PREVIOUS_PRIVATE_KEY_FILE "
+                "(refresh tokens signed with HMAC need the private half)."
+            )
+        return None, None
+    try:
+        derived = public_key_pem_of(private_pem)
+    except ValueError as exc:
+        raise ImproperlyConfigured("TMS_JWT_PREVIOUS_PRIVATE_KEY is not a PEM private key.") from exc
+    if public_pem and public_pem.strip() != derived.strip():
+        raise ImproperlyConfigured("TMS_JWT_PREVIOUS_PUBLIC_KEY does not belong to TMS_JWT_PREVIOUS_PRIVATE_KEY.")
+    return private_pem, derived

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from tms_project import __version__
 from tms_project.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
-from tms_project.jwt_keys import load_keys
+from tms_project.jwt_keys import load_keys, load_previous_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,6 +226,9 @@ PASSWORD_RESET_TIMEOUT = env_int("TMS_PASSWORD_RESET_SECONDS", 3600, minimum=300
 JWT_PRIVATE_KEY, JWT_PUBLIC_KEY = load_keys(
     service=TMS_SERVICE, production=IS_PRODUCTION, dev_dir=BASE_DIR / ".keys"
 )
+# The pair before the last rotation: tokens it signed are still accepted, nothing is signed with
+# it (accounts/tokens.py; rotation in docs/operations.md). Unset outside a rotation.
+JWT_PREVIOUS_PRIVATE_KEY, JWT_PREVIOUS_PUBLIC_KEY = load_previous_keys(service=TMS_SERVICE)
 SIMPLE_JWT: dict[str, Any] = {  # simplejwt's settings: values of every type, read by key
     "ALGORITHM": "RS256",
     "SIGNING_KEY": JWT_PRIVATE_KEY,
