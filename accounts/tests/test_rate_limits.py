@@ -157,3 +157,119 @@ def test_when_the_limit_store_is_down_logins_fail_closed_with_503(anonymous_clie
     response = attempt(anonymous_client, username=user.username, password=PASSWORD)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "service_unavailable"
+
+
+# --- Budgets that hold for an office behind one address (accounts/tests/test_office_limits.py) ---
+
+
+def test_credential_stuffing_from_one_address_is_stopped(anonymous_client, limits):
+    limits(login_ip_failed="3/5m")
+    for n in range(4):
+        UserFactory(username=f"person{n}")
+    # one guess per account, each a different account, from one address
+    statuses = [attempt(anonymous_client, username=f"person{n}").status_code for n in range(3)]
+    assert statuses == [401, 401, 401]
+    assert_limited(attempt(anonymous_client, username="person3"), window_seconds=5 * 60)
+    # another address is unaffected
+    assert attempt(anonymous_client, username="person3", ip="198.51.100.1").status_code == 401
+
+
+def test_successful_sign_ins_do_not_spend_the_address_failure_budget(anonymous_client, limits):
+    limits(login_ip_failed="2/5m")
+    for n in range(5):
+        UserFactory(username=f"person{n}")
+    for n in range(5):
+        assert attempt(anonymous_client, username=f"person{n}", password=PASSWORD).status_code == 200
+    # the budget is whole: two wrong passwords still answer 401
+    assert [attempt(anonymous_client, username="person0").status_code for _ in range(2)] == [401, 401]
+
+
+def test_every_sign_in_from_one_address_counts_against_its_ceiling(anonymous_client, limits):
+    limits(login_ip="3/5m")
+    for n in range(4):
+        UserFactory(username=f"person{n}")
+    for n in range(3):
+        assert attempt(anonymous_client, username=f"person{n}", password=PASSWORD).status_code == 200
+    assert_limited(attempt(anonymous_client, username="person3", password=PASSWORD), window_seconds=5 * 60)
+
+
+def test_a_run_stopped_for_one_account_does_not_spend_its_address_budget(limits):
+    from rest_framework.test import APIClient
+
+    limits(login_account="3/15m", login_ip_failed="5/5m")
+    UserFactory(username="director")
+    UserFactory(username="colleague")
+    guesser = APIClient()
+    statuses = [attempt(guesser, username="director").status_code for _ in range(30)]
+    assert statuses == [401] * 3 + [429] * 27
+    # the 27 refused attempts tried no password and were given back to the address's budget
+    assert attempt(APIClient(), username="colleague", password=PASSWORD).status_code == 200
+
+
+def test_a_known_device_is_not_counted_against_its_address(limits):
+    from rest_framework.test import APIClient
+
+    limits(login_ip_failed="2/5m")
+    UserFactory(username="ada")
+    UserFactory(username="person")
+    known = APIClient()
+    assert attempt(known, password=PASSWORD).status_code == 200  # gets its device cookie
+    # someone at the same address spends the address's budget on another account
+    stranger = APIClient()
+    for _ in range(2):
+        attempt(stranger, username="person")
+    assert attempt(stranger, username="person").status_code == 429
+    # ada's browser signs in all the same, even after a typo (its own device budget)
+    assert attempt(known).status_code == 401
+    assert attempt(known, password=PASSWORD).status_code == 200
+
+
+def sign_in_for_tokens(username: str, ip: str = "203.0.113.7") -> dict:
+    from rest_framework.test import APIClient
+
+    response = attempt(APIClient(), username=username, password=PASSWORD, ip=ip)
+    assert response.status_code == 200
+    return response.json()
+
+
+def refresh(client, token, ip="203.0.113.7"):
+    return client.post("/api/auth/refresh/", {"refresh": token}, format="json", REMOTE_ADDR=ip)
+
+
+def test_refresh_is_limited_per_session_not_per_address(anonymous_client, limits):
+    limits(refresh_session="3/5m")
+    UserFactory(username="ada")
+    UserFactory(username="grace")
+    looping, other = sign_in_for_tokens("ada")["refresh"], sign_in_for_tokens("grace")["refresh"]
+    for _ in range(3):
+        response = refresh(anonymous_client, looping)
+        assert response.status_code == 200
+        looping = response.json()["refresh"]
+    # the session's budget follows it through rotation
+    assert_limited(refresh(anonymous_client, looping), window_seconds=5 * 60)
+    # another session behind the same address refreshes
+    assert refresh(anonymous_client, other).status_code == 200
+
+
+def test_sign_out_counts_against_the_session(anonymous_client, limits):
+    limits(refresh_session="1/5m")
+    UserFactory(username="ada")
+    tokens = sign_in_for_tokens("ada")
+    rotated = refresh(anonymous_client, tokens["refresh"]).json()["refresh"]
+    response = anonymous_client.post("/api/auth/logout/", {"refresh": rotated}, format="json")
+    assert_limited(response, window_seconds=5 * 60)
+
+
+def test_a_forged_token_cannot_spend_a_session_s_budget(anonymous_client, limits):
+    import jwt
+
+    limits(refresh_session="2/5m")
+    UserFactory(username="ada")
+    token = sign_in_for_tokens("ada")["refresh"]
+    # the session id is a small number: anyone can write it into a token they sign themselves
+    claims = jwt.decode(token, options={"verify_signature": False})
+    forged = jwt.encode(claims, "a key of 32 bytes or more, not the server's", algorithm="HS256")
+    for _ in range(5):
+        assert refresh(anonymous_client, forged).status_code == 401
+    # the forgeries were refused before they were counted: the session refreshes
+    assert refresh(anonymous_client, token).status_code == 200
