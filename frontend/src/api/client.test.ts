@@ -310,3 +310,64 @@ describe("a reload without a network", () => {
     expect(new ApiClient({ sessionMarker: "tms_session", online: () => false }).resumeOffline()).toBe(false);
   });
 });
+
+describe("a write that meets 503 while the database changes its primary", () => {
+  function unavailable(retryAfter: string | null = "5"): Response {
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    if (retryAfter !== null) headers["Retry-After"] = retryAfter;
+    const body = errorBody(503, "service_unavailable", "The service is temporarily unavailable; try again shortly.");
+    return new Response(JSON.stringify(body), { status: 503, headers });
+  }
+
+  function client(fetch: typeof globalThis.fetch, sleep = vi.fn(async () => undefined)) {
+    const api = new ApiClient({ fetch, sleep });
+    api.setAccessToken("token-1");
+    return { api, sleep };
+  }
+
+  it("sends a create once more with the same Idempotency-Key after Retry-After", async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(unavailable("5"))
+      .mockResolvedValueOnce(json(201, { id: 9 }));
+    const { api, sleep } = client(fetch);
+    await expect(api.post("/api/tasks/", { title: "a" }, { "Idempotency-Key": "key-1" })).resolves.toEqual({ id: 9 });
+    expect(sleep).toHaveBeenCalledWith(5000);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(fetch.mock.calls[1][1].headers["Idempotency-Key"]).toBe("key-1");
+  });
+
+  it("sends an edit once more with the same If-Match", async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(unavailable("2"))
+      .mockResolvedValueOnce(json(200, { id: 9, version: 3 }));
+    const { api } = client(fetch);
+    await expect(api.patch("/api/tasks/9/", { title: "b" }, { "If-Match": '"2"' })).resolves.toEqual({ id: 9, version: 3 });
+    expect(fetch.mock.calls[1][1].headers["If-Match"]).toBe('"2"');
+  });
+
+  it("gives up after the second 503, with the server's message", async () => {
+    const fetch = vi.fn().mockResolvedValueOnce(unavailable()).mockResolvedValueOnce(unavailable());
+    const { api } = client(fetch);
+    await expect(api.post("/api/tasks/", { title: "a" }, { "Idempotency-Key": "key-1" })).rejects.toMatchObject({
+      status: 503,
+      code: "service_unavailable",
+    });
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ["a create without an Idempotency-Key", "POST", {}, "5"],
+    ["an edit without If-Match", "PATCH", {}, "5"],
+    ["a delete", "DELETE", { "If-Match": '"2"' }, "5"],
+    ["no Retry-After", "POST", { "Idempotency-Key": "key-1" }, null],
+    ["a Retry-After too long to wait for", "POST", { "Idempotency-Key": "key-1" }, "120"],
+  ])("is not sent again: %s", async (_, method, headers, retryAfter) => {
+    const fetch = vi.fn().mockResolvedValueOnce(unavailable(retryAfter));
+    const { api, sleep } = client(fetch);
+    await expect(api.request(method, "/api/tasks/9/", {}, headers)).rejects.toMatchObject({ status: 503 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+});

@@ -98,6 +98,22 @@ export interface ApiClientOptions {
   sessionMarker?: string | null;
   /** Whether the browser believes it is online. */
   online?: () => boolean;
+  /** Waits before a write is sent again after a 503 (tests make it instant). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The longest Retry-After a write waits out before it is sent again; a longer one is answered at once. */
+const MAX_RETRY_WAIT_SECONDS = 10;
+
+/** Seconds to wait before a write that met 503 is sent once more, or null when it must not be: only a create
+ * with its Idempotency-Key or an edit with its If-Match, which the server applies at most once (docs/reliability.md). */
+function retryWait(method: string, headers: Record<string, string>, response: Response): number | null {
+  if (response.status !== 503) return null;
+  const repeatable = (method === "POST" && "Idempotency-Key" in headers) || (method === "PATCH" && "If-Match" in headers);
+  const retryAfter = response.headers.get("Retry-After");
+  const seconds = retryAfter === null || retryAfter.trim() === "" ? NaN : Number(retryAfter);
+  if (!repeatable || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_RETRY_WAIT_SECONDS) return null;
+  return seconds;
 }
 
 export class ApiClient {
@@ -109,6 +125,7 @@ export class ApiClient {
   private readonly tabs: TabSession | null;
   private readonly sessionMarker: string | null;
   private readonly online: () => boolean;
+  private readonly sleep: (ms: number) => Promise<void>;
   /** Task writes made offline; subscribe for the pending count and conflicts. */
   readonly queue: OfflineQueue | null;
   onSessionEnded: () => void;
@@ -122,6 +139,7 @@ export class ApiClient {
     this.tabs = options.tabs ?? null;
     this.sessionMarker = options.sessionMarker ?? null;
     this.online = options.online ?? (() => globalThis.navigator?.onLine !== false);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.tabs?.listen((message) => {
       if (message.type === "refreshed") {
         // Another tab's refresh rotated the cookie; its access token is as good as ours, and newer.
@@ -240,6 +258,13 @@ export class ApiClient {
         } else {
           this.ended();
         }
+      }
+      // The database lost its primary mid-request: a create or an edit the server applies at most once
+      // goes again after Retry-After, once (the server already ran it again itself when it could).
+      const wait = retryWait(method, headers, response);
+      if (wait !== null) {
+        await this.sleep(wait * 1000);
+        response = await this.send(method, path, body, headers);
       }
     } catch (error) {
       if (error !== OFFLINE) throw error;
