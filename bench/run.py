@@ -105,7 +105,7 @@ def configure_stack(name: str, access_token_seconds: int = 3600) -> dict:
     # are part of the cost) but high enough never to refuse the load.
     unlimited = {
         f"TMS_RATELIMIT_{limit}": "100000000/m"
-        for limit in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP", "TOKENS_CREATE")
+        for limit in ("LOGIN_IP", "LOGIN_ACCOUNT", "REFRESH_IP", "REFRESH_SESSION", "TOKENS_CREATE")
     }
     # Each bench user sends far more than a person would: the task service's per-user limits stay
     # on too, just as high.
