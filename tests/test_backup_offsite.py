@@ -8,25 +8,30 @@ A database of its own (tms_backup_offsite_test) makes the round trip: dump, encr
 download, decrypt, restore, row for row. Marked ``server``: it starts processes, and runs once.
 """
 
+import datetime
 import gzip
+import hashlib
+import json
 import os
 import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import quote
 
 import pyrage
 import pytest
 import yaml
-from minio import Minio
 
 from tests.support.services import require
 from tests.support.tools import ROOT, require_tool
 from tms_project import offsite_backup
+from tms_project.s3_client import S3Client, canonical_query
 
 pytestmark = pytest.mark.server
 
@@ -106,18 +111,19 @@ def keys(tmp_path):
     return {"public": str(identity.to_public()), "file": path, "identity": identity}
 
 
+def s3(method: str, url: str, body: bytes | None = None) -> bytes:
+    """A plain request to moto's server, which needs no signature: the tests' own view of the bucket."""
+    headers = {"Content-Type": "application/octet-stream"}  # not urllib's default, a form
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - local
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.read()
+
+
 @pytest.fixture
 def bucket(s3_endpoint, keys):
     """A new bucket, and the environment the backup pods get from the ConfigMap and the Secret."""
     name = f"tms-offsite-{secrets.token_hex(4)}"
-    client = Minio(
-        s3_endpoint.removeprefix("http://"),
-        access_key=ACCESS_KEY,
-        secret_key=SECRET_KEY,
-        region="eu-central-1",
-        secure=False,
-    )
-    client.make_bucket(name)
+    s3("PUT", f"{s3_endpoint}/{name}")
     config = manifest("k8s/base/backup/offsite-config.yaml", "ConfigMap", "backup-offsite-config")["data"]
     env = {
         **config,
@@ -128,25 +134,31 @@ def bucket(s3_endpoint, keys):
         "AWS_ACCESS_KEY_ID": ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
     }
-    return {"name": name, "client": client, "env": env, "prefix": config["TMS_BACKUP_S3_PREFIX"]}
+    return {
+        "name": name,
+        "url": f"{s3_endpoint}/{name}",
+        "env": env,
+        "prefix": config["TMS_BACKUP_S3_PREFIX"],
+    }
 
 
 def objects(bucket) -> dict[str, bytes]:
+    listing = ElementTree.fromstring(s3("GET", f"{bucket['url']}?list-type=2"))  # noqa: S314 - moto's
+    keys = [element.text for element in listing.iter("{http://s3.amazonaws.com/doc/2006-03-01/}Key")]
+    # moto answers an anonymous listing, but lets only the owner read what it uploaded
+    client = S3Client(
+        bucket["env"]["TMS_BACKUP_S3_ENDPOINT"], bucket["name"], "eu-central-1", ACCESS_KEY, SECRET_KEY
+    )
     found = {}
-    for item in bucket["client"].list_objects(bucket["name"], recursive=True):
-        response = bucket["client"].get_object(bucket["name"], item.object_name)
-        try:
-            found[item.object_name] = response.read()
-        finally:
-            response.close()
-            response.release_conn()
+    for key in keys:
+        with tempfile.TemporaryDirectory() as work:
+            client.download(key, Path(work) / "object")
+            found[key] = (Path(work) / "object").read_bytes()
     return found
 
 
 def put(bucket, key: str, body: bytes) -> None:
-    import io
-
-    bucket["client"].put_object(bucket["name"], key, io.BytesIO(body), len(body))
+    s3("PUT", f"{bucket['url']}/{key}", body)
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -486,6 +498,85 @@ def test_the_check_fails_unless_the_newest_copy_is_recent_and_encrypted(bucket, 
     assert f"newest copy: s3://{bucket['name']}/{prefix}{dump.name}.age" in fresh.stdout
 
 
+# The signatures: byte for byte botocore's (moto's server does not check them; AWS does).
+
+BOTOCORE_SIGNS = """
+import json, sys
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+out = []
+for case in json.load(sys.stdin):
+    body = case["body"].encode()
+    request = AWSRequest(method=case["method"], url=case["url"], headers=case["headers"], data=body)
+    request.context["timestamp"] = case["stamp"]
+    auth = S3SigV4Auth(Credentials(case["access"], case["secret"]), "s3", case["region"])
+    auth._modify_request_before_signing(request)
+    canonical = auth.canonical_request(request)
+    signature = auth.signature(auth.string_to_sign(request, canonical), request)
+    auth._inject_signature_to_request(request, signature)
+    out.append(request.headers["Authorization"])
+print(json.dumps(out))
+"""
+
+
+def test_the_requests_are_signed_as_botocore_signs_them():
+    require_tool("checkov", "make test installs .venv-tools, whose botocore comes with checkov")
+    from tests.support.tools import TOOLS_BIN
+
+    client = S3Client("http://127.0.0.1:9000", "tms-backups", "eu-central-1", ACCESS_KEY, SECRET_KEY)
+    moment = datetime.datetime(2026, 11, 27, 2, 7, 1, tzinfo=datetime.UTC)
+    body = "age-encryption.org/v1\nthe copy"
+    cases = [  # (method, key, query, headers, body)
+        ("GET", "", {"list-type": "2", "prefix": "tms/", "continuation-token": "1/x+y=="}, {}, ""),
+        (
+            "PUT",
+            "tms/tms-20261127T020700Z.sql.gz.age",
+            {},
+            {"content-type": "application/octet-stream"},
+            body,
+        ),
+        (
+            "PUT",
+            "tms/a key with spaces ü~.age",
+            {},
+            {"x-amz-meta-sha256": "ab" * 32, "content-length": "30"},
+            body,
+        ),
+        ("HEAD", "tms/tms-20261127T020700Z.sql.gz.age", {}, {}, ""),
+        ("GET", "tms/tms-20261127T020700Z.sql.gz.age", {}, {"range": "bytes=0-21"}, ""),
+        ("DELETE", "tms/tms-20001120T020700Z.sql.gz.age", {}, {}, ""),
+    ]
+    ours, theirs = [], []
+    for method, key, query, headers, text in cases:
+        host, path = client.url_parts(key)
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        ours.append(client.sign(method, host, path, query, dict(headers), sha, moment)["authorization"])
+        url = f"http://{host}{path}" + (f"?{canonical_query(query)}" if query else "")
+        theirs.append(
+            {
+                "method": method,
+                "url": url,
+                "headers": headers,
+                "body": text,
+                "stamp": "20261127T020701Z",
+                "access": ACCESS_KEY,
+                "secret": SECRET_KEY,
+                "region": "eu-central-1",
+            }
+        )
+    result = subprocess.run(
+        [str(TOOLS_BIN / "python"), "-c", BOTOCORE_SIGNS],
+        input=json.dumps(theirs),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ours == json.loads(result.stdout)
+
+
 # Reading the configuration: no server needed.
 
 
@@ -502,7 +593,7 @@ def test_the_configuration_is_read_and_checked():
         "https://s3.eu-central-1.amazonaws.com",
         "tms-backups",
         "prod/tms/",
-        None,
+        "us-east-1",  # SigV4 needs one: AWS's default, and MinIO's
     )
     assert "very-secret" not in repr(bucket) + bucket.describe()
     for endpoint in ("s3.example.com", "https://s3.example.com/bucket", "ftp://s3.example.com"):

@@ -43,9 +43,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyrage  # type: ignore[import-untyped]  # no type information published
-import urllib3
-from minio import Minio
-from minio.error import MinioException
+
+from tms_project.s3_client import S3Client, S3Error
 
 DUMP_NAME = re.compile(r"tms-\d{8}T\d{6}Z\.sql\.gz")
 OBJECT_NAME = re.compile(r"tms-\d{8}T\d{6}Z\.sql\.gz\.age")
@@ -68,7 +67,7 @@ class Bucket:
 
     endpoint: str
     name: str
-    region: str | None
+    region: str
     prefix: str
     access_key: str = field(repr=False)
     secret_key: str = field(repr=False)
@@ -76,20 +75,8 @@ class Bucket:
     def describe(self, name: str = "") -> str:
         return f"s3://{self.name}/{self.prefix}{name} at {self.endpoint}"
 
-    def client(self) -> Minio:
-        url = urlsplit(self.endpoint)
-        return Minio(
-            url.netloc,
-            access_key=self.access_key,
-            secret_key=self.secret_key,
-            region=self.region,
-            secure=url.scheme == "https",
-            # A dead endpoint fails within a minute or two, not after the Job's deadline.
-            http_client=urllib3.PoolManager(
-                timeout=urllib3.Timeout(connect=10, read=120),
-                retries=urllib3.Retry(total=3, backoff_factor=1, status_forcelist=[500, 502, 503, 504]),
-            ),
-        )
+    def client(self) -> S3Client:
+        return S3Client(self.endpoint, self.name, self.region, self.access_key, self.secret_key)
 
 
 def offsite_enabled(environ: Mapping[str, str]) -> bool:
@@ -120,7 +107,7 @@ def bucket_from_environment(environ: Mapping[str, str]) -> Bucket:
     return Bucket(
         endpoint=endpoint,
         name=value["TMS_BACKUP_S3_BUCKET"],
-        region=value["TMS_BACKUP_S3_REGION"] or None,
+        region=value["TMS_BACKUP_S3_REGION"] or "us-east-1",
         prefix=prefix,
         access_key=value["AWS_ACCESS_KEY_ID"],
         secret_key=value["AWS_SECRET_ACCESS_KEY"],
@@ -232,16 +219,15 @@ def check_dump_complete(path: Path, label: str) -> None:
 class Copy:
     name: str
     size: int
-    modified: datetime | None
 
 
-def copies(bucket: Bucket, client: Minio) -> list[Copy]:
+def copies(bucket: Bucket, client: S3Client) -> list[Copy]:
     """The encrypted dumps directly under the prefix, oldest first (their names sort by time)."""
     found = []
-    for item in client.list_objects(bucket.name, prefix=bucket.prefix or None):
-        name = (item.object_name or "").removeprefix(bucket.prefix)
+    for key, size in client.keys(bucket.prefix):
+        name = key.removeprefix(bucket.prefix)
         if OBJECT_NAME.fullmatch(name):
-            found.append(Copy(name, item.size or 0, item.last_modified))
+            found.append(Copy(name, size))
     return sorted(found, key=lambda copy: copy.name)
 
 
@@ -254,31 +240,25 @@ def upload(bucket: Bucket, dump: Path, recipients: Sequence[Any], keep: int) -> 
         encrypt(dump, encrypted, recipients)
         digest, size = sha256_of(encrypted), encrypted.stat().st_size
         with _bucket_errors(bucket, f"uploading {name}"):
-            client.fput_object(
-                bucket.name,
-                bucket.prefix + name,
-                str(encrypted),
-                content_type="application/octet-stream",
-                metadata={"sha256": digest},
-            )
-            stored = client.stat_object(bucket.name, bucket.prefix + name)
+            client.put_file(bucket.prefix + name, encrypted, digest, {"sha256": digest})
+            stored = client.head(bucket.prefix + name)
     if stored.size != size:
         raise OffsiteError(f"the bucket holds {stored.size} bytes of {name}, not the {size} uploaded")
-    return Copy(name, size, stored.last_modified), prune(bucket, client, keep, protect=name)
+    return Copy(name, size), prune(bucket, client, keep, protect=name)
 
 
-def prune(bucket: Bucket, client: Minio, keep: int, *, protect: str) -> list[str]:
+def prune(bucket: Bucket, client: S3Client, keep: int, *, protect: str) -> list[str]:
     """Delete all but the newest ``keep`` copies (never ``protect``, the one just uploaded)."""
     with _bucket_errors(bucket, "listing the copies"):
         names = [copy.name for copy in copies(bucket, client)]
     removed = [name for name in names[: max(len(names) - keep, 0)] if name != protect]
     for name in removed:
         with _bucket_errors(bucket, f"deleting {name}"):
-            client.remove_object(bucket.name, bucket.prefix + name)
+            client.delete(bucket.prefix + name)
     return removed
 
 
-def resolve(bucket: Bucket, client: Minio, key: str) -> Copy:
+def resolve(bucket: Bucket, client: S3Client, key: str) -> Copy:
     """The copy named ``key`` (with or without .age, or the prefix), or the newest for latest/empty."""
     with _bucket_errors(bucket, "listing the copies"):
         available = copies(bucket, client)
@@ -303,9 +283,9 @@ def fetch(bucket: Bucket, key: str, identities: Sequence[Any], directory: Path) 
     with tempfile.TemporaryDirectory(prefix="tms-offsite-", dir=directory) as work:
         encrypted, decrypted = Path(work) / copy.name, Path(work) / final.name
         with _bucket_errors(bucket, f"downloading {copy.name}"):
-            stored = client.stat_object(bucket.name, bucket.prefix + copy.name)
-            client.fget_object(bucket.name, bucket.prefix + copy.name, str(encrypted))
-        expected = (stored.metadata or {}).get("x-amz-meta-sha256")
+            stored = client.head(bucket.prefix + copy.name)
+            client.download(bucket.prefix + copy.name, encrypted)
+        expected = stored.metadata.get("sha256")
         if expected and sha256_of(encrypted) != expected:
             raise OffsiteError(
                 f"{copy.name} changed in transit or in the bucket (SHA-256 differs); nothing was restored"
@@ -338,14 +318,7 @@ def check(bucket: Bucket, max_age: timedelta, *, now: datetime | None = None) ->
             f"(more than {_hours(max_age)})"
         )
     with _bucket_errors(bucket, f"reading {newest.name}"):
-        response = client.get_object(
-            bucket.name, bucket.prefix + newest.name, offset=0, length=len(AGE_HEADER)
-        )
-        try:
-            head = response.read()
-        finally:
-            response.close()
-            response.release_conn()
+        head = client.first_bytes(bucket.prefix + newest.name, len(AGE_HEADER))
     if head != AGE_HEADER:
         raise OffsiteError(f"{newest.name} in {bucket.describe()} does not start as an age file")
     return newest
@@ -364,10 +337,10 @@ def _bucket_errors(bucket: Bucket, doing: str) -> Iterator[None]:
     """S3 and connection errors as one line that names the bucket (never the access key)."""
     try:
         yield
-    except MinioException as exc:
+    except S3Error as exc:
         raise OffsiteError(f"{doing} in {bucket.describe()} failed: {exc}") from exc
-    except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
-        raise OffsiteError(f"{doing} in {bucket.describe()} failed: {type(exc).__name__}: {exc}") from exc
+    except OSError as exc:  # the local side: a full or missing directory
+        raise OffsiteError(f"{doing} failed here: {exc}") from exc
 
 
 # -- the command line ------------------------------------------------------------------------------
