@@ -22,7 +22,7 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pyrage
 import pytest
@@ -547,12 +547,23 @@ def test_the_requests_are_signed_as_botocore_signs_them():
         ("GET", "tms/tms-20261127T020700Z.sql.gz.age", {}, {"range": "bytes=0-21"}, ""),
         ("DELETE", "tms/tms-20001120T020700Z.sql.gz.age", {}, {}, ""),
     ]
+    virtual = S3Client(
+        "https://s3.example.com", "tms-backups", "eu-central-1", ACCESS_KEY, SECRET_KEY, "virtual"
+    )
+    assert virtual.url_parts("tms/x.age") == ("tms-backups.s3.example.com", "/tms/x.age")
+    assert virtual.url_parts("") == ("tms-backups.s3.example.com", "/")
+    cases += [
+        ("GET", "", {"list-type": "2", "prefix": "tms/"}, {}, ""),
+        ("DELETE", "tms/x y.age", {}, {}, ""),
+    ]
     ours, theirs = [], []
-    for method, key, query, headers, text in cases:
+    for number, (method, key, query, headers, text) in enumerate(cases):
+        client = virtual if number >= 6 else client
         host, path = client.url_parts(key)
         sha = hashlib.sha256(text.encode()).hexdigest()
         ours.append(client.sign(method, host, path, query, dict(headers), sha, moment)["authorization"])
-        url = f"http://{host}{path}" + (f"?{canonical_query(query)}" if query else "")
+        scheme = urlsplit(client.endpoint).scheme
+        url = f"{scheme}://{host}{path}" + (f"?{canonical_query(query)}" if query else "")
         theirs.append(
             {
                 "method": method,

@@ -19,11 +19,12 @@ check   fails unless the newest copy under the prefix is younger than --max-age-
         the TmsBackupOffsiteMissing alert.
 
 Configuration, from the environment (docs/operations.md#off-site-backups): TMS_BACKUP_S3_ENDPOINT
-(https://host[:port]), TMS_BACKUP_S3_BUCKET, TMS_BACKUP_S3_REGION, TMS_BACKUP_S3_PREFIX (tms/),
-TMS_BACKUP_S3_KEEP (30), TMS_BACKUP_AGE_RECIPIENTS (age public keys, age1..., separated by spaces or
-commas), the access key in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; TMS_BACKUP_OFFSITE=off turns
-upload and check into a logged no-op (the local overlay: no bucket there). Only public keys are
-needed to back up: the private key stays with the operators and comes in only for a restore.
+(https://host[:port]), TMS_BACKUP_S3_BUCKET, TMS_BACKUP_S3_REGION (us-east-1), TMS_BACKUP_S3_PREFIX
+(tms/), TMS_BACKUP_S3_KEEP (30), TMS_BACKUP_S3_ADDRESSING (path, or virtual), TMS_BACKUP_AGE_RECIPIENTS
+(age public keys, age1..., separated by spaces or commas), the access key in AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY; TMS_BACKUP_OFFSITE=off turns upload and check into a logged no-op (the local
+overlay: no bucket there). Only public keys are needed to back up: the private key stays with the
+operators and comes in only for a restore. S3 calls: tms_project/s3_client.py.
 Needs no Django settings; no secret is ever printed.
 """
 
@@ -71,12 +72,15 @@ class Bucket:
     prefix: str
     access_key: str = field(repr=False)
     secret_key: str = field(repr=False)
+    addressing: str = "path"
 
     def describe(self, name: str = "") -> str:
         return f"s3://{self.name}/{self.prefix}{name} at {self.endpoint}"
 
     def client(self) -> S3Client:
-        return S3Client(self.endpoint, self.name, self.region, self.access_key, self.secret_key)
+        return S3Client(
+            self.endpoint, self.name, self.region, self.access_key, self.secret_key, self.addressing
+        )
 
 
 def offsite_enabled(environ: Mapping[str, str]) -> bool:
@@ -101,6 +105,9 @@ def bucket_from_environment(environ: Mapping[str, str]) -> Bucket:
         raise OffsiteError(
             f"TMS_BACKUP_S3_ENDPOINT must be https://host[:port] with no path, not {endpoint!r}"
         )
+    addressing = environ.get("TMS_BACKUP_S3_ADDRESSING", "").strip().lower() or "path"
+    if addressing not in ("path", "virtual"):
+        raise OffsiteError(f"TMS_BACKUP_S3_ADDRESSING must be path or virtual, not {addressing!r}")
     prefix = environ.get("TMS_BACKUP_S3_PREFIX", DEFAULT_PREFIX).strip().lstrip("/")
     if prefix and not prefix.endswith("/"):
         prefix += "/"
@@ -111,6 +118,7 @@ def bucket_from_environment(environ: Mapping[str, str]) -> Bucket:
         prefix=prefix,
         access_key=value["AWS_ACCESS_KEY_ID"],
         secret_key=value["AWS_SECRET_ACCESS_KEY"],
+        addressing=addressing,
     )
 
 

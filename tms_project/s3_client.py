@@ -46,6 +46,9 @@ class S3Client:
     region: str
     access_key: str = field(repr=False)
     secret_key: str = field(repr=False)
+    # path: https://endpoint/bucket/key, which AWS and S3-compatible services accept; virtual:
+    # https://bucket.endpoint/key, for services that know no other (the endpoint without the bucket).
+    addressing: str = "path"
     pool: urllib3.PoolManager = field(
         default_factory=lambda: urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=10, read=120),
@@ -105,9 +108,11 @@ class S3Client:
     # -- requests and their signatures -------------------------------------------------------------
 
     def url_parts(self, key: str) -> tuple[str, str]:
-        """The host and the path of an object (path-style: works on every S3-compatible service)."""
-        host = urlsplit(self.endpoint).netloc
-        return host, "/" + quote(self.bucket, safe="") + ("/" + quote(key, safe="/-_.~") if key else "")
+        """The host and the path of an object (or of the bucket, for an empty key)."""
+        host, path = urlsplit(self.endpoint).netloc, "/" + quote(key, safe="/-_.~")
+        if self.addressing == "virtual":
+            return f"{self.bucket}.{host}", path
+        return host, "/" + quote(self.bucket, safe="") + (path if key else "")
 
     def _request(
         self,

@@ -297,7 +297,7 @@ def test_the_backend_image_runs_the_backups_off_site_step():
     """The mysql-backup CronJob's offsite container: its command, with the copy turned off."""
     cronjob = yaml.safe_load((ROOT / "k8s/base/backup/cronjob.yaml").read_text())
     [offsite] = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
-    command = [*offsite["command"][:-1], "/tmp"]  # pyrage and minio import; nothing is uploaded
+    command = [*offsite["command"][:-1], "/tmp"]  # pyrage imports; nothing is uploaded
     status, output = Container(
         built_image("tms-backend"), command=command, env={"TMS_BACKUP_OFFSITE": "off"}
     ).run(timeout=60)
