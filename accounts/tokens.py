@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken, BlacklistMixin, RefreshToken
 
@@ -26,6 +26,25 @@ MAX_ID = 2**63 - 1  # the largest database id (BIGINT)
 # TMS_REFRESH_TOKEN_SIGNING's value for HMAC, and the algorithm: only the auth service signs and
 # reads refresh tokens.
 HMAC_SIGNING, REFRESH_ALGORITHM = "hmac", "HS256"
+
+
+def _hmac_key(private_pem: str) -> bytes:
+    loaded = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    canonical = loaded.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return hmac.new(canonical, b"tms refresh tokens v1", hashlib.sha256).digest()
+
+
+def _backend(algorithm: str, backend: type[TokenBackend] = TokenBackend, **keys: Any) -> TokenBackend:
+    return backend(
+        algorithm,
+        audience=api_settings.AUDIENCE,
+        issuer=api_settings.ISSUER,
+        leeway=settings.SIMPLE_JWT.get("LEEWAY", api_settings.LEEWAY),
+        json_encoder=api_settings.JSON_ENCODER,
+        **keys,
+    )
 
 
 @functools.cache
@@ -44,19 +63,67 @@ def refresh_token_backend() -> TokenBackend:
     private_key = settings.SIMPLE_JWT.get("SIGNING_KEY")
     if not private_key:
         raise ImproperlyConfigured("refresh tokens are signed by the auth service, with the private key")
-    loaded = serialization.load_pem_private_key(str(private_key).encode(), password=None)
-    canonical = loaded.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    key = hmac.new(canonical, b"tms refresh tokens v1", hashlib.sha256).digest()
-    return TokenBackend(
-        REFRESH_ALGORITHM,
-        signing_key=key,  # type: ignore[arg-type]  # PyJWT takes the HMAC key as bytes
-        audience=api_settings.AUDIENCE,
-        issuer=api_settings.ISSUER,
-        leeway=api_settings.LEEWAY,
-        json_encoder=api_settings.JSON_ENCODER,
-    )
+    # PyJWT takes the HMAC key as bytes
+    return _backend(REFRESH_ALGORITHM, signing_key=_hmac_key(str(private_key)))
+
+
+@functools.cache
+def previous_key_backends() -> tuple[TokenBackend, ...]:
+    """What verifies a token signed with the key pair before the last rotation: its public key
+    (RS256), and on the auth service also its HMAC key; nothing outside a rotation.
+
+    They are tried only after the current key refused a token, so a token signed with the
+    current key costs what it did; nothing is ever signed with them.
+    """
+    backends = []
+    if settings.JWT_PREVIOUS_PUBLIC_KEY:
+        backends.append(_backend(api_settings.ALGORITHM, verifying_key=settings.JWT_PREVIOUS_PUBLIC_KEY))
+    if settings.JWT_PREVIOUS_PRIVATE_KEY:
+        backends.append(_backend(REFRESH_ALGORITHM, signing_key=_hmac_key(settings.JWT_PREVIOUS_PRIVATE_KEY)))
+    return tuple(backends)
+
+
+def decode_with_previous_keys(raw: str, error: TokenBackendError) -> dict[str, Any]:
+    """The claims of ``raw`` if a previous key signed it; else ``error``, the current key's refusal
+    (an expired token stays expired: only a bad signature is worth a second try)."""
+    if type(error) is TokenBackendError:  # not TokenBackendExpiredToken
+        for backend in previous_key_backends():
+            try:
+                return backend.decode(raw, verify=True)  # type: ignore[arg-type]
+            except TokenBackendError:
+                continue
+    raise error
+
+
+class _RotatingTokenBackend(TokenBackend):
+    """A backend of the current pair that also accepts tokens of the previous one."""
+
+    def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
+        try:
+            return super().decode(token, verify)
+        except TokenBackendError as error:
+            if not verify:
+                raise
+            return decode_with_previous_keys(token, error)
+
+
+def _current_keys() -> dict[str, Any]:
+    # From the settings as they are now: simplejwt's own backend is built once, at import.
+    jwt_settings = settings.SIMPLE_JWT
+    return {"signing_key": jwt_settings["SIGNING_KEY"], "verifying_key": jwt_settings["VERIFYING_KEY"]}
+
+
+@functools.cache
+def current_key_backend() -> TokenBackend:
+    """Signs and verifies RS256 refresh tokens with the current pair alone."""
+    return _backend(api_settings.ALGORITHM, **_current_keys())
+
+
+@functools.cache
+def access_token_backend() -> TokenBackend:
+    """Signs access tokens with the current pair; verifies them with it, then with the previous one
+    (previous_key_backends)."""
+    return _backend(api_settings.ALGORITHM, _RotatingTokenBackend, **_current_keys())
 
 
 class SessionRefreshToken(RefreshToken):
@@ -77,14 +144,17 @@ class SessionRefreshToken(RefreshToken):
     def get_token_backend(self) -> TokenBackend:
         if settings.TMS_REFRESH_TOKEN_SIGNING == HMAC_SIGNING:
             return refresh_token_backend()
-        return super().get_token_backend()
+        return current_key_backend()
 
 
 @receiver(setting_changed)
 def _forget_refresh_key(*, setting: str, **kwargs: Any) -> None:
     # Tests that change the key pair get refresh tokens signed with the new one.
-    if setting == "SIMPLE_JWT":
+    if setting in ("SIMPLE_JWT", "JWT_PREVIOUS_PRIVATE_KEY", "JWT_PREVIOUS_PUBLIC_KEY"):
         refresh_token_backend.cache_clear()
+        previous_key_backends.cache_clear()
+        current_key_backend.cache_clear()
+        access_token_backend.cache_clear()
 
 
 def _is_int_between(value: Any, low: int, high: int) -> bool:
@@ -117,8 +187,16 @@ def check_claim_types(payload: dict[str, Any]) -> None:
 
 
 class CheckedAccessToken(AccessToken):
-    """The access token both services accept (``SIMPLE_JWT["AUTH_TOKEN_CLASSES"]``)."""
+    """The access token both services accept (``SIMPLE_JWT["AUTH_TOKEN_CLASSES"]``), signed with
+    the current key or, during a rotation, the previous one."""
+
+    def get_token_backend(self) -> TokenBackend:
+        return access_token_backend()
 
     def verify(self) -> None:
         check_claim_types(self.payload)
         super().verify()
+
+
+# The access tokens a session's refresh token makes are signed by current_key_backend too.
+SessionRefreshToken.access_token_class = CheckedAccessToken

@@ -132,5 +132,7 @@ def load_previous_keys(*, service: str) -> tuple[str | None, str | None]:
     except ValueError as exc:
         raise ImproperlyConfigured("TMS_JWT_PREVIOUS_PRIVATE_KEY is not a PEM private key.") from exc
     if public_pem and public_pem.strip() != derived.strip():
-        raise ImproperlyConfigured("TMS_JWT_PREVIOUS_PUBLIC_KEY does not belong to TMS_JWT_PREVIOUS_PRIVATE_KEY.")
+        raise ImproperlyConfigured(
+            "TMS_JWT_PREVIOUS_PUBLIC_KEY does not belong to TMS_JWT_PREVIOUS_PRIVATE_KEY."
+        )
     return private_pem, derived

@@ -16,12 +16,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
-from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.errors import SessionInvalid
 from accounts.models import AuthSession, User
-from accounts.tokens import HMAC_SIGNING, SessionRefreshToken, check_claim_types, refresh_token_backend
+from accounts.tokens import (
+    HMAC_SIGNING,
+    SessionRefreshToken,
+    check_claim_types,
+    current_key_backend,
+    decode_with_previous_keys,
+    refresh_token_backend,
+)
 from tms_project.claims import SESSION_CLAIM, TIME_ZONE_CLAIM
 
 
@@ -56,15 +62,19 @@ def _decoded(raw_refresh: str) -> dict[str, Any]:
     """The claims of a refresh token signed either way TMS_REFRESH_TOKEN_SIGNING allows: with
     HMAC (accounts.tokens.refresh_token_backend) or with the private key (RS256), whichever this
     pod issues tried first. Both are read whatever this pod issues, so pods of a rolling update
-    read each other's tokens."""
-    issued, other = token_backend, refresh_token_backend()
+    read each other's tokens; and during a key rotation, both made with the previous pair."""
+    issued, other = current_key_backend(), refresh_token_backend()
     if settings.TMS_REFRESH_TOKEN_SIGNING == HMAC_SIGNING:
         issued, other = other, issued
     # simplejwt annotates the parameter as its Token class; it is the encoded JWT, as jwt.decode takes.
     try:
         return issued.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
     except TokenBackendError:
-        return other.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+        try:
+            return other.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
+        except TokenBackendError as error:
+            # During a key rotation: signed with the pair before (never issued with it).
+            return decode_with_previous_keys(raw_refresh, error)
 
 
 def refresh_claims(*, raw_refresh: str) -> dict[str, Any]:
