@@ -15,6 +15,7 @@ take seconds, not minutes.
 """
 
 import json
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -46,20 +47,31 @@ _login, _refresh, _register = LoginView.as_view(), RefreshView.as_view(), Regist
 
 @pytest.fixture(params=["local memory", "redis"])
 def counters(request, settings):
-    """Where the limits count: each process's memory (the tests' default), or Redis like production."""
+    """Where the limits count: each process's memory (the tests' default), or Redis like production.
+
+    In Redis under a prefix of this test's own, removed afterwards key by key: a FLUSHDB (Django's
+    cache.clear) would also empty the counters of tests running beside it on the same Redis."""
     from django.core.cache import cache
 
-    if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": request.getfixturevalue("redis_url"),
-                "KEY_PREFIX": "tms-office-test",
-            }
+    if request.param == "local memory":
+        cache.clear()
+        yield request.param
+        cache.clear()
+        return
+    import redis
+
+    url, prefix = request.getfixturevalue("redis_url"), f"tms-office-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
         }
-    cache.clear()
+    }
     yield request.param
-    cache.clear()
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*", count=1000):
+        client.delete(key)
 
 
 @pytest.fixture
