@@ -30,17 +30,19 @@ def as_backend(doc: dict, service: str) -> str:
 
 
 def without_auth_extras(deployment: dict, policy: dict) -> tuple[dict, dict]:
-    """auth's patches taken out again: the private key, the SMTP credentials, mail egress."""
+    """auth's patches taken out again: the private keys (current and previous), the SMTP
+    credentials, mail egress."""
     deployment, policy = copy.deepcopy(deployment), copy.deepcopy(policy)
     spec = deployment["spec"]["template"]["spec"]
+    private = ("TMS_JWT_PRIVATE_KEY_FILE", "TMS_JWT_PREVIOUS_PRIVATE_KEY_FILE")
     for container in spec["initContainers"] + spec["containers"]:
-        container["env"] = [e for e in container["env"] if e["name"] != "TMS_JWT_PRIVATE_KEY_FILE"]
+        container["env"] = [e for e in container["env"] if e["name"] not in private]
     container = spec["containers"][0]
     container["envFrom"] = [
         e for e in container["envFrom"] if e.get("secretRef", {}).get("name") != "smtp-credentials"
     ]
-    (jwt,) = [v for v in spec["volumes"] if v["name"] == "jwt"]
-    jwt["secret"]["items"] = [i for i in jwt["secret"]["items"] if i["key"] != "jwt-private.pem"]
+    for jwt in [v for v in spec["volumes"] if v["name"] in ("jwt", "jwt-previous")]:
+        jwt["secret"]["items"] = [i for i in jwt["secret"]["items"] if i["key"] != "jwt-private.pem"]
     policy["spec"]["egress"] = [e for e in policy["spec"]["egress"] if "ipBlock" not in e["to"][0]]
     return deployment, policy
 

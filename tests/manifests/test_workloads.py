@@ -270,7 +270,7 @@ def test_the_frontend_keeps_serving_until_the_ingress_has_dropped_it(docs):
 def test_only_auth_pods_get_the_private_key(docs):
     for doc in workloads(docs):
         for volume in pod_spec(doc).get("volumes", []):
-            if volume.get("secret", {}).get("secretName") != "jwt-secret":
+            if volume.get("secret", {}).get("secretName") not in ("jwt-secret", "jwt-previous"):
                 continue
             keys = {item["key"] for item in volume["secret"]["items"]}
             expected = (
