@@ -330,6 +330,28 @@ def summarize(load: Load, killed_at: float, window_end: float, rejoin_at: float,
     }
 
 
+def database_errors(logs: Path) -> dict[str, Any]:
+    """What the services logged: database errors by code, the requests they ran again, and why the
+    others were not."""
+    codes: dict[str, int] = {}
+    not_again: dict[str, int] = {}
+    run_again = 0
+    for path in logs.glob("*.log"):
+        for line in path.read_text(errors="replace").splitlines():
+            if not line.startswith("{"):
+                continue
+            entry = json.loads(line)
+            if entry.get("message") == "database unavailable":
+                code = str(entry.get("db_error"))
+                codes[code] = codes.get(code, 0) + 1
+            elif "running the request again" in str(entry.get("message")):
+                run_again += 1
+            elif entry.get("message") == "database error; not running the request again":
+                reason = str(entry.get("reason"))
+                not_again[reason] = not_again.get(reason, 0) + 1
+    return {"database_errors_by_code": codes, "run_again_server_side": run_again, "not_run_again": not_again}
+
+
 def checks(result: dict[str, Any]) -> list[str]:
     """What failed, in words; empty when the run met every goal."""
     load = result["load"]
@@ -452,9 +474,7 @@ def run() -> dict[str, Any]:
     result: dict[str, Any] = {"timings": timings}
     try:
         result.update(scenario(cluster, logs, timings))
-        result["load"]["run_again_server_side"] = sum(
-            path.read_text(errors="replace").count("running the request again") for path in logs.glob("*.log")
-        )
+        result["load"].update(database_errors(logs))
         result["failed"] = checks(result)
     except Exception as error:  # the report says what broke, with the logs that explain it
         result["failed"] = [f"{type(error).__name__}: {error}"]

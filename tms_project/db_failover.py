@@ -159,11 +159,21 @@ class WriteTracker:
 
     def may_retry(self, exc: BaseException) -> bool:
         """Whether running the request again cannot repeat a write that the database kept."""
+        return self.why_not(exc) is None
+
+    def why_not(self, exc: BaseException) -> str | None:
+        """Why the request must not run again (for the log), or None when it may."""
         if self.committed:
-            return False
+            return "the request had committed a write before"
         if error_code(exc) == DEADLOCK:
-            return True  # rolled back by the server, whether at a statement or at COMMIT
-        return connection_lost(exc) and not self.autocommit_write_failed and not during_commit(exc)
+            return None  # rolled back by the server, whether at a statement or at COMMIT
+        if not connection_lost(exc):
+            return "not a conflict nor a lost connection"
+        if self.autocommit_write_failed:
+            return "a write outside a transaction may have been applied"
+        if during_commit(exc):
+            return "the connection broke during COMMIT: the transaction may have been applied"
+        return None
 
 
 def _keep_body(request: HttpRequest) -> bool:
@@ -194,13 +204,20 @@ class RetryOnceMiddleware:
         with connection.execute_wrapper(tracker):
             response = self.get_response(request)
             failure = getattr(request, _FAILURE, None)
-            if failure is not None and replayable and tracker.may_retry(failure):
-                logger.warning(
-                    "database error before anything was written; running the request again",
-                    extra={"db_error": error_code(failure)},
-                )
-                self._forget(request, failure)
-                response = self.get_response(request)
+            if failure is not None:
+                why_not = tracker.why_not(failure) if replayable else "its body is too large to keep"
+                if why_not is None:
+                    logger.warning(
+                        "database error before anything was written; running the request again",
+                        extra={"db_error": error_code(failure)},
+                    )
+                    self._forget(request, failure)
+                    response = self.get_response(request)
+                else:
+                    logger.warning(
+                        "database error; not running the request again",
+                        extra={"db_error": error_code(failure), "reason": why_not},
+                    )
         failure = getattr(request, _FAILURE, None)
         if failure is not None and response.status_code == 500:
             response = error_response(503, message=MESSAGE)  # escaped a view: Django made it a 500

@@ -134,7 +134,7 @@ def test_other_outages_are_not_retried(client, code):
 
 
 @pytest.mark.parametrize("code", [2013, 2006])
-def test_a_connection_lost_during_commit_is_503_and_never_run_again(client, code):
+def test_a_connection_lost_during_commit_is_503_and_never_run_again(client, code, caplog):
     # given: COMMIT reaches the database, its answer does not
     connection.ensure_connection()
     real = connection.connection
@@ -149,6 +149,9 @@ def test_a_connection_lost_during_commit_is_503_and_never_run_again(client, code
     assert_unavailable(response)
     assert failover_urls.attempts == ["g1"]
     assert Group.objects.filter(name="g1").count() == 1
+    assert [r.reason for r in caplog.records if hasattr(r, "reason")] == [
+        "the connection broke during COMMIT: the transaction may have been applied"
+    ]
 
 
 def test_a_conflict_at_commit_is_run_once_more(client):
