@@ -101,7 +101,7 @@ frontend: frontend/dist/index.html ## build the web app (npm ci + vite build) in
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
 frontend/dist/index.html: $(FRONTEND_SOURCES)
-	@command -v npm >/dev/null || { echo "TMS's web app needs Node.js 20+ and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "TMS's web app needs Node.js 24 or 22 (LTS) and npm: https://nodejs.org/en/download or your distribution's packages." >&2; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 manifests: tools ## render the Kubernetes overlays into build/ (local and production: what Flux would apply; production-gateway)
