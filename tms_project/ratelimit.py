@@ -5,6 +5,11 @@ raises ``RateLimited`` once the window's budget is spent; views call it before
 any expensive work such as hashing a password. Counting comes first, so
 attempts racing on several workers or pods cannot all slip under the limit.
 
+A budget keyed by the client address alone (``value`` left out) counts everyone behind
+one NAT address — an office, a school — so such budgets are ceilings sized for that
+crowd; the tight ones are keyed by account, session or device (docs/security.md
+"Rate limits").
+
 Every counter of a limit shares the same windows (they start at multiples of
 the period), so when a refusal says to try again tells nothing about whose
 counter refused — in particular not whether an account exists.
