@@ -273,3 +273,12 @@ def test_a_forged_token_cannot_spend_a_session_s_budget(anonymous_client, limits
         assert refresh(anonymous_client, forged).status_code == 401
     # the forgeries were refused before they were counted: the session refreshes
     assert refresh(anonymous_client, token).status_code == 200
+
+
+def test_admin_wrong_passwords_are_limited_per_address_over_every_account(client, limits):
+    limits(admin_login_ip_failed="2/5m")
+    for name in ("admin", "root"):
+        response = client.post("/admin/login/", {"username": name, "password": "guess"})
+        assert response.status_code == 200  # the form again, with an error
+    limited = client.post("/admin/login/", {"username": "staff", "password": "guess"})
+    assert limited.status_code == 429
