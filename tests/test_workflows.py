@@ -2,7 +2,9 @@
 
 import fnmatch
 import json
+import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -64,7 +66,11 @@ def test_release_has_the_six_stages_in_order():
     assert "concurrency" in RELEASE
     assert all("timeout-minutes" in job for job in jobs.values())
     assert "1.0.${GITHUB_RUN_NUMBER}" in jobs["version"]["steps"][0]["run"]
-    assert "kustomize edit set image" in json.dumps(jobs["manifests"]) and "sed -i" not in json.dumps(jobs)
+    assert "kustomize edit set image" in json.dumps(jobs["manifests"])
+    # Images are kustomize's to write; sed touches only the version line of release.yaml.
+    runs = [step.get("run", "") for job in jobs.values() for step in job["steps"]]
+    sed_lines = [line for run in runs for line in run.splitlines() if "sed -i" in line]
+    assert sed_lines and all('"$overlay/release.yaml"' in line for line in sed_lines), sed_lines
     assert "[skip ci]" in json.dumps(jobs["manifests"])
 
 
@@ -162,3 +168,28 @@ def test_ci_tests_the_web_app_on_the_node_line_its_image_builds_with():
     assert setup["with"]["node-version"] == major
     engines = json.loads((ROOT / "frontend/package.json").read_text())["engines"]["node"]
     assert f"^{major}." in engines and "20" not in engines  # Node 20 reached its end of life in April 2026
+
+
+def test_the_release_writes_its_version_where_the_pods_labels_come_from(tmp_path):
+    """The release step's own lines, run on a copy of k8s/: the backend's version changes on the
+    backend's pods only (the web app keeps its own release)."""
+    [edit] = [s["run"] for s in RELEASE["jobs"]["manifests"]["steps"] if "release.yaml" in s.get("run", "")]
+    lines = [line.strip() for line in edit.splitlines() if "release.yaml" in line and "sed -i" in line]
+    checks = [line.strip().rstrip("\\").strip() for line in edit.splitlines() if "grep -qx" in line]
+    assert len(lines) == 1 and len(checks) == 1
+    shutil.copytree(ROOT / "k8s", tmp_path / "k8s")
+    overlay = tmp_path / "k8s/overlays/production"
+    script = f"{lines[0]}\n{checks[0]} || exit 3\n"
+    env = {"PATH": os.environ["PATH"], "component": "backend", "VERSION": "1.0.42", "overlay": str(overlay)}
+    subprocess.run(["bash", "-euc", script], env=env, check=True, timeout=30)
+    kubectl = require_tool("kubectl", "it ships with the machine image; kustomize is built in")
+    rendered = subprocess.run(
+        [kubectl, "kustomize", str(overlay)], capture_output=True, text=True, check=True
+    )
+    labels = {
+        doc["metadata"]["name"]: doc["metadata"]["labels"].get("app.kubernetes.io/version")
+        for doc in yaml.safe_load_all(rendered.stdout)
+        if doc and doc["kind"] == "Deployment"
+    }
+    assert labels["auth"] == labels["task"] == labels["notifications-worker"] == "1.0.42"
+    assert labels["frontend"] == "1.0.0" and labels["redis"] is None

@@ -39,9 +39,10 @@ def test_tms_workloads_and_their_pods_carry_the_version_of_the_image_they_run(do
         assert pod_labels(doc).get(VERSION) == version, name
         labelled.add(name)
     assert {"Deployment/auth", "Deployment/task", "Deployment/frontend", "Job/tms-migrate"} <= labelled
+    assert "Deployment/redis" not in labelled and "StatefulSet/mysql" not in labelled
 
 
-def test_mysql_redis_and_the_backup_do_not_claim_a_tms_version(docs):
+def test_mysql_and_redis_do_not_claim_a_tms_version(docs):
     others = [doc for doc in workloads(docs) if not own_tags(doc)]
     assert {doc["metadata"]["name"] for doc in others} >= {"mysql", "redis"}
     for doc in others:
@@ -69,4 +70,5 @@ def test_the_release_document_and_the_image_tags_agree(overlay):
         for image in kustomization["images"]
         if image["name"].startswith("tms-")
     }
-    assert tags == {"tms-backend": release["spec"]["version"], "tms-frontend": release["spec"]["version"]}
+    spec = release["spec"]
+    assert tags == {"tms-backend": spec["backend"], "tms-frontend": spec["frontend"]}
