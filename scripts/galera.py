@@ -86,7 +86,7 @@ listen mariadb
     option external-check
     external-check path "/usr/bin:/bin"
     external-check command {dir}/writer.sh
-    default-server inter 1s fastinter 250ms fall 2 rise 2 on-marked-down shutdown-sessions
+    default-server inter 1s fastinter 250ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
 {servers}
 """
 

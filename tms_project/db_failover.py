@@ -10,10 +10,11 @@ commit, "certification failure"). So:
   answers 503 with ``Retry-After`` in TMS's error body, never a 500: from a DRF view
   through the exception handler (``unavailable_response``), from anywhere else under
   /api/ through ``RetryOnceMiddleware``.
-- ``RetryOnceMiddleware`` runs a request once more, at once, when what failed cannot
-  have written anything: a deadlock or certification conflict (1213, the server rolled
-  the transaction back), or a connection lost before COMMIT was sent, and only when
-  nothing of the request was committed before (an earlier transaction, an autocommitted
+- ``RetryOnceMiddleware`` runs a request once more (at once after a conflict, a second
+  later after a lost connection) when what failed cannot have written anything: a
+  deadlock or certification conflict (1213, the server rolled the transaction back), or
+  a connection lost before COMMIT was sent, and only when nothing of the request was
+  committed before (an earlier transaction, an autocommitted
   write). A connection lost during COMMIT, or during a write outside a transaction, is
   ambiguous: that answer is the 503, and the client retries with its Idempotency-Key
   or If-Match, which make a repeat harmless.
@@ -25,6 +26,7 @@ connection before a request uses it.
 
 import io
 import logging
+import time
 import types
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +41,10 @@ from tms_project.api.errors import error_body, error_response
 logger = logging.getLogger("tms.db")
 
 RETRY_AFTER_SECONDS = 5  # a Galera node's eviction takes about 7 s after it died (docs/reliability.md)
+# Before a request whose connection broke runs again: the router in front needs about a second to
+# see the primary gone and send new connections elsewhere (measured with HAProxy, docs/reliability.md);
+# at once, the new connection would meet the dead primary again. A conflict runs again at once.
+RECONNECT_PAUSE_SECONDS = 1.0
 MESSAGE = "The service is temporarily unavailable; try again shortly."
 
 DEADLOCK = 1213  # ER_LOCK_DEADLOCK, also Galera's certification failure: the transaction was rolled back
@@ -236,7 +242,8 @@ class RetryOnceMiddleware:
 
     @staticmethod
     def _forget(request: HttpRequest, failure: BaseException) -> None:
-        """Make the request as it came in, and drop a connection that broke."""
+        """Make the request as it came in, and drop a connection that broke (then give the router a
+        moment to send the next one to the new primary)."""
         delattr(request, _FAILURE)
         body = getattr(request, "_body", None)
         if body is not None:
@@ -246,3 +253,4 @@ class RetryOnceMiddleware:
                 connection.close()
             except DatabaseError:
                 connection.connection = None
+            time.sleep(RECONNECT_PAUSE_SECONDS)

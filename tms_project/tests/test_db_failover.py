@@ -15,6 +15,14 @@ pytestmark = [pytest.mark.urls("tms_project.tests.failover_urls"), pytest.mark.d
 
 
 @pytest.fixture(autouse=True)
+def pauses(monkeypatch):
+    """The pauses before a request runs again, instead of sleeping them."""
+    slept: list[float] = []
+    monkeypatch.setattr(db_failover.time, "sleep", slept.append)
+    return slept
+
+
+@pytest.fixture(autouse=True)
 def _clean():
     failover_urls.attempts.clear()
     failover_urls.fault.clear()
@@ -118,6 +126,15 @@ def test_a_conflict_or_a_connection_lost_before_commit_is_run_once_more_and_writ
     assert response.status_code == 201, response.content
     assert failover_urls.attempts == ["g1", "g1"]
     assert list(Group.objects.filter(name="g1").values_list("pk", flat=True)) == [response.json()["id"]]
+
+
+def test_a_lost_connection_waits_for_the_router_before_the_second_run_a_conflict_does_not(client, pauses):
+    failover_urls.fault.append(fail_once(2013))
+    assert write(client, "g1").status_code == 201
+    assert pauses == [db_failover.RECONNECT_PAUSE_SECONDS]
+    failover_urls.fault[:] = [fail_once(1213)]
+    assert write(client, "g2").status_code == 201
+    assert pauses == [db_failover.RECONNECT_PAUSE_SECONDS]
 
 
 def test_a_conflict_twice_is_503_after_two_runs(client):
