@@ -107,3 +107,13 @@ def test_a_deactivated_user_cannot_refresh(anonymous_client, user, login):
 def test_refresh_without_any_token_is_401(anonymous_client):
     response = anonymous_client.post(REFRESH, {}, format="json")
     assert response.status_code == 401
+
+
+def test_logout_tells_the_browser_to_drop_its_cache_of_the_site(anonymous_client, user, login):
+    """Task-service reads may be kept by the browser (revalidated by ETag): signing out on a shared
+    computer removes them, whether the session was still live or not."""
+    tokens = login(user)
+    response = anonymous_client.post(LOGOUT, {"refresh": tokens["refresh"]}, format="json")
+    assert response.status_code == 204 and response["Clear-Site-Data"] == '"cache"'
+    response = anonymous_client.post(LOGOUT, {}, format="json")
+    assert response.status_code == 401 and response["Clear-Site-Data"] == '"cache"'

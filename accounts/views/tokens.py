@@ -189,6 +189,13 @@ class RefreshView(PublicView):
 class LogoutView(PublicView):
     @extend_schema(request=LogoutSerializer, responses={204: None}, summary="Sign out")
     def post(self, request: Request) -> HttpResponse:
+        response = self._end(request)
+        # The browser's cache of this origin goes too: task-service reads are cacheable
+        # (private, revalidated by ETag), and a shared computer keeps nothing of the person.
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+    def _end(self, request: Request) -> HttpResponse:
         _, raw, from_cookie = _read_refresh(request, LogoutSerializer)
         if not raw:
             return _session_ended(from_cookie=False)
