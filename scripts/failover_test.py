@@ -12,16 +12,19 @@ load goes on a little longer. Checks:
 - errors only in the failover window (none before the kill, none after the window closed, none
   while the old writer rejoins); the window, first error to last error, is reported;
 - every acknowledged write readable on every node, as acknowledged, and no write made twice;
-- TMS writes through one node only: before the kill only the first writer's statement counters
-  grow, after it only the new writer's.
+- TMS writes through one node only: before the kill only the first writer's count of transactions
+  committed for its clients (wsrep_local_commits) grows, after it only the new writer's.
 
-Everything runs on 127.0.0.1 and stops by itself in about two minutes; every process is stopped by
-its PID and the temporary folder removed, also when it fails. Prints a JSON report and exits 1 when
-a check failed, 2 when galera-4, mariadb-server or haproxy is missing (docs/reliability.md).
+Everything runs on 127.0.0.1 and stops by itself in about a minute; every process is stopped by its
+PID and the temporary folder removed, also when it fails (TMS_FAILOVER_LOGS=folder keeps the logs).
+Prints a JSON report and exits 1 when a check failed, 2 when galera-4, mariadb-server, haproxy or
+rsync is missing (docs/reliability.md).
 """
 
 import json
+import os
 import random
+import shutil
 import sys
 import threading
 import time
@@ -480,6 +483,11 @@ def run() -> dict[str, Any]:
         result["failed"] = [f"{type(error).__name__}: {error}"]
         raise
     finally:
+        if os.environ.get("TMS_FAILOVER_LOGS"):  # a folder to keep the services' and HAProxy's logs in
+            kept = Path(os.environ["TMS_FAILOVER_LOGS"])
+            kept.mkdir(parents=True, exist_ok=True)
+            for path in [*logs.glob("*.log"), cluster.root / "haproxy.log"]:
+                shutil.copy(path, kept / path.name)
         if result.get("failed"):
             result["logs"] = {
                 path.name: path.read_text(errors="replace")[-1500:]

@@ -26,7 +26,9 @@ def test_losing_the_writing_node_loses_no_acknowledged_write_and_answers_no_500(
     print(
         f"failover window {load['failover_window_s']} s, node evicted after {load['cluster_evicted_s']} s, "
         f"{load['errors']} errors in {load['requests']} requests, "
-        f"{load['writes_acknowledged']} writes acknowledged; timings {result['timings']}"
+        f"{load['writes_acknowledged']} writes acknowledged, slowest answer {load['slowest_answer_s']} s, "
+        f"database errors {load['database_errors_by_code']}, run again {load['run_again_server_side']}, "
+        f"not run again {load['not_run_again']}; timings {result['timings']}"
     )
     # then: nothing lost, nothing twice, no 500, errors only while the writer changed, one writer
     assert result["failed"] == [], json.dumps(result, indent=2)
