@@ -347,7 +347,7 @@ def database_errors(logs: Path) -> dict[str, Any]:
             if entry.get("message") == "database unavailable":
                 code = str(entry.get("db_error"))
                 codes[code] = codes.get(code, 0) + 1
-            elif "running the request again" in str(entry.get("message")):
+            elif str(entry.get("message")).endswith("; running the request again"):
                 run_again += 1
             elif entry.get("message") == "database error; not running the request again":
                 reason = str(entry.get("reason"))

@@ -150,17 +150,18 @@ class WriteTracker:
         db = context["connection"]
         write = _is_write(sql)
         in_transaction = db.in_atomic_block
-        if write and in_transaction and not self._registered(db):
-            # Called after COMMIT succeeded only; a COMMIT that failed is seen by during_commit.
-            db.on_commit(self._transaction_committed)
         try:
             result = execute(sql, params, many, context)
         except Exception:
             if write and not in_transaction:
                 self.autocommit_write_failed = True
             raise
-        if write and not in_transaction and not _changed_nothing(sql, context["cursor"]):
-            self.committed = True
+        if write and not _changed_nothing(sql, context["cursor"]):
+            if not in_transaction:
+                self.committed = True
+            elif not self._registered(db):
+                # Called after COMMIT succeeded only; a COMMIT that failed is seen by during_commit.
+                db.on_commit(self._transaction_committed)
         return result
 
     def may_retry(self, exc: BaseException) -> bool:
@@ -169,17 +170,16 @@ class WriteTracker:
 
     def why_not(self, exc: BaseException) -> str | None:
         """Why the request must not run again (for the log), or None when it may."""
-        if self.committed:
-            return "the request had committed a write before"
+        committed_before = "the request had committed a write before" if self.committed else None
         if error_code(exc) == DEADLOCK:
-            return None  # rolled back by the server, whether at a statement or at COMMIT
+            return committed_before  # rolled back by the server, whether at a statement or at COMMIT
         if not connection_lost(exc):
             return "not a conflict nor a lost connection"
-        if self.autocommit_write_failed:
-            return "a write outside a transaction may have been applied"
         if during_commit(exc):
             return "the connection broke during COMMIT: the transaction may have been applied"
-        return None
+        if self.autocommit_write_failed:
+            return "a write outside a transaction may have been applied"
+        return committed_before
 
 
 def _keep_body(request: HttpRequest) -> bool:

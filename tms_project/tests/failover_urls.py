@@ -25,7 +25,7 @@ def _injecting(execute, sql, params, many, context):
 
 class WriteView(APIView):
     """Creates the group named in the body in one transaction (``?before=1``: after an autocommitted
-    one first, ``?outside=1``: in autocommit)."""
+    one first, ``?purge=1``: after a transaction that deletes nothing, ``?outside=1``: in autocommit)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -33,6 +33,9 @@ class WriteView(APIView):
     def post(self, request):
         attempts.append(request.data["name"])
         with connection.execute_wrapper(_injecting):
+            if request.query_params.get("purge"):
+                with transaction.atomic():
+                    Group.objects.filter(name="nothing-to-purge").delete()
             if request.query_params.get("before"):
                 Group.objects.create(name=request.data["name"] + "-before")
             if request.query_params.get("outside"):

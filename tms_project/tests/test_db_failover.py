@@ -208,6 +208,14 @@ def test_nothing_runs_again_after_a_write_of_the_request_was_committed(client):
     assert list(Group.objects.values_list("name", flat=True)) == ["g1-before"]
 
 
+def test_a_transaction_that_changed_no_row_does_not_count_as_a_write(client):
+    # like the purge of expired idempotency keys before a create: a DELETE of nothing, committed
+    failover_urls.fault.append(fail_once(2013))
+    response = write(client, "g1", "?purge=1")
+    assert response.status_code == 201, response.content
+    assert failover_urls.attempts == ["g1", "g1"]
+
+
 def test_a_write_outside_a_transaction_that_lost_its_connection_is_not_run_again(client):
     # an INSERT in autocommit that lost its answer may have been applied
     failover_urls.fault.append(fail_once(2013, on="INSERT"))
