@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -415,6 +416,23 @@ def test_the_backup_script_keeps_the_newest_dumps_only(sandbox):
     assert (backups / "notes.txt").exists() and (backups / ".tms-20261126T020700Z.sql.gz.partial").exists()
     assert not stale.exists()
     assert "removed tms-20001120T020700Z.sql.gz" in result.stdout
+
+
+def test_a_retry_of_the_same_job_reuses_its_dump(sandbox):
+    """The off-site copy failing makes the Job retry from the dump: the retry uploads that Job's
+    dump again instead of making one more, which would push older nights off the volume."""
+    run, backups, log = sandbox
+    first = run("backup.sh", JOB_NAME="mysql-backup-29411247")
+    assert first.returncode == 0, first.stderr
+    [made] = dumps(backups)
+    (log / "mysqldump.args").unlink()
+    retry = run("backup.sh", JOB_NAME="mysql-backup-29411247")
+    assert retry.returncode == 0, retry.stderr
+    assert f"reusing {made}" in retry.stdout and dumps(backups) == [made]
+    assert not (log / "mysqldump.args").exists()  # no second dump was taken
+    time.sleep(1.1)  # dumps are named by the second
+    next_night = run("backup.sh", JOB_NAME="mysql-backup-29412687")
+    assert next_night.returncode == 0 and len(dumps(backups)) == 2
 
 
 @pytest.mark.parametrize("outcome", ["fail", "truncated"])
