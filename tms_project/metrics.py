@@ -46,7 +46,11 @@ DB_ERRORS = Counter(
     ["alias", "vendor", "type"],
 )
 # What DB_ERRORS' type can be: django.db's exception classes, and "other" for anything else.
+# MySQL's deadlock (1213, also Galera's certification conflict) and lock wait timeout (1205): raised
+# as OperationalError, counted apart, since they say nothing about the connection.
+DB_LOCK_CONFLICT_CODES = frozenset({1205, 1213})
 DB_ERROR_TYPES = (
+    "LockConflict",
     "OperationalError",
     "InterfaceError",
     "IntegrityError",

@@ -3,10 +3,10 @@
 One statement is one observation of ``tms_db_query_duration_seconds`` (an ``executemany`` batch is
 one too); a statement that raises also counts in ``tms_db_errors_total`` under the class name of the
 exception Django raised (``OperationalError``, ``IntegrityError``...: a fixed set, never the SQL or
-its message). Opening a connection counts in ``tms_db_connections_total``, or in
-``tms_db_connection_errors_total`` when the server refuses or cannot be reached: those happen before
-any statement, so only the backend itself sees them, which is why this is a backend and not only an
-execute wrapper installed from a signal.
+its message), a deadlock or lock wait timeout under ``LockConflict``. Opening a connection counts
+in ``tms_db_connections_total``, or in ``tms_db_connection_errors_total`` when the server refuses or
+cannot be reached: those happen before any statement, so only the backend itself sees them, which
+is why this is a backend and not only an execute wrapper installed from a signal.
 
 Labels are the connection's alias and vendor, resolved once per connection object, so a statement
 costs two clock reads and one histogram observation (docs/performance.md).
@@ -24,6 +24,7 @@ from tms_project.metrics import (
     DB_CONNECTIONS,
     DB_ERROR_TYPES,
     DB_ERRORS,
+    DB_LOCK_CONFLICT_CODES,
     DB_QUERY_SECONDS,
 )
 
@@ -60,6 +61,8 @@ class InstrumentedDatabaseWrapper(BaseDatabaseWrapper):
         except Exception as exc:
             # Django has already turned the driver's exception into its own (django.db.utils).
             name = type(exc).__name__ if isinstance(exc, db.Error) else "other"
+            if name == "OperationalError" and exc.args and exc.args[0] in DB_LOCK_CONFLICT_CODES:
+                name = "LockConflict"
             self._errors.get(name, self._errors["other"]).inc()
             raise
         finally:

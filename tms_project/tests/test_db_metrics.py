@@ -97,6 +97,20 @@ def test_a_failing_statement_counts_as_an_error_of_its_django_class():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("code", [1213, 1205])
+def test_a_deadlock_or_lock_timeout_counts_as_a_lock_conflict_not_a_connection_error(code):
+    """MySQL raises them as OperationalError; the connection alert must not fire on contention."""
+
+    def conflict(execute, sql, params, many, context):
+        raise OperationalError(code, "Deadlock found when trying to get lock")
+
+    before = errors("LockConflict"), errors("OperationalError")
+    with connection.execute_wrapper(conflict), pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert (errors("LockConflict"), errors("OperationalError")) == (before[0] + 1, before[1])
+
+
+@pytest.mark.django_db
 def test_a_connection_that_cannot_be_opened_is_counted(settings):
     labels = {"alias": "default", "vendor": connection.vendor}
     before_errors = sample("tms_db_connection_errors_total", **labels)
@@ -138,6 +152,7 @@ def test_no_sql_text_or_parameter_reaches_a_label(client):
             for metric in family.samples:
                 assert set(metric.labels) <= {"alias", "vendor", "type", "result", "le"}
                 assert metric.labels.get("type", "other") in {
+                    "LockConflict",
                     "OperationalError",
                     "InterfaceError",
                     "IntegrityError",
