@@ -68,9 +68,10 @@ def refresh_token_backend() -> TokenBackend:
 
 
 @functools.cache
-def previous_key_backends() -> tuple[TokenBackend, ...]:
+def previous_key_backends(*, refresh: bool) -> tuple[TokenBackend, ...]:
     """What verifies a token signed with the key pair before the last rotation: its public key
-    (RS256), and on the auth service also its HMAC key; nothing outside a rotation.
+    (RS256); for refresh tokens, on the auth service, also its HMAC key (an access token is RS256
+    only, as with the current pair); nothing outside a rotation.
 
     They are tried only after the current key refused a token, so a token signed with the
     current key costs what it did; nothing is ever signed with them.
@@ -78,16 +79,16 @@ def previous_key_backends() -> tuple[TokenBackend, ...]:
     backends = []
     if settings.JWT_PREVIOUS_PUBLIC_KEY:
         backends.append(_backend(api_settings.ALGORITHM, verifying_key=settings.JWT_PREVIOUS_PUBLIC_KEY))
-    if settings.JWT_PREVIOUS_PRIVATE_KEY:
+    if refresh and settings.JWT_PREVIOUS_PRIVATE_KEY:
         backends.append(_backend(REFRESH_ALGORITHM, signing_key=_hmac_key(settings.JWT_PREVIOUS_PRIVATE_KEY)))
     return tuple(backends)
 
 
-def decode_with_previous_keys(raw: str, error: TokenBackendError) -> dict[str, Any]:
+def decode_with_previous_keys(raw: str, error: TokenBackendError, *, refresh: bool) -> dict[str, Any]:
     """The claims of ``raw`` if a previous key signed it; else ``error``, the current key's refusal
     (an expired token stays expired: only a bad signature is worth a second try)."""
     if type(error) is TokenBackendError:  # not TokenBackendExpiredToken
-        for backend in previous_key_backends():
+        for backend in previous_key_backends(refresh=refresh):
             try:
                 return backend.decode(raw, verify=True)  # type: ignore[arg-type]
             except TokenBackendError:
@@ -104,7 +105,7 @@ class _RotatingTokenBackend(TokenBackend):
         except TokenBackendError as error:
             if not verify:
                 raise
-            return decode_with_previous_keys(token, error)
+            return decode_with_previous_keys(token, error, refresh=False)
 
 
 def _current_keys() -> dict[str, Any]:

@@ -74,7 +74,7 @@ def _decoded(raw_refresh: str) -> dict[str, Any]:
             return other.decode(raw_refresh, verify=True)  # type: ignore[arg-type]
         except TokenBackendError as error:
             # During a key rotation: signed with the pair before (never issued with it).
-            return decode_with_previous_keys(raw_refresh, error)
+            return decode_with_previous_keys(raw_refresh, error, refresh=True)
 
 
 def refresh_claims(*, raw_refresh: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.test import APIClient
 
+from accounts.tokens import refresh_token_backend
 from tms_project.jwt_keys import generate_private_key_pem, load_previous_keys, public_key_pem_of
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,16 @@ def test_loading_the_previous_pair(tmp_path, monkeypatch):
     monkeypatch.delenv("TMS_JWT_PREVIOUS_PUBLIC_KEY_FILE")
     with pytest.raises(ImproperlyConfigured, match="not a PEM private key"):
         load_previous_keys(service="auth")
+
+
+def test_an_hmac_token_of_the_previous_pair_is_never_an_access_token(user, login, settings):
+    """Access tokens are RS256 only, with the previous pair as with the current one: an HS256 token
+    under the previous pair's refresh key, claiming to be an access token, is refused."""
+    settings.TMS_REFRESH_TOKEN_SIGNING = "hmac"
+    before = login(user)
+    old_hmac_key = refresh_token_backend().signing_key
+    claims = jwt.decode(before["access"], options={"verify_signature": False})
+    rotate(settings, keep_previous=True)
+    forged = jwt.encode(claims, old_hmac_key, algorithm="HS256")
+    assert bearer(forged).get(TASKS).status_code == 401
+    assert bearer(before["access"]).get(TASKS).status_code == 200  # the real one still works
