@@ -634,3 +634,27 @@ def test_a_key_file_without_a_private_key_is_refused(tmp_path):
         offsite_backup.identities_from_file(public_only)
     with pytest.raises(offsite_backup.OffsiteError, match="cannot read the age key file"):
         offsite_backup.identities_from_file(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://s3.example.com",  # clear text off this machine
+        "https://AKIAEXAMPLE:secret@s3.example.com",  # credentials belong in the Secret, not the URL
+        "https://s3.example.com/bucket",
+        "ftp://s3.example.com",
+    ],
+)
+def test_an_endpoint_that_is_not_plain_https_is_refused_without_echoing_it(endpoint):
+    env = {
+        "TMS_BACKUP_S3_ENDPOINT": endpoint,
+        "TMS_BACKUP_S3_BUCKET": "tms-backups",
+        "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+    }
+    with pytest.raises(offsite_backup.OffsiteError, match="must be https://host") as refused:
+        offsite_backup.bucket_from_environment(env)
+    assert "secret" not in str(refused.value)
+    assert offsite_backup.bucket_from_environment(
+        {**env, "TMS_BACKUP_S3_ENDPOINT": "https://s3.example.com:9000"}
+    )

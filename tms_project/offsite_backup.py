@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -101,9 +102,18 @@ def bucket_from_environment(environ: Mapping[str, str]) -> Bucket:
         )
     endpoint = value["TMS_BACKUP_S3_ENDPOINT"].rstrip("/")
     url = urlsplit(endpoint)
-    if url.scheme not in ("https", "http") or not url.netloc or url.path or url.query:
+    loopback = url.hostname in ("localhost", "127.0.0.1", "::1")
+    if (
+        url.scheme not in ("https", "http")
+        or (url.scheme == "http" and not loopback)  # the access key is signed, the dump encrypted,
+        or not url.netloc  # but the bucket's listing and object names would travel in clear
+        or url.path
+        or url.query
+        or "@" in url.netloc  # credentials come from the Secret, never from the URL (logs print it)
+    ):
         raise OffsiteError(
-            f"TMS_BACKUP_S3_ENDPOINT must be https://host[:port] with no path, not {endpoint!r}"
+            "TMS_BACKUP_S3_ENDPOINT must be https://host[:port] with no path and no credentials "
+            "(http only to this machine)"
         )
     addressing = environ.get("TMS_BACKUP_S3_ADDRESSING", "").strip().lower() or "path"
     if addressing not in ("path", "virtual"):
@@ -213,7 +223,7 @@ def check_dump_complete(path: Path, label: str) -> None:
         with gzip.open(path, "rb") as dump:
             while chunk := dump.read(CHUNK):
                 tail = (tail + chunk)[-4096:]
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise OffsiteError(f"{label} decrypts to no readable gzip file ({exc})") from exc
     lines = tail.rstrip().splitlines()
     if not lines or not lines[-1].startswith(DUMP_COMPLETE):
