@@ -5,7 +5,9 @@ the labels are that connection's alias and vendor.
 """
 
 import contextlib
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -178,14 +180,15 @@ def test_cache_reads_count_hits_and_misses():
 
 
 def test_redis_reads_count_hits_and_misses(redis_url):
-    redis.Redis.from_url(redis_url).flushdb()
-    cache = RedisCache(redis_url, {})
+    # Keys of this test's own (no FLUSHDB: other tests may be counting in the same database).
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"db-metrics-{os.getpid()}-{time.time_ns()}"})
     hits, misses = gets("hit"), gets("miss")
     try:
         assert cache.get("absent") is None
         cache.set("present", "1")
         assert cache.get("present") == "1"
     finally:
+        cache.delete("present")
         cache.close()
     assert (gets("hit"), gets("miss")) == (hits + 1, misses + 1)
     assert isinstance(cache, DjangoRedisCache)  # what tms_project.ratelimit checks for its one round trip
