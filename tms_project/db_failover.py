@@ -49,12 +49,13 @@ MESSAGE = "The service is temporarily unavailable; try again shortly."
 
 DEADLOCK = 1213  # ER_LOCK_DEADLOCK, also Galera's certification failure: the transaction was rolled back
 # The connection broke: 2006 gone away, 2013 lost during a query, 2055 lost at a system call, 4031
-# disconnected by the server (MySQL 8), 1927 connection killed (MariaDB), 1053 server shutting down,
-# 2002 and 2003 could not connect (nothing was sent).
-CONNECTION_LOST = frozenset({2002, 2003, 2006, 2013, 2055, 4031, 1927, 1053})
-# Answered 503 without a retry: 1047 the node is not part of the cluster's primary component (WSREP
-# not ready), 1205 a lock wait timed out, 1040 too many connections, 1290 and 1792 read-only.
-NOT_READY = frozenset({1047, 1205, 1040, 1290, 1792})
+# disconnected by the server (MySQL 8), 1927 connection killed (MariaDB), 1053 server shutting down.
+CONNECTION_LOST = frozenset({2006, 2013, 2055, 4031, 1927, 1053})
+# Answered 503 without a retry: 2002 and 2003 could not connect (no database behind the router: a
+# second's wait would only hold the thread), 1047 the node is not part of the cluster's primary
+# component (WSREP not ready), 1205 a lock wait timed out, 1040 too many connections, 1290 and 1792
+# read-only.
+NOT_READY = frozenset({2002, 2003, 1047, 1205, 1040, 1290, 1792})
 
 # Bodies up to this size are kept so that a request can run again; larger ones (imports) never do.
 REPLAYABLE_BODY_BYTES = 1024 * 1024

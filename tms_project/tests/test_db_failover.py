@@ -143,7 +143,7 @@ def test_a_conflict_twice_is_503_after_two_runs(client):
     assert failover_urls.attempts == ["g1", "g1"]
 
 
-@pytest.mark.parametrize("code", [1205, 1047, 1290])
+@pytest.mark.parametrize("code", [1205, 1047, 1290, 2003, 2002])
 def test_other_outages_are_not_retried(client, code):
     failover_urls.fault.append(fail_once(code))
     assert_unavailable(write(client, "g1"))
