@@ -37,5 +37,5 @@ def test_each_overlay_deploys_and_labels_this_version(overlay):
     kustomization = yaml.safe_load((ROOT / "k8s/overlays" / overlay / "kustomization.yaml").read_text())
     tags = {image["name"]: image["newTag"] for image in kustomization["images"]}
     assert tags == {"tms-backend": __version__, "tms-frontend": __version__}
-    versions = [pairs["pairs"]["app.kubernetes.io/version"] for pairs in kustomization["labels"]]
-    assert versions == [__version__]
+    release = yaml.safe_load((ROOT / "k8s/overlays" / overlay / "release.yaml").read_text())
+    assert release["spec"] == {"backend": __version__, "frontend": __version__}
