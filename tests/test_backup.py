@@ -11,18 +11,15 @@ of `make test`.
 import gzip
 import importlib.util
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
+from tests.support.scratch_user import scratch_with_user
 from tests.support.server import ROOT, GunicornServer, api, base_env, manage, register_and_login
-from tests.support.services import require
 
-MYSQL_URL = os.environ.get("TMS_TEST_DATABASE_URL", "mysql://root@127.0.0.1:3306/tms")
 SCRATCH = "tms_backup_test"
 PASSPHRASE = "a long enough passphrase"
 
@@ -120,51 +117,8 @@ def test_retention_keeps_the_newest_dumps_and_nothing_else_is_touched(tmp_path):
 @pytest.fixture
 def scratch():
     """A scratch database and a user with a password that may use only it; dropped afterwards."""
-    import dj_database_url
-    import MySQLdb
-
-    require(MYSQL_URL, "MySQL/MariaDB")
-    admin = dj_database_url.parse(MYSQL_URL)
-    host, port = admin["HOST"] or "127.0.0.1", int(admin["PORT"] or 3306)
-    connection = MySQLdb.connect(
-        host=host,
-        port=port,
-        user=admin["USER"] or "root",
-        password=admin["PASSWORD"] or "",
-        charset="utf8mb4",
-    )
-    connection.autocommit(True)
-    cursor = connection.cursor()
-    user, password = "tms_backup_test", f"pw '{secrets.token_urlsafe(12)}' :/@#"
-
-    def drop():
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        for account in ("%", "localhost"):
-            cursor.execute("DROP USER IF EXISTS %s@%s", [user, account])
-
-    drop()
-    cursor.execute(f"CREATE DATABASE {SCRATCH} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    for account in ("%", "localhost"):
-        cursor.execute("CREATE USER %s@%s IDENTIFIED BY %s", [user, account, password])
-        cursor.execute(f"GRANT ALL PRIVILEGES ON {SCRATCH}.* TO %s@%s", [user, account])
-    admin_url = (
-        f"mysql://{quote(admin['USER'] or 'root')}:{quote(admin['PASSWORD'] or '', safe='')}@{host}:{port}"
-    )
-    yield {
-        "cursor": cursor,
-        "admin_url": f"{admin_url}/{SCRATCH}",
-        "url": f"mysql://{user}:{quote(password, safe='')}@{host}:{port}/{SCRATCH}",
-        "variables": {
-            "TMS_DB_HOST": host,
-            "TMS_DB_PORT": str(port),
-            "TMS_DB_NAME": SCRATCH,
-            "TMS_DB_USER": user,
-            "TMS_DB_PASSWORD": password,
-        },
-        "password": password,
-    }
-    drop()
-    connection.close()
+    with scratch_with_user(SCRATCH, "tms_backup_test") as made:
+        yield made
 
 
 def snapshot(cursor) -> dict[str, tuple]:

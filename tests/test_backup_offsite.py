@@ -22,20 +22,19 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pyrage
 import pytest
 import yaml
 
-from tests.support.services import require
+from tests.support.scratch_user import scratch_with_user
 from tests.support.tools import ROOT, require_tool
 from tms_project import offsite_backup
 from tms_project.s3_client import S3Client, canonical_query
 
 pytestmark = pytest.mark.server
 
-MYSQL_URL = os.environ.get("TMS_TEST_DATABASE_URL", "mysql://root@127.0.0.1:3306/tms")
 SCRATCH = "tms_backup_offsite_test"
 ACCESS_KEY, SECRET_KEY = "tms-test-access-key", "tms-test-secret-key-0123456789"
 COMPLETE = b"-- Dump completed on 2026-11-27  2:07:01\n"
@@ -185,36 +184,8 @@ def dump_file(directory: Path, name: str = "tms-20261127T020700Z.sql.gz", body: 
 
 @pytest.fixture
 def scratch():
-    import dj_database_url
-    import MySQLdb
-
-    require(MYSQL_URL, "MySQL/MariaDB")
-    admin = dj_database_url.parse(MYSQL_URL)
-    host, port = admin["HOST"] or "127.0.0.1", int(admin["PORT"] or 3306)
-    connection = MySQLdb.connect(
-        host=host,
-        port=port,
-        user=admin["USER"] or "root",
-        password=admin["PASSWORD"] or "",
-        charset="utf8mb4",
-    )
-    connection.autocommit(True)
-    cursor = connection.cursor()
-    user, password = "tms_backup_offsite", f"pw '{secrets.token_urlsafe(12)}' :/@#"
-
-    def drop():
-        cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        for account in ("%", "localhost"):
-            cursor.execute("DROP USER IF EXISTS %s@%s", [user, account])
-
-    drop()
-    cursor.execute(f"CREATE DATABASE {SCRATCH} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    for account in ("%", "localhost"):
-        cursor.execute("CREATE USER %s@%s IDENTIFIED BY %s", [user, account, password])
-        cursor.execute(f"GRANT ALL PRIVILEGES ON {SCRATCH}.* TO %s@%s", [user, account])
-    yield {"cursor": cursor, "url": f"mysql://{user}:{quote(password, safe='')}@{host}:{port}/{SCRATCH}"}
-    drop()
-    connection.close()
+    with scratch_with_user(SCRATCH, "tms_backup_offsite") as made:
+        yield made
 
 
 def fill(cursor) -> None:
