@@ -2,7 +2,7 @@
 
 A pod here is one gunicorn server (scripts/stack.py's start_instance) of the
 auth or the task service. Its readiness probe, preStop hook, grace period and
-the rolling update's maxSurge/maxUnavailable come from k8s/base/<name>/deployment.yaml
+the rolling update's maxSurge/maxUnavailable come from the Deployment k8s/base renders
 and its gunicorn settings from k8s/base/common/config.yaml: what runs in the
 cluster is what is tested. `scale` shortens the probe's timing and the preStop
 wait alike (the short test in `make test`); 1 keeps the manifests' seconds.
@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from tests.support.base_manifests import base_deployment
 from tests.support.server import http
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ def _config() -> dict[str, str]:
 
 def pod_spec(deployment: str, scale: float = 1.0) -> PodSpec:
     """The Deployment's numbers from its manifest; durations but the grace period times `scale`."""
-    doc = yaml.safe_load((ROOT / "k8s/base" / deployment / "deployment.yaml").read_text())
+    doc = base_deployment(deployment)
     spec = doc["spec"]["template"]["spec"]
     main = spec["containers"][0]
     readiness = main["readinessProbe"]

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from tests.support.base_manifests import base_deployment
 from tests.support.containers import Container, built_image
 from tests.support.server import api, free_port, http, register_and_login, wait_for
 from tests.support.services import require
@@ -63,9 +64,8 @@ def machine_settings(database_url: str, secret_key: str) -> dict[str, str]:
 
 
 def pod_container(deployment: str) -> dict:
-    """The first container of a Deployment in k8s/base (its env, lifecycle, probes)."""
-    manifest = yaml.safe_load((ROOT / "k8s" / "base" / deployment / "deployment.yaml").read_text())
-    return dict(manifest["spec"]["template"]["spec"]["containers"][0])
+    """The first container of a Deployment in k8s/base, rendered (its env, lifecycle, probes)."""
+    return dict(base_deployment(deployment)["spec"]["template"]["spec"]["containers"][0])
 
 
 def pod_env(deployment: str) -> dict[str, str]:
