@@ -1,5 +1,6 @@
 """Both overlays render, validate strictly against the Kubernetes schemas, and pass checkov."""
 
+import copy
 import subprocess
 
 import pytest
@@ -29,7 +30,8 @@ def test_every_object_is_valid_strictly(rendered_text, overlay):
 
 
 def test_the_validator_catches_an_unknown_field(tmp_path, docs):
-    deployment = next(doc for doc in docs if doc["kind"] == "Deployment")
+    # A copy: the rendered objects are shared by every test of the session.
+    deployment = copy.deepcopy(next(doc for doc in docs if doc["kind"] == "Deployment"))
     deployment["spec"]["template"]["spec"]["containers"][0]["imagePullPolicyy"] = "Always"
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(deployment))
