@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.scratch_user import scratch_with_user
+from tests.support.scratch_user import snapshot as scratch_snapshot
 from tests.support.server import ROOT, GunicornServer, api, base_env, manage, register_and_login
 
 SCRATCH = "tms_backup_test"
@@ -122,19 +123,7 @@ def scratch():
 
 
 def snapshot(cursor) -> dict[str, tuple]:
-    """Every table of the scratch database: its definition, its columns and all of its rows."""
-    cursor.execute(
-        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME",
-        [SCRATCH],
-    )
-    tables = {}
-    for (name,) in cursor.fetchall():
-        cursor.execute(f"SHOW CREATE TABLE {SCRATCH}.`{name}`")
-        definition = cursor.fetchone()[1]
-        cursor.execute(f"SELECT * FROM {SCRATCH}.`{name}`")  # noqa: S608 - names from information_schema
-        columns = [column[0] for column in cursor.description]
-        tables[name] = (definition, columns, sorted(cursor.fetchall(), key=repr))
-    return tables
+    return scratch_snapshot(cursor, SCRATCH)
 
 
 def fill_with_real_data(admin_url: str, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ import pytest
 import yaml
 
 from tests.support.scratch_user import scratch_with_user
+from tests.support.scratch_user import snapshot as scratch_snapshot
 from tests.support.tools import ROOT, require_tool
 from tms_project import offsite_backup
 from tms_project.s3_client import S3Client, canonical_query
@@ -221,17 +222,7 @@ def fill(cursor) -> None:
 
 
 def snapshot(cursor) -> dict[str, tuple]:
-    cursor.execute(
-        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME",
-        [SCRATCH],
-    )
-    tables = {}
-    for (name,) in cursor.fetchall():
-        cursor.execute(f"SHOW CREATE TABLE {SCRATCH}.`{name}`")
-        definition = cursor.fetchone()[1]
-        cursor.execute(f"SELECT * FROM {SCRATCH}.`{name}` ORDER BY 1")  # noqa: S608 - names from the schema
-        tables[name] = (definition, cursor.fetchall())
-    return tables
+    return scratch_snapshot(cursor, SCRATCH)
 
 
 def restore_from_bucket(
@@ -261,7 +252,7 @@ def test_a_dump_goes_to_the_bucket_encrypted_and_comes_back_row_for_row(scratch,
     # given a database with data, dumped onto the "volume" as the init container does
     fill(scratch["cursor"])
     before = snapshot(scratch["cursor"])
-    assert len(before["tasks"][1]) == 40 and len(before["users"][1]) == 3
+    assert len(before["tasks"][2]) == 40 and len(before["users"][2]) == 3
     volume = tmp_path / "backups"
     made = run(
         ["python", "scripts/backup.py", "backup", "--dir", str(volume)], {"DATABASE_URL": scratch["url"]}
@@ -308,7 +299,7 @@ def test_a_wrong_key_fails_loudly_and_leaves_the_database_untouched(scratch, buc
         "INSERT INTO tms_backup_offsite_test.users (username, joined) VALUES ('eve', NOW())"
     )
     before = snapshot(scratch["cursor"])
-    counts = {name: len(rows) for name, (_, rows) in before.items()}
+    counts = {name: len(rows) for name, (_, _, rows) in before.items()}
     wrong = tmp_path / "someone-elses.agekey"
     wrong.write_text(f"{pyrage.x25519.Identity.generate()}\n")
 
@@ -319,7 +310,7 @@ def test_a_wrong_key_fails_loudly_and_leaves_the_database_untouched(scratch, buc
     assert refused.returncode == 1
     assert "cannot decrypt" in refused.stderr and "nothing was restored" in refused.stderr
     after = snapshot(scratch["cursor"])
-    assert {name: len(rows) for name, (_, rows) in after.items()} == counts == {"tasks": 40, "users": 4}
+    assert {name: len(rows) for name, (_, _, rows) in after.items()} == counts == {"tasks": 40, "users": 4}
     assert after == before
 
     # and the cluster's fetch step fails too, leaving nothing for the restore step to load

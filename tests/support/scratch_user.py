@@ -69,3 +69,20 @@ def scratch_with_user(database: str, user: str) -> Iterator[dict[str, Any]]:
     finally:
         drop()
         connection.close()
+
+
+def snapshot(cursor: Any, database: str) -> dict[str, tuple]:
+    """Every table of ``database``: its definition, its columns and all of its rows (in a fixed
+    order), for "restored row for row" comparisons."""
+    cursor.execute(
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME",
+        [database],
+    )
+    tables = {}
+    for (name,) in cursor.fetchall():
+        cursor.execute(f"SHOW CREATE TABLE {database}.`{name}`")
+        definition = cursor.fetchone()[1]
+        cursor.execute(f"SELECT * FROM {database}.`{name}`")  # noqa: S608 - names from information_schema
+        columns = [column[0] for column in cursor.description]
+        tables[name] = (definition, columns, sorted(cursor.fetchall(), key=repr))
+    return tables
