@@ -17,7 +17,7 @@ from accounts.login_budget import login_attempt, login_succeeded
 from accounts.selectors import user_find_by_login
 from accounts.two_factor.admin_form import TwoFactorAdminAuthenticationForm
 from accounts.two_factor.services import two_factor_enabled
-from tms_project.ratelimit import RateLimited, hit
+from tms_project.ratelimit import LimiterUnavailable, RateLimited, hit
 
 
 def _too_many(limited: RateLimited) -> HttpResponse:
@@ -25,6 +25,15 @@ def _too_many(limited: RateLimited) -> HttpResponse:
         "Too many login attempts. Try again later.", status=429, content_type="text/plain"
     )
     response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
+def _unavailable() -> HttpResponse:
+    """The counters cannot be reached: sign-in fails closed, as on the API."""
+    response = HttpResponse(
+        "Sign-in is unavailable for a moment. Try again shortly.", status=503, content_type="text/plain"
+    )
+    response["Retry-After"] = str(LimiterUnavailable.wait)
     return response
 
 
@@ -49,10 +58,14 @@ class TmsAdminSite(admin.AdminSite):
             attempts = login_attempt(request, user=user, login_name=name, prefix="admin_")
         except RateLimited as limited:
             return _too_many(limited)
+        except LimiterUnavailable:
+            return _unavailable()
         try:
             response = super().login(request, extra_context)
         except RateLimited as limited:  # the second factor's budgets (accounts.two_factor.admin_form)
             return _too_many(limited)
+        except LimiterUnavailable:
+            return _unavailable()
         if response.status_code == 302 and user is not None and request.user.pk == user.pk:
             login_succeeded(request, response, user=user, attempts=attempts)
         return response

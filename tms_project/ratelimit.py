@@ -47,9 +47,16 @@ class RateLimited(Throttled):
 
 
 class LimiterUnavailable(APIException):
+    """The counters cannot be reached: 503 with Retry-After (DRF sends ``wait`` as the header).
+
+    A Sentinel failover of the counters' master takes a few seconds (docs/reliability.md
+    "Losing the counters' master"); a client waiting this long then finds the new master.
+    """
+
     status_code = 503
     default_code = "service_unavailable"
     default_detail = "The service is temporarily unavailable; try again shortly."
+    wait = 2
 
 
 @dataclass(frozen=True)

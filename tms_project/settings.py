@@ -5,6 +5,7 @@ other service needed) or ``production`` (every secret and host must be given,
 ``manage.py check --deploy`` is clean).
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Several processes (gunicorn workers, auth and task pods) must share one cache
 # for rate limits to hold, so production requires Redis for every role.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
+# Redis/Valkey with Sentinel (production): the master is asked of the Sentinels, and the client
+# follows a failover (tms_project.cache.SentinelRedisCache; docs/reliability.md "Losing the
+# counters' master"). Takes the place of REDIS_URL.
+TMS_REDIS_SENTINELS = env_list("TMS_REDIS_SENTINELS")  # host:port,host:port,host:port
+if TMS_REDIS_SENTINELS:
+    for _sentinel in TMS_REDIS_SENTINELS:
+        if not re.fullmatch(r"[^\s:]+:\d+", _sentinel):
+            raise ImproperlyConfigured(f"TMS_REDIS_SENTINELS: {_sentinel!r} is not host:port.")
+    CACHES = {
+        "default": {
+            "BACKEND": "tms_project.cache.SentinelRedisCache"
+            if TMS_DB_METRICS
+            else "tms_project.cache.UncountedSentinelRedisCache",
+            "LOCATION": TMS_REDIS_SENTINELS,
+            "KEY_PREFIX": "tms",
+            "OPTIONS": {
+                "service_name": env_str("TMS_REDIS_SENTINEL_MASTER", "tms"),
+                "db": env_int("TMS_REDIS_DB", 0, minimum=0),
+                "password": env_str("TMS_REDIS_PASSWORD"),
+                "sentinel_password": env_str("TMS_REDIS_SENTINEL_PASSWORD"),
+                # Short: a dead master or Sentinel costs a request at most this, then a 503.
+                "socket_connect_timeout": 1,
+                "socket_timeout": 2,
+            },
+        }
+    }
+elif REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, counting hits and misses of get (tms_project.cache).
@@ -187,8 +214,8 @@ if REDIS_URL:
     }
 elif IS_PRODUCTION:
     raise ImproperlyConfigured(
-        "REDIS_URL is not set. Production shares one cache between processes, e.g. "
-        "redis://redis-service:6379/0."
+        "REDIS_URL is not set (nor TMS_REDIS_SENTINELS). Production shares one cache between "
+        "processes, e.g. redis://redis-service:6379/0."
     )
 else:
     CACHES = {

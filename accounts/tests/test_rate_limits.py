@@ -157,6 +157,20 @@ def test_when_the_limit_store_is_down_logins_fail_closed_with_503(anonymous_clie
     response = attempt(anonymous_client, username=user.username, password=PASSWORD)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "service_unavailable"
+    assert response["Retry-After"] == "2"
+
+
+def test_when_the_limit_store_is_down_the_admin_sign_in_fails_closed_with_503(client, settings, user):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    response = client.post("/admin/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
 
 
 # --- Budgets that hold for an office behind one address (accounts/tests/test_office_limits.py) ---

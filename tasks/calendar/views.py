@@ -84,7 +84,9 @@ def _limited(request: HttpRequest, token: str) -> JsonResponse | None:
         response["Retry-After"] = str(exc.retry_after)
         return response
     except LimiterUnavailable as exc:
-        return error_response(503, code="service_unavailable", message=str(exc.detail))
+        response = error_response(503, code="service_unavailable", message=str(exc.detail))
+        response["Retry-After"] = str(exc.wait)
+        return response
     return None
 
 

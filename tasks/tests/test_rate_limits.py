@@ -132,6 +132,7 @@ def test_without_the_counter_store_limited_requests_are_503(owner_client, owner,
     response = owner_client.post("/api/tasks/", {"title": "t"}, format="json")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "service_unavailable"
+    assert response["Retry-After"] == "2"
     assert owner_client.get("/api/tasks/stats/").status_code == 503
     assert not Task.objects.exists()
     # plain reads need no counter
