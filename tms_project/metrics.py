@@ -69,6 +69,10 @@ DB_CONNECTION_ERRORS = Counter(
     "Database connections that could not be opened (refused, unreachable, wrong password...).",
     ["alias", "vendor"],
 )
+# Reads that failed on the read replica and ran again on the primary (tms_project.db.replica_router).
+DB_REPLICA_FALLBACKS = Counter(
+    "tms_db_replica_fallbacks", "Reads that failed on the read replica and were answered from the primary."
+)
 CACHE_GETS = Counter("tms_cache_gets", "Cache reads (get), by result: hit, miss or error.", ["result"])
 
 for _outcome in ("success", "failure", "throttled", "mfa_required", "mfa_failure"):

@@ -158,6 +158,35 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# An optional read replica of the primary (docs/operations.md "Read replica"): TMS_DB_REPLICA_URL,
+# or TMS_DB_REPLICA_HOST with TMS_DB_REPLICA_PORT, _USER and _PASSWORD (each the primary's when
+# unset; the database name is the primary's). Some reads go there (tms_project.db.replica_router);
+# unset, there is no second database and no router.
+if (replica_url := env_str("TMS_DB_REPLICA_URL")) or (replica_host := env_str("TMS_DB_REPLICA_HOST")):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
+        raise ImproperlyConfigured("A read replica (TMS_DB_REPLICA_*) needs a MySQL or MariaDB primary.")
+    DATABASES["replica"] = {**DATABASES["default"], "OPTIONS": dict(DATABASES["default"]["OPTIONS"])}
+    if replica_url:
+        replica = dj_database_url.parse(replica_url)
+        if replica["ENGINE"] != "django.db.backends.mysql":
+            raise ImproperlyConfigured("TMS_DB_REPLICA_URL must be a mysql:// URL.")
+        for _key in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
+            DATABASES["replica"][_key] = replica[_key]
+        DATABASES["replica"]["OPTIONS"].update(replica.get("OPTIONS", {}))
+    else:
+        DATABASES["replica"].update(
+            {
+                "HOST": str(replica_host),
+                "PORT": str(env_int("TMS_DB_REPLICA_PORT", int(DATABASES["default"]["PORT"] or 3306))),
+                "USER": env_str("TMS_DB_REPLICA_USER", DATABASES["default"]["USER"]),
+                "PASSWORD": env_str("TMS_DB_REPLICA_PASSWORD", DATABASES["default"]["PASSWORD"]),
+            }
+        )
+    DATABASE_ROUTERS = ["tms_project.db.replica_router.ReplicaRouter"]
+# After a write, its user's reads stay on the primary this long: longer than the replication lag
+# tolerated. A replica that failed is left alone this long by each process.
+TMS_DB_READ_YOUR_WRITES_SECONDS = env_int("TMS_DB_READ_YOUR_WRITES_SECONDS", 5, minimum=1)
+TMS_DB_REPLICA_RETRY_SECONDS = env_int("TMS_DB_REPLICA_RETRY_SECONDS", 10, minimum=1)
 # Django's backend with query, error and connection metrics in front (tms_project.db, /metrics,
 # docs/operations.md "Monitoring"); TMS_DB_METRICS=false keeps Django's own.
 TMS_DB_METRICS = env_bool("TMS_DB_METRICS", default=True)
@@ -165,8 +194,9 @@ _INSTRUMENTED_ENGINES = {
     "django.db.backends.mysql": "tms_project.db.backends.mysql",
     "django.db.backends.sqlite3": "tms_project.db.backends.sqlite3",
 }
-if TMS_DB_METRICS and DATABASES["default"]["ENGINE"] in _INSTRUMENTED_ENGINES:
-    DATABASES["default"]["ENGINE"] = _INSTRUMENTED_ENGINES[DATABASES["default"]["ENGINE"]]
+for _database in DATABASES.values():
+    if TMS_DB_METRICS and _database["ENGINE"] in _INSTRUMENTED_ENGINES:
+        _database["ENGINE"] = _INSTRUMENTED_ENGINES[_database["ENGINE"]]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

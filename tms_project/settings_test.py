@@ -23,3 +23,7 @@ if DATABASES["default"]["ENGINE"].endswith(".sqlite3"):  # noqa: F405 - Django's
     import tempfile
 
     DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/tms-test-{os.getpid()}.sqlite3"}  # noqa: F405
+
+if "replica" in DATABASES:  # noqa: F405
+    # The replica is the primary's copy: tests read the test database through it, never make one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405

@@ -21,6 +21,7 @@ from tasks.selectors import details_attach
 from tasks.serializers import TaskSerializer
 from tms_project.api.conditional import conditional_answer
 from tms_project.api.pagination import KeysetPagination, Ordering
+from tms_project.api.replica_reads import ReplicaReadsMixin
 from tms_project.claims import TIME_ZONE_CLAIM
 from tms_project.personal_tokens.authentication import PersonalTokenAuthentication
 from tms_project.personal_tokens.permissions import InsufficientScope, PersonalTokenScope
@@ -101,7 +102,7 @@ def confine_to_project(request: Request, kwargs: dict[str, Any], *, project_id: 
         raise _outside(project_id)
 
 
-class TaskAPIView(APIView):
+class TaskAPIView(ReplicaReadsMixin, APIView):
     # The task service trusts the signed token alone: no user lookup, no call to auth. A personal
     # access token (Bearer tms_pat_...) is checked against its row instead, on every request.
     authentication_classes = [PersonalTokenAuthentication, JWTStatelessUserAuthentication]
@@ -109,6 +110,8 @@ class TaskAPIView(APIView):
     # HTTP method -> the named limit it spends too, for the costly endpoints.
     rate_limits: dict[str, str] = {}
     # A GET answers with an ETag of its body and 304 to an If-None-Match naming it (also in the schema).
+    # Every successful write pins its user to the primary; views that set reads_on_replica = True
+    # may read the replica (tms_project.api.replica_reads, docs/operations.md "Read replica").
     conditional_gets = True
 
     def check_permissions(self, request: Request) -> None:

@@ -31,6 +31,7 @@ class BulkView(TaskAPIView):
 
 
 class StatsView(TaskAPIView):
+    reads_on_replica = True
     rate_limits = {"GET": "tasks_stats"}
 
     @extend_schema(responses={200: StatsSerializer}, summary="Counts by status, priority and due date")

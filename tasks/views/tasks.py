@@ -42,6 +42,7 @@ CREATE_CONFLICT = OpenApiResponse(
 
 
 class TaskListView(TaskAPIView):
+    reads_on_replica = True
     pagination_class = KeysetPagination
 
     @extend_schema(
@@ -95,6 +96,7 @@ class TaskListView(TaskAPIView):
 
 
 class TaskDetailView(TaskAPIView):
+    reads_on_replica = True
     @extend_schema(responses={200: TaskSerializer}, summary="A task")
     def get(self, request: Request, task_id: int) -> Response:
         user_id = self.user_id(request)
@@ -176,6 +178,7 @@ class TaskMoveView(TaskAPIView):
 
 
 class TaskHistoryView(TaskAPIView):
+    reads_on_replica = True
     pagination_class = KeysetPagination
 
     @extend_schema(

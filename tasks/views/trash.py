@@ -14,6 +14,7 @@ from tms_project.api.pagination import KeysetPagination
 
 
 class TrashListView(TaskAPIView):
+    reads_on_replica = True
     pagination_class = KeysetPagination
     page_schema_name = "TrashPage"
 
