@@ -86,9 +86,27 @@ def processes(conf: dict) -> dict[str, list[int]]:
         pid_file = state / f"{role}.pid"
         if pid_file.exists():
             groups[role] = _tree(int(pid_file.read_text().strip()), children)
-    groups["mariadb"] = _named("mariadbd")
-    groups["redis"] = _named("redis-server")
+    groups["mariadb"] = _server_pid(conf, "mariadb") or _named("mariadbd")
+    groups["redis"] = _server_pid(conf, "redis") or _named("redis-server")
     return groups
+
+
+def _server_pid(conf: dict, server: str) -> list[int]:
+    """The one MariaDB or Redis the stack uses, by the pid it reports: other servers on the machine
+    (a test's Galera nodes or Sentinel members) must not be billed. Empty when it cannot be read."""
+    import redis
+
+    try:
+        if server == "mariadb":
+            pid_file = sql(conf, "SELECT @@pid_file", database=None)[0][0]
+            return [int(Path(pid_file).read_text().strip())]
+        client = redis.Redis.from_url(conf["redis"], socket_timeout=2)
+        try:
+            return [int(client.info("server")["process_id"])]
+        finally:
+            client.close()
+    except (OSError, ValueError, KeyError, IndexError, redis.RedisError):
+        return []
 
 
 def _cpu_seconds(pids: list[int]) -> float:
