@@ -16,6 +16,8 @@ import re
 
 import pytest
 
+pytestmark = pytest.mark.manifests
+
 MYSQL_DEFAULT_MAX_CONNECTIONS = 151
 # MySQL Router's max_total_connections default (8.0.27 and later; the operator sets none).
 ROUTER_DEFAULT_MAX_CONNECTIONS = 512
