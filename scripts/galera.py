@@ -141,12 +141,14 @@ def free_ports(count: int) -> list[int]:
             probe.close()
 
 
-class Node:
-    def __init__(self, number: int, directory: Path, ports: list[int]) -> None:
+class Server:
+    """One ``mariadbd`` of a harness: its folder (my.cnf, data, logs) and its SQL port on 127.0.0.1."""
+
+    def __init__(self, number: int, directory: Path, sql: int) -> None:
         self.number = number
         self.name = f"node{number}"
         self.dir = directory
-        self.sql, self.gcomm, self.ist, self.sst = ports
+        self.sql = sql
         self.process: subprocess.Popen | None = None
 
     def url(self, database: str) -> str:
@@ -188,6 +190,65 @@ class Node:
         path = self.dir / "error.log"
         return path.read_text(errors="replace")[-characters:] if path.exists() else "(no error log)"
 
+    def launch(self, *options: str) -> None:
+        """Start ``mariadbd`` with this server's my.cnf (and ``options``); the caller waits for it."""
+        with open(self.dir / "console.log", "a") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                [str(program("mariadbd")), f"--defaults-file={self.dir / 'my.cnf'}", *options],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+
+class Node(Server):
+    """A Galera member: the SQL port and its group-communication, IST and SST ports."""
+
+    def __init__(self, number: int, directory: Path, ports: list[int]) -> None:
+        super().__init__(number, directory, ports[0])
+        self.gcomm, self.ist, self.sst = ports[1:]
+
+
+def install(root: Path, servers: "list[Server]") -> None:
+    """``mariadb-install-db`` for every server (their my.cnf written), all at once; as root the
+    folders under ``root`` are the mysql user's first, since the servers run as mysql."""
+    as_root = os.geteuid() == 0
+    if as_root:
+        subprocess.run(["chown", "-R", "mysql:mysql", str(root)], check=True)
+    installs = [
+        subprocess.Popen(
+            [
+                str(program("mariadb-install-db")),
+                f"--defaults-file={server.dir / 'my.cnf'}",
+                *(["--user=mysql"] if as_root else []),
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for server in servers
+    ]
+    for server, process in zip(servers, installs, strict=True):
+        output, _ = process.communicate(timeout=120)
+        if process.returncode != 0:
+            raise RuntimeError(f"mariadb-install-db for {server.name} failed:\n{output}")
+
+
+def wait(condition: Callable[[], bool], timeout: float, server: Server | None = None) -> None:
+    """Poll ``condition``; fail with the server's error log when it exits or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if server is not None and server.process is not None and server.process.poll() is not None:
+            code = server.process.returncode
+            raise RuntimeError(f"{server.name} exited with {code}:\n{server.error_log()}")
+        time.sleep(0.1)
+    detail = f"\n{server.name}'s error log:\n{server.error_log()}" if server else ""
+    raise RuntimeError(f"gave up waiting after {timeout:.0f} s{detail}")
+
 
 class GaleraCluster:
     """Three Galera nodes and HAProxy under one temporary folder; ``close()`` stops and removes all."""
@@ -220,27 +281,7 @@ class GaleraCluster:
                     number=node.number,
                 )
             )
-        if self.as_root:  # the server runs as mysql: it must own its folders before the install
-            subprocess.run(["chown", "-R", "mysql:mysql", str(self.root)], check=True)
-        installs = [
-            subprocess.Popen(
-                [
-                    str(program("mariadb-install-db")),
-                    f"--defaults-file={node.dir / 'my.cnf'}",
-                    *(["--user=mysql"] if self.as_root else []),
-                    "--auth-root-authentication-method=normal",
-                    "--skip-test-db",
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for node in self.nodes
-        ]
-        for node, install in zip(self.nodes, installs, strict=True):
-            output, _ = install.communicate(timeout=120)
-            if install.returncode != 0:
-                raise RuntimeError(f"mariadb-install-db for {node.name} failed:\n{output}")
+        install(self.root, list(self.nodes))
 
     def start(
         self, node: Node, new_cluster: bool = False, timeout: float = 90, donor: Node | None = None
@@ -248,18 +289,10 @@ class GaleraCluster:
         """Start ``node`` (the first with a new cluster; a joiner with its state from ``donor``, else
         from whichever node Galera picks) and wait until it is Synced; the seconds it took."""
         started = time.monotonic()
-        with open(node.dir / "console.log", "a") as log:  # the child keeps its own copy
-            node.process = subprocess.Popen(
-                [
-                    str(program("mariadbd")),
-                    f"--defaults-file={node.dir / 'my.cnf'}",
-                    *(["--wsrep-new-cluster"] if new_cluster else []),
-                    *([f"--wsrep-sst-donor={donor.name}"] if donor else []),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        node.launch(
+            *(["--wsrep-new-cluster"] if new_cluster else []),
+            *([f"--wsrep-sst-donor={donor.name}"] if donor else []),
+        )
         self.wait(lambda: node.status("wsrep_local_state").get("wsrep_local_state") == "4", timeout, node)
         return time.monotonic() - started
 
@@ -277,15 +310,7 @@ class GaleraCluster:
         return int(node.status("wsrep_cluster_size").get("wsrep_cluster_size", 0))
 
     def wait(self, condition: Callable[[], bool], timeout: float, node: Node | None = None) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            if node is not None and node.process is not None and node.process.poll() is not None:
-                raise RuntimeError(f"{node.name} exited with {node.process.returncode}:\n{node.error_log()}")
-            time.sleep(0.1)
-        detail = f"\n{node.name}'s error log:\n{node.error_log()}" if node else ""
-        raise RuntimeError(f"gave up waiting after {timeout:.0f} s{detail}")
+        wait(condition, timeout, node)
 
     # --- HAProxy -----------------------------------------------------------
     def start_proxy(self, writer: Node) -> None:
