@@ -292,3 +292,57 @@ def test_the_evaluator_sees_default_deny(policies, rendering):
     only_default = [p for p in policies if p["metadata"]["name"] == "default-deny"]
     assert not allowed(only_default, "frontend", "auth", 8001)
     assert not allowed(only_default, "ingress", "frontend", 8080, edge=RENDERINGS[rendering])
+
+
+# Production's counters (k8s/components/valkey-sentinel): the Valkey pods ("redis") carry a
+# Sentinel each; the auth and task services ask the Sentinels (26379) where the master is, and
+# the members replicate and watch one another. Locally there is one Valkey and no Sentinel.
+SENTINEL_RENDERINGS = ["production", "production-gateway"]
+SENTINEL_ALLOWED = [
+    ("auth", "redis", 26379),
+    ("task", "redis", 26379),
+    ("redis", "redis", 6379),
+    ("redis", "redis", 26379),
+    ("redis", "dns", 53),
+]
+SENTINEL_BLOCKED = [
+    ("frontend", "redis", 26379),
+    ("worker", "redis", 26379),
+    ("migrate", "redis", 26379),
+    ("maintenance", "redis", 26379),
+    ("backup", "redis", 26379),
+    ("monitoring", "redis", 26379),
+    ("ingress", "redis", 26379),
+    ("other-namespace", "redis", 26379),
+    ("external", "redis", 26379),
+    ("redis", "auth", 8001),
+    ("redis", "mysql", 3306),
+    ("redis", "external", 443),
+    ("redis", "external", 6379),
+]
+
+
+@pytest.fixture(params=SENTINEL_RENDERINGS)
+def sentinel_policies(docs_by_overlay, request) -> list[dict]:
+    return policies_of(docs_by_overlay[request.param])
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "port"), SENTINEL_ALLOWED, ids=[f"{s}->{t}:{p}" for s, t, p in SENTINEL_ALLOWED]
+)
+def test_sentinel_allowed_pairs(sentinel_policies, source, target, port):
+    assert allowed(sentinel_policies, source, target, port)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "port"), SENTINEL_BLOCKED, ids=[f"{s}-x-{t}:{p}" for s, t, p in SENTINEL_BLOCKED]
+)
+def test_sentinel_blocked_pairs(sentinel_policies, source, target, port):
+    assert not allowed(sentinel_policies, source, target, port)
+
+
+def test_the_local_rendering_has_no_sentinel_path(docs_by_overlay):
+    local = policies_of(docs_by_overlay["local"])
+    assert allowed(local, "auth", "redis", 6379)
+    assert not allowed(local, "auth", "redis", 26379)
+    assert not allowed(local, "redis", "redis", 6379)

@@ -197,8 +197,14 @@ def test_hpas_match_the_seed_and_own_the_replica_count(docs, overlay):
         assert "replicas" not in deployments[name]["spec"]
 
 
-def test_pdbs(docs):
+def test_pdbs(docs, overlay):
     pdbs = objects(docs, "PodDisruptionBudget")
+    # production's counters (k8s/components/valkey-sentinel): two of three members, a quorum
+    counters = pdbs.pop("redis-pdb", None)
+    assert (counters is not None) == (overlay == "production")
+    if counters:
+        assert counters["spec"]["minAvailable"] == 2
+        assert counters["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": "redis"}
     assert set(pdbs) == {"frontend-pdb", "auth-pdb", "task-pdb"}
     for name, pdb in pdbs.items():
         assert pdb["spec"]["minAvailable"] == 1
