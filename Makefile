@@ -16,7 +16,7 @@ $(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" 
 $(ENSURE) --unless-answering "$${TMS_STACK_REDIS:-redis://127.0.0.1:6379/3}" redis-server
 endef
 
-.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench bench-reminders bench-smoke reliability images apiserver upgrade-test failover-test screenshots clean
+.PHONY: help run test lint typecheck migrate install install-dev tools manifests frontend stack stack-stop backup restore bench capacity bench-reminders bench-smoke reliability images apiserver upgrade-test failover-test screenshots clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: install-dev frontend ## load every endpoint through the ingress at 10k an
 	$(ENSURE) wrk
 	$(ensure_stack)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+capacity: install-dev ## the capacity table of docs/scaling.md and the production sizing from a bench results file (RESULTS=, default docs/bench-results/capacity.json; CHECK=1 only compares)
+	$(BIN)/python -m bench.capacity $(RESULTS) $(if $(CHECK),--check)
 
 bench-reminders: install-dev ## how many due reminders one and two notification workers send per second (MariaDB; docs/performance.md)
 	$(ENSURE) --unless-answering "$${TMS_STACK_MYSQL:-mysql://root@127.0.0.1:3306}" mariadbd

@@ -3,6 +3,9 @@
 import re
 
 import pytest
+import yaml
+
+from tests.support.tools import ROOT
 
 pytestmark = pytest.mark.manifests
 
@@ -165,12 +168,25 @@ SEED_RESOURCES = {
 }
 
 
-def test_the_seed_resource_requests(docs):
+def production_sizing() -> dict[tuple[str, str], dict]:
+    """The production overlay's auth and task, sized by the capacity model (docs/scaling.md): the
+    resources and maxReplicas in k8s/overlays/production/sizing.yaml, which `make capacity` writes."""
+    path = ROOT / "k8s" / "overlays" / "production" / "sizing.yaml"
+    docs = [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+    return {(doc["kind"], doc["metadata"]["name"]): doc["spec"] for doc in docs}
+
+
+def test_the_seed_resource_requests(docs, overlay):
+    sized = production_sizing() if overlay == "production" else {}
     for (kind, name, container_name), (cpu, memory) in SEED_RESOURCES.items():
         container = next(
             c for c in pod_spec(objects(docs, kind)[name])["containers"] if c["name"] == container_name
         )
-        assert container["resources"]["requests"] == {"cpu": cpu, "memory": memory}
+        if (kind, name) in sized:
+            [patched] = sized[kind, name]["template"]["spec"]["containers"]
+            assert container["resources"] == patched["resources"]
+        else:
+            assert container["resources"]["requests"] == {"cpu": cpu, "memory": memory}
 
 
 def test_mysql_storage(docs, overlay):
@@ -186,7 +202,9 @@ def test_hpas_match_the_seed_and_own_the_replica_count(docs, overlay):
     deployments = objects(docs, "Deployment")
     hpas = objects(docs, "HorizontalPodAutoscaler")
     minimum = 1 if overlay == "local" else 2
-    for name, maximum in {"frontend": 5, "auth": 10, "task": 10}.items():
+    sized = production_sizing() if overlay == "production" else {}
+    for name, seed_maximum in {"frontend": 5, "auth": 10, "task": 10}.items():
+        maximum = sized.get(("HorizontalPodAutoscaler", f"{name}-hpa"), {}).get("maxReplicas", seed_maximum)
         hpa = hpas[f"{name}-hpa"]["spec"]
         assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
         assert (hpa["minReplicas"], hpa["maxReplicas"]) == (minimum, maximum)
