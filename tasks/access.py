@@ -16,7 +16,7 @@ request, so a removed member loses access on their next one.
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from tasks.errors import ProjectNotFound, RoleTooLow, TaskNotFound
@@ -90,7 +90,8 @@ def scope_of(user_id: int) -> Scope:
         f"SELECT m.project_id, p.archived FROM {members} m JOIN {projects} p ON p.id = m.project_id "  # noqa: S608 - model names
         "WHERE m.user_id = %s AND p.trashed_at IS NULL"
     )
-    with connection.cursor() as cursor:
+    # Raw SQL is not routed by Django: ask the router, as a queryset would (the replica, or the primary).
+    with connections[router.db_for_read(ProjectMember)].cursor() as cursor:
         cursor.execute(sql, [user_id])
         return Scope(user_id, {project_id: bool(archived) for project_id, archived in cursor.fetchall()})
 

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -218,7 +218,7 @@ def details_for(task_ids: list[int], viewer_id: int) -> dict[int, TaskDetails]:
         f"UNION ALL SELECT r.task_id, 'R', r.id, r.at, r.fire_at FROM {reminders} r "
         f"WHERE r.task_id IN ({marks}) AND r.before_minutes IS NULL"
     )
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Task)].cursor() as cursor:  # raw SQL: routed as a queryset is
         cursor.execute(sql, [viewer_id])
         _collect(found, cursor.fetchall(), viewer_id)
     return found
