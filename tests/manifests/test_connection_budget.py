@@ -22,9 +22,10 @@ MYSQL_DEFAULT_MAX_CONNECTIONS = 151
 # MySQL Router's max_total_connections default (8.0.27 and later; the operator sets none).
 ROUTER_DEFAULT_MAX_CONNECTIONS = 512
 # What else connects to an InnoDB Cluster's instances: each Router's metadata cache and its
-# group-replication notices (2 per Router), the operator's sidecar and an administrator's shell.
+# group-replication notices (2 per Router); the operator's sidecar, the metrics exporter (3) and
+# a few administrators' shells.
 PER_ROUTER = 2
-ADMIN = 5
+ADMIN = 8
 
 
 def _find(docs: list[dict], kind: str) -> list[dict]:
@@ -81,6 +82,9 @@ def connection_budget(docs: list[dict]) -> dict[str, int]:
                 per_pod += workers * _env(container, config, "GUNICORN_THREADS", "1")
             else:
                 per_pod += 1
+        # Init containers run one after another, before the others: one connection at most.
+        if any(_uses_database(init) for init in _pod_spec(doc).get("initContainers", [])):
+            per_pod = max(per_pod, 1)
         if not per_pod:
             continue
         name = doc["metadata"]["name"]
@@ -117,6 +121,7 @@ def test_the_connection_budget_counts_every_thread_of_every_pod(docs_by_overlay)
     assert budget["auth"] == (hpa["auth"] + 1) * threads
     assert budget["notifications-worker"] == 2
     assert budget["tms-migrate"] == 1
+    assert budget["mysql-backup"] == 1  # mysqldump, an init container before the off-site copy
     assert "frontend" not in budget and "redis" not in budget
 
 
