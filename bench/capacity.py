@@ -98,6 +98,9 @@ class Topology:
     shards: int
     connections: int  # to the database at maxReplicas, before a rolling update's surge
     redis_instances: int  # Redis runs commands on one thread: past one core, more instances
+    # Cores of each database instance: any may become the primary, and with one of three lost the
+    # other two carry the primary's work and the replicas' reads between them.
+    instance_cores: int
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -182,6 +185,7 @@ def topology(runs: dict[str, Any], registered: int) -> Topology:
         shards=shards,
         connections=connections,
         redis_instances=max(math.ceil(cores["redis"] / REDIS_MAX_CORES), 1),
+        instance_cores=max(math.ceil(primary + replica / 2), 1),
     )
 
 
@@ -249,10 +253,12 @@ def table(results: dict[str, Any]) -> str:
     for registered in REGISTERED:
         top = topology(runs, registered)
         database = f"{_n(top.primary_cores)} / {_n(top.replica_cores)}"
+        instance = f"{top.instance_cores} core{'s' if top.instance_cores > 1 else ''} per instance"
         lines.append(
             f"| {registered:,} | {top.active:,} | {top.pods['task']:,} ({top.max_replicas['task']:,}) "
             f"| {top.pods['auth']:,} ({top.max_replicas['auth']:,}) | {_n(top.cores['nginx'])} "
-            f"| {_n(top.cores['redis'])} ({top.redis_instances}) | {top.database} | {database} "
+            f"| {_n(top.cores['redis'])} ({top.redis_instances}) "
+            f"| {top.database}; {instance} | {database} "
             f"| {top.connections:,} |"
         )
     overlay = "; ".join(
