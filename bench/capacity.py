@@ -27,25 +27,25 @@ START, END = "<!-- capacity-table:start -->", "<!-- capacity-table:end -->"
 # What one active user sends per minute, by what they do in the web app, and the bench endpoint
 # whose measured cost stands for it. An active user is someone with the app open and working:
 # opening and filtering the board, opening tasks, editing them.
-USAGE: dict[str, tuple[float, str]] = {
-    "open the board (list)": (2.0, "list"),
-    "filter or sort it": (1.0, "list_filtered"),
-    "open a task": (3.0, "retrieve"),
-    "look at the statistics": (0.5, "stats"),
-    "create a task": (0.5, "create"),
-    "edit a task": (1.0, "update"),
-    "complete a task": (0.5, "complete"),
+USAGE: dict[str, tuple[float, str, bool]] = {
+    # (requests per minute, the bench endpoint that stands for it, may it read from a replica)
+    # Replica reads are those tms_project's database router sends there: the task list, a task,
+    # the statistics (and history and trash); writes, sign-ins and refreshes stay on the primary.
+    "open the board (list)": (2.0, "list", True),
+    "filter or sort it": (1.0, "list_filtered", True),
+    "open a task": (3.0, "retrieve", True),
+    "look at the statistics": (0.5, "stats", True),
+    "create a task": (0.5, "create", False),
+    "edit a task": (1.0, "update", False),
+    "complete a task": (0.5, "complete", False),
     # The bell polls every 60 s (frontend/src/features/notifications/Bell.tsx); not in the bench,
-    # billed as a retrieve (an indexed read of the user's own rows).
-    "the bell's poll": (1.0, "retrieve"),
+    # billed as a retrieve (an indexed read of the user's own rows), on the primary.
+    "the bell's poll": (1.0, "retrieve", False),
     # Access tokens live 5 minutes: one refresh per 5 minutes of activity.
-    "refresh the access token": (0.2, "refresh"),
+    "refresh the access token": (0.2, "refresh", False),
     # One sign-in per working day of 8 hours.
-    "sign in": (1 / 480, "login"),
+    "sign in": (1 / 480, "login", False),
 }
-# Which endpoints may read from a replica (tms_project's database router): the rest, and every
-# read within a few seconds of the user's own write, stay on the primary.
-REPLICA_READS = {"list", "list_filtered", "retrieve", "stats"}
 # The share of reads that still go to the primary because their user wrote moments before.
 PINNED_READ_SHARE = 0.25
 
@@ -112,7 +112,7 @@ def load(path: Path) -> dict[str, Any]:
 def cost_per_user_minute(runs: dict[str, Any]) -> dict[str, float]:
     """CPU milliseconds one active user costs each tier per minute."""
     cost = dict.fromkeys(TIERS, 0.0)
-    for rate, endpoint in USAGE.values():
+    for rate, endpoint, _ in USAGE.values():
         run = runs[endpoint]
         service = "auth" if run["service"] == "auth" else "task"
         cost[service] += rate * run["cpu_ms"]["service"]
@@ -124,9 +124,9 @@ def cost_per_user_minute(runs: dict[str, Any]) -> dict[str, float]:
 def database_split(runs: dict[str, Any]) -> tuple[float, float]:
     """MariaDB CPU ms per active-user-minute on the primary and on the replicas, reads on replicas."""
     primary = replica = 0.0
-    for rate, endpoint in USAGE.values():
+    for rate, endpoint, replica_read in USAGE.values():
         ms = rate * runs[endpoint]["cpu_ms"].get("mariadb", 0.0)
-        if endpoint in REPLICA_READS:
+        if replica_read:
             primary += ms * PINNED_READ_SHARE
             replica += ms * (1 - PINNED_READ_SHARE)
         else:
