@@ -55,11 +55,22 @@ def without_task_extras(deployment: dict) -> dict:
     return deployment
 
 
-def test_auth_and_task_are_the_same_backend_but_for_their_patches(docs):
+def without_sizing(objects_of_service: dict[str, dict]) -> dict[str, dict]:
+    """The production overlay sizes each service for its own load (k8s/overlays/production/sizing.yaml,
+    checked by test_workloads): its container's resources and its HPA's maxReplicas taken out."""
+    found = copy.deepcopy(objects_of_service)
+    del found["Deployment"]["spec"]["template"]["spec"]["containers"][0]["resources"]
+    del found["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]
+    return found
+
+
+def test_auth_and_task_are_the_same_backend_but_for_their_patches(docs, overlay):
     found = {
         service: {kind: objects(docs, kind)[name.format(service)] for kind, name in KINDS.items()}
         for service in SERVICES
     }
+    if overlay == "production":
+        found = {service: without_sizing(objects_of_service) for service, objects_of_service in found.items()}
     auth, task = found["auth"], found["task"]
     auth["Deployment"], auth["NetworkPolicy"] = without_auth_extras(auth["Deployment"], auth["NetworkPolicy"])
     task["Deployment"] = without_task_extras(task["Deployment"])
