@@ -19,6 +19,7 @@ FLUX_DIRS = [
     "flux/infrastructure/monitoring/release",
     "flux/infrastructure/monitoring/config",
     "flux/infrastructure/weave-gitops",
+    "flux/infrastructure/mysql-operator",
 ]
 DASHBOARDS = ROOT / "flux/infrastructure/monitoring/config/dashboards"
 # The Flux release every cluster is bootstrapped with (docs/operations.md#the-flux-version).
@@ -117,13 +118,22 @@ def test_git_source_and_reconciliation_follow_the_architecture(flux_docs, cluste
     app = kustomizations["tms-app"]["spec"]
     assert app["path"] == f"./k8s/overlays/{cluster}" and app["interval"] == "1m" and app["prune"] is True
     checks = {(c["kind"], c["name"]) for c in app["healthChecks"]}
+    # the database: the architecture's StatefulSet locally, the InnoDB Cluster and its Routers in
+    # production (k8s/components/mysql-innodbcluster)
+    database = {
+        "local": {("StatefulSet", "mysql")},
+        "production": {("InnoDBCluster", "tms-db"), ("Deployment", "tms-db-router")},
+    }[cluster]
     assert checks == {
         ("Deployment", "auth"),
         ("Deployment", "task"),
         ("Deployment", "frontend"),
         ("Deployment", "notifications-worker"),
-        ("StatefulSet", "mysql"),
+        *database,
     }
+    # a custom resource is healthy by an expression over its status (kstatus cannot read it)
+    custom = {c["kind"] for c in app["healthChecks"]} - {"Deployment", "StatefulSet"}
+    assert {e["kind"] for e in app.get("healthCheckExprs", [])} == custom
 
 
 @pytest.mark.parametrize("cluster", CLUSTERS)
@@ -160,13 +170,17 @@ def test_the_application_does_not_wait_for_the_monitoring_stack(flux_docs, clust
     # A failing Grafana chart (Kustomization monitoring) must not hold back a TMS rollout.
     kustomizations = by_kind(flux_docs, "Kustomization", cluster)
     assert not depends_on(kustomizations, "tms-app") & {"monitoring", "monitoring-config"}
-    expected = {"local": set(), "production": {"tms-secrets"}}[cluster]
+    expected = {"local": set(), "production": {"tms-secrets", "mysql-operator"}}[cluster]
     assert depends_on(kustomizations, "tms-app") == expected
 
 
 # Where the API groups of custom resources come from: Flux's own from bootstrap (before any
 # Kustomization runs); prometheus-operator's from the kube-prometheus-stack chart (crds: Create).
-CRD_INSTALLERS = {"monitoring.coreos.com": ("HelmRelease", "kube-prometheus-stack")}
+# mysql-operator's (production only) from its chart.
+CRD_INSTALLERS = {
+    "monitoring.coreos.com": ("HelmRelease", "kube-prometheus-stack"),
+    "mysql.oracle.com": ("HelmRelease", "mysql-operator"),
+}
 BOOTSTRAPPED = re.compile(r".*\.toolkit\.fluxcd\.io")
 # Gateway API CRDs come with the cluster's Gateway controller, a prerequisite outside Flux
 # (docs/deploy.md); no Kustomization here installs them, so none can be waited for.
@@ -186,10 +200,10 @@ def test_custom_resources_wait_for_the_kustomization_that_installs_their_crds(fl
         if name != "flux-system"  # the cluster's own directory: Flux objects only
     }
     installer_of = {
-        group: next(
-            name for name, docs in applied.items() for d in docs if (d["kind"], d["metadata"]["name"]) == obj
-        )
+        group: name
         for group, obj in CRD_INSTALLERS.items()
+        for name, docs in applied.items()
+        if any((d["kind"], d["metadata"]["name"]) == obj for d in docs)
     }
     # then every object whose CRD a Kustomization installs is applied only after that one is ready
     late = []
@@ -212,6 +226,10 @@ def test_custom_resources_wait_for_the_kustomization_that_installs_their_crds(fl
     # and there are such objects: the monitoring configuration waits for the stack
     assert installer_of["monitoring.coreos.com"] == "monitoring"
     assert any(d["apiVersion"].startswith("monitoring.coreos.com/") for d in applied["monitoring-config"])
+    # production's database waits for the operator that runs it
+    if cluster == "production":
+        assert installer_of["mysql.oracle.com"] == "mysql-operator"
+        assert any(d["kind"] == "InnoDBCluster" for d in applied["tms-app"])
 
 
 def test_both_clusters_install_the_same_infrastructure(flux_docs):
@@ -227,7 +245,7 @@ def test_production_applies_its_secrets_decrypted_before_the_application(flux_do
     assert secrets["wait"] is True  # ready only once every Secret is applied
     # decrypted by the kustomize-controller with the age key created at bootstrap (docs/deploy.md)
     assert secrets["decryption"] == {"provider": "sops", "secretRef": {"name": "sops-age"}}
-    assert kustomizations["tms-app"]["spec"]["dependsOn"] == [{"name": "tms-secrets"}]
+    assert {"name": "tms-secrets"} in kustomizations["tms-app"]["spec"]["dependsOn"]
     # every Kustomization of either cluster that applies a SOPS-encrypted object decrypts it
     for cluster in CLUSTERS:
         for name, kustomization in by_kind(flux_docs, "Kustomization", cluster).items():
