@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.manifests.database import client_ports, image_tag, server_version
 from tests.manifests.test_validation import validate
 from tests.support.tools import ROOT, checkov
 
@@ -71,8 +72,8 @@ def test_the_backup_uses_the_databases_image_and_its_credentials(docs):
     pod = backup_pod(docs)["spec"]
     container = dump_container(docs)
     assert container["name"] == "dump"  # an init container: the off-site copy runs after it
-    mysql = objects(docs, "StatefulSet")["mysql"]["spec"]["template"]["spec"]["containers"][0]
-    assert container["image"] == mysql["image"]
+    # mysqldump of the server's own version (production: the InnoDB Cluster's spec.version)
+    assert image_tag(container["image"]) == server_version(docs)
     assert container["command"] == ["bash", "/opt/tms/backup.sh"]
     assert pod["serviceAccountName"] == "mysql-backup-sa"
     assert objects(docs, "ServiceAccount")["mysql-backup-sa"]["automountServiceAccountToken"] is False
@@ -255,7 +256,8 @@ def test_backup_pods_reach_https_outside_the_cluster_and_nothing_else_new(docs):
     policy = objects(docs, "NetworkPolicy")["mysql-backup-np"]["spec"]
     assert policy["ingress"] == []
     ports = sorted((p["protocol"], p["port"]) for rule in policy["egress"] for p in rule["ports"])
-    assert ports == [("TCP", 53), ("TCP", 443), ("TCP", 3306), ("UDP", 53)]
+    database = [("TCP", port) for port in sorted(client_ports(docs))]  # MySQL, or production's Routers
+    assert ports == sorted([("TCP", 53), ("TCP", 443), *database, ("UDP", 53)])
     [outside] = [rule for rule in policy["egress"] if rule["ports"] == [{"protocol": "TCP", "port": 443}]]
     blocks = {peer["ipBlock"]["cidr"]: set(peer["ipBlock"]["except"]) for peer in outside["to"]}
     assert blocks == {"0.0.0.0/0": PRIVATE_RANGES, "::/0": {"fc00::/7", "fe80::/10"}}

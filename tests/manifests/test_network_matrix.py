@@ -3,6 +3,9 @@
 Each rendering is checked: the local and production overlays (traffic through ingress-nginx) and
 production-gateway (the Gateway API component). "ingress" in the pairs is the edge proxy of the
 rendering: ingress-nginx's pods, or the Gateway's data-plane pods; the other edge is then refused.
+"mysql" is the rendering's database: the architecture's StatefulSet locally; in production the
+InnoDB Cluster (k8s/components/mysql-innodbcluster), where the application reaches the Routers'
+read-write port and the server's own ports are the members' (see database_pair).
 """
 
 import ipaddress
@@ -77,6 +80,40 @@ PEERS = {
             "gateway.envoyproxy.io/owning-gateway-namespace": "default",
         },
     ),
+    # The InnoDB Cluster's pods, which the MySQL Operator creates (no manifest renders them): the
+    # labels of its pod templates, mysql-operator 9.1.0-2.2.2 mysqloperator/controller/innodbcluster/
+    # router_objects.py (Router) and cluster_objects.py (group members); the operator's own pod as
+    # its chart (helm/mysql-operator/templates/deployment.yaml) labels it, in its namespace.
+    "router": Peer(
+        "router",
+        NAMESPACE,
+        {
+            "component": "mysqlrouter",
+            "tier": "mysql",
+            "mysql.oracle.com/cluster": "tms-db",
+            "app.kubernetes.io/name": "mysql-router",
+            "app.kubernetes.io/instance": "mysql-innodbcluster-tms-db-router",
+            "app.kubernetes.io/component": "router",
+            "app.kubernetes.io/managed-by": "mysql-operator",
+            "app.kubernetes.io/created-by": "mysql-operator",
+        },
+    ),
+    "mysql-instance": Peer(
+        "mysql-instance",
+        NAMESPACE,
+        {
+            "component": "mysqld",
+            "tier": "mysql",
+            "mysql.oracle.com/cluster": "tms-db",
+            "mysql.oracle.com/instance-type": "group-member",
+            "app.kubernetes.io/name": "mysql-innodbcluster-mysql-server",
+            "app.kubernetes.io/instance": "mysql-innodbcluster-tms-db-mysql-server",
+            "app.kubernetes.io/component": "database",
+            "app.kubernetes.io/managed-by": "mysql-operator",
+            "app.kubernetes.io/created-by": "mysql-operator",
+        },
+    ),
+    "mysql-operator": Peer("mysql-operator", "mysql-operator", {"name": "mysql-operator"}),
     "monitoring": Peer("monitoring", "monitoring", {"app.kubernetes.io/name": "prometheus"}),
     "dns": Peer("dns", "kube-system", {"k8s-app": "kube-dns"}),
     "other-namespace": Peer("other", "default", {"app": "anything"}),
@@ -140,6 +177,22 @@ def side_allows(policies, subject: Peer, other: Peer, port: int, protocol: str, 
 
 # The edge proxy that "ingress" stands for in each rendering.
 RENDERINGS = {"local": "ingress-nginx", "production": "ingress-nginx", "production-gateway": "gateway"}
+# The renderings whose database is the InnoDB Cluster.
+INNODB_CLUSTER = ["production", "production-gateway"]
+
+
+def database_pair(rendering: str, source: str, target: str, port: int) -> tuple[str, str, int]:
+    """A pair of the lists below as it reads in `rendering`: with the InnoDB Cluster, the application
+    reaches MySQL's 3306 through the Routers (Service tms-db: 3306 -> the Router pods' 6446, the port a
+    policy sees), and what the server itself sends or serves (its metrics) is the members'."""
+    if rendering not in INNODB_CLUSTER:
+        return source, target, port
+    if target == "mysql" and port == 3306:
+        return source, "router", 6446
+    member = {"mysql": "mysql-instance"}
+    return member.get(source, source), member.get(target, target), port
+
+
 EDGES = {"ingress-nginx", "gateway", "other-gateway"}
 
 
@@ -262,12 +315,101 @@ def policies(docs_by_overlay, rendering) -> list[dict]:
 
 @pytest.mark.parametrize(("source", "target", "port"), ALLOWED, ids=[f"{s}->{t}:{p}" for s, t, p in ALLOWED])
 def test_allowed_pairs(policies, rendering, source, target, port):
+    source, target, port = database_pair(rendering, source, target, port)
     assert allowed(policies, source, target, port, edge=RENDERINGS[rendering])
 
 
 @pytest.mark.parametrize(("source", "target", "port"), BLOCKED, ids=[f"{s}-x-{t}:{p}" for s, t, p in BLOCKED])
 def test_blocked_pairs(policies, rendering, source, target, port):
+    source, target, port = database_pair(rendering, source, target, port)
     assert not allowed(policies, source, target, port, edge=RENDERINGS[rendering])
+
+
+# The InnoDB Cluster's own traffic: application -> Router -> members, group replication among the
+# members, the operator -> members; nothing else.
+INNODB_ALLOWED = [
+    ("auth", "router", 6446),
+    ("task", "router", 6446),
+    ("auth", "router", 6447),  # the read-only port: a replica for reads (TMS_DB_REPLICA_*)
+    ("task", "router", 6447),
+    ("worker", "router", 6446),
+    ("migrate", "router", 6446),
+    ("maintenance", "router", 6446),
+    ("backup", "router", 6446),
+    ("restore", "router", 6446),
+    ("router", "mysql-instance", 3306),
+    ("router", "mysql-instance", 33060),
+    ("router", "dns", 53),
+    ("mysql-instance", "mysql-instance", 3306),
+    ("mysql-instance", "mysql-instance", 33060),
+    ("mysql-instance", "mysql-instance", 33061),
+    ("mysql-instance", "dns", 53),
+    ("mysql-operator", "mysql-instance", 3306),
+    ("mysql-operator", "mysql-instance", 33060),
+    ("monitoring", "mysql-instance", 9104),
+]
+INNODB_BLOCKED = [
+    # around the Router: straight to a member
+    ("auth", "mysql-instance", 3306),
+    ("task", "mysql-instance", 3306),
+    ("worker", "mysql-instance", 3306),
+    ("migrate", "mysql-instance", 3306),
+    ("backup", "mysql-instance", 3306),
+    ("restore", "mysql-instance", 3306),
+    # the Router's other ports: X protocol, read-write split, REST API
+    ("auth", "router", 6448),
+    ("auth", "router", 6450),
+    ("task", "router", 8443),
+    # who has no business with the database
+    ("frontend", "router", 6446),
+    ("ingress", "router", 6446),
+    ("monitoring", "router", 6446),
+    ("other-namespace", "router", 6446),
+    ("external", "router", 6446),
+    ("mysql-operator", "router", 6446),
+    ("redis", "router", 6446),
+    ("frontend", "mysql-instance", 3306),
+    ("other-namespace", "mysql-instance", 3306),
+    ("other-namespace", "mysql-instance", 33061),
+    ("external", "mysql-instance", 3306),
+    ("monitoring", "mysql-instance", 3306),
+    # and what the database has no business with
+    ("router", "redis", 6379),
+    ("router", "auth", 8001),
+    ("router", "external", 443),
+    ("router", "mysql-instance", 33061),
+    ("mysql-instance", "router", 6446),
+    ("mysql-instance", "redis", 6379),
+    ("mysql-instance", "auth", 8001),
+    ("mysql-instance", "external", 443),
+    ("mysql-instance", "metadata", 80),
+]
+
+
+@pytest.fixture(params=INNODB_CLUSTER)
+def innodb_policies(docs_by_overlay, request) -> list[dict]:
+    return policies_of(docs_by_overlay[request.param])
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "port"), INNODB_ALLOWED, ids=[f"{s}->{t}:{p}" for s, t, p in INNODB_ALLOWED]
+)
+def test_innodb_cluster_allowed_pairs(innodb_policies, source, target, port):
+    assert allowed(innodb_policies, source, target, port)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "port"), INNODB_BLOCKED, ids=[f"{s}-x-{t}:{p}" for s, t, p in INNODB_BLOCKED]
+)
+def test_innodb_cluster_blocked_pairs(innodb_policies, source, target, port):
+    assert not allowed(innodb_policies, source, target, port)
+
+
+def test_the_local_rendering_has_no_innodb_cluster_path(docs_by_overlay):
+    # locally the application still reaches the StatefulSet, and nothing reaches operator pods
+    local = policies_of(docs_by_overlay["local"])
+    assert allowed(local, "auth", "mysql", 3306)
+    assert not allowed(local, "auth", "router", 6446)
 
 
 WEB = [("frontend", 8080), ("auth", 8001), ("task", 8002)]

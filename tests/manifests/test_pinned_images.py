@@ -23,6 +23,10 @@ OWN = re.compile(r"ghcr\.io/tms-project/tms-(backend|frontend):[\w.-]+(@sha256:[
 def images_in(node) -> list[str]:
     """Every container image in a document (Pods, workloads, CronJobs' job templates)."""
     found = []
+    if isinstance(node, dict) and node.get("kind") == "InnoDBCluster":
+        # The MySQL Operator names the server, Router and sidecar images itself, from spec.version
+        # (docs/decisions.md); the podSpec's containers only patch its own. The exporter is ours.
+        return [node["spec"]["metrics"]["image"]]
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("containers", "initContainers", "ephemeralContainers") and isinstance(value, list):

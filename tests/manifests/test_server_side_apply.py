@@ -44,6 +44,7 @@ EXPECTED_KINDS = {
     "HTTPRoute",
     "Gateway",
     "GatewayClass",
+    "InnoDBCluster",
 }
 # Groups a cluster serves itself (plus kustomize's own config files): not custom resources, so not
 # this server's to check (kubernetes-validate and checkov cover them). Any other group must be served
@@ -157,8 +158,8 @@ def test_every_object_is_either_a_custom_resource_checked_here_or_a_built_in_kin
 
 
 def test_both_overlays_were_read(shipped):
-    # Only production-gateway holds a custom resource (its HTTPRoute); an empty render of the
-    # others would hide one added later.
+    # local holds no custom resource (production its InnoDBCluster, production-gateway also its
+    # HTTPRoute); an empty render of it would hide one added later.
     for overlay in ("local", "production", "production-gateway"):
         assert any(source == f"k8s/overlays/{overlay} (rendered)" for source, _ in shipped), overlay
 
@@ -174,8 +175,13 @@ def shipped_object(shipped: Shipped, kind: str, name: str) -> Document:
         for source, doc in shipped
         if doc.get("kind") == kind and doc.get("metadata", {}).get("name") == name
     ]
-    if len(matches) > 1:  # each cluster has its flux-system and tms-app: the controls take local's
-        matches = [(source, doc) for source, doc in matches if source.startswith("flux/clusters/local/")]
+    if len(matches) > 1:  # each cluster has its flux-system and tms-app: the controls take local's;
+        # production-gateway repeats production's objects: the controls take production's
+        matches = [
+            (source, doc)
+            for source, doc in matches
+            if source.startswith("flux/clusters/local/") or source == "k8s/overlays/production (rendered)"
+        ]
     assert len(matches) == 1, f"expected one shipped {kind} {name}, found {len(matches)}"
     return matches[0][1]
 
@@ -219,6 +225,10 @@ def backend_slower_than_request(doc: Document) -> None:
     doc["spec"]["rules"][0]["timeouts"]["backendRequest"] = "90s"  # the request's own bound is 60s
 
 
+def ten_members(doc: Document) -> None:
+    doc["spec"]["instances"] = 10  # group replication takes at most 9 members
+
+
 def for_in_words(doc: Document) -> None:
     doc["spec"]["groups"][0]["rules"][0]["for"] = "5 minutes"  # a duration must read 5m
 
@@ -260,6 +270,13 @@ CONTROLS = [
         "tms",
         backend_slower_than_request,
         "backendRequest timeout cannot be longer than request timeout",
+    ),
+    Control(
+        "maximum: InnoDBCluster members",
+        "InnoDBCluster",
+        "tms-db",
+        ten_members,
+        "spec.instances: Invalid value: 10: spec.instances in body should be less than or equal to 9",
     ),
     Control(
         "API version no longer served",

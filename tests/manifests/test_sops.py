@@ -34,7 +34,15 @@ ENCRYPTED_VALUE = re.compile(
 AGE_RECIPIENT = re.compile(r"age1[02-9ac-hj-np-z]{58}")
 # The Secrets the application needs before its first start (docs/deploy.md); jwt-secret too, so that
 # the key pair is rotated through git like the rest (docs/operations.md#rotating-secrets).
-REQUIRED = {"django-secret", "sql-endpoint", "db-username", "db-password", "mysql-admin", "jwt-secret"}
+REQUIRED = {
+    "django-secret",
+    "sql-endpoint",
+    "db-username",
+    "db-password",
+    "mysql-admin",
+    "jwt-secret",
+    "tms-db-root",  # the InnoDB Cluster's root account (k8s/components/mysql-innodbcluster)
+}
 
 
 def yaml_documents(path: Path) -> list[dict]:

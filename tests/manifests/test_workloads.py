@@ -5,6 +5,7 @@ import re
 import pytest
 import yaml
 
+from tests.manifests.database import innodb_cluster, selects_operator_pods, server_container, server_version
 from tests.support.tools import ROOT
 
 pytestmark = pytest.mark.manifests
@@ -93,7 +94,9 @@ def test_every_pod_has_its_own_service_account_and_no_token_unless_needed(docs):
         assert spec["serviceAccountName"] in accounts
         needs_token = doc["metadata"]["name"] == "jwt-keygen"
         assert spec["automountServiceAccountToken"] is needs_token
-    for name in ("frontend-sa", "auth-sa", "task-sa", "mysql-sa"):
+    # production's database pods are the MySQL Operator's, with its own account (tms-db-sidecar-sa)
+    database = () if innodb_cluster(docs) else ("mysql-sa",)
+    for name in ("frontend-sa", "auth-sa", "task-sa", *database):
         assert accounts[name]["automountServiceAccountToken"] is False
 
 
@@ -111,6 +114,8 @@ def test_every_pod_is_selected_by_a_network_policy_besides_default_deny(docs):
 def test_services_select_pods_and_target_named_ports(docs):
     pods = [(pod_labels(doc), pod_spec(doc)) for doc in workloads(docs)]
     for name, service in objects(docs, "Service").items():
+        if selects_operator_pods(service["spec"]["selector"]):
+            continue  # pods the MySQL Operator makes: tests/manifests/test_innodbcluster.py
         selected = [
             spec for labels, spec in pods if matches({"matchLabels": service["spec"]["selector"]}, labels)
         ]
@@ -123,6 +128,8 @@ def test_services_select_pods_and_target_named_ports(docs):
 def test_the_seed_services_and_ports(docs):
     services = objects(docs, "Service")
     expected = {"frontend-service": 80, "auth-service": 8001, "task-service": 8002, "mysql-service": 3306}
+    if innodb_cluster(docs):  # production: the operator's Service tms-db, in front of the Routers
+        del expected["mysql-service"]
     for name, port in expected.items():
         assert services[name]["spec"]["type"] == "ClusterIP"
         assert port in [p["port"] for p in services[name]["spec"]["ports"]]
@@ -179,9 +186,12 @@ def production_sizing() -> dict[tuple[str, str], dict]:
 def test_the_seed_resource_requests(docs, overlay):
     sized = production_sizing() if overlay == "production" else {}
     for (kind, name, container_name), (cpu, memory) in SEED_RESOURCES.items():
-        container = next(
-            c for c in pod_spec(objects(docs, kind)[name])["containers"] if c["name"] == container_name
-        )
+        if (kind, name) == ("StatefulSet", "mysql"):
+            container = server_container(docs)  # production: the InnoDBCluster's podSpec
+        else:
+            container = next(
+                c for c in pod_spec(objects(docs, kind)[name])["containers"] if c["name"] == container_name
+            )
         if (kind, name) in sized:
             [patched] = sized[kind, name]["template"]["spec"]["containers"]
             assert container["resources"] == patched["resources"]
@@ -190,6 +200,12 @@ def test_the_seed_resource_requests(docs, overlay):
 
 
 def test_mysql_storage(docs, overlay):
+    cluster = innodb_cluster(docs)
+    if cluster:  # production: the operator's StatefulSet, from the InnoDBCluster
+        claim = cluster["spec"]["datadirVolumeClaimTemplate"]
+        assert claim["resources"]["requests"]["storage"] == "10Gi" and "storageClassName" not in claim
+        assert server_version(docs).startswith("8.4.") and cluster["spec"]["metrics"]["enable"] is True
+        return
     mysql = objects(docs, "StatefulSet")["mysql"]
     [claim] = mysql["spec"]["volumeClaimTemplates"]
     assert claim["spec"]["resources"]["requests"]["storage"] == "10Gi"
@@ -223,6 +239,9 @@ def test_pdbs(docs, overlay):
     if counters:
         assert counters["spec"]["minAvailable"] == 2
         assert counters["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": "redis"}
+    # production's Routers (k8s/components/mysql-innodbcluster; the members' budget is the operator's)
+    routers = pdbs.pop("tms-db-router-pdb", None)
+    assert (routers is not None) == (innodb_cluster(docs) is not None)
     assert set(pdbs) == {"frontend-pdb", "auth-pdb", "task-pdb"}
     for name, pdb in pdbs.items():
         assert pdb["spec"]["minAvailable"] == 1
