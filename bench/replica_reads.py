@@ -31,16 +31,27 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import replication  # noqa: E402
 
+from bench.measure import _children  # noqa: E402
+from bench.measure import _tree as measure_tree  # noqa: E402
 from bench.run import wrk, wrk_result  # noqa: E402
 from bench.seed import PASSWORD  # noqa: E402
 from tests.support.server import GunicornServer, api, base_env, manage  # noqa: E402
 from tests.support.services import REDIS_URL, reachable  # noqa: E402
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of one process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(*pids: int) -> float:
+    """User and system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pid_of(process: subprocess.Popen | None) -> int:
+    if process is None:
+        sys.exit("bench: a server is not running")
+    return process.pid
 
 
 def selects(pair: replication.ReplicatedPair) -> dict[str, int]:
@@ -73,13 +84,18 @@ def measure(
 ) -> dict[str, Any]:
     data = folder / f"{name}.users"
     with GunicornServer(env, workers=args.workers, log_path=folder / f"{name}.log") as server:
+        server.warm_up()
         sign_in(server.url, pair, args.concurrency, data)
         wrk_result(wrk(server.url, "list", args.warmup, args.concurrency, data))
-        pids = {"primary": pair.primary.process.pid, "replica": pair.replica.process.pid}  # type: ignore[union-attr]
-        before = {role: cpu_seconds(pid) for role, pid in pids.items()}
+        pids = {
+            "service": measure_tree(pid_of(server.process), _children()),
+            "primary": [pid_of(pair.primary.process)],
+            "replica": [pid_of(pair.replica.process)],
+        }
+        before = {role: cpu_seconds(*group) for role, group in pids.items()}
         selects_before = selects(pair)
         result = wrk_result(wrk(server.url, "list", args.duration, args.concurrency, data))
-        after = {role: cpu_seconds(pid) for role, pid in pids.items()}
+        after = {role: cpu_seconds(*group) for role, group in pids.items()}
         selects_after = selects(pair)
     requests = max(result["requests"], 1)
     errors = sum(result["errors"].values())
@@ -88,11 +104,11 @@ def measure(
         "requests_per_s": round(result["requests"] / (result["duration_us"] / 1e6), 1),
         "latency_ms": {key: round(result["latency_us"][key] / 1000, 1) for key in ("p50", "p90", "p99")},
         "errors": errors,
-        "db_cpu_ms_per_request": {
+        "cpu_ms_per_request": {
             role: round((after[role] - before[role]) * 1000 / requests, 3) for role in pids
         },
         "selects_per_request": {
-            role: round((selects_after[role] - selects_before[role]) / requests, 2) for role in pids
+            role: round((selects_after[role] - selects_before[role]) / requests, 2) for role in selects_after
         },
         "workers": args.workers,
         "concurrency": args.concurrency,
@@ -103,17 +119,16 @@ def measure(
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
         (
-            "| list reads on | requests/s | p50 ms | p90 ms | p99 ms | SELECTs/req primary, replica "
-            "| DB CPU ms/req primary, replica | errors |"
+            "| list reads on | requests/s | p50 ms | p90 ms | p99 ms | service CPU ms/req "
+            "| SELECTs/req primary, replica | DB CPU ms/req primary, replica | errors |"
         ),
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |",
     ]
     for r in results:
-        cpu, selects = r["db_cpu_ms_per_request"], r["selects_per_request"]
-        latency = r["latency_ms"]
+        cpu, selects, latency = r["cpu_ms_per_request"], r["selects_per_request"], r["latency_ms"]
         lines.append(
             f"| {r['variant']} | {r['requests_per_s']} | {latency['p50']} | {latency['p90']} "
-            f"| {latency['p99']} | {selects['primary']}, {selects['replica']} "
+            f"| {latency['p99']} | {cpu['service']} | {selects['primary']}, {selects['replica']} "
             f"| {cpu['primary']}, {cpu['replica']} | {r['errors']} |"
         )
     return "\n".join(lines)
@@ -127,6 +142,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="wrk connections")
     parser.add_argument("--duration", type=int, default=10, help="seconds per variant")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="each variant this often, taking turns")
     args = parser.parse_args()
     args.concurrency = min(args.concurrency, args.users)
     if absent := replication.missing():
@@ -150,9 +166,14 @@ def main() -> None:
         redis = os.environ.get("TMS_BENCH_REDIS_URL", REDIS_URL)
         if reachable(redis):
             common["REDIS_URL"] = redis
+        variants = {
+            "primary": base_env(**common),
+            "replica": base_env(**common, TMS_DB_REPLICA_URL=pair.replica_url()),
+        }
         results = [
-            measure(pair, base_env(**common), args, folder, "primary"),
-            measure(pair, base_env(**common, TMS_DB_REPLICA_URL=pair.replica_url()), args, folder, "replica"),
+            measure(pair, env, args, folder, name)
+            for _ in range(args.rounds)
+            for name, env in variants.items()
         ]
     finally:
         pair.close()
