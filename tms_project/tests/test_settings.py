@@ -50,6 +50,20 @@ def test_production_refuses_to_start_without(missing, message):
     assert message in result.stderr
 
 
+def test_production_counts_through_sentinel_in_place_of_redis_url():
+    env = production_env(TMS_REDIS_SENTINELS="redis-0.redis-headless:26379, redis-1:26379")
+    del env["REDIS_URL"]
+    show = "from django.conf import settings as s;c=s.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
+    result = manage("shell", "-c", show, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "tms_project.cache.SentinelRedisCache ['redis-0.redis-headless:26379', 'redis-1:26379']"
+    )
+    bad = manage("check", env={**env, "TMS_REDIS_SENTINELS": "redis-0.redis-headless"})
+    assert bad.returncode != 0
+    assert "TMS_REDIS_SENTINELS: 'redis-0.redis-headless' is not host:port." in bad.stderr
+
+
 def test_production_debug_is_off_unless_asked_for():
     result = manage(
         "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=production_env()
