@@ -97,6 +97,7 @@ class TaskListView(TaskAPIView):
 
 class TaskDetailView(TaskAPIView):
     reads_on_replica = True
+
     @extend_schema(responses={200: TaskSerializer}, summary="A task")
     def get(self, request: Request, task_id: int) -> Response:
         user_id = self.user_id(request)
