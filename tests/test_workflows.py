@@ -189,7 +189,7 @@ def test_the_release_writes_its_version_where_the_pods_labels_come_from(tmp_path
     labels = {
         doc["metadata"]["name"]: doc["metadata"]["labels"].get("app.kubernetes.io/version")
         for doc in yaml.safe_load_all(rendered.stdout)
-        if doc and doc["kind"] == "Deployment"
+        if doc and doc["kind"] in ("Deployment", "StatefulSet")  # production's Valkey is a StatefulSet
     }
     assert labels["auth"] == labels["task"] == labels["notifications-worker"] == "1.0.42"
     assert labels["frontend"] == "1.0.0" and labels["redis"] is None
