@@ -260,9 +260,9 @@ class ApiServer:
         waiting = {crd["metadata"]["name"] for crd in crds}
         while waiting:
             for name in sorted(waiting):
-                conditions = (
-                    self.request("GET", f"{path}/{name}").body.get("status", {}).get("conditions", [])
-                )
+                # a CRD just created may answer "conditions": null until the server has judged it
+                status = self.request("GET", f"{path}/{name}").body.get("status") or {}
+                conditions = status.get("conditions") or []
                 if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
                     waiting.discard(name)
             if waiting and time.monotonic() > deadline:
