@@ -5,13 +5,16 @@ Reads a `make bench` results file (its CPU milliseconds per request of the servi
 MariaDB, nginx and Redis, per endpoint), weighs each endpoint by the usage assumption below, and
 writes two things from it: the capacity table in docs/scaling.md (between its markers) and the
 production overlay's sizing patch (k8s/overlays/production/sizing.yaml: requests, limits and HPA
-`maxReplicas` of the 1M topology). `--check` changes nothing and fails when either differs from
-what the results file gives, so the model, the page and the overlay cannot drift apart.
+`maxReplicas` of the 1M topology, and the database members' CPU and memory, whose InnoDB buffer pool
+it sets in k8s/components/mysql-innodbcluster/innodbcluster.yaml). `--check` changes nothing and
+fails when any of them differs from what the results file gives, so the model, the page and the
+overlay cannot drift apart.
 See docs/scaling.md.
 """
 
 import argparse
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,8 @@ RESULTS = ROOT / "docs" / "bench-results" / "capacity.json"
 DOC = ROOT / "docs" / "scaling.md"
 SIZING_NAME = "k8s/overlays/production/sizing.yaml"
 SIZING = ROOT / SIZING_NAME
+# The production database's settings file, whose buffer pool follows the instance memory sized here.
+CLUSTER = ROOT / "k8s" / "components" / "mysql-innodbcluster" / "innodbcluster.yaml"
 START, END = "<!-- capacity-table:start -->", "<!-- capacity-table:end -->"
 
 # What one active user sends per minute, by what they do in the web app, and the bench endpoint
@@ -73,6 +78,11 @@ THREADS_PER_POD = 4
 PRIMARY_MAX_CORES = 32
 SINGLE_NODE_MAX_CORES = 4  # what one StatefulSet pod next to the others sensibly gets
 SHARD_CORES = 16
+# Memory of a database instance per core (the usual general-purpose ratio), and the share of it the
+# InnoDB buffer pool takes: MySQL's own rule for a dedicated server above 4 GB
+# (innodb_dedicated_server; MySQL 8.4 does not read a container's limit, so it is set explicitly).
+DB_MEMORY_GIB_PER_CORE = 4
+DB_BUFFER_POOL_SHARE = 0.75
 # Redis runs commands on one thread: one core per instance.
 REDIS_MAX_CORES = 1.0
 TIERS = ("task", "auth", "mariadb", "nginx", "redis")
@@ -211,6 +221,28 @@ def sizing(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def database_sizing(results: dict[str, Any]) -> dict[str, Any]:
+    """CPU, memory and buffer pool of each InnoDB Cluster member for the SIZED topology."""
+    cores = topology(results["runs"], SIZED).instance_cores
+    memory_gib = cores * DB_MEMORY_GIB_PER_CORE
+    return {
+        "cpu": str(cores),
+        "memory": f"{memory_gib}Gi",
+        "buffer_pool": f"{math.floor(memory_gib * 1024 * DB_BUFFER_POOL_SHARE)}M",
+    }
+
+
+_BUFFER_POOL = re.compile(r"^(\s*innodb_buffer_pool_size\s*=\s*)\S+$", re.MULTILINE)
+
+
+def with_buffer_pool(cluster: str, results: dict[str, Any]) -> str:
+    """The InnoDBCluster file with its buffer pool sized for the members' memory."""
+    if not _BUFFER_POOL.search(cluster):
+        raise SystemExit(f"capacity: {CLUSTER} sets no innodb_buffer_pool_size in spec.mycnf")
+    size = database_sizing(results)["buffer_pool"]
+    return _BUFFER_POOL.sub(lambda match: f"{match.group(1)}{size}", cluster)
+
+
 def _n(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f}"
@@ -266,6 +298,11 @@ def table(results: dict[str, Any]) -> str:
         f"{s['memory_limit']} limit, maxReplicas {s['max_replicas']}"
         for service, s in sizing(results).items()
     )
+    db = database_sizing(results)
+    overlay += (
+        f"; each database member: CPU {db['cpu']} requested and limit, memory {db['memory']}, "
+        f"InnoDB buffer pool {db['buffer_pool']}"
+    )
     lines += ["", f"Production overlay (the 1,000,000 row), `{SIZING_NAME}`: {overlay}."]
     return "\n".join(lines)
 
@@ -303,6 +340,23 @@ def sizing_yaml(results: dict[str, Any]) -> str:
             "spec:\n"
             f"  maxReplicas: {s['max_replicas']}\n"
         )
+    db = database_sizing(results)
+    # The operator's custom resource is merged as JSON (no strategic merge keys): this list replaces
+    # the component's, whose only entry is the same container.
+    parts.append(
+        "---\n"
+        "apiVersion: mysql.oracle.com/v2\n"
+        "kind: InnoDBCluster\n"
+        "metadata:\n"
+        "  name: tms-db\n"
+        "spec:\n"
+        "  podSpec:\n"
+        "    containers:\n"
+        "      - name: mysql\n"
+        "        resources:\n"
+        f'          requests: {{cpu: "{db["cpu"]}", memory: {db["memory"]}}}\n'
+        f'          limits: {{cpu: "{db["cpu"]}", memory: {db["memory"]}}}\n'
+    )
     return "".join(parts)
 
 
@@ -322,7 +376,11 @@ def main(argv: list[str] | None = None) -> int:
     results = load(args.results)
     path = args.results.resolve()
     results.setdefault("source", str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name)
-    expected = {DOC: with_table(DOC.read_text(), table(results)), SIZING: sizing_yaml(results)}
+    expected = {
+        DOC: with_table(DOC.read_text(), table(results)),
+        SIZING: sizing_yaml(results),
+        CLUSTER: with_buffer_pool(CLUSTER.read_text(), results),
+    }
     if args.check:
         stale = [path for path, text in expected.items() if not path.exists() or path.read_text() != text]
         for path in stale:

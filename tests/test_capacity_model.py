@@ -88,6 +88,9 @@ def test_check_fails_when_the_page_differs_from_the_results(tmp_path, monkeypatc
     doc.write_text(f"intro\n{capacity.START}\nold\n{capacity.END}\nafter\n")
     monkeypatch.setattr(capacity, "DOC", doc)
     monkeypatch.setattr(capacity, "SIZING", sizing)
+    cluster = tmp_path / "innodbcluster.yaml"
+    cluster.write_text(capacity.CLUSTER.read_text())
+    monkeypatch.setattr(capacity, "CLUSTER", cluster)
     path = str(results_file(tmp_path / "results.json"))
     assert capacity.main([path, "--check"]) == 1
     assert capacity.main([path]) == 0
@@ -101,3 +104,17 @@ def test_check_fails_when_the_page_differs_from_the_results(tmp_path, monkeypatc
 
 def test_the_committed_page_and_sizing_are_what_the_committed_results_give():
     assert capacity.main(["--check"]) == 0, "run make capacity and commit docs/scaling.md and sizing.yaml"
+
+
+def test_each_database_member_gets_the_cores_of_the_sized_topology_and_a_buffer_pool_to_match(results):
+    cores = capacity.topology(results["runs"], capacity.SIZED).instance_cores
+    sized = capacity.database_sizing(results)
+    assert sized["cpu"] == str(cores)
+    assert sized["memory"] == f"{cores * 4}Gi"
+    assert sized["buffer_pool"] == f"{cores * 4 * 1024 * 3 // 4}M"
+    # written into the component's settings, in place of what was there
+    cluster = "  mycnf: |\n    [mysqld]\n    innodb_buffer_pool_size = 512M\n    max_connections = 400\n"
+    written = capacity.with_buffer_pool(cluster, results)
+    assert f"innodb_buffer_pool_size = {sized['buffer_pool']}\n" in written
+    with pytest.raises(SystemExit, match="innodb_buffer_pool_size"):
+        capacity.with_buffer_pool("  mycnf: |\n    [mysqld]\n", results)

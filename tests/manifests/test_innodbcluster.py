@@ -89,6 +89,33 @@ def test_max_connections_is_set(cluster):
     assert int(mycnf_settings(cluster)["max_connections"]) > 0
 
 
+def test_reads_go_to_the_secondaries_through_the_routers_read_only_port(production_docs):
+    config = objects(production_docs, "ConfigMap")["tms-config"]["data"]
+    assert (config["TMS_DB_REPLICA_HOST"], config["TMS_DB_REPLICA_PORT"]) == ("tms-db", "6447")
+    # and the services may reach that port on the Routers
+    for name in ("auth-np", "task-np"):
+        ports = {
+            port["port"]
+            for rule in objects(production_docs, "NetworkPolicy")[name]["spec"]["egress"]
+            for peer in rule.get("to", [])
+            if selects(peer.get("podSelector", {"matchLabels": {"-": "-"}}), ROUTER)
+            for port in rule.get("ports", [])
+        }
+        assert 6447 in ports, name
+
+
+def test_members_are_sized_by_the_capacity_model(cluster):
+    from bench import capacity
+
+    sized = capacity.database_sizing(capacity.load(capacity.RESULTS))
+    [mysql] = cluster["spec"]["podSpec"]["containers"]
+    assert mysql["name"] == "mysql"
+    assert mysql["resources"]["requests"] == {"cpu": sized["cpu"], "memory": sized["memory"]}
+    assert mysql["resources"]["limits"] == mysql["resources"]["requests"]
+    # the buffer pool fills three quarters of that memory, not the 128 MB default nor more than it
+    assert mycnf_settings(cluster)["innodb_buffer_pool_size"] == sized["buffer_pool"]
+
+
 def test_members_are_kept_on_different_nodes(cluster):
     affinity = cluster["spec"]["podSpec"]["affinity"]["podAntiAffinity"]
     [required] = affinity["requiredDuringSchedulingIgnoredDuringExecution"]
