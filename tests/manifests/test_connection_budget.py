@@ -26,6 +26,10 @@ ROUTER_DEFAULT_MAX_CONNECTIONS = 512
 # a few administrators' shells.
 PER_ROUTER = 2
 ADMIN = 8
+# With a read replica configured (TMS_DB_REPLICA_HOST), the task service's threads may each hold a
+# second connection, to the replica: its list, task, stats, history and trash views are the only
+# ones that read it (tms_project/api/replica_reads.py); auth and the worker never open one.
+REPLICA_READERS = ("task",)
 
 
 def _find(docs: list[dict], kind: str) -> list[dict]:
@@ -99,6 +103,13 @@ def connection_budget(docs: list[dict]) -> dict[str, int]:
     return budget
 
 
+def replica_budget(docs: list[dict], budget: dict[str, int]) -> int:
+    """Connections to the read replica at full scale (0 without one)."""
+    if not _config(docs).get("TMS_DB_REPLICA_HOST"):
+        return 0
+    return sum(budget.get(name, 0) for name in REPLICA_READERS)
+
+
 def _setting(cnf: str, name: str) -> int | None:
     found = re.search(rf"^\s*{name}\s*=\s*(\d+)\s*$", cnf, re.MULTILINE)
     return int(found.group(1)) if found else None
@@ -146,8 +157,14 @@ def test_the_production_cluster_accepts_every_connection(docs_by_overlay):
     assert limit, "the InnoDBCluster's spec.mycnf sets no max_connections (MySQL's default is 151)"
     routers = cluster["spec"].get("router", {}).get("instances", 1)
     budget = connection_budget(docs)
-    needed = sum(budget.values()) + routers * PER_ROUTER + ADMIN
+    replica = replica_budget(docs, budget)
+    assert replica, "production reads from the secondaries (TMS_DB_REPLICA_HOST): their threads count"
+    # A member holds the primary's connections, or, as the one secondary left after a loss, every
+    # replica connection (the Routers' read-only port balances over the secondaries): the larger.
+    needed = max(sum(budget.values()), replica) + routers * PER_ROUTER + ADMIN
     assert needed <= limit, f"spec.mycnf max_connections {limit} < {needed} at full scale: {budget}"
-    # Every client connection passes a Router; with one Router down the others carry them all.
+    # Every client connection, to the primary and to the secondaries, passes a Router; with one
+    # Router down the others carry them all.
+    through_routers = sum(budget.values()) + replica
     carried = max(routers - 1, 1) * ROUTER_DEFAULT_MAX_CONNECTIONS
-    assert sum(budget.values()) <= carried, f"{routers} Routers carry {carried} < {sum(budget.values())}"
+    assert through_routers <= carried, f"{routers} Routers carry {carried} < {through_routers}"
