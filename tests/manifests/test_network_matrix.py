@@ -57,6 +57,8 @@ PEERS = {
     "maintenance": pod("maintenance", "job"),
     "backup": pod("mysql-backup", "backup"),
     "restore": restore_job_pod(),
+    # production's tms-db-bootstrap Job (k8s/components/mysql-innodbcluster/db-bootstrap.yaml)
+    "db-bootstrap": pod("tms-db-bootstrap", "database"),
     "ingress-nginx": Peer("ingress-nginx", "ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"}),
     # Envoy Gateway's proxy pods for the Gateway tms-gateway/tms (the component's default), in the
     # controller's namespace; and in the same namespace a proxy of someone else's Gateway.
@@ -337,6 +339,8 @@ INNODB_ALLOWED = [
     ("maintenance", "router", 6446),
     ("backup", "router", 6446),
     ("restore", "router", 6446),
+    ("db-bootstrap", "router", 6446),  # TMS's database and account, made as root on the primary
+    ("db-bootstrap", "dns", 53),
     ("router", "mysql-instance", 3306),
     ("router", "mysql-instance", 33060),
     ("router", "dns", 53),
@@ -356,6 +360,14 @@ INNODB_BLOCKED = [
     ("migrate", "mysql-instance", 3306),
     ("backup", "mysql-instance", 3306),
     ("restore", "mysql-instance", 3306),
+    ("db-bootstrap", "mysql-instance", 3306),
+    ("db-bootstrap", "mysql-instance", 33060),
+    # the bootstrap Job's root session: the read-write port only, and nothing else
+    ("db-bootstrap", "router", 6447),
+    ("db-bootstrap", "redis", 6379),
+    ("db-bootstrap", "auth", 8001),
+    ("db-bootstrap", "external", 443),
+    ("task", "db-bootstrap", 6446),
     # the Router's other ports: X protocol, read-write split, REST API
     ("auth", "router", 6448),
     ("auth", "router", 6450),
