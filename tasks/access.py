@@ -15,8 +15,9 @@ request, so a removed member loses access on their next one.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Q, QuerySet
 
 from tasks.errors import ProjectNotFound, RoleTooLow, TaskNotFound
@@ -90,15 +91,20 @@ def scope_of(user_id: int) -> Scope:
         f"SELECT m.project_id, p.archived FROM {members} m JOIN {projects} p ON p.id = m.project_id "  # noqa: S608 - model names
         "WHERE m.user_id = %s AND p.trashed_at IS NULL"
     )
-    # Raw SQL is not routed by Django: ask the router, as a queryset would (the replica, or the primary).
-    with connections[router.db_for_read(ProjectMember)].cursor() as cursor:
+    # Always the primary, also when the tasks themselves are read from a replica: who may read what
+    # is never a replica's lagging copy (a removed member loses access on their next request).
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, [user_id])
         return Scope(user_id, {project_id: bool(archived) for project_id, archived in cursor.fetchall()})
 
 
 def readable_tasks(user_id: int, *, trashed: bool = False) -> QuerySet[Task]:
     """Every task the user may read (any project, archived too), outside the trash or in it."""
-    member_of = memberships(user_id).values("project_id")
+    member_of: Any = memberships(user_id).values("project_id")
+    if router.db_for_read(Task) != DEFAULT_DB_ALIAS:
+        # The tasks come from a read replica, which may lag: the memberships come from the primary
+        # (one indexed query), so a removed member's access ends at once there too.
+        member_of = list(member_of.using(DEFAULT_DB_ALIAS).values_list("project_id", flat=True))
     visible = Q(owner_id=user_id, project__isnull=True) | Q(project_id__in=member_of)
     return Task.objects.filter(visible, trashed_at__isnull=not trashed)
 
