@@ -44,6 +44,8 @@ _reads_on_replica: ContextVar[bool] = ContextVar("tms_reads_on_replica", default
 _replica_read: ContextVar[bool] = ContextVar("tms_replica_read", default=False)
 # Until when (time.monotonic()) this process sends no read to the replica, after it failed.
 _replica_resting_until = 0.0
+# Until when this process reads the primary without asking the cache for pins, after it failed.
+_cache_resting_until = 0.0
 
 
 def replica_configured() -> bool:
@@ -62,10 +64,20 @@ def pin_to_primary(user_id: int) -> None:
 
 
 def pinned(user_id: int) -> bool:
-    """Whether ``user_id`` wrote within the window (also when the cache cannot tell)."""
+    """Whether ``user_id`` wrote within the window (also when the cache cannot tell).
+
+    After the cache failed, this process does not ask it again for ``TMS_DB_REPLICA_RETRY_SECONDS``:
+    while the counters' master is lost every read would otherwise wait for the cache's connect
+    timeout before going to the primary anyway.
+    """
+    global _cache_resting_until
+    if time.monotonic() < _cache_resting_until:
+        return True
     try:
         return cache.get(f"{_PIN_PREFIX}{user_id}") is not None
-    except Exception:  # noqa: BLE001 - without the cache, the safe answer: the primary
+    except Exception:  # without the cache, the safe answer: the primary
+        _cache_resting_until = time.monotonic() + settings.TMS_DB_REPLICA_RETRY_SECONDS
+        logger.warning("cache unavailable: reads go to the primary for a while", exc_info=True)
         return True
 
 

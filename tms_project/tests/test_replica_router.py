@@ -23,6 +23,7 @@ ROUTERS = ["tms_project.db.replica_router.ReplicaRouter"]
 def with_replica(monkeypatch):
     """Settings as with TMS_DB_REPLICA_URL: the router installed (no connection is opened here)."""
     monkeypatch.setattr(replica_router, "replica_configured", lambda: True)
+    monkeypatch.setattr(replica_router, "_cache_resting_until", 0.0)
     cache.clear()
     with override_settings(DATABASE_ROUTERS=ROUTERS):
         yield
@@ -71,12 +72,22 @@ def test_migrations_run_on_the_primary_only(with_replica):
     assert ReplicaRouter().allow_relation(Task(), Task())
 
 
-def test_without_the_cache_a_user_counts_as_pinned(monkeypatch):
+def test_without_the_cache_a_user_counts_as_pinned_and_the_cache_rests(monkeypatch):
+    asked = []
+
     def broken(*args, **kwargs):
+        asked.append(args)
         raise ConnectionError("cache down")
 
+    monkeypatch.setattr(replica_router, "_cache_resting_until", 0.0)
     monkeypatch.setattr(cache, "get", broken)
     assert pinned(1)
+    # and the next reads go to the primary without waiting for the cache again
+    assert pinned(2) and pinned(3)
+    assert len(asked) == 1
+    # until the rest is over
+    monkeypatch.setattr(replica_router, "_cache_resting_until", 0.0)
+    assert pinned(4) and len(asked) == 2
 
 
 def test_without_a_replica_writes_pin_nothing_and_reads_stay_on_the_primary():
