@@ -107,6 +107,8 @@ class Topology:
     replica_cores: float
     shards: int
     connections: int  # to the database at maxReplicas, before a rolling update's surge
+    # to the replicas at maxReplicas: the task service's threads, where reads go to replicas
+    replica_connections: int
     redis_instances: int  # Redis runs commands on one thread: past one core, more instances
     # Cores of each database instance: any may become the primary, and with one of three lost the
     # other two carry the primary's work and the replicas' reads between them.
@@ -194,6 +196,7 @@ def topology(runs: dict[str, Any], registered: int) -> Topology:
         replica_cores=replica,
         shards=shards,
         connections=connections,
+        replica_connections=max_replicas["task"] * THREADS_PER_POD if replica else 0,
         redis_instances=max(math.ceil(cores["redis"] / REDIS_MAX_CORES), 1),
         instance_cores=max(math.ceil(primary + replica / 2), 1),
     )
@@ -279,7 +282,7 @@ def table(results: dict[str, Any]) -> str:
     header = (
         "| registered users | active at the peak | task pods (maxReplicas) | auth pods (maxReplicas) "
         "| nginx cores | Redis cores (instances) | database | DB cores: primary / replicas (per shard) "
-        "| DB connections at maxReplicas |"
+        "| DB connections at maxReplicas (primary + replicas) |"
     )
     lines += ["", verdict, "", header, "| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
     for registered in REGISTERED:
@@ -291,7 +294,8 @@ def table(results: dict[str, Any]) -> str:
             f"| {top.pods['auth']:,} ({top.max_replicas['auth']:,}) | {_n(top.cores['nginx'])} "
             f"| {_n(top.cores['redis'])} ({top.redis_instances}) "
             f"| {top.database}; {instance} | {database} "
-            f"| {top.connections:,} |"
+            f"| {top.connections:,}"
+            f"{f' + {top.replica_connections:,}' if top.replica_connections else ''} |"
         )
     overlay = "; ".join(
         f"{service}: CPU {s['cpu']} requested and limit, memory {s['memory_request']} requested, "

@@ -56,6 +56,9 @@ def test_the_topologies_size_pods_database_and_connections(results):
     wave = 25_000 / 15 * 300 / 60_000 / 0.7
     assert million.cores["auth"] == pytest.approx(2.625 * 50_000 / 60_000 / 0.7 + wave)
     assert million.connections == (million.max_replicas["task"] + million.max_replicas["auth"]) * 4
+    # the task service's threads each hold a second connection where its reads go to replicas
+    assert million.replica_connections == million.max_replicas["task"] * 4
+    assert small.replica_connections == 0
     # the database: one small primary, then a cluster with reads on its secondaries, then shards
     assert small.database == "single primary"
     assert million.database.startswith("InnoDB Cluster")
