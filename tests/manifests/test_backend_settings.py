@@ -104,8 +104,14 @@ def test_every_backend_container_passes_the_production_start_up_checks(docs, tmp
         keys_dir = tmp_path / str(number)
         keys_dir.mkdir()
         env = container_env(docs, spec, container, keys_dir)
-        # The database itself is not under test: an empty SQLite file stands in for MySQL.
-        env["DATABASE_URL"] = f"sqlite:///{keys_dir / 'db.sqlite3'}"
+        # The database itself is not under test: an empty SQLite file stands in for MySQL; with a
+        # read replica configured (a MySQL-only setting), a MySQL address nothing answers on
+        # (`check` opens no connection).
+        env["DATABASE_URL"] = (
+            "mysql://tms@127.0.0.1:9/tms"
+            if env.get("TMS_DB_REPLICA_HOST")
+            else f"sqlite:///{keys_dir / 'db.sqlite3'}"
+        )
         result = manage("check", env={**outside, **env})
         if result.returncode != 0:
             failures.append(f"{name}: {(result.stderr.strip().splitlines() or ['?'])[-1]}")
