@@ -126,6 +126,7 @@ def test_each_stack_updates_in_one_pull_request():
     assert groups() == {
         "mysql": "database",
         "prom/mysqld-exporter": "database",
+        "mysql-operator": "database",
         "valkey/valkey": "cache",
         "kube-prometheus-stack": "monitoring stack",
         "nginx/nginx-prometheus-exporter": "monitoring stack",
@@ -165,7 +166,7 @@ def test_mysql_stays_on_84_lts_node_on_even_lines_and_python_on_311():
 
 
 def test_the_flux_version_file_is_read_by_the_regex_manager():
-    [manager] = CONFIG["customManagers"]
+    [manager] = [m for m in CONFIG["customManagers"] if m.get("depNameTemplate") == "fluxcd/flux2"]
     assert manager["customType"] == "regex" and "custom.regex" in CONFIG["enabledManagers"]
     [pattern] = manager["managerFilePatterns"]
     assert re.search(pattern.strip("/"), "flux/FLUX_VERSION")
@@ -175,3 +176,14 @@ def test_the_flux_version_file_is_read_by_the_regex_manager():
     found = re.search(match_string.replace("(?<", "(?P<"), text)
     assert found and found["currentValue"] == text.strip()
     assert manager["depNameTemplate"] == "fluxcd/flux2" and manager["datasourceTemplate"] == "github-releases"
+
+
+def test_production_mysql_version_is_updated_with_the_database():
+    """The InnoDBCluster's spec.version names no image: a regex manager reads it as mysql."""
+    cluster = "k8s/components/mysql-innodbcluster/innodbcluster.yaml"
+    [manager] = [m for m in CONFIG["customManagers"] if m.get("depNameTemplate") == "mysql"]
+    pattern = manager["matchStrings"][0].replace("(?<", "(?P<")
+    [found] = re.findall(pattern, (ROOT / cluster).read_text())
+    assert found == yaml.safe_load((ROOT / cluster).read_text())["spec"]["version"]
+    assert cluster in reads("custom.regex") and cluster in reads("kubernetes")
+    assert groups()["mysql"] == "database"
