@@ -146,6 +146,13 @@ class Members:
             return True
         return False
 
+    def probe_ready(self, number: int) -> bool:
+        """The Valkey container's readiness probe (ready.sh)."""
+        probe = subprocess.run(
+            ["sh", str(self.scripts / "ready.sh")], env=self.env(number), capture_output=True, timeout=10
+        )
+        return probe.returncode == 0
+
     def ready_replicas(self) -> bool:
         with contextlib.suppress(redis.RedisError):
             return self.valkey(0).info("replication").get("connected_slaves") == 2
@@ -158,6 +165,8 @@ class Members:
             self.start(number)
         # Sentinel learns the replicas from the master's INFO, every 10 s once it runs.
         assert wait_for(lambda: self.ready_replicas(), timeout=10), self.logs()
+        # the replicas' first copies come after 5 s (repl-diskless-sync-delay): not ready before
+        assert [self.probe_ready(number) for number in range(3)] == [True, False, False]
         for number in range(3):
             self.start_sentinel(number)
         assert wait_for(lambda: self.ready([0, 1, 2], 0), timeout=15), self.logs()
@@ -216,6 +225,7 @@ def test_a_master_whose_valkey_restarts_comes_back_as_a_replica_and_the_counts_s
     other = 3 - new_master
     assert wait_for(lambda: members.valkey(other).get("count") == b"42", timeout=10), members.logs()
     assert members.valkey(new_master).info("replication")["role"] == "master"
+    assert [members.probe_ready(number) for number in range(3)] == [True, True, True]
     print(f"restarted master back as a replica after {back_after:.2f} s, member {new_master} promoted")
 
 
@@ -289,6 +299,7 @@ def test_a_stopping_master_hands_over_through_another_members_sentinel(members):
     time.sleep(0.5)
     members.servers[0].terminate()
     members.servers[0].wait(timeout=5)
+    assert not members.probe_ready(0)
     time.sleep(0.5)
     counted = counting.finish()
     errors = counting.errors

@@ -33,6 +33,9 @@ def test_valkey_decides_its_role_on_every_start_and_both_containers_have_a_pre_s
     assert "configure.sh" in scripts["start.sh"] and "exec valkey-server" in scripts["start.sh"]
     assert [c["command"] for c in spec["initContainers"]] == [["sh", "/scripts/configure.sh"]]
     assert redis["lifecycle"]["preStop"]["exec"]["command"] == ["sh", "/scripts/hand-over.sh"]
+    # a replica is ready once its copy is complete; the probe's own question may take 2 s
+    assert redis["readinessProbe"]["exec"]["command"] == ["sh", "/scripts/ready.sh"]
+    assert "timeout 2 " in scripts["ready.sh"] and redis["readinessProbe"]["timeoutSeconds"] > 2
     assert sentinel["lifecycle"]["preStop"]["exec"]["command"] == ["sh", "/scripts/sentinel-stop.sh"]
     for container in (redis, sentinel, spec["initContainers"][0]):
         assert {"name": "scripts", "mountPath": "/scripts"} in container["volumeMounts"], container["name"]
