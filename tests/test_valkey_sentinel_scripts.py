@@ -159,8 +159,9 @@ class Members:
         return False
 
     def start_all(self) -> None:
-        """The first start of all, every pod at once (podManagementPolicy Parallel; one by one,
-        the first one finds no Sentinel either): member 0 is the master."""
+        """The first start of all, every member at once, the harder case: the StatefulSet starts
+        them one by one (OrderedReady), where the first finds no Sentinel either. Member 0 is the
+        master."""
         for number in range(3):
             self.start(number)
         # Sentinel learns the replicas from the master's INFO, every 10 s once it runs.

@@ -55,11 +55,26 @@ def test_the_grace_period_covers_the_hand_over_and_the_sentinel_staying(docs_by_
     assert hand_over <= stay < grace
 
 
-def test_a_restarted_master_waits_for_a_promotion_before_its_liveness_probe_gives_up(docs_by_overlay):
+def killed_after(probe: dict) -> int:
+    """Seconds after the container starts at which the kubelet kills it when every probe fails:
+    the first probe at initialDelaySeconds, then one each period, killed at the failureThreshold-th."""
+    threshold = probe.get("failureThreshold", DEFAULT_FAILURE_THRESHOLD)
+    return probe.get("initialDelaySeconds", 0) + probe.get("periodSeconds", 10) * (threshold - 1)
+
+
+def test_a_restarted_master_waits_for_a_promotion_before_its_probes_give_up(docs_by_overlay):
     spec, scripts = counters(docs_by_overlay)
     redis = next(c for c in spec["containers"] if c["name"] == "redis")
-    liveness = redis["livenessProbe"]
-    killed_after = liveness["initialDelaySeconds"] + liveness["periodSeconds"] * liveness.get(
-        "failureThreshold", DEFAULT_FAILURE_THRESHOLD
-    )
-    assert bound(scripts, "configure.sh", "TMS_VALKEY_PROMOTE_SECONDS") < killed_after
+    # the liveness probe only starts once the start-up probe has seen Valkey answer
+    assert redis["startupProbe"]["exec"]["command"] == redis["livenessProbe"]["exec"]["command"]
+    # configure.sh's worst case: the questions before its wait (whom the Sentinels name, whether
+    # another member answers, the failover request), the wait itself, and a last round of them
+    promote = bound(scripts, "configure.sh", "TMS_VALKEY_PROMOTE_SECONDS")
+    worst = promote + 8 * QUESTION_SECONDS + 5
+    assert worst < killed_after(redis["startupProbe"]), (worst, redis["startupProbe"])
+
+
+def test_the_kill_time_is_counted_as_the_kubelet_counts_it():
+    # probes at 15, 25 and 35 s: the third failure, at 35 s, kills
+    assert killed_after({"initialDelaySeconds": 15, "periodSeconds": 10}) == 35
+    assert killed_after({"periodSeconds": 5, "failureThreshold": 24}) == 115
