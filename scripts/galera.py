@@ -34,7 +34,9 @@ _SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/l
 # Debian package of each program the cluster needs.
 PACKAGES = {"mariadbd": "mariadb-server", "mariadb-install-db": "mariadb-server", "haproxy": "haproxy"}
 
-MY_CNF = """[mariadbd]
+# What every mariadbd these harnesses start has: its own folder, port and a small footprint
+# (scripts/replication.py adds its own lines after these, as MY_CNF below does).
+SERVER_CNF = """[mariadbd]
 {user}datadir={dir}/data
 tmpdir={dir}/tmp
 socket={dir}/mysqld.sock
@@ -49,7 +51,11 @@ performance_schema=OFF
 character_set_server=utf8mb4
 collation_server=utf8mb4_unicode_ci
 binlog_format=ROW
-default_storage_engine=InnoDB
+"""
+
+MY_CNF = (
+    SERVER_CNF
+    + """default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
 wsrep_on=ON
 wsrep_provider={provider}
@@ -62,6 +68,7 @@ wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:{gcomm};ist.recv_addr
 wsrep_sst_receive_address=127.0.0.1:{sst}
 wsrep_sst_method=rsync
 """
+)
 
 HAPROXY_CFG = """global
     maxconn 2000

@@ -29,25 +29,13 @@ from galera import Server, free_ports, install, program, wait
 READER, READER_PASSWORD = "tms_reader", "reader-only-for-tests"  # a throwaway test account
 _REPLICATION_PASSWORD = "replication-for-tests"  # noqa: S105 - a throwaway test account
 
-MY_CNF = """[mariadbd]
-{user}datadir={dir}/data
-tmpdir={dir}/tmp
-socket={dir}/mysqld.sock
-pid-file={dir}/mysqld.pid
-log-error={dir}/error.log
-port={sql}
-bind-address=127.0.0.1
-skip-name-resolve
-innodb_buffer_pool_size=64M
-innodb_log_file_size=16M
-innodb_flush_log_at_trx_commit=2
-performance_schema=OFF
-character_set_server=utf8mb4
-collation_server=utf8mb4_unicode_ci
+MY_CNF = (
+    galera.SERVER_CNF
+    + """innodb_flush_log_at_trx_commit=2
 server_id={server_id}
-binlog_format=ROW
 {role}
 """
+)
 PRIMARY_ROLE = "log_bin={dir}/binlog\nsync_binlog=0"
 REPLICA_ROLE = "read_only=1\nrelay_log={dir}/relay\nskip_slave_start=1"
 

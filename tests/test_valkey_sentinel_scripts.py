@@ -179,16 +179,7 @@ class Members:
         )
 
     def close(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
+        sentinel.stop_all(self.processes, self.root)
 
 
 @pytest.fixture

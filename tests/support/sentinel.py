@@ -14,6 +14,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import redis
@@ -34,6 +35,21 @@ def programs() -> tuple[str, str] | None:
         if all(found):
             return found[0], found[1]  # type: ignore[return-value]
     return None
+
+
+def stop_all(processes: Iterable[subprocess.Popen], root: Path) -> None:
+    """Stop every process started (SIGTERM, then SIGKILL after 5 s) and remove their folder."""
+    processes = list(processes)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 class SentinelCluster:
@@ -131,13 +147,4 @@ class SentinelCluster:
         process.wait(timeout=5)
 
     def close(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
+        stop_all(self.processes.values(), self.root)
