@@ -5,15 +5,14 @@ other service needed) or ``production`` (every secret and host must be given,
 ``manage.py check --deploy`` is clean).
 """
 
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from tms_project import __version__
+from tms_project import __version__, cache_config
+from tms_project.db import config as db_config
 from tms_project.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 from tms_project.jwt_keys import load_keys, load_previous_keys
 
@@ -116,145 +115,22 @@ TEMPLATES = [
 WSGI_APPLICATION = "tms_project.wsgi.application"
 
 # --- Database -------------------------------------------------------------
-# DATABASE_URL, or (as Kubernetes Secrets give them) TMS_DB_HOST with TMS_DB_NAME, TMS_DB_USER,
-# TMS_DB_PASSWORD and TMS_DB_PORT, which need no URL-escaping of the password.
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("TMS_DB_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
-    )
-}
-if (db_host := env_str("TMS_DB_HOST")) and not env_str("DATABASE_URL"):
-    DATABASES["default"].update(
-        {
-            "ENGINE": "django.db.backends.mysql",
-            "HOST": db_host,
-            "PORT": str(env_int("TMS_DB_PORT", 3306, minimum=1)),
-            "NAME": env_str("TMS_DB_NAME", "tms"),
-            "USER": env_str("TMS_DB_USER", "tms"),
-            "PASSWORD": env_str("TMS_DB_PASSWORD", ""),
-        }
-    )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
-    DATABASES["default"]["OPTIONS"] = {
-        "charset": "utf8mb4",
-        "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
-        "connect_timeout": env_int("TMS_DB_CONNECT_TIMEOUT", 3, minimum=1),
-        # A database that hangs (host frozen, network partition) must not hold a worker
-        # thread until gunicorn kills it: the request fails with 503 instead.
-        "read_timeout": env_int("TMS_DB_READ_TIMEOUT", 10, minimum=1),
-        "write_timeout": env_int("TMS_DB_WRITE_TIMEOUT", 10, minimum=1),
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
-    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite keeps one connection per thread: no persistent connections, and
-    # writers queue (IMMEDIATE + timeout) instead of failing with "locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-# An optional read replica of the primary (docs/operations.md "Read replica"): TMS_DB_REPLICA_URL,
-# or TMS_DB_REPLICA_HOST with TMS_DB_REPLICA_PORT, _USER and _PASSWORD (each the primary's when
-# unset; the database name is the primary's). Some reads go there (tms_project.db.replica_router);
-# unset, there is no second database and no router.
-if (replica_url := env_str("TMS_DB_REPLICA_URL")) or (replica_host := env_str("TMS_DB_REPLICA_HOST")):
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
-        raise ImproperlyConfigured("A read replica (TMS_DB_REPLICA_*) needs a MySQL or MariaDB primary.")
-    DATABASES["replica"] = {**DATABASES["default"], "OPTIONS": dict(DATABASES["default"]["OPTIONS"])}
-    if replica_url:
-        replica = dj_database_url.parse(replica_url)
-        if replica["ENGINE"] != "django.db.backends.mysql":
-            raise ImproperlyConfigured("TMS_DB_REPLICA_URL must be a mysql:// URL.")
-        for _key in ("HOST", "PORT", "NAME", "USER", "PASSWORD"):
-            DATABASES["replica"][_key] = replica[_key]
-        DATABASES["replica"]["OPTIONS"].update(replica.get("OPTIONS", {}))
-    else:
-        DATABASES["replica"].update(
-            {
-                "HOST": str(replica_host),
-                "PORT": str(env_int("TMS_DB_REPLICA_PORT", int(DATABASES["default"]["PORT"] or 3306))),
-                "USER": env_str("TMS_DB_REPLICA_USER", DATABASES["default"]["USER"]),
-                "PASSWORD": env_str("TMS_DB_REPLICA_PASSWORD", DATABASES["default"]["PASSWORD"]),
-            }
-        )
-    DATABASE_ROUTERS = ["tms_project.db.replica_router.ReplicaRouter"]
+# The primary (DATABASE_URL, or TMS_DB_HOST with TMS_DB_NAME, TMS_DB_USER, TMS_DB_PASSWORD and
+# TMS_DB_PORT) and an optional read replica (TMS_DB_REPLICA_*): tms_project.db.config.
+# TMS_DB_METRICS=false keeps Django's own backends, without query metrics.
+TMS_DB_METRICS = env_bool("TMS_DB_METRICS", default=True)
+DATABASES, DATABASE_ROUTERS = db_config.databases(BASE_DIR, metrics=TMS_DB_METRICS)
 # After a write, its user's reads stay on the primary this long: longer than the replication lag
-# tolerated. A replica that failed is left alone this long by each process.
+# tolerated. A replica (or cache) that failed is left alone this long by each process.
 TMS_DB_READ_YOUR_WRITES_SECONDS = env_int("TMS_DB_READ_YOUR_WRITES_SECONDS", 5, minimum=1)
 TMS_DB_REPLICA_RETRY_SECONDS = env_int("TMS_DB_REPLICA_RETRY_SECONDS", 10, minimum=1)
-# Django's backend with query, error and connection metrics in front (tms_project.db, /metrics,
-# docs/operations.md "Monitoring"); TMS_DB_METRICS=false keeps Django's own.
-TMS_DB_METRICS = env_bool("TMS_DB_METRICS", default=True)
-_INSTRUMENTED_ENGINES = {
-    "django.db.backends.mysql": "tms_project.db.backends.mysql",
-    "django.db.backends.sqlite3": "tms_project.db.backends.sqlite3",
-}
-for _database in DATABASES.values():
-    if TMS_DB_METRICS and _database["ENGINE"] in _INSTRUMENTED_ENGINES:
-        _database["ENGINE"] = _INSTRUMENTED_ENGINES[_database["ENGINE"]]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-# Several processes (gunicorn workers, auth and task pods) must share one cache
-# for rate limits to hold, so production requires Redis for every role.
-REDIS_URL = env_str("REDIS_URL")
-# Redis/Valkey with Sentinel (production): the master is asked of the Sentinels, and the client
-# follows a failover (tms_project.cache.SentinelRedisCache; docs/reliability.md "Losing the
-# counters' master"). Takes the place of REDIS_URL.
-TMS_REDIS_SENTINELS = env_list("TMS_REDIS_SENTINELS")  # host:port,host:port,host:port
-if TMS_REDIS_SENTINELS:
-    for _sentinel in TMS_REDIS_SENTINELS:
-        if not re.fullmatch(r"[^\s:]+:\d+", _sentinel):
-            raise ImproperlyConfigured(f"TMS_REDIS_SENTINELS: {_sentinel!r} is not host:port.")
-    CACHES = {
-        "default": {
-            "BACKEND": "tms_project.cache.SentinelRedisCache"
-            if TMS_DB_METRICS
-            else "tms_project.cache.UncountedSentinelRedisCache",
-            "LOCATION": TMS_REDIS_SENTINELS,
-            "KEY_PREFIX": "tms",
-            "OPTIONS": {
-                "service_name": env_str("TMS_REDIS_SENTINEL_MASTER", "tms"),
-                "db": env_int("TMS_REDIS_DB", 0, minimum=0),
-                "password": env_str("TMS_REDIS_PASSWORD"),
-                "sentinel_password": env_str("TMS_REDIS_SENTINEL_PASSWORD"),
-                # Short: a dead master or Sentinel costs a request at most this, then a 503.
-                "socket_connect_timeout": 1,
-                "socket_timeout": 2,
-            },
-        }
-    }
-elif REDIS_URL:
-    CACHES = {
-        "default": {
-            # Django's RedisCache, counting hits and misses of get (tms_project.cache).
-            "BACKEND": "tms_project.cache.RedisCache"
-            if TMS_DB_METRICS
-            else "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tms",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
-elif IS_PRODUCTION:
-    raise ImproperlyConfigured(
-        "REDIS_URL is not set (nor TMS_REDIS_SENTINELS). Production shares one cache between "
-        "processes, e.g. redis://redis-service:6379/0."
-    )
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "tms_project.cache.LocMemCache"
-            if TMS_DB_METRICS
-            else "django.core.cache.backends.locmem.LocMemCache"
-        }
-    }
+# REDIS_URL, or TMS_REDIS_SENTINELS with TMS_REDIS_SENTINEL_MASTER (production); required in
+# production, where every process must share the rate-limit counters: tms_project.cache_config.
+CACHES = cache_config.caches(production=IS_PRODUCTION, metrics=TMS_DB_METRICS)
 
 # --- Accounts and passwords -------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
