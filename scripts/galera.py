@@ -24,7 +24,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import MySQLdb
@@ -146,6 +146,21 @@ def free_ports(count: int) -> list[int]:
     finally:
         for probe in sockets:
             probe.close()
+
+
+def stop_all(processes: Iterable[subprocess.Popen | None], timeout: float = 5) -> None:
+    """Stop what a harness started, by PID: SIGTERM to every process still running, then wait for
+    each, SIGKILL after ``timeout`` (scripts/replication.py and tests/support/sentinel.py too)."""
+    started = [process for process in processes if process is not None]
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 class Server:
@@ -369,18 +384,7 @@ class GaleraCluster:
     # --- cleanup -----------------------------------------------------------
     def close(self) -> None:
         """Stop HAProxy and every node by PID (SIGTERM, then SIGKILL), and remove the folder."""
-        processes = [self.haproxy, *(node.process for node in self.nodes)]
-        for process in processes:
-            if process is not None and process.poll() is None:
-                process.terminate()
-        for process in processes:
-            if process is None:
-                continue
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_all([self.haproxy, *(node.process for node in self.nodes)], timeout=20)
         # An rsync daemon a state transfer started, should one outlive its server.
         for pid_file in self.root.glob("node*/data/rsync_sst.pid"):
             with contextlib.suppress(OSError, ValueError):

@@ -14,7 +14,6 @@ Everything started is stopped by its PID and the folder removed by ``ReplicatedP
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # galera.py, beside this file
 
 import galera
-from galera import Server, free_ports, install, program, wait
+from galera import Server, free_ports, install, program, stop_all, wait
 
 READER, READER_PASSWORD = "tms_reader", "reader-only-for-tests"  # a throwaway test account
 _REPLICATION_PASSWORD = "replication-for-tests"  # noqa: S105 - a throwaway test account
@@ -147,20 +146,9 @@ class ReplicatedPair:
 
     def stop(self, server: Server, timeout: float = 30) -> None:
         """Shut ``server`` down (SIGTERM, a clean shutdown) and return once it has exited."""
-        if server.process is None or server.process.poll() is not None:
-            return
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+        stop_all([server.process], timeout=timeout)
 
     def close(self) -> None:
         """Stop both servers by PID and remove the folder."""
-        for server in self.servers:
-            if server.process is not None and server.process.poll() is None:
-                server.process.terminate()
-        for server in self.servers:
-            self.stop(server)
+        stop_all([server.process for server in self.servers], timeout=30)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import redis
 
+from scripts import galera
 from tests.support.server import free_port
 
 SERVICE = "tms"
@@ -39,16 +40,7 @@ def programs() -> tuple[str, str] | None:
 
 def stop_all(processes: Iterable[subprocess.Popen], root: Path) -> None:
     """Stop every process started (SIGTERM, then SIGKILL after 5 s) and remove their folder."""
-    processes = list(processes)
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    galera.stop_all(processes)
     shutil.rmtree(root, ignore_errors=True)
 
 
